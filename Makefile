@@ -1,0 +1,48 @@
+# Two commands do all set-up on a fresh Debian/Ubuntu machine:
+#   make demo   -- create .venv, install, run the main job on the example collection
+#   make test   -- create .venv with test extras, install system packages, run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SYSTEM_PACKAGES := fitsverify chromium postgresql
+
+.PHONY: demo test venv system-packages docs bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Installs the system programs the tests use when it can (root on Debian);
+# tests that need a missing one skip with a reason (and fail under CI=true).
+system-packages:
+	@missing=""; \
+	command -v fitsverify >/dev/null || missing="$$missing fitsverify"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing; tests that need them will skip"; \
+	  else echo "note: missing$$missing (not root or no apt-get); tests that need them will skip"; fi; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP) system-packages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+docs: $(STAMP)
+	$(BIN)/hlsp rules --markdown > docs/rules.md
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,3 @@
+from hlsp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""The ``hlsp`` command: argument parsing only.
+
+Each subcommand is one module in ``hlsp/commands/`` with ``add_parser`` and
+``run``; ``run`` calls the library and returns the exit status.  Library
+errors (:class:`hlsp.errors.HlspError`) become a one-line message and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from hlsp import __version__
+from hlsp.errors import HlspError
+
+# name -> module in hlsp.commands (explicit, ordered as in --help)
+COMMANDS = {
+    "validate": "validate",
+    "rules": "rules",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hlsp",
+        description="Validate, describe and stage High-Level Science Products for an astronomy archive.",
+    )
+    parser.add_argument("--version", action="version", version=f"hlsp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module in COMMANDS.items():
+        mod = importlib.import_module(f"hlsp.commands.{module}")
+        p = mod.add_parser(sub, name)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except HlspError as exc:
+        print(f"hlsp {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"hlsp {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

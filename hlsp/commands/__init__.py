@@ -1,0 +1,1 @@
+"""One module per ``hlsp`` subcommand; the registry is ``hlsp.cli.COMMANDS``."""

@@ -1,0 +1,50 @@
+"""hlsp validate PATH... -- check FITS products against the archive's rules."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from contextlib import nullcontext
+
+from hlsp.atomic import atomic_open
+from hlsp.engine import Options, iter_validate
+from hlsp.findings import Severity
+from hlsp.reporters import FORMATS, make_reporter
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def add_parser(sub, name: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        name,
+        help="validate FITS files or folders",
+        description="Validate HLSP products (FITS files, or folders walked recursively). "
+        "Exit status: 0 no errors, 1 findings at --fail-on level, 2 usage error.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    p.add_argument("--format", choices=list(FORMATS), help="report format (default: text; github under GitHub Actions)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per core)")
+    p.add_argument("--select", type=_csv, action="extend", metavar="IDS", help="only these rule IDs, ID prefixes, names or categories (comma-separated)")
+    p.add_argument("--ignore", type=_csv, action="extend", metavar="IDS", help="skip these rule IDs, prefixes, names or categories")
+    p.add_argument("--fail-on", choices=["error", "warning"], default="error", help="lowest severity that fails the run (default: error)")
+    p.add_argument("--product-type", metavar="TYPE", help="product type or profile (image, spectrum, lightcurve, catalog) instead of the one in the file name")
+    p.add_argument("--show-clean", action="store_true", help="text format: also list files without findings")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    options = Options(select=args.select, ignore=args.ignore, product_type=args.product_type, jobs=args.jobs)
+    results = iter_validate(args.paths, options)
+    target = atomic_open(args.output) if args.output else nullcontext(sys.stdout)
+    with target as stream:
+        color = fmt == "text" and not args.output and stream.isatty() and "NO_COLOR" not in os.environ
+        reporter = make_reporter(fmt, stream, color=color, show_clean=args.show_clean)
+        summary = reporter.run(results)
+    fail_on = Severity(args.fail_on)
+    failed = summary.errors > 0 or (fail_on is Severity.WARNING and summary.warnings > 0)
+    return 1 if failed else 0

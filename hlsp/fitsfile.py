@@ -1,0 +1,591 @@
+"""A raw-byte FITS reader: the one place that opens a FITS file.
+
+It reads every header once, straight from the bytes (no astropy), computes the
+FITS checksums of every HDU while streaming the data in bounded chunks, and
+records what it saw -- including everything that is *wrong* with the bytes --
+as plain facts for the rules to judge.  It never raises on a malformed file:
+problems become :class:`ReadIssue` entries.
+
+Supported containers: plain FITS, gzip (``.gz``) and bzip2 (``.bz2``),
+detected from the magic bytes.  Tile-compressed files (``.fz``) are plain FITS
+whose image lives in a BINTABLE; their headers and checksums are read as
+stored, like fitsverify does.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import math
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Iterator
+
+import numpy as np
+
+BLOCK = 2880
+CARD = 80
+# Data are streamed in chunks of this many bytes (a multiple of 2880 and of 8).
+CHUNK = BLOCK * 364  # ~1 MiB
+# Files up to this size are read in one call (fast path for many small files).
+SMALL_FILE = 4 * 1024 * 1024
+
+_KEYWORD_OK = re.compile(r"[A-Z0-9_-]*\Z")
+_INT_RE = re.compile(r"[+-]?[0-9]+\Z")
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[EeDd][+-]?[0-9]+)?\Z")
+_COMMENTARY = frozenset({"COMMENT", "HISTORY", ""})
+
+
+# --------------------------------------------------------------------------- cards
+@dataclass(slots=True)
+class Card:
+    """One 80-character header card, parsed."""
+
+    index: int  # 1-based position in the header, as fitsverify counts
+    keyword: str  # stripped keyword name ("" for a blank keyword)
+    raw: str  # the 80 characters (latin-1 decoded)
+    has_value: bool  # "= " in columns 9-10 (or a HIERARCH / CONTINUE value)
+    value: Any = None  # str, bool, int, float, complex; None if undefined
+    vtype: str = "none"  # str|bool|int|float|complex|undefined|none|invalid
+    comment: str = ""
+    error: str | None = None  # value syntax problem, in words
+
+    @property
+    def value_text(self) -> str:
+        return self.raw[10:].split("/", 1)[0].strip() if self.has_value else ""
+
+
+def _parse_string(text: str) -> tuple[str | None, int]:
+    """Parse a FITS string starting at text[0] == "'". Return (value, end index)."""
+    out = []
+    i = 1
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "'":
+            if i + 1 < n and text[i + 1] == "'":
+                out.append("'")
+                i += 2
+                continue
+            return "".join(out).rstrip(), i + 1
+        out.append(c)
+        i += 1
+    return None, n  # no closing quote
+
+
+def parse_card(index: int, raw: str) -> Card:
+    keyword = raw[:8].rstrip()
+    if keyword == "HIERARCH":
+        eq = raw.find("=", 8)
+        if eq < 0:
+            return Card(index, keyword, raw, False)
+        name = "HIERARCH " + " ".join(raw[8:eq].split())
+        card = Card(index, name, raw, True)
+        _parse_value(card, raw[eq + 1 :])
+        return card
+    if keyword == "CONTINUE":
+        card = Card(index, keyword, raw, True)
+        _parse_value(card, raw[8:])
+        return card
+    if raw[8:10] != "= " or keyword in _COMMENTARY:
+        return Card(index, keyword, raw, False, comment=raw[8:].rstrip())
+    card = Card(index, keyword, raw, True)
+    _parse_value(card, raw[10:])
+    return card
+
+
+def _parse_value(card: Card, text: str) -> None:
+    s = text.lstrip()
+    if not s:
+        card.vtype = "undefined"
+        return
+    if s[0] == "'":
+        value, end = _parse_string(s)
+        if value is None:
+            card.vtype, card.error = "invalid", "string value has no closing quote"
+            return
+        card.value, card.vtype = value, "str"
+        rest = s[end:].lstrip()
+        if rest and rest[0] != "/":
+            card.vtype, card.error = "invalid", "text after the closing quote of a string value"
+        card.comment = rest[1:].strip() if rest else ""
+        return
+    if s[0] == "/":
+        card.vtype = "undefined"
+        card.comment = s[1:].strip()
+        return
+    if s[0] == "(":
+        close = s.find(")")
+        if close < 0:
+            card.vtype, card.error = "invalid", "complex value has no closing parenthesis"
+            return
+        parts = s[1:close].split(",")
+        rest = s[close + 1 :].lstrip()
+        card.comment = rest[1:].strip() if rest.startswith("/") else ""
+        try:
+            re_, im = (float(p.strip().replace("D", "E").replace("d", "e")) for p in parts)
+            card.value, card.vtype = complex(re_, im), "complex"
+        except ValueError:
+            card.vtype, card.error = "invalid", f"malformed complex value {s[: close + 1]!r}"
+        return
+    token, _, comment = s.partition("/")
+    token = token.strip()
+    card.comment = comment.strip()
+    if token in ("T", "F"):
+        card.value, card.vtype = token == "T", "bool"
+    elif _INT_RE.match(token):
+        card.value, card.vtype = int(token), "int"
+    elif _FLOAT_RE.match(token):
+        card.value, card.vtype = float(token.replace("D", "E").replace("d", "e")), "float"
+    else:
+        card.vtype = "invalid"
+        card.error = f"value {token!r} is not a valid FITS value (strings need single quotes)"
+
+
+# -------------------------------------------------------------------------- header
+class Header:
+    """The cards of one HDU.  Lookups return the *first* card of a keyword."""
+
+    __slots__ = ("cards", "_first")
+
+    def __init__(self, cards: list[Card]):
+        self.cards = cards
+        first: dict[str, Card] = {}
+        for c in cards:
+            if c.keyword not in first:
+                first[c.keyword] = c
+        self._first = first
+
+    def __contains__(self, keyword: str) -> bool:
+        c = self._first.get(keyword)
+        return c is not None and c.has_value
+
+    def card(self, keyword: str) -> Card | None:
+        return self._first.get(keyword)
+
+    def get(self, keyword: str, default: Any = None) -> Any:
+        c = self._first.get(keyword)
+        if c is None or not c.has_value or c.vtype in ("undefined", "invalid"):
+            return default
+        return c.value
+
+    def keywords(self) -> Iterator[str]:
+        return iter(self._first)
+
+    def long_string(self, keyword: str) -> str | None:
+        """The value of a string keyword joined with its CONTINUE cards."""
+        c = self._first.get(keyword)
+        if c is None or c.vtype != "str":
+            return None
+        parts = [c.value]
+        i = c.index  # the next card (0-based index == 1-based index of this card)
+        while parts[-1].endswith("&") and i < len(self.cards) and self.cards[i].keyword == "CONTINUE":
+            parts[-1] = parts[-1][:-1]
+            nxt = self.cards[i]
+            parts.append(nxt.value if nxt.vtype == "str" else "")
+            i += 1
+        return "".join(parts)
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+
+# ----------------------------------------------------------------------------- hdu
+@dataclass(slots=True)
+class ReadIssue:
+    """Something wrong with the bytes, seen while reading. Rules judge it."""
+
+    code: str  # stable code; each is owned by one rule
+    message: str
+    hdu: int | None = None
+    keyword: str | None = None
+
+
+@dataclass(slots=True)
+class HDU:
+    index: int
+    offset: int  # byte offset of the header
+    header: Header
+    header_size: int  # bytes, a multiple of 2880
+    data_size: int = 0  # bytes the header declares (unpadded)
+    data_read: int = 0  # bytes actually present (incl. padding)
+    kind: str = "unknown"  # primary|image|bintable|table|groups|unknown
+    end_found: bool = True
+    header_sum: int = 0  # ones'-complement sum of the header blocks
+    data_sum: int = 0  # ones'-complement sum of the data blocks (incl. padding)
+    fill_ok: bool = True  # data padding bytes as the standard requires
+    header_fill_ok: bool = True  # blanks after END
+    any_finite: bool | None = None  # floating-point image: a finite value seen?
+
+    @property
+    def padded_data_size(self) -> int:
+        return -(-self.data_size // BLOCK) * BLOCK
+
+    @property
+    def truncated(self) -> bool:
+        return self.data_read < self.padded_data_size
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in ("primary", "image", "groups")
+
+    @property
+    def is_table(self) -> bool:
+        return self.kind in ("bintable", "table")
+
+    @property
+    def is_compressed_image(self) -> bool:
+        return self.kind == "bintable" and self.header.get("ZIMAGE") is True
+
+    @property
+    def naxes(self) -> list[int]:
+        n = self.header.get("NAXIS", 0)
+        if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 999:
+            return []
+        out = []
+        for i in range(1, n + 1):
+            v = self.header.get(f"NAXIS{i}", 0)
+            out.append(v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0)
+        return out
+
+    @property
+    def checksum_status(self) -> tuple[str, str]:
+        """(CHECKSUM status, DATASUM status): each ok|bad|missing|unverifiable."""
+        if self.truncated or not self.end_found:
+            return ("unverifiable", "unverifiable")
+        hc = self.header.card("CHECKSUM")
+        dc = self.header.card("DATASUM")
+        if hc is None or hc.vtype != "str":
+            chk = "missing"
+        else:
+            chk = "ok" if ones_add(self.header_sum, self.data_sum) == 0xFFFFFFFF else "bad"
+        if dc is None or dc.vtype != "str":
+            dat = "missing"
+        else:
+            try:
+                dat = "ok" if int(dc.value.strip()) == self.data_sum else "bad"
+            except ValueError:
+                dat = "bad"
+        return chk, dat
+
+
+@dataclass(slots=True)
+class FitsFile:
+    path: str
+    size: int  # bytes on disk
+    compression: str | None = None  # gzip|bzip2|None
+    hdus: list[HDU] = field(default_factory=list)
+    issues: list[ReadIssue] = field(default_factory=list)
+    is_fits: bool = True  # False: does not start with SIMPLE (text file, HTML ...)
+    trailing_bytes: int = 0
+
+    @property
+    def primary(self) -> HDU | None:
+        return self.hdus[0] if self.hdus else None
+
+    def issues_of(self, *codes: str) -> Iterator[ReadIssue]:
+        return (i for i in self.issues if i.code in codes)
+
+
+# ------------------------------------------------------------------------ checksum
+def ones_fold(s: int) -> int:
+    while s >> 32:
+        s = (s & 0xFFFFFFFF) + (s >> 32)
+    return s
+
+
+def ones_add(a: int, b: int) -> int:
+    return ones_fold(a + b)
+
+
+def ones_sum(buf) -> int:
+    """Unfolded sum of the big-endian 32-bit words of ``buf`` (len % 4 == 0)."""
+    if not len(buf):
+        return 0
+    return int(np.frombuffer(buf, dtype=">u4").sum(dtype=np.uint64))
+
+
+_ENC_EXCLUDE = frozenset(range(0x3A, 0x41)) | frozenset(range(0x5B, 0x61))
+
+
+def encode_checksum(value: int, complement: bool = True) -> str:
+    """The 16-character ASCII encoding of a 32-bit sum (FITS checksum convention)."""
+    if complement:
+        value = (~value) & 0xFFFFFFFF
+    out = [0] * 16
+    for i in range(4):
+        byte = (value >> (24 - 8 * i)) & 0xFF
+        quot, rem = divmod(byte, 4)
+        ch = [quot + rem + 0x30, quot + 0x30, quot + 0x30, quot + 0x30]
+        moved = True
+        while moved:  # keep the characters alphanumeric
+            moved = False
+            for j in (0, 2):
+                if ch[j] in _ENC_EXCLUDE or ch[j + 1] in _ENC_EXCLUDE:
+                    ch[j] += 1
+                    ch[j + 1] -= 1
+                    moved = True
+        for j in range(4):
+            out[4 * j + i] = ch[j]
+    s = bytes(out)
+    return (s[-1:] + s[:-1]).decode("ascii")  # rotated right by one byte
+
+
+# -------------------------------------------------------------------------- reading
+def _open_stream(path: str) -> tuple[BinaryIO, str | None, int]:
+    size = os.stat(path).st_size
+    fh = open(path, "rb")
+    magic = fh.read(3)
+    fh.seek(0)
+    if magic[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=fh, mode="rb"), "gzip", size
+    if magic == b"BZh":
+        return bz2.BZ2File(fh, mode="rb"), "bzip2", size
+    if size <= SMALL_FILE:
+        data = fh.read()
+        fh.close()
+        return io.BytesIO(data), None, size
+    return fh, None, size
+
+
+def _read_full(stream: BinaryIO, n: int) -> bytes:
+    """Read up to n bytes, looping over short reads."""
+    chunks = []
+    while n > 0:
+        b = stream.read(n)
+        if not b:
+            break
+        chunks.append(b)
+        n -= len(b)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
+    """Read every HDU of ``path``.  Never raises for bad *content*.
+
+    OSError (unreadable file) is raised to the caller, which turns it into a
+    finding; the content itself is judged by rules from what is recorded here.
+    """
+    path = os.fspath(path)
+    stream, compression, size = _open_stream(path)
+    ff = FitsFile(path=path, size=size, compression=compression)
+    try:
+        _read_hdus(ff, stream, scan_data)
+    except (EOFError, OSError, zlib.error, ValueError) as exc:
+        # corrupt gzip/bzip2 stream: what was read stands, the rest is an issue
+        if compression is None:
+            raise
+        ff.issues.append(ReadIssue("compression-corrupt", f"the {compression} stream is corrupt: {exc}"))
+    finally:
+        stream.close()
+    return ff
+
+
+def _read_hdus(ff: FitsFile, stream: BinaryIO, scan_data: bool) -> None:
+    offset = 0
+    index = 0
+    while True:
+        first = _read_full(stream, BLOCK)
+        if not first:
+            if index == 0:
+                ff.is_fits = False
+                ff.issues.append(ReadIssue("not-fits", "the file is empty"))
+            return
+        if index == 0 and not first.startswith(b"SIMPLE  "):
+            ff.is_fits = False
+            ff.issues.append(ReadIssue("not-fits", "the file does not start with SIMPLE = T: it is not a FITS file"))
+            return
+        if index > 0 and not _looks_like_header(first):
+            # bytes after the last HDU
+            rest = len(first) + _drain(stream)
+            ff.trailing_bytes = rest
+            ff.issues.append(
+                ReadIssue(
+                    "trailing-bytes",
+                    f"{rest} bytes after the end of the last HDU are not a valid extension header",
+                )
+            )
+            return
+        hdu = _read_header(ff, stream, first, index, offset)
+        ff.hdus.append(hdu)
+        if not hdu.end_found:
+            return
+        _read_data(ff, stream, hdu, scan_data)
+        if hdu.truncated:
+            ff.issues.append(
+                ReadIssue(
+                    "truncated",
+                    f"the data are truncated: the header declares {hdu.padded_data_size} bytes "
+                    f"(with padding), the file holds {hdu.data_read}",
+                    hdu.index,
+                )
+            )
+            return
+        offset += hdu.header_size + hdu.padded_data_size
+        index += 1
+
+
+def _drain(stream: BinaryIO) -> int:
+    n = 0
+    while True:
+        b = stream.read(CHUNK)
+        if not b:
+            return n
+        n += len(b)
+
+
+def _looks_like_header(block: bytes) -> bool:
+    return block[:8] == b"XTENSION" or (block[:8].isascii() and block[8:10] == b"= " and block[:8] != b"        ")
+
+
+def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offset: int) -> HDU:
+    blocks = [first]
+    end_at = -1
+    buf = first
+    while True:
+        if len(buf) % BLOCK:
+            ff.issues.append(ReadIssue("truncated", "the file ends inside a header block", index))
+            break
+        end_at = _find_end(buf)
+        if end_at >= 0:
+            break
+        nxt = _read_full(stream, BLOCK)
+        if not nxt:
+            break
+        blocks.append(nxt)
+        buf = b"".join(blocks) if len(blocks) > 1 else first
+        if len(buf) > 2880 * 100_000:  # 8 million cards: not a header
+            break
+    raw = buf
+    n_cards = (end_at // CARD) if end_at >= 0 else len(raw) // CARD
+    if not raw[: n_cards * CARD].isascii() or _has_control(raw[: n_cards * CARD]):
+        _report_bad_bytes(ff, raw[: n_cards * CARD], index)
+    text = raw.decode("latin-1")
+    cards = [parse_card(i + 1, text[i * CARD : (i + 1) * CARD]) for i in range(n_cards)]
+    hdu = HDU(index=index, offset=offset, header=Header(cards), header_size=len(raw) - len(raw) % BLOCK)
+    hdu.end_found = end_at >= 0
+    if not hdu.end_found:
+        ff.issues.append(ReadIssue("no-end", "the header has no END card", index))
+        return hdu
+    if raw[end_at + CARD :].strip(b" "):
+        hdu.header_fill_ok = False
+    if raw[end_at + 3 : end_at + CARD].strip(b" "):
+        ff.issues.append(ReadIssue("end-card", "the END card has characters after END", index, "END"))
+    hdu.header_sum = ones_sum(raw)
+    _classify(hdu)
+    return hdu
+
+
+def _find_end(buf: bytes) -> int:
+    """Byte offset of the END card in ``buf`` (on a card boundary), or -1."""
+    pos = buf.find(b"END")
+    while pos >= 0:
+        if pos % CARD == 0 and buf[pos + 3 : pos + 8] == b"     ":
+            return pos
+        pos = buf.find(b"END", pos + 1)
+    return -1
+
+
+_CTRL = re.compile(rb"[\x00-\x1f\x7f-\xff]")
+
+
+def _has_control(raw: bytes) -> bool:
+    return _CTRL.search(raw) is not None
+
+
+def _report_bad_bytes(ff: FitsFile, raw: bytes, index: int) -> None:
+    seen = 0
+    for m in _CTRL.finditer(raw):
+        card_no = m.start() // CARD + 1
+        kw = raw[(card_no - 1) * CARD : (card_no - 1) * CARD + 8].decode("latin-1").rstrip()
+        ff.issues.append(
+            ReadIssue(
+                "illegal-char",
+                f"card {card_no} ({kw or 'blank keyword'}) holds the byte 0x{m.group()[0]:02x}; "
+                "headers may hold only printable ASCII (0x20-0x7e)",
+                index,
+                kw or None,
+            )
+        )
+        seen += 1
+        if seen >= 10:
+            break
+
+
+def _as_int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _classify(hdu: HDU) -> None:
+    h = hdu.header
+    bitpix = _as_int(h.get("BITPIX"))
+    naxes = hdu.naxes
+    if hdu.index == 0:
+        if h.get("GROUPS") is True and naxes and naxes[0] == 0:
+            hdu.kind = "groups"
+        else:
+            hdu.kind = "primary"
+    else:
+        xt = h.get("XTENSION")
+        xt = xt.strip().upper() if isinstance(xt, str) else ""
+        hdu.kind = {"IMAGE": "image", "BINTABLE": "bintable", "TABLE": "table", "A3DTABLE": "bintable"}.get(xt, "unknown")
+    if bitpix is None or abs(bitpix) not in (8, 16, 32, 64):
+        hdu.data_size = 0
+        return
+    if not naxes:
+        nelem = 0
+    elif hdu.kind == "groups":
+        nelem = math.prod(naxes[1:])
+    else:
+        nelem = math.prod(naxes)
+    pcount = _as_int(h.get("PCOUNT", 0)) or 0
+    gcount = _as_int(h.get("GCOUNT", 1))
+    gcount = 1 if gcount is None else gcount
+    if hdu.kind in ("primary", "image") and hdu.index == 0:
+        pcount, gcount = 0, 1
+    if nelem == 0 and hdu.kind != "groups":
+        hdu.data_size = abs(bitpix) // 8 * pcount * gcount if hdu.is_table else 0
+    else:
+        hdu.data_size = abs(bitpix) // 8 * gcount * (pcount + nelem)
+
+
+def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> None:
+    remaining = hdu.padded_data_size
+    if remaining == 0:
+        return
+    h = hdu.header
+    float_dtype = None
+    bitpix = h.get("BITPIX")
+    if scan_data and hdu.kind in ("primary", "image") and bitpix in (-32, -64):
+        float_dtype = np.dtype(">f4" if bitpix == -32 else ">f8")
+        hdu.any_finite = False
+    data_left = hdu.data_size  # unpadded bytes still to come
+    total = 0
+    fill_char = b" " if hdu.kind == "table" else b"\x00"
+    while remaining > 0:
+        chunk = _read_full(stream, min(CHUNK, remaining))
+        if not chunk:
+            break
+        n = len(chunk)
+        if n % 4:
+            chunk = chunk + b"\x00" * (4 - n % 4)
+        total += ones_sum(chunk)
+        real = min(n, max(data_left, 0))
+        if float_dtype is not None and not hdu.any_finite and real >= float_dtype.itemsize:
+            arr = np.frombuffer(chunk, dtype=float_dtype, count=real // float_dtype.itemsize)
+            if np.isfinite(arr).any():
+                hdu.any_finite = True
+        if real < n:
+            pad = chunk[real:n]
+            if pad.strip(fill_char):
+                hdu.fill_ok = False
+        want = min(CHUNK, remaining)
+        data_left -= n
+        remaining -= n
+        hdu.data_read += n
+        if n < want:  # end of file
+            break
+    hdu.data_sum = ones_fold(total)

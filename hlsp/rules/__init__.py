@@ -1,0 +1,115 @@
+"""The rule registry: every rule by ID.
+
+Adding a rule: write ``hlsp/rules/<id>_<name>.py`` (copy a neighbour), add its
+module name to ``MODULES`` below, add a breaking and a passing example to
+``tests/rules/test_<id>.py``, and run ``make docs`` to refresh ``docs/rules.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+from hlsp.errors import HlspError
+from hlsp.findings import Category
+from hlsp.rules._base import Rule
+
+# Explicit, ordered: the order of this list is the order of docs/rules.md.
+MODULES = (
+    # filename
+    # fits (FITS standard structure and syntax)
+    "fs001_not_fits",
+    "fs002_truncated",
+    "fs003_end_card",
+    "fs004_illegal_characters",
+    "fs005_keyword_name",
+    "fs006_mandatory_keywords",
+    "fs007_value_syntax",
+    "fs008_reserved_placement",
+    "fs009_fill_area",
+    "fs010_trailing_bytes",
+    "fs011_duplicate_keywords",
+    "fs012_reserved_value_types",
+    "fs013_date_syntax",
+    "fs014_wcsaxes_order",
+    "fs015_table_columns",
+    "fs016_null_values",
+    "fs017_compression",
+    # checksum
+    "ck001_checksum",
+    "ck002_datasum",
+    "ck003_checksum_missing",
+    "ck004_datasum_missing",
+    # wcs
+    # keywords (the archive's keyword profile)
+    # data
+    "da001_no_data",
+    "da002_all_nan",
+    "da003_empty_table",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def all_rules() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for name in MODULES:
+        mod = importlib.import_module(f"hlsp.rules.{name}")
+        rule: Rule = mod.RULE
+        rule.doc = mod.__doc__ or ""
+        rule.module = mod.__name__
+        if rule.func is None:
+            raise RuntimeError(f"{mod.__name__}: RULE has no @RULE.check function")
+        if rule.id in rules:
+            raise RuntimeError(f"duplicate rule ID {rule.id} in {mod.__name__}")
+        if not name.startswith(rule.id.lower() + "_"):
+            raise RuntimeError(f"{mod.__name__}: module name must start with the rule ID {rule.id}")
+        rules[rule.id] = rule
+    # rules of other stages (metadata, collection) register through the same registry
+    for extra in _EXTRA_PROVIDERS:
+        for rule in importlib.import_module(extra).RULES:
+            if rule.id in rules:
+                raise RuntimeError(f"duplicate rule ID {rule.id} in {extra}")
+            rules[rule.id] = rule
+    return rules
+
+
+# Modules that define collection-level rules (a list RULES of Rule objects).
+_EXTRA_PROVIDERS: tuple[str, ...] = ()
+
+
+def get_rule(rule_id: str) -> Rule:
+    rules = all_rules()
+    key = rule_id.upper()
+    if key in rules:
+        return rules[key]
+    for r in rules.values():
+        if r.name == rule_id.lower():
+            return r
+    raise HlspError(f"no rule {rule_id!r}; `hlsp rules` lists them all")
+
+
+def select_rules(select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
+    """Rules matching ``select`` (IDs, ID prefixes, names or categories) minus ``ignore``."""
+    rules = list(all_rules().values())
+    categories = {c.value for c in Category}
+
+    def matches(rule: Rule, token: str) -> bool:
+        t = token.strip()
+        if not t:
+            return False
+        if t.lower() in categories:
+            return rule.category.value == t.lower()
+        return rule.id.startswith(t.upper()) or rule.name == t.lower()
+
+    def check_tokens(tokens: list[str]) -> None:
+        for t in tokens:
+            if not any(matches(r, t) for r in rules):
+                raise HlspError(f"{t!r} matches no rule ID, rule name or category; `hlsp rules` lists them")
+
+    if select:
+        check_tokens(select)
+        rules = [r for r in rules if any(matches(r, t) for t in select)]
+    if ignore:
+        check_tokens(ignore)
+        rules = [r for r in rules if not any(matches(r, t) for t in ignore)]
+    return rules

@@ -1,0 +1,107 @@
+"""What a rule is, and what it is given.
+
+A rule lives in one module, ``hlsp/rules/<id>_<name>.py`` (``fs006_mandatory_keywords.py``
+holds rule ``FS006``).  The module defines ``RULE = Rule(...)`` and decorates
+one generator function with ``@RULE.check``; its docstring is the user
+documentation (first line: what; then *Why* and *How to fix* paragraphs), and
+``hlsp rules ID`` and ``docs/rules.md`` are generated from it.
+
+Rules receive a :class:`FileContext` holding the already-parsed file; they
+never open files themselves.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from hlsp.findings import Category, Finding, Severity
+from hlsp.fitsfile import FitsFile, HDU
+from hlsp.names import ParsedName
+
+__all__ = ["Rule", "FileContext", "Category", "Severity", "Finding"]
+
+
+@dataclass(slots=True)
+class FileContext:
+    """Everything a file-level rule may look at. Built once per file by the engine."""
+
+    path: str  # as given on the command line (used in reports)
+    name: ParsedName  # the parsed file name
+    fits: FitsFile | None = None  # None for non-FITS files (README, PNG ...)
+    product_type: str | None = None  # from the name, or --product-type
+    profile: Any = None  # hlsp.profiles.Profile for the product type (or None)
+    vocab: Any = None  # hlsp.profiles.Vocabulary
+    expected: dict[str, Any] = field(default_factory=dict)  # e.g. from hlsp.yaml: hlspid, version
+
+    def hdus(self) -> Iterator[HDU]:
+        return iter(self.fits.hdus if self.fits else ())
+
+
+CheckFn = Callable[[FileContext], Iterator[Finding]]
+
+
+@dataclass(slots=True)
+class Rule:
+    id: str  # stable, e.g. "FS006"
+    name: str  # kebab-case, e.g. "mandatory-keywords"
+    category: Category
+    severity: Severity
+    summary: str  # one line: what the rule checks
+    hint: str = ""  # one line: how to fix (default hint of its findings)
+    source: str = ""  # where the requirement comes from
+    scope: str = "fits"  # fits: needs a readable FITS file; file: any file; collection
+    doc: str = ""  # the long text (module docstring), filled by the registry
+    module: str = ""  # dotted module name, filled by the registry
+    func: CheckFn | None = None
+
+    def check(self, func: CheckFn) -> CheckFn:
+        """Decorator: register ``func`` as this rule's check."""
+        self.func = func
+        return func
+
+    def finding(
+        self,
+        message: str,
+        *,
+        hdu: int | None = None,
+        keyword: str | None = None,
+        hint: str | None = None,
+        severity: Severity | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=self.id,
+            category=self.category,
+            severity=severity or self.severity,
+            message=message,
+            hint=self.hint if hint is None else hint,
+            hdu=hdu,
+            keyword=keyword,
+            line=line,
+            column=column,
+            path=path,
+        )
+
+    @property
+    def text(self) -> str:
+        """The long documentation (why / how to fix), dedented."""
+        return inspect.cleandoc(self.doc) if self.doc else self.summary
+
+    def describe(self) -> str:
+        lines = [
+            f"{self.id} {self.name} ({self.category.value}, {self.severity.value})",
+            "",
+            textwrap.fill(self.summary, 79),
+            "",
+            self.text,
+        ]
+        if self.hint:
+            lines += ["", "Fix: " + self.hint]
+        if self.source:
+            lines += ["", "Source: " + self.source]
+        return "\n".join(lines)

@@ -1,0 +1,32 @@
+"""The CHECKSUM of an HDU does not match its bytes.
+
+*Why:* ``CHECKSUM`` makes the ones'-complement sum of the whole HDU (header
+and data) come out as -0; a mismatch means the bytes changed after the
+checksum was written -- a damaged copy, or a header edited without updating
+it.  The sum is computed here on the raw bytes, so (unlike astropy) a file
+with non-standard cards or without ``DATASUM`` is not wrongly failed.
+
+*How to fix:* if the file is intact, rewrite the checksums
+(``hlsp fix --write``, or ``astropy.io.fits`` ``writeto(..., checksum=True)``);
+otherwise copy the file again from its source.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="CK001",
+    name="checksum-mismatch",
+    category=Category.CHECKSUM,
+    severity=Severity.ERROR,
+    summary="CHECKSUM is present but the HDU's bytes do not sum to it.",
+    hint="Re-copy the file if it was damaged; if you edited the header on purpose, rewrite the checksums (hlsp fix --write).",
+    source="FITS Checksum Convention 1.0 (Seaman et al.); HLSP-RULES sec. 4",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        if hdu.checksum_status[0] == "bad":
+            card = hdu.header.card("CHECKSUM")
+            yield RULE.finding(f"CHECKSUM = '{card.value}' does not match the HDU's bytes", hdu=hdu.index, keyword="CHECKSUM")

@@ -1,0 +1,31 @@
+"""The DATASUM of an HDU does not match its data.
+
+*Why:* ``DATASUM`` is the ones'-complement sum of the data blocks as a decimal
+string; a mismatch means the data changed after it was written (damage, or an
+edit without updating the keyword).
+
+*How to fix:* re-copy the file if it was damaged; if the data were changed on
+purpose, rewrite the checksums (``hlsp fix --write``).
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="CK002",
+    name="datasum-mismatch",
+    category=Category.CHECKSUM,
+    severity=Severity.ERROR,
+    summary="DATASUM is present but differs from the sum of the HDU's data.",
+    hint="Re-copy the file if it was damaged; otherwise rewrite the checksums (hlsp fix --write).",
+    source="FITS Checksum Convention 1.0; HLSP-RULES sec. 4",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        if hdu.checksum_status[1] == "bad":
+            card = hdu.header.card("DATASUM")
+            yield RULE.finding(
+                f"DATASUM = '{card.value}' but the data sum to {hdu.data_sum}", hdu=hdu.index, keyword="DATASUM"
+            )

@@ -1,0 +1,28 @@
+"""The product holds no data at all.
+
+*Why:* a science product whose every HDU has ``NAXIS = 0`` (or zero-length
+axes) is a header without content -- usually a failed pipeline step or data
+stripped for testing.
+
+*How to fix:* check the pipeline step that writes the data; deliver only
+files with data.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="DA001",
+    name="no-data",
+    category=Category.DATA,
+    severity=Severity.ERROR,
+    summary="No HDU of the file holds any data (all NAXIS = 0 or zero-length axes).",
+    hint="Check the pipeline step that writes the data; deliver only files with data.",
+    source="HLSP-RULES sec. 2 (science files)",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    hdus = ctx.fits.hdus
+    if hdus and all(h.end_found for h in hdus) and not any(h.data_size > 0 for h in hdus):
+        yield RULE.finding(f"none of the {len(hdus)} HDUs holds data")

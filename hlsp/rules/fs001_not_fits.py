@@ -1,0 +1,30 @@
+"""The file is not a FITS file at all.
+
+*Why:* a file named ``.fits`` that is empty, or whose first card is not
+``SIMPLE = T`` (an HTML error page saved by a download script, a text file, a
+file of another format), cannot be read by any FITS reader, and the archive
+rejects it.
+
+*How to fix:* regenerate the file with a FITS writer (astropy, fitsio, CFITSIO),
+or rename it if it is not meant to be FITS.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS001",
+    name="not-fits",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="The file is empty or does not start with SIMPLE = T.",
+    hint="Write the file with a FITS library (astropy.io.fits, fitsio), or give it a non-FITS extension.",
+    source="FITS Standard 4.0, sec. 3.3 and 4.4.1",
+    scope="file",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    if ctx.fits is not None:
+        for issue in ctx.fits.issues_of("not-fits"):
+            yield RULE.finding(issue.message)

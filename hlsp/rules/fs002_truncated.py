@@ -1,0 +1,27 @@
+"""The file is shorter than its headers say: data or a header block is missing.
+
+*Why:* each header declares the size of its data (BITPIX, NAXISn, PCOUNT,
+GCOUNT); a file that ends early was cut by an interrupted copy or upload and
+has lost data.  Every FITS file is also a whole number of 2880-byte blocks.
+
+*How to fix:* copy or regenerate the file again and compare its size and
+sha256 with the original.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS002",
+    name="truncated",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="The file ends before the data its headers declare (truncated file).",
+    hint="Copy or regenerate the file; compare its size and sha256 with the original.",
+    source="FITS Standard 4.0, sec. 3.3.1 and 4.4.1.1",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for issue in ctx.fits.issues_of("truncated"):
+        yield RULE.finding(issue.message, hdu=issue.hdu)

@@ -1,0 +1,27 @@
+"""A header has no END card, or the END card holds other characters.
+
+*Why:* the END keyword closes every header; without it a reader cannot tell
+where the header ends and the data begin.  Columns 4-80 of the END card must
+be blank.
+
+*How to fix:* rewrite the file with a FITS library; never edit headers with a
+text editor.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS003",
+    name="end-card",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="A header has no END card, or the END card is not blank after END.",
+    hint="Rewrite the file with a FITS library; do not edit headers as text.",
+    source="FITS Standard 4.0, sec. 4.4.1",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for issue in ctx.fits.issues_of("no-end", "end-card"):
+        yield RULE.finding(issue.message, hdu=issue.hdu, keyword="END")

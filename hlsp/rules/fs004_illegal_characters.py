@@ -1,0 +1,27 @@
+"""A header holds bytes other than printable ASCII.
+
+*Why:* FITS headers may contain only ASCII text characters 0x20-0x7E.  Tabs,
+line feeds, NUL bytes and non-ASCII letters (an accented author name, a degree
+sign) break other readers and make checksums computed by astropy disagree.
+
+*How to fix:* replace the character (``deg`` for the degree sign, plain ASCII
+letters for names) and rewrite the card.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS004",
+    name="illegal-characters",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="A header card contains a byte outside printable ASCII (0x20-0x7E).",
+    hint="Replace the character with plain ASCII text and rewrite the card.",
+    source="FITS Standard 4.0, sec. 4.1.1",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for issue in ctx.fits.issues_of("illegal-char"):
+        yield RULE.finding(issue.message, hdu=issue.hdu, keyword=issue.keyword)

@@ -1,0 +1,31 @@
+"""A keyword value is not valid FITS value syntax.
+
+*Why:* after ``= `` a value must be a quoted string, T or F, an integer, a
+floating-point number, a complex pair, or nothing.  Unquoted text, a string
+without its closing quote or text after the closing quote is read differently
+(or not at all) by different readers.
+
+*How to fix:* quote strings (``OBJECT = 'M31'``), write numbers without units
+(put the unit in the comment or in a unit keyword), and rewrite the card with
+a FITS library.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS007",
+    name="value-syntax",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="A keyword value is not a valid FITS string, logical, integer, float or complex value.",
+    hint="Quote string values and write numbers without units; rewrite the card with a FITS library.",
+    source="FITS Standard 4.0, sec. 4.2",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        for card in hdu.header.cards:
+            if card.vtype == "invalid":
+                yield RULE.finding(f"card {card.index}: {card.error}", hdu=hdu.index, keyword=card.keyword)

@@ -1,0 +1,30 @@
+"""The fill after END or after the data is not what the standard requires.
+
+*Why:* headers are padded to 2880 bytes with ASCII blanks after the END card;
+data are padded with zero bytes (blanks for ASCII tables).  Other fill bytes
+mean the file was written or edited incorrectly, and they change the checksum.
+
+*How to fix:* rewrite the file with a FITS library.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS009",
+    name="fill-area",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="Header fill after END is not blank, or data fill is not zero (blank for ASCII tables).",
+    hint="Rewrite the file with a FITS library, which pads correctly.",
+    source="FITS Standard 4.0, sec. 3.3.2 and 4.4.1",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        if not hdu.header_fill_ok:
+            yield RULE.finding("the header fill after the END card is not all ASCII blanks", hdu=hdu.index)
+        if not hdu.fill_ok:
+            what = "ASCII blanks" if hdu.kind == "table" else "zero bytes"
+            yield RULE.finding(f"the data fill after the last data byte is not all {what}", hdu=hdu.index)

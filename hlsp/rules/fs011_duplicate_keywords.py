@@ -1,0 +1,40 @@
+"""A keyword appears more than once in one header.
+
+*Why:* readers disagree on which copy counts (astropy takes the first,
+others the last), so the archive may ingest a different value than the one
+you meant.  fitsverify warns about it too.
+
+*How to fix:* keep one card per keyword; delete or rename the other.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS011",
+    name="duplicate-keywords",
+    category=Category.FITS,
+    severity=Severity.WARNING,
+    summary="A keyword is repeated in the same header.",
+    hint="Keep one card per keyword; delete or rename the duplicate.",
+    source="FITS Standard 4.0, sec. 4.4.2 (fitsverify warning)",
+)
+
+_REPEATABLE = frozenset({"COMMENT", "HISTORY", "", "CONTINUE"})
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        first: dict[str, int] = {}
+        for card in hdu.header.cards:
+            kw = card.keyword
+            if kw in _REPEATABLE or not card.has_value:
+                continue
+            if kw in first:
+                yield RULE.finding(
+                    f"{kw} appears in card {first[kw]} and again in card {card.index}",
+                    hdu=hdu.index,
+                    keyword=kw,
+                )
+            else:
+                first[kw] = card.index

@@ -1,0 +1,30 @@
+"""A keyword has no value.
+
+*Why:* a card ``KEY =`` with nothing after the value indicator is legal FITS
+(an undefined value) but usually means a pipeline wrote a missing quantity;
+fitsverify warns about it.  It is reported as information so that a reviewer
+can see it without it drowning real problems.
+
+*How to fix:* give the keyword a value, or remove the card if the quantity is
+unknown.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS016",
+    name="null-value",
+    category=Category.FITS,
+    severity=Severity.INFO,
+    summary="A keyword is present with an undefined (null) value.",
+    hint="Give the keyword a value, or remove the card when the value is unknown.",
+    source="FITS Standard 4.0, sec. 4.1.2.3 (fitsverify warning)",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        for card in hdu.header.cards:
+            if card.vtype == "undefined" and card.keyword not in ("CONTINUE",):
+                yield RULE.finding(f"card {card.index}: {card.keyword} has no value", hdu=hdu.index, keyword=card.keyword)

@@ -1,0 +1,28 @@
+"""A gzip or bzip2 compressed FITS file is corrupt.
+
+*Why:* the compressed stream could not be decompressed to the end (a cut
+download, a damaged file); the HDUs after the damage are lost.
+
+*How to fix:* compress the original file again (``gzip -k file.fits``) and
+check that ``gzip -t`` passes.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="FS017",
+    name="compression",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="The gzip/bzip2 stream of a compressed FITS file is corrupt.",
+    hint="Compress the original file again and check it with `gzip -t`.",
+    source="FITS Standard 4.0, appendix on compressed files; gzip RFC 1952",
+    scope="file",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    if ctx.fits is not None:
+        for issue in ctx.fits.issues_of("compression-corrupt"):
+            yield RULE.finding(issue.message)
