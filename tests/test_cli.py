@@ -141,3 +141,12 @@ def test_console_script_runs(tmp_path):
     exe = Path(sys.executable).parent / "hlsp"
     out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.startswith("hlsp ")
+
+
+def test_info_notes_hidden_unless_verbose(run_cli, tmp_path):
+    f = tmp_path / "null.fits"
+    f.write_bytes(hdu_bytes(primary_cards(8, [], extra=[("OBSERVER", None, "unknown")])))
+    quiet = run_cli("validate", f, "--select", "FS016")
+    assert "FS016" not in quiet.out and "1 info note not shown" in quiet.out
+    loud = run_cli("validate", f, "--select", "FS016", "-v")
+    assert "FS016" in loud.out and "OBSERVER" in loud.out

@@ -8,7 +8,7 @@ from hlsp.findings import FileResult, Finding, Report, Severity, Summary
 class Reporter:
     """Base class: collect the summary while results stream through."""
 
-    def __init__(self, stream: IO[str], *, color: bool = False, show_clean: bool = False):
+    def __init__(self, stream: IO[str], *, color: bool = False, show_clean: bool = False, **_ignored):
         self.stream = stream
         self.color = color
         self.show_clean = show_clean

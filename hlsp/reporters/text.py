@@ -8,7 +8,15 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 class TextReporter(Reporter):
-    """For people at a terminal: files with findings, errors first, each with its fix."""
+    """For people at a terminal: files with findings, errors first, each with its fix.
+
+    Info notes are counted but only listed with ``show_info`` (``-v``), so that
+    they never drown errors.
+    """
+
+    def __init__(self, stream, *, show_info: bool = False, **kw):
+        super().__init__(stream, **kw)
+        self.show_info = show_info
 
     def _c(self, code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if self.color else text
@@ -19,13 +27,17 @@ class TextReporter(Reporter):
                 self.stream.write(f"{result.path}: ok\n")
             return
         w = self.stream.write
+        shown = [f for f in ordered(result.findings) if self.show_info or f.severity is not Severity.INFO]
+        hidden = len(result.findings) - len(shown)
         w(self._c(_BOLD, result.path) + "\n")
-        for f in ordered(result.findings):
+        for f in shown:
             loc = location(f)
             sev = self._c(_COLORS[f.severity], f"{f.severity.value:<7}")
             w(f"  {sev} {f.rule} {('[' + loc + '] ') if loc else ''}{f.message}\n")
             if f.hint and f.severity is not Severity.INFO:
                 w(self._c(_DIM, f"          fix: {f.hint}") + "\n")
+        if hidden:
+            w(self._c(_DIM, f"  ({hidden} info note{'s' if hidden > 1 else ''} not shown; -v shows them)") + "\n")
 
     def end(self) -> None:
         s = self.summary
