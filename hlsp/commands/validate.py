@@ -33,6 +33,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["error", "warning"], default="error", help="lowest severity that fails the run (default: error)")
     p.add_argument("--product-type", metavar="TYPE", help="product type or profile (image, spectrum, lightcurve, catalog) instead of the one in the file name")
     p.add_argument("--show-clean", action="store_true", help="text format: also list files without findings")
+    p.add_argument("--verbose", "-v", action="store_true", help="text format: also list info notes")
     return p
 
 
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     target = atomic_open(args.output) if args.output else nullcontext(sys.stdout)
     with target as stream:
         color = fmt == "text" and not args.output and stream.isatty() and "NO_COLOR" not in os.environ
-        reporter = make_reporter(fmt, stream, color=color, show_clean=args.show_clean)
+        reporter = make_reporter(fmt, stream, color=color, show_clean=args.show_clean, show_info=args.verbose)
         summary = reporter.run(results)
     fail_on = Severity(args.fail_on)
     failed = summary.errors > 0 or (fail_on is Severity.WARNING and summary.warnings > 0)
