@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := fitsverify chromium postgresql
 
-.PHONY: demo test venv system-packages docs bench clean
+.PHONY: demo test venv system-packages docs example bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,16 @@ demo: $(STAMP)
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Regenerate contributions/example/ (byte-identical unless the generator changed).
+example: $(STAMP)
+	$(BIN)/python scripts/make_example.py
+
 docs: $(STAMP)
 	$(BIN)/hlsp rules --markdown > docs/rules.md
 
+# Benchmarks (see benchmarks/README.md); e.g. make bench BENCH_ARGS="--quick --only A,start"
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -4,13 +4,19 @@ A file given by name is always validated.  Folders are walked recursively
 (symbolic links to folders are not followed, so loops cannot hang the walk);
 inside them, FITS files (by extension) and ``hlsp_*`` files are picked up,
 hidden files and folders (``.git``) are skipped.  Paths that cannot be used
-(broken links, unreadable folders) come back as :class:`Problem` entries that
-the engine turns into findings.
+(broken links, link loops, named pipes and devices, unreadable folders) come
+back as :class:`Problem` entries that the engine turns into findings -- a
+pipe is never opened, so it cannot block the run.
+
+A path that does not exist, or a folder without any file to validate, is a
+usage error (:class:`HlspError`); :func:`check_paths` finds these before any
+work starts.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -40,24 +46,52 @@ def display(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def check_paths(paths: Iterable[str]) -> None:
+    """Raise :class:`HlspError` for the first path that cannot be validated at all."""
+    for p in paths:
+        p = os.fspath(p)
+        if os.path.islink(p) and not os.path.exists(p):
+            continue  # a broken link is a finding, not a usage error
+        if not os.path.exists(p):
+            raise _missing(p)
+        if os.path.isdir(p) and next(_walk(p), None) is None:
+            raise _empty(p)
+
+
 def discover(paths: Iterable[str]) -> Iterator[str | Problem]:
     """Yield file paths (sorted within each folder) and problems, in a stable order."""
     for p in paths:
         p = os.fspath(p)
-        if os.path.islink(p) and not os.path.exists(p):
-            yield Problem(p, "broken symbolic link (or a link loop): its target does not exist")
-            continue
-        if not os.path.exists(p):
-            raise HlspError(f"{display(p)}: no such file or folder")
         if os.path.isdir(p):
             found = False
             for item in _walk(p):
                 found = True
                 yield item
             if not found:
-                raise HlspError(f"{display(p)}: no FITS or hlsp_* files in this folder")
+                raise _empty(p)
+        elif os.path.exists(p) or os.path.islink(p):
+            yield _file(p)
         else:
-            yield p
+            raise _missing(p)
+
+
+def _missing(path: str) -> HlspError:
+    return HlspError(f"{display(path)}: no such file or folder")
+
+
+def _empty(path: str) -> HlspError:
+    return HlspError(f"{display(path)}: no FITS or hlsp_* files in this folder")
+
+
+def _file(path: str) -> str | Problem:
+    """``path`` itself, or the :class:`Problem` that makes it unreadable as a file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return Problem(path, "broken symbolic link (or a link loop): its target does not exist")
+    if not stat.S_ISREG(mode):
+        return Problem(path, "not a regular file (a named pipe, socket or device): not read")
+    return path
 
 
 def _walk(top: str) -> Iterator[str | Problem]:
@@ -67,11 +101,7 @@ def _walk(top: str) -> Iterator[str | Problem]:
         for name in sorted(files):
             if name.startswith(".") or not is_candidate(name):
                 continue
-            full = os.path.join(root, name)
-            if os.path.islink(full) and not os.path.exists(full):
-                yield Problem(full, "broken symbolic link (or a link loop): its target does not exist")
-            else:
-                yield full
+            yield _file(os.path.join(root, name))
         while errors:
             err = errors.pop()
             yield Problem(err.filename or root, f"cannot read this folder: {err.strerror}")

@@ -1,20 +1,24 @@
 """Run the rules over files: discover -> read -> rules -> findings.
 
 ``validate_file`` is the whole pipeline for one file; ``iter_validate`` streams
-results for many files, in order, in this process or a process pool; the
-caller (CLI, GitHub job, notebook) hands them to reporters.
+results for many files, in order; the caller (CLI, GitHub job, notebook) hands
+them to reporters.  For many files, ``iter_files`` looks each one up in the
+result cache (:mod:`hlsp.cache`), cuts the rest into batches and has a
+scheduler (:mod:`hlsp.scheduler`: this process, a local process pool or a Dask
+cluster) validate them, with a bounded number of batches in flight.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
-from hlsp.discover import Problem, discover, display
+from hlsp.discover import Problem, check_paths, discover, display
 from hlsp.findings import Category, FileResult, Finding, Report, Severity
-from hlsp.fitsfile import read_fits
+from hlsp.fitsfile import PARALLEL_DATA, read_fits
 from hlsp.names import parse_name
 from hlsp.profiles import load_profile, load_vocabulary
 from hlsp.rules import select_rules
@@ -28,8 +32,13 @@ class Options:
     select: list[str] | None = None
     ignore: list[str] | None = None
     product_type: str | None = None  # overrides the type from the file name
-    expected: dict[str, Any] = field(default_factory=dict)  # e.g. {"hlspid":..., "version":...}
-    jobs: int = 1
+    expected: dict[str, Any] = field(default_factory=dict)  # e.g. {"proj_id":..., "version":...}
+    jobs: int = 1  # worker processes; 0: one per core (few files are validated in this process)
+    scheduler: str | None = None  # Dask scheduler address (tcp://HOST:PORT); else DASK_SCHEDULER_ADDRESS
+    cache: bool = False  # reuse results of unchanged files from earlier runs (hlsp.cache)
+    cache_dir: str | None = None  # where the cache lives (default: hlsp.cache.default_dir())
+    base: str | None = None  # git ref holding the previous version of a contribution (default origin/main, main)
+    remote: Any = None  # hlsp.remote.RemoteOptions for remote products (None: from the environment)
 
     def rules(self) -> list[Rule]:
         return [r for r in select_rules(self.select, self.ignore) if r.scope != "collection"]
@@ -104,51 +113,230 @@ def _problem_result(p: Problem) -> FileResult:
 
 
 def _validate_batch(batch: list[str], options: Options) -> list[FileResult]:
+    """The unit of work shipped to workers: rules are selected once per batch."""
     rules = options.rules()
     return [validate_file(p, options, rules) for p in batch]
 
 
-def _batches(items: Iterable[str | Problem], size: int) -> Iterator[list[str | Problem]]:
-    batch: list[str | Problem] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _crash_result(path: str) -> FileResult:
+    return FileResult(
+        display(path),
+        [
+            _read_error_finding(
+                "the file could not be checked: the worker process validating it died repeatedly "
+                "(out of memory, or a crash while reading it)"
+            )
+        ],
+    )
 
 
 def iter_validate(paths: Iterable[str], options: Options | None = None) -> Iterator[FileResult]:
     """Validate every file under ``paths``; yield results in discovery order.
 
-    Raises :class:`hlsp.errors.HlspError` for a path that does not exist
-    (a usage error); everything wrong *with* a file is a finding.
+    Raises :class:`hlsp.errors.HlspError` for a bad option, a path that does
+    not exist or a folder without FITS files (usage errors) when called --
+    before the first result, so that no half-written report is printed.
+    Everything wrong *with* a file is a finding.
     """
     options = options or Options()
     rules = options.rules()  # validates --select/--ignore before any work
-    items = discover(paths)
-    jobs = options.jobs if options.jobs and options.jobs > 0 else (os.cpu_count() or 1)
-    if jobs == 1:
-        for item in items:
-            yield _problem_result(item) if isinstance(item, Problem) else validate_file(item, options, rules)
+    paths = [os.fspath(p) for p in paths]
+    check_paths(p for p in paths if not (os.path.isdir(p) and _is_contribution(p)))
+    return _iter_validate(paths, options, rules)
+
+
+def _iter_validate(paths: list[str], options: Options, rules: Sequence[Rule]) -> Iterator[FileResult]:
+    # A folder holding hlsp.yaml is a contribution: checked as a whole by hlsp.collection
+    # (imported only for folders: it loads jsonschema, a cost one file should not pay).
+    plain: list[str] = []
+    for p in paths:
+        if os.path.isdir(p) and _is_contribution(p):
+            from hlsp.collection import iter_collection
+
+            yield from iter_files(plain, options, rules)
+            plain = []
+            yield from iter_collection(p, options)
+        else:
+            plain.append(p)
+    yield from iter_files(plain, options, rules)
+
+
+def _is_contribution(path: str) -> bool:
+    from hlsp.contribution import is_contribution
+
+    return is_contribution(path)
+
+
+# A batch of files to validate closes at this many files or bytes, so that small
+# files travel in groups (less overhead per file) and big ones alone (so that
+# several workers share them); a chunk (results waiting for one batch) also
+# closes at CHUNK_FILES entries, so cache hits do not pile up behind a batch.
+BATCH_FILES = 48
+BATCH_BYTES = 32 * 1024 * 1024
+CHUNK_FILES = 512
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Consecutive results in discovery order: ready ones, and the slots of one batch."""
+
+    entries: list = field(default_factory=list)  # FileResult, or an int: position in ``batch``
+    batch: list[str] = field(default_factory=list)
+    stamps: list = field(default_factory=list)  # hlsp.cache.Stamp per batch entry
+    size: int = 0  # bytes in the batch
+    scheduler: Any = None  # hlsp.scheduler.Scheduler running the batch
+    job: Any = None
+
+
+def _chunks(items: Iterable[str | Problem], cache) -> Iterator[_Chunk]:
+    chunk = _Chunk()
+    for item in items:
+        if isinstance(item, Problem):
+            chunk.entries.append(_problem_result(item))
+        else:
+            findings, stamp = cache.lookup(item) if cache is not None else (None, None)
+            if findings is not None:
+                chunk.entries.append(FileResult(display(item), findings))
+            else:
+                chunk.entries.append(len(chunk.batch))
+                chunk.batch.append(item)
+                chunk.stamps.append(stamp)
+                chunk.size += stamp.size if stamp is not None else _size(item)
+        if len(chunk.entries) >= CHUNK_FILES or len(chunk.batch) >= BATCH_FILES or chunk.size >= BATCH_BYTES:
+            yield chunk
+            chunk = _Chunk()
+    if chunk.entries:
+        yield chunk
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _open_cache(options: Options, rules: Sequence[Rule]):
+    if not options.cache:
+        return None
+    from hlsp.cache import ResultCache, fingerprint
+
+    parts = {
+        "rules": [r.id for r in rules],
+        "select": options.select,
+        "ignore": options.ignore,
+        "product_type": options.product_type,
+        "expected": options.expected,
+    }
+    return ResultCache(fingerprint(parts), options.cache_dir)
+
+
+def _warm_up() -> None:
+    """Load what every file needs once, before workers are forked from this process."""
+    import numpy  # noqa: F401  (hlsp.fitsfile imports it when it first sums data)
+
+    vocab = load_vocabulary()
+    for name in {None, *vocab.profile_of_type.values()}:
+        load_profile(name)
+
+
+def iter_files(paths: Iterable[str], options: Options, rules: Sequence[Rule] | None = None) -> Iterator[FileResult]:
+    """File-level validation of files and plain folders, in discovery order.
+
+    Results stream: a bounded number of batches is in flight, and each result
+    is yielded as soon as all results before it are known.
+    """
+    paths = list(paths)
+    if not paths:
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending = []
-        for batch in _batches(items, 64):
-            paths_only = [p for p in batch if not isinstance(p, Problem)]
-            pending.append((batch, pool.submit(_validate_batch, paths_only, options)))
-            while len(pending) > 2 * jobs:
-                yield from _drain(pending.pop(0))
-        for entry in pending:
-            yield from _drain(entry)
+    rules = options.rules() if rules is None else rules
+    cache = _open_cache(options, rules)
+    router = None
+    try:
+        chunks = _chunks(discover(paths), cache)
+        # Read ahead one chunk: a run that fits in one batch is not worth starting workers for.
+        first = next(chunks, None)
+        second = next(chunks, None) if first is not None else None
+        router = _Router(options, many=second is not None)
+        pending: deque[_Chunk] = deque()
+        for chunk in _chain(first, second, chunks):
+            if chunk.batch:
+                chunk.scheduler = router.pick(chunk)
+                chunk.job = chunk.scheduler.submit(chunk.batch)
+            pending.append(chunk)
+            while pending and (
+                len(pending) > router.capacity or pending[0].job is None or pending[0].scheduler.done(pending[0].job)
+            ):
+                yield from _drain(pending.popleft(), cache)
+        while pending:
+            yield from _drain(pending.popleft(), cache)
+    finally:
+        if router is not None:
+            router.close()
+        if cache is not None:
+            cache.close()
 
 
-def _drain(entry) -> Iterator[FileResult]:
-    batch, future = entry
-    results = iter(future.result())
-    for item in batch:
-        yield _problem_result(item) if isinstance(item, Problem) else next(results)
+class _Router:
+    """Where each batch runs: in this process, or on workers started at first need.
+
+    * With a Dask address (``--scheduler`` or ``DASK_SCHEDULER_ADDRESS``): always there.
+    * ``--jobs 1``, or a run of one batch: here.
+    * A single big file: here -- fitsfile already sums its data in two threads.
+    * The first batch of small files also runs here, before the local workers
+      are forked: it loads whatever the rules import lazily (astropy.units ...),
+      and every worker inherits it instead of importing it again.
+    """
+
+    def __init__(self, options: Options, many: bool):
+        from hlsp.scheduler import InProcess
+
+        self.work = functools.partial(_validate_batch, options=options)
+        self.here = InProcess(self.work, _crash_result)
+        self.address = options.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
+        self.jobs = options.jobs
+        self.many = many
+        self.probed = False
+        self.workers = None
+
+    def pick(self, chunk: _Chunk):
+        if not self.address:
+            if self.jobs == 1 or not self.many or (len(chunk.batch) == 1 and chunk.size >= PARALLEL_DATA):
+                return self.here
+            if self.workers is None and not self.probed:
+                self.probed = True
+                return self.here
+        if self.workers is None:
+            from hlsp.scheduler import make_scheduler
+
+            if not self.address:
+                _warm_up()
+            self.workers = make_scheduler(self.work, _crash_result, self.jobs, self.address)
+        return self.workers
+
+    @property
+    def capacity(self) -> int:
+        return self.workers.capacity if self.workers is not None else 2
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+
+def _chain(first, second, rest) -> Iterator[_Chunk]:
+    for c in (first, second):
+        if c is not None:
+            yield c
+    yield from rest
+
+
+def _drain(chunk: _Chunk, cache) -> Iterator[FileResult]:
+    results = chunk.scheduler.results(chunk.job) if chunk.job is not None else []
+    if cache is not None:
+        for path, stamp, result in zip(chunk.batch, chunk.stamps, results):
+            cache.store(path, stamp, result)
+    for entry in chunk.entries:
+        yield results[entry] if isinstance(entry, int) else entry
 
 
 def validate(paths: Iterable[str] | str, options: Options | None = None, **kwargs: Any) -> Report:

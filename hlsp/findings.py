@@ -62,6 +62,8 @@ class Finding:
             d["line"] = self.line
         if self.column is not None:
             d["column"] = self.column
+        if self.path is not None:
+            d["path"] = self.path
         return d
 
     @classmethod
@@ -76,6 +78,7 @@ class Finding:
             keyword=d.get("keyword"),
             line=d.get("line"),
             column=d.get("column"),
+            path=d.get("path"),
         )
 
     def sort_key(self) -> tuple:

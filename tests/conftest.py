@@ -37,6 +37,18 @@ def realdata() -> Path:
     return REALDATA
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_result_cache(tmp_path_factory):
+    """The CLI caches results (hlsp.cache): keep the tests' cache out of ~/.cache."""
+    old = os.environ.get("HLSP_CACHE_DIR")
+    os.environ["HLSP_CACHE_DIR"] = str(tmp_path_factory.mktemp("hlsp-cache"))
+    yield
+    if old is None:
+        os.environ.pop("HLSP_CACHE_DIR", None)
+    else:
+        os.environ["HLSP_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def system_tool():
     def find(name: str) -> str:
@@ -75,3 +87,6 @@ def run_cli(monkeypatch):
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Session fixtures that start real servers on 127.0.0.1 (tests/servers.py).
+pytest_plugins = ["servers"]

@@ -98,14 +98,22 @@ def bintable_cards(columns: list[tuple[str, str]], nrows: int, row_bytes: int, e
     return cards + list(extra)
 
 
-def hdu_bytes(cards: Iterable, data: bytes = b"", checksum: bool = False, fill: bytes = b"\x00") -> bytes:
+def hdu_bytes(
+    cards: Iterable, data: bytes = b"", checksum: bool = False, fill: bytes = b"\x00", datasum: str | bool | None = None
+) -> bytes:
+    """One HDU.  With ``checksum``, CHECKSUM is valid for the bytes written and
+    DATASUM is the true data sum -- or, to build broken files, the text
+    ``datasum`` (CHECKSUM still valid), or absent with ``datasum=False``."""
     cards = list(cards)
     body = pad_data(data, fill) if data else b""
     if not checksum:
         return header_bytes(cards) + body
     dsum = ones_fold(ones_sum(body))
     cards = [c for c in cards if not (isinstance(c, tuple) and c[0] in ("CHECKSUM", "DATASUM"))]
-    cards += [("CHECKSUM", "0" * 16), ("DATASUM", str(dsum))]
+    cards.append(("CHECKSUM", "0" * 16))
+    at = len(cards) - 1
+    if datasum is not False:
+        cards.append(("DATASUM", str(dsum) if datasum is None else datasum))
     hsum = ones_fold(ones_sum(header_bytes(cards)))
-    cards[-2] = ("CHECKSUM", encode_checksum(ones_add(hsum, dsum)))
+    cards[at] = ("CHECKSUM", encode_checksum(ones_add(hsum, dsum)))
     return header_bytes(cards) + body

@@ -8,6 +8,7 @@ import sys
 from contextlib import nullcontext
 
 from hlsp.atomic import atomic_open
+from hlsp.contribution import whole_collections
 from hlsp.engine import Options, iter_validate
 from hlsp.findings import Severity
 from hlsp.reporters import FORMATS, make_reporter
@@ -27,20 +28,33 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
     p.add_argument("--format", choices=list(FORMATS), help="report format (default: text; github under GitHub Actions)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per core)")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core; 1: none)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster at tcp://HOST:PORT (default: $DASK_SCHEDULER_ADDRESS, else local processes)")
+    p.add_argument("--no-cache", dest="cache", action="store_false", help="validate every file again instead of reusing results of unchanged files ($HLSP_CACHE_DIR)")
     p.add_argument("--select", type=_csv, action="extend", metavar="IDS", help="only these rule IDs, ID prefixes, names or categories (comma-separated)")
     p.add_argument("--ignore", type=_csv, action="extend", metavar="IDS", help="skip these rule IDs, prefixes, names or categories")
     p.add_argument("--fail-on", choices=["error", "warning"], default="error", help="lowest severity that fails the run (default: error)")
     p.add_argument("--product-type", metavar="TYPE", help="product type or profile (image, spectrum, lightcurve, catalog) instead of the one in the file name")
     p.add_argument("--show-clean", action="store_true", help="text format: also list files without findings")
     p.add_argument("--verbose", "-v", action="store_true", help="text format: also list info notes")
+    p.add_argument("--whole-collection", action="store_true", help="validate the whole contribution folder holding each PATH (for pre-commit and CI, which pass changed files)")
+    p.add_argument("--base", metavar="REF", help="git ref with the previous version of a contribution (default: origin/main, else main)")
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    options = Options(select=args.select, ignore=args.ignore, product_type=args.product_type, jobs=args.jobs)
-    results = iter_validate(args.paths, options)
+    options = Options(
+        select=args.select,
+        ignore=args.ignore,
+        product_type=args.product_type,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        cache=args.cache,
+        base=args.base,
+    )
+    paths = whole_collections(args.paths) if args.whole_collection else args.paths
+    results = iter_validate(paths, options)
     target = atomic_open(args.output) if args.output else nullcontext(sys.stdout)
     with target as stream:
         color = fmt == "text" and not args.output and stream.isatty() and "NO_COLOR" not in os.environ

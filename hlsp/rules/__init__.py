@@ -17,6 +17,15 @@ from hlsp.rules._base import Rule
 # Explicit, ordered: the order of this list is the order of docs/rules.md.
 MODULES = (
     # filename
+    "fn001_name_pattern",
+    "fn002_name_characters",
+    "fn003_name_length",
+    "fn004_field_length",
+    "fn005_version_format",
+    "fn006_extension",
+    "fn007_proj_id",
+    "fn008_product_type",
+    "fn009_vocabulary",
     # fits (FITS standard structure and syntax)
     "fs001_not_fits",
     "fs002_truncated",
@@ -35,17 +44,58 @@ MODULES = (
     "fs015_table_columns",
     "fs016_null_values",
     "fs017_compression",
+    "fs018_wcs_structure",
     # checksum
     "ck001_checksum",
     "ck002_datasum",
     "ck003_checksum_missing",
     "ck004_datasum_missing",
     # wcs
+    "wc001_celestial_pair",
+    "wc002_projection",
+    "wc003_singular_matrix",
+    "wc004_axis_units",
     # keywords (the archive's keyword profile)
+    "kw001_required_keyword",
+    "kw002_recommended_keyword",
+    "kw003_suggested_keyword",
+    "kw004_keyword_type",
+    "kw005_date_format",
+    "kw006_time_range",
+    "kw007_coordinates",
+    "kw008_doi",
+    "kw009_reference",
+    "kw010_license",
+    "kw011_units",
+    "kw012_multi_convention",
+    "kw013_long_keyword_name",
+    "kw014_name_consistency",
+    "kw015_equinox_icrs",
+    "kw016_longstrn",
+    "kw017_catalog_columns",
     # data
     "da001_no_data",
     "da002_all_nan",
     "da003_empty_table",
+    # metadata (hlsp.yaml of a contribution; scope="collection")
+    "md001_metadata_unreadable",
+    "md002_metadata_schema",
+    "md003_orcid_check_digit",
+    "md004_history_version",
+    # collection (a contribution folder as a whole; scope="collection")
+    "co001_no_products",
+    "co002_unsafe_path",
+    "co003_url_refused",
+    "co004_product_missing",
+    "co005_size_mismatch",
+    "co006_sha256_mismatch",
+    "co007_unlisted_file",
+    "co008_duplicate_name",
+    "co009_id_version",
+    "co010_readme",
+    "co011_preview_missing",
+    "co012_version_not_raised",
+    "co013_version_changes",
 )
 
 
@@ -74,7 +124,7 @@ def all_rules() -> dict[str, Rule]:
 
 
 # Modules that define collection-level rules (a list RULES of Rule objects).
-_EXTRA_PROVIDERS: tuple[str, ...] = ()
+_EXTRA_PROVIDERS: tuple[str, ...] = ("hlsp.gh.rules",)
 
 
 def get_rule(rule_id: str) -> Rule:

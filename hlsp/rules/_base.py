@@ -6,8 +6,9 @@ one generator function with ``@RULE.check``; its docstring is the user
 documentation (first line: what; then *Why* and *How to fix* paragraphs), and
 ``hlsp rules ID`` and ``docs/rules.md`` are generated from it.
 
-Rules receive a :class:`FileContext` holding the already-parsed file; they
-never open files themselves.
+Rules receive a :class:`FileContext` holding the already-parsed file (or,
+with ``scope="collection"``, a :class:`CollectionContext`); they never open
+files themselves.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from hlsp.findings import Category, Finding, Severity
 from hlsp.fitsfile import FitsFile, HDU
 from hlsp.names import ParsedName
 
-__all__ = ["Rule", "FileContext", "Category", "Severity", "Finding"]
+__all__ = ["Rule", "FileContext", "CollectionContext", "Category", "Severity", "Finding"]
 
 
 @dataclass(slots=True)
@@ -38,6 +39,35 @@ class FileContext:
 
     def hdus(self) -> Iterator[HDU]:
         return iter(self.fits.hdus if self.fits else ())
+
+
+@dataclass(slots=True)
+class CollectionContext:
+    """Everything a collection rule (``scope="collection"``) may look at.
+
+    Built once per contribution folder by :mod:`hlsp.collection`, which does
+    all reading (hlsp.yaml, README, folder listing, product hashes, remote
+    fetches, git) beforehand; rules only judge these facts.  Their findings are
+    reported under ``metadata_path``.
+    """
+
+    root: str  # the collection folder as given (used in messages)
+    metadata_path: str  # display path of hlsp.yaml: the FileResult of the collection
+    contribution: Any = None  # hlsp.contribution.Contribution; None when hlsp.yaml is unusable
+    load_error: Any = None  # hlsp.metadata.YamlLoadError when hlsp.yaml is unusable
+    checks: list[Any] = field(default_factory=list)  # hlsp.collection.ProductCheck per manifest entry
+    folder_files: list[str] = field(default_factory=list)  # POSIX paths (relative) of files in the folder
+    readme: str | None = None  # README.md text; None when absent or unreadable
+    readme_path: str = ""  # display path of README.md
+    previous: Any = None  # hlsp.collection.PreviousVersion on the base branch, or None
+    vocab: Any = None  # hlsp.profiles.Vocabulary
+
+    def at(self, doc_path: tuple = (), key: bool = False) -> dict[str, Any]:
+        """Keyword arguments locating a finding at a value of hlsp.yaml (line, column, path)."""
+        line, column = (1, 1)
+        if self.contribution is not None:
+            line, column = self.contribution.document.position(doc_path, key=key)
+        return {"line": line, "column": column, "path": self.metadata_path}
 
 
 CheckFn = Callable[[FileContext], Iterator[Finding]]

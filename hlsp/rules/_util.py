@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterator
 
 from hlsp.fitsfile import HDU, FitsFile
 
@@ -12,6 +14,11 @@ DATE_RE = re.compile(
     r"(?:(?P<sep>[T ])(?P<H>\d{2}):(?P<M>\d{2}):(?P<S>\d{2})(?:\.\d+)?)?(?P<z>Z)?\Z"
 )
 OLD_DATE_RE = re.compile(r"\d{2}/\d{2}/\d{2}\Z")
+
+
+def shown(card: Any) -> str:
+    """A card's value as written, for messages: strings quoted without their padding."""
+    return f"'{card.value.rstrip()}'" if card.vtype == "str" else card.value_text
 
 
 def is_int(v: Any) -> bool:
@@ -52,3 +59,165 @@ def parse_date(text: str) -> tuple[bool, str | None]:
     if m["sep"] == " ":
         return True, "space"
     return True, None
+
+
+# ------------------------------------------------------------- archive products
+def is_product(ctx: Any) -> bool:
+    """Does the archive's keyword profile apply to this file?
+
+    Yes for files named like HLSP products (``hlsp_...``), and for any file
+    when the user named a product type (``--product-type``).  Mission files
+    (HST, JWST, TESS ...) are not held to the HLSP profile: they fail FN001
+    already, and a list of missing HLSP keywords would only bury the findings
+    that matter for them.
+    """
+    return ctx.name.is_hlsp or ctx.product_type is not None
+
+
+def expected(ctx: Any, *keys: str) -> str | None:
+    """The first non-empty value of ``keys`` in ``ctx.expected`` (from hlsp.yaml), as text."""
+    for key in keys:
+        value = ctx.expected.get(key)
+        if value not in (None, ""):
+            return str(value)
+    return None
+
+
+def hdu_kind(hdu: HDU) -> str:
+    """``image`` or ``table``: what the HDU holds for the archive (a tile-compressed image is an image)."""
+    return "image" if hdu.is_image or hdu.is_compressed_image else "table"
+
+
+def hdus_at(fits: FitsFile, where: str) -> list[HDU]:
+    """The HDUs a profile entry points at: ``primary``, ``science`` or ``any`` (primary + science)."""
+    primary = fits.primary
+    if primary is None:
+        return []
+    if where == "primary":
+        return [primary]
+    science = science_hdu(fits) or primary
+    if where == "science":
+        return [science]
+    return [primary] if science is primary else [primary, science]
+
+
+# ------------------------------------------------------------------------ units
+@functools.lru_cache(maxsize=512)
+def unit_problem(text: str) -> str | None:
+    """None when ``text`` is a valid FITS unit string, else why not (one line).
+
+    astropy.units is imported here, on the first unit actually checked:
+    importing it costs a noticeable part of the start-up time, and most
+    files need it for a handful of distinct strings (hence the cache).
+    """
+    import warnings
+
+    from astropy import units
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecated units still parse
+            units.Unit(text, format="fits")
+    except ValueError as exc:
+        # "'X' did not parse as fits unit: At col 0, Unit 'X' not supported ... Did you mean x? If this ..."
+        reason = " ".join(str(exc).split()).split(" fits unit: ", 1)[-1]
+        reason = re.sub(r"^At col \d+, ", "", reason).split(" If this is meant", 1)[0].strip()
+        return reason[:200] or "not a FITS unit"
+    return None
+
+
+# ------------------------------------------------------------------- vocabulary
+@dataclass(frozen=True, slots=True)
+class VocabIndex:
+    """Flat look-up sets of a :class:`hlsp.profiles.Vocabulary`."""
+
+    observatories: frozenset[str]  # names and aliases
+    instruments: frozenset[str]
+    filters: frozenset[str]
+    product_types: frozenset[str]
+
+
+_VOCAB_INDEX: dict[int, tuple[Any, VocabIndex]] = {}
+
+
+def vocab_index(vocab: Any) -> VocabIndex:
+    """The look-up sets of ``vocab``, built once per vocabulary object."""
+    hit = _VOCAB_INDEX.get(id(vocab))
+    if hit is not None and hit[0] is vocab:
+        return hit[1]
+    instruments: set[str] = set()
+    filters: set[str] = set()
+    for insts in vocab.observatories.values():
+        instruments.update(insts)
+        for f in insts.values():
+            filters.update(f)
+    index = VocabIndex(
+        frozenset(vocab.observatories) | frozenset(vocab.aliases),
+        frozenset(instruments),
+        frozenset(filters),
+        frozenset(vocab.product_types),
+    )
+    _VOCAB_INDEX[id(vocab)] = (vocab, index)
+    return index
+
+
+def split_values(value: str, known: frozenset[str] | set[str]) -> tuple[list[str], list[str]]:
+    """Split a multi-valued name field (``hst-fuse``, ``f606w-f814w``) into values.
+
+    Values may contain ``-`` themselves (``hawk-i``, ``fqch4n-a``), so the
+    ``-``-separated tokens are grouped to cover as many tokens as possible
+    with known values.  Returns (values in order, the tokens no known value covers).
+    """
+    tokens = value.split("-")
+    n = len(tokens)
+    # best[i] = (unknown tokens in tokens[i:], groups) -- a small dynamic programme
+    best: list[tuple[int, list[tuple[str, bool]]]] = [(0, [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        cand = (best[i + 1][0] + 1, [(tokens[i], False)] + best[i + 1][1])
+        for j in range(i + 1, n + 1):
+            joined = "-".join(tokens[i:j])
+            if joined in known and best[j][0] < cand[0]:
+                cand = (best[j][0], [(joined, True)] + best[j][1])
+        best[i] = cand
+    groups = best[0][1]
+    return [g for g, _ in groups], [g for g, ok in groups if not ok]
+
+
+# ------------------------------------------------------------ keyword profiles
+_WHERE = {"primary": "the primary HDU", "science": "the science HDU", "any": "the primary or the science HDU"}
+
+
+def profile_gaps(ctx: Any, level: str) -> Iterator[tuple[Any, int, str]]:
+    """Profile keywords of ``level`` that the file lacks: (spec, HDU to report, message).
+
+    A keyword counts as present when it, or one of its ``alternatives``, has a
+    value in one of the HDUs the entry names (see validators/profiles/common.yaml).
+    """
+    fits = ctx.fits
+    science = science_hdu(fits)
+    kind = hdu_kind(science) if science else None
+    for spec in ctx.profile.keywords:
+        if spec.level != level or (spec.only and spec.only != kind):
+            continue
+        hdus = hdus_at(fits, spec.hdu)
+        if not hdus:
+            continue
+        states = [_state(h, name) for h in hdus for name in (spec.name, *spec.alternatives)]
+        if "ok" in states:
+            continue
+        names = spec.name + (f" (or {', '.join(spec.alternatives)})" if spec.alternatives else "")
+        where = _WHERE.get(spec.hdu, spec.hdu)
+        if "empty" in states:
+            msg = f"{names} is in {where} but has no value"
+        else:
+            msg = f"{names} is missing from {where}"
+        yield spec, hdus[-1 if spec.hdu == "science" else 0].index, msg
+
+
+def _state(hdu: HDU, keyword: str) -> str:
+    card = hdu.header.card(keyword)
+    if card is None or not card.has_value:
+        return "missing"
+    if card.vtype in ("undefined", "invalid") or (card.vtype == "str" and not card.value.strip()):
+        return "empty"
+    return "ok"

@@ -5,6 +5,8 @@ and data) come out as -0; a mismatch means the bytes changed after the
 checksum was written -- a damaged copy, or a header edited without updating
 it.  The sum is computed here on the raw bytes, so (unlike astropy) a file
 with non-standard cards or without ``DATASUM`` is not wrongly failed.
+A mismatch is an error here; fitsverify only warns about it (and ``-e``
+hides it), but an archive must not accept bytes that changed in transit.
 
 *How to fix:* if the file is intact, rewrite the checksums
 (``hlsp fix --write``, or ``astropy.io.fits`` ``writeto(..., checksum=True)``);

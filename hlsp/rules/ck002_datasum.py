@@ -2,7 +2,8 @@
 
 *Why:* ``DATASUM`` is the ones'-complement sum of the data blocks as a decimal
 string; a mismatch means the data changed after it was written (damage, or an
-edit without updating the keyword).
+edit without updating the keyword).  An error here, a warning in fitsverify
+(see CK001).
 
 *How to fix:* re-copy the file if it was damaged; if the data were changed on
 purpose, rewrite the checksums (``hlsp fix --write``).

@@ -24,5 +24,6 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     hdus = ctx.fits.hdus
-    if hdus and all(h.end_found for h in hdus) and not any(h.data_size > 0 for h in hdus):
+    readable = all(h.end_found and h.size_known for h in hdus)  # else FS003/FS006 say why
+    if hdus and readable and not any(h.data_size > 0 for h in hdus):
         yield RULE.finding(f"none of the {len(hdus)} HDUs holds data")

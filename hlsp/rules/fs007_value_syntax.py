@@ -8,7 +8,14 @@ without its closing quote or text after the closing quote is read differently
 *How to fix:* quote strings (``OBJECT = 'M31'``), write numbers without units
 (put the unit in the comment or in a unit keyword), and rewrite the card with
 a FITS library.
+
+Like fitsverify, a lower-case exponent (``1.5e3``) is an error: the standard
+requires ``E`` or ``D``.  Deliberately stricter than fitsverify, the values of
+``HIERARCH`` and ``CONTINUE`` cards are checked too (fitsverify reads them as
+commentary unless run with ``-H``).
 """
+
+import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 
@@ -19,8 +26,10 @@ RULE = Rule(
     severity=Severity.ERROR,
     summary="A keyword value is not a valid FITS string, logical, integer, float or complex value.",
     hint="Quote string values and write numbers without units; rewrite the card with a FITS library.",
-    source="FITS Standard 4.0, sec. 4.2",
+    source="FITS Standard 4.0, sec. 4.2 (fitsverify errors)",
 )
+
+_LOWER_EXPONENT = re.compile(r"[0-9.][ed][+-]?[0-9]")
 
 
 @RULE.check
@@ -29,3 +38,9 @@ def check(ctx: FileContext):
         for card in hdu.header.cards:
             if card.vtype == "invalid":
                 yield RULE.finding(f"card {card.index}: {card.error}", hdu=hdu.index, keyword=card.keyword)
+            elif card.vtype in ("float", "complex") and _LOWER_EXPONENT.search(card.value_text):
+                yield RULE.finding(
+                    f"card {card.index}: the exponent of {card.value_text!r} must be upper-case E or D",
+                    hdu=hdu.index,
+                    keyword=card.keyword,
+                )

@@ -1,11 +1,16 @@
 """A reserved keyword stands in a kind of HDU where FITS forbids it.
 
-*Why:* ``SIMPLE`` and ``EXTEND`` belong to the primary header only,
-``XTENSION`` to extensions only; array keywords (``BUNIT``, ``BSCALE``,
-``BZERO``, ``BLANK``) are not allowed in table headers, where units and
-scaling are per column (``TUNITn``, ``TSCALn``, ``TZEROn``, ``TNULLn``); table
-keywords are not allowed in image headers.  Such cards usually come from
-copying a whole header into another HDU.
+*Why:* ``SIMPLE``, ``EXTEND`` and ``BLOCKED`` belong to the primary header
+only, ``XTENSION`` to extensions only; ``PCOUNT``/``GCOUNT`` and the random
+groups keywords (``PTYPEn``, ``PSCALn``, ``PZEROn``) only to random-groups
+and extension headers as the standard defines them.  Array keywords
+(``BUNIT``, ``BSCALE``, ``BZERO``, ``BLANK``, ``DATAMAX``, ``DATAMIN``) are not
+allowed in table headers, where units and scaling are per column (``TUNITn``,
+``TSCALn``, ``TZEROn``, ``TNULLn``); table keywords are not allowed in image
+headers; ``TBCOLn`` belongs to ASCII tables, ``TDIMn`` and ``THEAP`` to binary
+tables; ``BLANK`` has no meaning for floating-point images (NaN is the null
+value there).  Such cards usually come from copying a whole header into
+another HDU.  fitsverify reports each of these as an error.
 
 *How to fix:* remove the card; for tables move units to ``TUNITn`` of the
 column they describe.
@@ -13,6 +18,7 @@ column they describe.
 
 import re
 
+from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 
 RULE = Rule(
@@ -22,28 +28,47 @@ RULE = Rule(
     severity=Severity.ERROR,
     summary="A reserved keyword is used in the wrong HDU type (SIMPLE in an extension, BUNIT in a table ...).",
     hint="Remove the card; in tables put units in TUNITn and scaling in TSCALn/TZEROn.",
-    source="FITS Standard 4.0, sec. 4.4.1, 7.2, 7.3 (fitsverify errors)",
+    source="FITS Standard 4.0, sec. 4.4.1, 4.4.2, 6, 7.2, 7.3 (fitsverify errors)",
 )
 
-_PRIMARY_ONLY = ("SIMPLE", "EXTEND")
-_EXTENSION_ONLY = ("XTENSION",)
-_ARRAY_ONLY = ("BUNIT", "BSCALE", "BZERO", "BLANK")
-_TABLE_ONLY = re.compile(r"(TFIELDS|THEAP|(TTYPE|TFORM|TUNIT|TNULL|TSCAL|TZERO|TDISP|TDIM|TBCOL)[0-9]+)\Z")
+_PRIMARY_ONLY = frozenset({"SIMPLE", "EXTEND", "BLOCKED"})
+_ARRAY_ONLY = frozenset({"BUNIT", "BSCALE", "BZERO", "BLANK", "DATAMAX", "DATAMIN"})
+# keyword prefixes followed by a column number (fitsverify matches the prefix and one digit)
+_TABLE_ONLY = re.compile(r"TFIELDS\Z|THEAP\Z|(TBCOL|TFORM|TSCAL|TZERO|TNULL|TTYPE|TUNIT|TDISP|TDIM|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)[0-9]")
+_GROUPS_ONLY = re.compile(r"(PTYPE|PSCAL|PZERO)[0-9]")
+_BINARY_ONLY = re.compile(r"THEAP\Z|TDIM[0-9]")
+
+
+def _misplaced(hdu: HDU, kw: str) -> str | None:
+    """Where ``kw`` is not allowed, in words, or None when it may stand in ``hdu``."""
+    groups = hdu.kind == "groups"
+    if hdu.index > 0 and kw in _PRIMARY_ONLY:
+        return "an extension"
+    if hdu.index == 0 and kw == "XTENSION":
+        return "the primary header"
+    if hdu.index == 0 and not groups and kw in ("PCOUNT", "GCOUNT"):
+        return "a primary header that is not random groups"
+    if not groups and _GROUPS_ONLY.match(kw):
+        return "a header that is not random groups"
+    if hdu.is_table:
+        if kw in _ARRAY_ONLY and not hdu.is_compressed_image:
+            return "a table header (use TUNITn/TSCALn/TZEROn/TNULLn per column)"
+        if hdu.kind == "bintable" and kw.startswith("TBCOL") and kw[5:6].isdigit():
+            return "a binary table (TBCOLn belongs to ASCII tables)"
+        if hdu.kind == "table" and _BINARY_ONLY.match(kw):
+            return "an ASCII table"
+    elif hdu.is_image:
+        if _TABLE_ONLY.match(kw):
+            return "an image header"
+        if kw == "BLANK" and hdu.header.get("BITPIX") in (-32, -64):
+            return "a floating-point image (NaN marks undefined pixels)"
+    return None
 
 
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
         for card in hdu.header.cards:
-            kw = card.keyword
-            where = None
-            if hdu.index > 0 and kw in _PRIMARY_ONLY:
-                where = "an extension"
-            elif hdu.index == 0 and kw in _EXTENSION_ONLY:
-                where = "the primary header"
-            elif hdu.is_table and not hdu.is_compressed_image and kw in _ARRAY_ONLY:
-                where = "a table header (use TUNITn/TSCALn/TZEROn/TNULLn per column)"
-            elif hdu.is_image and _TABLE_ONLY.match(kw):
-                where = "an image header"
+            where = _misplaced(hdu, card.keyword)
             if where:
-                yield RULE.finding(f"card {card.index}: {kw} is not allowed in {where}", hdu=hdu.index, keyword=kw)
+                yield RULE.finding(f"card {card.index}: {card.keyword} is not allowed in {where}", hdu=hdu.index, keyword=card.keyword)

@@ -1,10 +1,13 @@
 """A reserved keyword has a value of the wrong type, or no value.
 
 *Why:* the FITS standard fixes the type of reserved keywords: ``TELESCOP``,
-``INSTRUME``, ``OBJECT``, ``DATE-OBS``, ``BUNIT``, ``CTYPEn``, ``TTYPEn`` ...
-are strings; ``EXTVER``, ``BLANK``, ``TBCOLn`` integers; ``BSCALE``,
-``EQUINOX``, ``CRVALn`` ... numbers.  ``INSTRUME =`` with no value or
-``EXPTIME = '300'`` breaks every program that reads them (fitsverify error).
+``INSTRUME``, ``OBJECT``, ``CREATOR``, every ``DATExxxx``, ``BUNIT``,
+``CTYPEn``, ``RADESYS``, ``TTYPEn`` ... are strings; ``EXTVER``, ``BLANK``,
+``WCSAXES``, ``TBCOLn`` integers; ``BSCALE``, ``EQUINOX``, ``CRVALn``,
+``RESTFRQ`` ... numbers; ``EXTEND`` a logical.
+``INSTRUME =`` with no value or ``EQUINOX = '2000'`` breaks every program
+that reads them.  The keyword lists are the ones fitsverify checks (each such
+case is a fitsverify error).
 
 *How to fix:* write the value with its proper type (quote strings, do not quote
 numbers); remove the card if the value is unknown.
@@ -12,6 +15,7 @@ numbers); remove the card if the value is unknown.
 
 import re
 
+from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.rules._util import is_int, is_number
 
@@ -20,44 +24,76 @@ RULE = Rule(
     name="reserved-value-type",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A reserved keyword (TELESCOP, INSTRUME, BSCALE, CRVALn, TTYPEn ...) has a value of the wrong type or none.",
+    summary="A reserved keyword (TELESCOP, INSTRUME, DATE-OBS, BSCALE, CRVALn, TTYPEn ...) has a value of the wrong type or none.",
     hint="Write strings in quotes and numbers without quotes; remove the card if the value is unknown.",
-    source="FITS Standard 4.0, sec. 4.4.2, 7, 8 (fitsverify errors)",
+    source="FITS Standard 4.0, sec. 4.4.2, 7, 8, 9 (fitsverify errors)",
 )
 
+# Indexed keywords are matched as fitsverify does: the prefix and then a digit.
 _STRING = re.compile(
-    r"(XTENSION|EXTNAME|TELESCOP|INSTRUME|OBSERVER|OBJECT|ORIGIN|AUTHOR|REFERENC|DATE|DATE-OBS|BUNIT|"
-    r"RADESYS|RADECSYS|TIMESYS|(CTYPE|CUNIT)[0-9]+[A-Z]?|(TTYPE|TFORM|TUNIT|TDISP|TDIM)[0-9]+)\Z"
+    r"(EXTNAME|ORIGIN|AUTHOR|CREATOR|REFERENC|TELESCOP|INSTRUME|OBSERVER|OBJECT)\Z"
+    r"|DATE|RADESYS|RADECSYS|SPECSYS|SSYSOBS|SSYSSRC"
+    r"|(CTYPE|CUNIT|PS|CNAME|TTYPE|TFORM|TUNIT|TDISP|TDIM|TCTYP|TCUNI|PTYPE)[0-9]"
 )
-_INT = re.compile(r"(EXTVER|EXTLEVEL|BLANK|THEAP|TBCOL[0-9]+|WCSAXES[A-Z]?)\Z")
+_INT = re.compile(r"(EXTVER|EXTLEVEL|THEAP)\Z|WCSAXES|TBCOL[0-9]")
 _NUMBER = re.compile(
-    r"(BSCALE|BZERO|EQUINOX[A-Z]?|EPOCH|DATAMAX|DATAMIN|MJD-OBS|(CRVAL|CRPIX|CDELT|CROTA)[0-9]+[A-Z]?|"
-    r"(TSCAL|TZERO)[0-9]+|(PC|CD)[0-9]+_[0-9]+[A-Z]?)\Z"
+    r"(EQUINOX|MJD-OBS|MJD-AVG|EPOCH)\Z"
+    r"|RESTFRQ|RESTFREQ|RESTWAV|OBSGEO-[XYZ]|VELOSYS|ZSOURCE|VELANGL|LONPOLE|LATPOLE"
+    r"|(CRPIX|CRVAL|CDELT|CROTA|CRDER|CSYER|PV|TSCAL|TZERO|TCRVL|TCDLT|TCRPX|TCROT|PSCAL|PZERO)[0-9]"
+    r"|(PC|CD)[0-9]+_"
 )
+_COMMENTARY = frozenset({"COMMENT", "HISTORY", "", "CONTINUE"})
+_LOGICAL = frozenset({"EXTEND", "BLOCKED"})
+_ARRAY_STRING = frozenset({"BUNIT"})
+_ARRAY_NUMBER = frozenset({"BSCALE", "BZERO", "DATAMAX", "DATAMIN"})
+
+
+def _expected(hdu: HDU, kw: str) -> tuple[str, str] | None:
+    """(type, in words) that ``kw`` must have in ``hdu``, or None when it is not reserved."""
+    if kw.startswith("TNULL") and kw[5:6].isdigit():
+        return ("str", "a string") if hdu.kind == "table" else ("int", "an integer")
+    if _STRING.match(kw):
+        return "str", "a string"
+    if _INT.match(kw):
+        return "int", "an integer"
+    if _NUMBER.match(kw):
+        return "number", "a number"
+    if kw in _LOGICAL:
+        return "bool", "T or F"
+    if hdu.is_image:  # in tables these are misplaced (FS008) whatever their type
+        if kw in _ARRAY_STRING:
+            return "str", "a string"
+        if kw in _ARRAY_NUMBER:
+            return "number", "a number"
+        if kw == "BLANK":
+            return "int", "an integer"
+    return None
+
+
+def _ok(kind: str, card) -> bool:
+    if kind == "str":
+        return card.vtype == "str"
+    if kind == "int":
+        return is_int(card.value) and card.vtype == "int"
+    if kind == "number":
+        return is_number(card.value) and card.vtype in ("int", "float")
+    return card.vtype == "bool"
 
 
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
         for card in hdu.header.cards:
-            if not card.has_value or card.vtype == "invalid":
-                continue
             kw = card.keyword
-            if _STRING.match(kw):
-                expected, ok = "a string", card.vtype == "str"
-            elif _INT.match(kw):
-                expected, ok = "an integer", is_int(card.value)
-            elif _NUMBER.match(kw):
-                expected, ok = "a number", is_number(card.value)
-            elif kw.startswith("TNULL") and kw[5:].isdigit():
-                expected = "a string" if hdu.kind == "table" else "an integer"
-                ok = card.vtype == "str" if hdu.kind == "table" else is_int(card.value)
-            else:
+            if card.vtype == "invalid" or kw in _COMMENTARY or kw.startswith("HIERARCH"):
+                continue  # FS007 judges invalid syntax
+            want = _expected(hdu, kw)
+            if want is None or (card.has_value and _ok(want[0], card)):
                 continue
-            if ok:
-                continue
-            if card.vtype == "undefined":
-                msg = f"card {card.index}: {kw} has a null value; expected {expected}"
+            if not card.has_value:
+                msg = f"card {card.index}: {kw} has no value indicator ('= ' in columns 9-10); expected {want[1]}"
+            elif card.vtype == "undefined":
+                msg = f"card {card.index}: {kw} has a null value; expected {want[1]}"
             else:
-                msg = f"card {card.index}: {kw} = {card.value_text}: expected {expected}"
+                msg = f"card {card.index}: {kw} = {card.value_text}: expected {want[1]}"
             yield RULE.finding(msg, hdu=hdu.index, keyword=kw)

@@ -2,7 +2,9 @@
 
 *Why:* the FITS WCS standard requires ``WCSAXES`` to precede every other WCS
 keyword of the header, so that a reader knows the number of axes before it
-meets them (fitsverify error).
+meets them (a fitsverify error).  The WCS keywords are those fitsverify
+counts: ``CTYPE CUNIT CRPIX CRVAL CDELT CROTA CRDER CSYER CNAME PV PS`` with
+an axis number (and any alternate letter), and ``PCi_j`` / ``CDi_j``.
 
 *How to fix:* move the ``WCSAXES`` card above the first ``CTYPE``/``CRPIX``/
 ``CRVAL``/``CDELT``/``CD``/``PC`` card.
@@ -22,7 +24,23 @@ RULE = Rule(
     source="FITS Standard 4.0, sec. 8.2 (fitsverify error)",
 )
 
-_WCS_KW = re.compile(r"((CTYPE|CRPIX|CRVAL|CDELT|CUNIT|CROTA)[0-9]+|(PC|CD|PV|PS)[0-9]+_[0-9]+)[A-Z]?\Z")
+_AXIS_KW = re.compile(r"(CTYPE|CUNIT|CRPIX|CRVAL|CDELT|CROTA|CRDER|CSYER|CNAME|PV|PS)([0-9]+)")
+_MATRIX_KW = re.compile(r"(PC|CD)([0-9]+)_([0-9]+)")
+
+
+def wcs_indices(keyword: str) -> tuple[str, tuple[int, ...], str] | None:
+    """(prefix, axis numbers, alternate suffix) of an indexed WCS keyword, else None.
+
+    ``CRPIX1A`` -> ("CRPIX", (1,), "A"); ``PC1_2`` -> ("PC", (1, 2), "");
+    ``PV2_1`` -> ("PV", (2,), "_1") (only its axis counts).
+    """
+    m = _MATRIX_KW.match(keyword)
+    if m:
+        return m.group(1), (int(m.group(2)), int(m.group(3))), keyword[m.end() :]
+    m = _AXIS_KW.match(keyword)
+    if m:
+        return m.group(1), (int(m.group(2)),), keyword[m.end() :]
+    return None
 
 
 @RULE.check
@@ -30,10 +48,10 @@ def check(ctx: FileContext):
     for hdu in ctx.hdus():
         h = hdu.header
         wcsaxes = h.card("WCSAXES")
-        if wcsaxes is None:
+        if wcsaxes is None or wcsaxes.vtype != "int":
             continue
         for card in h.cards[: wcsaxes.index - 1]:
-            if _WCS_KW.match(card.keyword):
+            if card.has_value and wcs_indices(card.keyword):
                 yield RULE.finding(
                     f"WCSAXES (card {wcsaxes.index}) comes after the WCS keyword {card.keyword} (card {card.index})",
                     hdu=hdu.index,

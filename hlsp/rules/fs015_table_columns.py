@@ -1,17 +1,30 @@
-"""A table's column definitions do not match its row length.
+"""A table's column keywords are invalid or do not match its rows.
 
 *Why:* a binary table row is the concatenation of its columns; the widths
 given by ``TFORMn`` must add up to ``NAXIS1``, and each ``TFORMn`` must be a
-valid data type (``rL X B I J K A E D C M P Q``).  ASCII tables need
-``TFORMn`` of type ``A I F E D`` and ``TBCOLn`` inside the row.  Otherwise
-every reader misplaces the columns.
+valid upper-case data type (``rL X B I J K A E D C M P Q``).  ASCII tables
+need ``TFORMn`` of type ``A I F E D`` and ``TBCOLn`` inside the row.  Column
+keywords must not number a column beyond ``TFIELDS``; ``TSCALn`` does not
+apply to character, logical or bit columns, ``TNULLn`` only to integer
+columns of a binary table; ``THEAP`` needs a heap (``PCOUNT > 0``);
+``TDISPn`` must be a display format that fits the column's type and
+``TDIMn`` must describe exactly the column's elements.  Otherwise readers
+misplace or misread the columns.  Each case is a fitsverify error; the checks
+follow its rules.
+
+Not checked here, unlike fitsverify: the values inside the rows (logical
+values other than T/F/0, non-ASCII text in string columns, the fill bits of
+bit columns, variable-length descriptors outside the heap, the number formats
+of ASCII-table fields).  The reader streams table data only for checksums and
+fill, so a file whose headers are right but whose rows hold such values passes.
 
 *How to fix:* write the table with a FITS library (astropy.table, fitsio),
-which computes these keywords.
+which computes these keywords; drop display formats you did not mean to set.
 """
 
 import re
 
+from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.rules._util import is_int
 
@@ -20,14 +33,18 @@ RULE = Rule(
     name="table-columns",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="TFORMn is invalid, or the column widths do not add up to NAXIS1 (or TBCOLn is outside the row).",
+    summary="A table's TFORMn/TBCOLn/TDISPn/TDIMn/TNULLn/TSCALn/THEAP keywords are invalid, "
+    "number a column beyond TFIELDS, or do not add up to NAXIS1.",
     hint="Write the table with a FITS library, which computes TFORMn, TBCOLn and NAXIS1.",
-    source="FITS Standard 4.0, sec. 7.2 and 7.3",
+    source="FITS Standard 4.0, sec. 7.2 and 7.3 (fitsverify errors)",
 )
 
-_BIN_FORM = re.compile(r"\s*([0-9]*)([LXBIJKAEDCMPQ])(.*)\Z")
-_ASCII_FORM = re.compile(r"\s*([AI][0-9]+|[FED][0-9]+\.[0-9]+)\s*\Z")
+_BIN_FORM = re.compile(r"([0-9]*)([LXBIJKAEDCMPQ])(.*)\Z")
+_ASCII_FORM = re.compile(r"([AI][0-9]+|[FED][0-9]+\.[0-9]+)\s*\Z")
 _SIZES = {"L": 1, "B": 1, "I": 2, "J": 4, "K": 8, "A": 1, "E": 4, "D": 8, "C": 8, "M": 16, "P": 8, "Q": 16}
+_COLUMN_KEY = re.compile(r"(TTYPE|TFORM|TUNIT|TDISP|TNULL|TSCAL|TZERO|TDIM|TBCOL|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)([0-9]+)")
+_TFORM_CHARS = re.compile(r"[0-9A-Z.()]*\Z")
+_NUMERIC = "EFCDMIJKBX"  # the TFORM codes a numeric display format may show
 
 
 def _width(repeat: int, code: str) -> int:
@@ -38,37 +55,136 @@ def _width(repeat: int, code: str) -> int:
     return _SIZES[code] * repeat
 
 
+def _int_prefix(text: str) -> int:
+    """The integer at the start of ``text`` (0 if none), like C's strtol."""
+    m = re.match(r"[0-9]+", text)
+    return int(m.group()) if m else 0
+
+
+def tdisp_problem(tdisp: str, tform: str) -> str | None:
+    """Why the display format ``tdisp`` is invalid for a column of format ``tform``."""
+    code, rest = tdisp[:1], tdisp[1:]
+    w = _int_prefix(rest)
+    after_dot = rest.partition(".")[2]
+    if code in ("A", "L"):
+        if not w:
+            return f"{tdisp!r} has no field width"
+        if code not in tform:
+            return f"{tdisp!r} cannot display a column of format {tform!r}"
+        return None
+    if code in ("I", "B", "O", "Z"):
+        if not w or ("." in rest and _int_prefix(after_dot) > w):
+            return f"{tdisp!r} is not a valid integer display format"
+        return None if any(c in tform for c in "IJKBX") else f"{tdisp!r} cannot display a column of format {tform!r}"
+    if code in ("F", "E", "D", "G"):
+        if code in "ED" and rest[:1] in ("N", "S"):
+            rest = rest[1:]
+            w, after_dot = _int_prefix(rest), rest.partition(".")[2]
+        d = _int_prefix(after_dot) if "." in rest else (-1 if code == "F" else 0)
+        exp = _int_prefix(after_dot.partition("E")[2]) if "E" in after_dot else 2
+        if code == "F":
+            valid = w and d >= 0 and w >= d + 1
+        elif code == "G":
+            valid = w and d and exp
+        else:
+            valid = w and d and exp and w >= d + exp + 3
+        if not valid:
+            return f"{tdisp!r} is not a valid floating-point display format"
+        if code != "G" and not any(c in tform for c in _NUMERIC):
+            return f"{tdisp!r} cannot display a column of format {tform!r}"
+        return None
+    return f"{tdisp!r} is not a display format (A, L, I, B, O, Z, F, E, EN, ES, G or D)"
+
+
+def tdim_problem(tdim: str, tform: str) -> str | None:
+    """Why ``tdim`` does not describe a column of format ``tform``, or None."""
+    m = re.fullmatch(r"\(([0-9 ,]*)\)\s*", tdim.strip()) if "(" in tdim else None
+    if not m or not tdim.rstrip().endswith(")"):
+        return f"{tdim!r} is not of the form (n1,n2,...)"
+    dims = [int(x) for x in m.group(1).replace(" ", "").split(",") if x]
+    fm = _BIN_FORM.match(tform.strip())
+    if fm and fm.group(2) not in "PQ":
+        repeat = int(fm.group(1)) if fm.group(1) else 1
+        total = 1
+        for n in dims:
+            total *= n
+        if total != repeat:
+            return f"{tdim!r} holds {total} elements but TFORM {tform!r} has {repeat}"
+    return None
+
+
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        h = hdu.header
-        n = h.get("TFIELDS")
-        naxis1 = h.get("NAXIS1")
-        if not hdu.is_table or not is_int(n) or not is_int(naxis1):
+        if hdu.is_table:
+            yield from _check_table(hdu)
+
+
+def _check_table(hdu: HDU):
+    h = hdu.header
+    n = h.get("TFIELDS")
+    naxis1 = h.get("NAXIS1")
+    if not is_int(n) or not is_int(naxis1):
+        return
+    binary = hdu.kind == "bintable"
+    forms: dict[int, str] = {}
+    total = 0
+    complete = True
+    for i in range(1, n + 1):
+        form = h.get(f"TFORM{i}")
+        if not isinstance(form, str):
+            complete = False
             continue
-        total = 0
-        complete = True
-        for i in range(1, n + 1):
-            form = h.get(f"TFORM{i}")
-            if not isinstance(form, str):
+        forms[i] = form
+        if binary:
+            m = _BIN_FORM.match(form)
+            if not m or not _TFORM_CHARS.match(form.split(" ")[0]):
                 complete = False
+                yield RULE.finding(f"TFORM{i} = '{form}' is not a valid binary-table format", hdu=hdu.index, keyword=f"TFORM{i}")
                 continue
-            if hdu.kind == "bintable":
-                m = _BIN_FORM.match(form)
-                if not m:
-                    complete = False
-                    yield RULE.finding(f"TFORM{i} = '{form}' is not a valid binary-table format", hdu=hdu.index, keyword=f"TFORM{i}")
-                    continue
-                total += _width(int(m.group(1)) if m.group(1) else 1, m.group(2))
-            else:
-                if not _ASCII_FORM.match(form):
-                    yield RULE.finding(f"TFORM{i} = '{form}' is not a valid ASCII-table format", hdu=hdu.index, keyword=f"TFORM{i}")
-                tbcol = h.get(f"TBCOL{i}")
-                if is_int(tbcol) and not 1 <= tbcol <= naxis1:
-                    yield RULE.finding(f"TBCOL{i} = {tbcol} is outside the row (NAXIS1 = {naxis1})", hdu=hdu.index, keyword=f"TBCOL{i}")
-        if hdu.kind == "bintable" and complete and total != naxis1:
-            yield RULE.finding(
-                f"the columns' TFORMn add up to {total} bytes per row but NAXIS1 = {naxis1}",
-                hdu=hdu.index,
-                keyword="NAXIS1",
-            )
+            total += _width(int(m.group(1)) if m.group(1) else 1, m.group(2))
+        else:
+            if not _ASCII_FORM.match(form):
+                yield RULE.finding(f"TFORM{i} = '{form}' is not a valid ASCII-table format", hdu=hdu.index, keyword=f"TFORM{i}")
+            tbcol = h.get(f"TBCOL{i}")
+            if is_int(tbcol) and not 1 <= tbcol <= naxis1:
+                yield RULE.finding(f"TBCOL{i} = {tbcol} is outside the row (NAXIS1 = {naxis1})", hdu=hdu.index, keyword=f"TBCOL{i}")
+    if binary and complete and total != naxis1:
+        yield RULE.finding(
+            f"the columns' TFORMn add up to {total} bytes per row but NAXIS1 = {naxis1}",
+            hdu=hdu.index,
+            keyword="NAXIS1",
+        )
+    yield from _column_keywords(hdu, n, forms)
+    if binary and "THEAP" in h and h.get("PCOUNT") == 0:
+        yield RULE.finding("THEAP is set but PCOUNT = 0: there is no heap", hdu=hdu.index, keyword="THEAP")
+
+
+def _column_keywords(hdu: HDU, n: int, forms: dict[int, str]):
+    binary = hdu.kind == "bintable"
+    for card in hdu.header.cards:
+        m = _COLUMN_KEY.match(card.keyword)
+        if not m or not card.has_value:
+            continue
+        kw, prefix, col = card.keyword, m.group(1), int(m.group(2))
+        if not 1 <= col <= n:
+            yield RULE.finding(f"card {card.index}: {kw} names column {col} but TFIELDS = {n}", hdu=hdu.index, keyword=kw)
+            continue
+        form = forms.get(col, "")
+        value = card.value if card.vtype == "str" else None
+        if prefix in ("TFORM", "TDISP", "TDIM") and value is not None and value.startswith(" "):
+            yield RULE.finding(f"card {card.index}: the value of {kw} starts with a blank", hdu=hdu.index, keyword=kw)
+            continue
+        problem = None
+        if prefix == "TDISP" and value:
+            problem = tdisp_problem(value, form)
+        elif prefix == "TDIM" and value is not None and binary:
+            problem = tdim_problem(value, form)
+        elif prefix == "TSCAL" and any(c in form for c in ("ALX" if binary else "A")):
+            problem = f"TSCAL{col} cannot scale a column of format {form!r}"
+        elif prefix == "TZERO" and not binary and "A" in form:
+            problem = f"TZERO{col} cannot offset a column of format {form!r}"
+        elif prefix == "TNULL" and binary and not any(c in form for c in "BIJK"):
+            problem = f"TNULL{col} applies to integer columns, not to format {form!r}"
+        if problem:
+            yield RULE.finding(f"card {card.index}: {problem}", hdu=hdu.index, keyword=kw)

@@ -2,8 +2,9 @@
 
 *Why:* a card ``KEY =`` with nothing after the value indicator is legal FITS
 (an undefined value) but usually means a pipeline wrote a missing quantity;
-fitsverify warns about it.  It is reported as information so that a reviewer
-can see it without it drowning real problems.
+fitsverify warns about it.  It is reported as information (deliberately milder
+than fitsverify) so that a reviewer can see it without it drowning real
+problems; reserved keywords without a value are errors (FS012).
 
 *How to fix:* give the keyword a value, or remove the card if the quantity is
 unknown.

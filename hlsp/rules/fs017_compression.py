@@ -25,4 +25,4 @@ RULE = Rule(
 def check(ctx: FileContext):
     if ctx.fits is not None:
         for issue in ctx.fits.issues_of("compression-corrupt"):
-            yield RULE.finding(issue.message)
+            yield RULE.finding(issue.message, hdu=issue.hdu)

@@ -1,0 +1,182 @@
+"""How much does staging cost compared with `cp` and with hashing alone?
+
+    python benchmarks/stage_bench.py                  # the 4 x 500 MiB set (benchmarks/data/B)
+    python benchmarks/stage_bench.py --size-mb 100    # a quicker 4 x 100 MiB set
+
+Measured in one run, on the same files, page cache warm (every input is read
+once before timing), each timing the best of ``--repeat`` runs:
+
+- ``cp``            coreutils cp of the files into an empty folder;
+- ``cp + fsync``    the same, then fsync of every copy (staging fsyncs each file
+                    before it becomes visible, so this is the fair floor);
+- ``sha256``        hashlib SHA-256 of every file alone (8 MiB reads);
+- ``md5``           hashlib MD5 alone;
+- ``stage pass``    what ``hlsp stage`` does per file: one streamed read,
+                    SHA-256 and MD5 in parallel threads, write to a hidden
+                    temporary, fsync, verify, link into place
+                    (:mod:`hlsp.stage.copy` + :class:`hlsp.stage.targets.LocalTarget`);
+- ``stage()``       the whole command on a collection of these files:
+                    validation, FITS checksums, the copy pass, CAOM, ObsCore.
+
+The set is made with ``benchmarks/make_data.py`` if absent (``data/B`` for
+500 MiB, ``data/B-<n>mib`` otherwise, so a quick run never replaces the full set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import make_data  # noqa: E402
+
+from hlsp.stage.copy import CHUNK, copy_hashed  # noqa: E402
+from hlsp.stage.targets import LocalTarget  # noqa: E402
+
+MIB = 1024 * 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of its finished children (cp)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def best(repeat: int, run, before=None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of the fastest of ``repeat`` runs.
+
+    CPU seconds are reported too because on a shared machine the wall time of
+    a two-thread pass depends on what else runs; the CPU time does not.
+    """
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        c0, t0 = cpu_seconds(), time.perf_counter()
+        run()
+        runs.append((time.perf_counter() - t0, cpu_seconds() - c0))
+    return min(runs)
+
+
+def hash_only(files: list[Path], algorithm: str) -> None:
+    for f in files:
+        h = hashlib.new(algorithm)
+        with open(f, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                h.update(chunk)
+        h.hexdigest()
+
+
+def cp(files: list[Path], out: Path, fsync: bool) -> None:
+    subprocess.run(["cp", *map(str, files), str(out)], check=True)
+    if fsync:
+        for f in files:
+            fd = os.open(out / f.name, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+
+
+def stage_pass(files: list[Path], out: Path) -> None:
+    target = LocalTarget(out)
+    for f in files:
+        upload = target.upload(f"bench/v1/{f.name}")
+        with open(f, "rb") as fh:
+            digest = copy_hashed(fh, upload)
+        assert digest.size == f.stat().st_size
+        upload.commit()
+
+
+def make_collection(files: list[Path], folder: Path) -> Path:
+    """A collection folder of hard links to ``files`` with hlsp.yaml and README (made once)."""
+    from hlsp.manifest import refresh_manifest
+
+    if (folder / "hlsp.yaml").is_file():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        link = folder / f.name
+        if not link.exists():
+            os.link(f, link)
+    example = ROOT / "contributions" / "example"
+    meta = yaml.safe_load((example / "hlsp.yaml").read_text())
+    meta.update(
+        proj_id="bench",
+        title="Benchmark mosaics",
+        observatories=["hst"],
+        instruments=["acs"],
+        filters=["f606w"],
+        product_types=["img"],
+        products=[],
+        targets=[{"name": f.name.split("_")[4], "ra": 150.0, "dec": 2.5} for f in files],
+    )
+    (folder / "hlsp.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
+    (folder / "README.md").write_text((example / "README.md").read_text().replace("example", "bench"))
+    refresh_manifest(folder)
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--size-mb", type=int, default=500, help="MiB per file (default 500: the 4 x 500 MiB set)")
+    p.add_argument("--count", type=int, default=4, help="number of files (default 4)")
+    p.add_argument("--repeat", type=int, default=2, help="runs per measurement; the best is kept (default 2)")
+    p.add_argument("--no-end-to-end", action="store_true", help="skip the whole-command stage() run")
+    a = p.parse_args(argv)
+
+    data = make_data.DATA / ("B" if (a.size_mb, a.count) == (500, 4) else f"B-{a.count}x{a.size_mb}mib")
+    make_data.make_big(data, a.count, a.size_mb)
+    files = sorted(data.glob("hlsp_*.fits"))
+    total = sum(f.stat().st_size for f in files)
+    work = make_data.DATA / "stage-bench-out"
+
+    def fresh_out() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+
+    hash_only(files, "sha256")  # warm the page cache
+    results = {
+        "cp": best(a.repeat, lambda: cp(files, work, fsync=False), fresh_out),
+        "cp + fsync": best(a.repeat, lambda: cp(files, work, fsync=True), fresh_out),
+        "sha256": best(a.repeat, lambda: hash_only(files, "sha256")),
+        "md5": best(a.repeat, lambda: hash_only(files, "md5")),
+        "stage pass": best(a.repeat, lambda: stage_pass(files, work), fresh_out),
+    }
+    if not a.no_end_to_end:
+        from hlsp.stage import stage
+
+        collection = make_collection(files, make_data.DATA / f"stage-bench-src-{a.count}x{a.size_mb}" / "bench")
+        results["stage()"] = best(1, lambda: stage(collection, work / "staging"), fresh_out)
+    shutil.rmtree(work, ignore_errors=True)
+
+    load = os.getloadavg()[0]
+    print(
+        f"{len(files)} files, {total / MIB:.0f} MiB in all, page cache warm, {os.cpu_count()} CPUs "
+        f"(load average {load:.1f}), best of {a.repeat}"
+    )
+    print(f"  {'':<12} {'wall':>8}  {'GB/s':>6}  {'CPU':>7}")
+    for name, (wall, cpu) in results.items():
+        print(f"  {name:<12} {wall:7.2f}s  {total / wall / 1e9:6.2f}  {cpu:6.2f}s")
+    ratios = [("cp", "cp"), ("cp + fsync", "cp + fsync"), ("sha256", "sha256"), ("md5", "md5")]
+    for label, key in ratios:
+        wall, cpu = (results["stage pass"][i] / results[key][i] for i in (0, 1))
+        print(f"stage pass / {label:<11} wall x{wall:5.2f}   CPU x{cpu:5.2f}")
+    if "stage()" in results:
+        print(f"stage() / cp             wall x{results['stage()'][0] / results['cp'][0]:5.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,334 @@
+"""Remember validation results between runs, so unchanged files are not read again.
+
+A second ``hlsp validate`` over a delivery where one file changed re-reads that
+one file; the others cost a ``stat`` and a database lookup each.
+
+What makes a stored result valid (and why this is cheap *and* safe):
+
+* **The run fingerprint** -- a hash of the hlsp version, the source of the
+  ``hlsp`` package, every file under ``validators/`` (profiles, vocabularies),
+  the selected rule IDs and the options that change findings.  Any change
+  gives a new fingerprint, and results stored under another fingerprint are
+  never used (the four most recently used fingerprints are kept).
+* **The file's stat stamp** -- absolute path, device, inode, size,
+  ``mtime_ns`` and ``ctime_ns``.  Restoring the mtime of a modified file (``touch
+  -d``, ``cp -p``, ``rsync -t``) does not help it hide: the kernel sets
+  ``ctime`` on every write and on every ``utime`` call, and nobody can set it
+  back.  Replacing a file (atomic rename, ``cp`` over it) changes the inode.
+* **A content hash for racy entries** -- timestamps have a granularity (a
+  kernel tick on ext4, a second or more on NFS/FAT), so a file written in the
+  same tick as its previous change keeps its stamp.  As git does for its
+  index, an entry whose ``ctime``/``mtime`` lies within ``RACY_SECONDS`` of the
+  moment the stamp was taken also stores the SHA-256 of the content, and a hit
+  on it is served only after the hash is checked again.  Once the file is older
+  than that window the hash is dropped and the stat stamp suffices.
+
+The stamp (and, for a racy file, the hash) is taken *before* the file is read
+and checked again after; a file that changes while it is validated is not
+stored, or stored under its old stamp and validated again next time.
+
+Storage is one SQLite database (``$HLSP_CACHE_DIR``, else
+``$XDG_CACHE_HOME/hlsp``, else ``~/.cache/hlsp``) in WAL mode: writes are
+transactions, so a run that crashes or is killed loses at most its last
+unwritten batch, never the database.  A database that cannot be read (a
+corrupted or foreign file) is deleted and rebuilt; if even that fails the run
+goes on without a cache.  Results are stored as JSON (never pickle: a cache
+file must not be able to run code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from hlsp.findings import Category, FileResult, Finding, Severity
+
+FILE_NAME = "validate-cache-v1.sqlite"
+RACY_SECONDS = 3.0  # coarser than any timestamp granularity we expect (FAT: 2 s)
+KEEP_FINGERPRINTS = 4
+FLUSH_EVERY = 256  # results per write transaction
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    fingerprint TEXT NOT NULL,
+    path BLOB NOT NULL,     -- os.fsencode(absolute path): file names need not be UTF-8
+    dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+    sha256 TEXT,            -- set for racy entries only
+    findings TEXT NOT NULL, -- JSON list
+    PRIMARY KEY (fingerprint, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (fingerprint TEXT PRIMARY KEY, last_used REAL NOT NULL);
+"""
+
+
+def default_dir() -> Path:
+    env = os.environ.get("HLSP_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "hlsp" if xdg else Path.home() / ".cache" / "hlsp"
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What ``stat`` says about a file, taken before it is read."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    taken_ns: int  # wall-clock time of the stat, to judge raciness
+    sha256: str | None = None  # content hash, taken with the stamp when it is racy
+
+    @property
+    def racy(self) -> bool:
+        newest = max(self.mtime_ns, self.ctime_ns)
+        return newest >= self.taken_ns - int(RACY_SECONDS * 1e9)
+
+    def key(self) -> tuple[int, int, int, int, int]:
+        return (self.dev, self.ino, self.size, self.mtime_ns, self.ctime_ns)
+
+
+def stamp_of(path: str) -> Stamp | None:
+    """The stamp of a regular file; None for anything else (not cached)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return Stamp(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, time.time_ns())
+
+
+def _key(path: str) -> bytes:
+    return os.fsencode(os.path.abspath(path))
+
+
+def sha256_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+# ------------------------------------------------------------------ fingerprint
+def fingerprint(parts: dict[str, Any]) -> str:
+    """Hash of everything that decides findings besides the file itself.
+
+    ``parts`` holds the run's options and rule IDs; the code of the ``hlsp``
+    package, the validators data and the version are added here.
+    """
+    import hlsp
+    from hlsp.profiles import validators_dir
+
+    h = hashlib.sha256()
+    h.update(json.dumps({"version": hlsp.__version__, **parts}, sort_keys=True, default=repr).encode())
+    _hash_tree(h, Path(hlsp.__file__).resolve().parent, "*.py")
+    try:
+        _hash_tree(h, validators_dir(), "*")
+    except Exception as exc:  # no validators folder: the run itself will say so
+        h.update(repr(exc).encode())
+    return h.hexdigest()
+
+
+def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str) -> None:
+    for p in sorted(root.rglob(pattern)):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode() + b"\0")
+            h.update(p.read_bytes())
+            h.update(b"\0")
+
+
+# ----------------------------------------------------------------- (de)coding
+def _encode(findings: Iterable[Finding]) -> str:
+    out = []
+    for f in findings:
+        d = f.to_dict()
+        if f.path is not None:
+            d["path"] = f.path
+        out.append(d)
+    # ASCII: a message may quote a file name that is not valid UTF-8 (lone surrogates)
+    return json.dumps(out, separators=(",", ":"))
+
+
+def _decode(text: str) -> list[Finding]:
+    return [
+        Finding(
+            rule=d["rule"],
+            category=Category(d["category"]),
+            severity=Severity(d["severity"]),
+            message=d["message"],
+            hint=d.get("hint", ""),
+            hdu=d.get("hdu"),
+            keyword=d.get("keyword"),
+            line=d.get("line"),
+            column=d.get("column"),
+            path=d.get("path"),
+        )
+        for d in json.loads(text)
+    ]
+
+
+# ---------------------------------------------------------------------- cache
+class ResultCache:
+    """Results of earlier runs with the same fingerprint, by file.
+
+    ``lookup`` returns the stored findings of an unchanged file (or None) and the
+    stamp to store a new result under; ``store`` queues a result, written in
+    batches.  Call ``close`` (or use ``with``) to write the rest.
+    """
+
+    def __init__(self, fingerprint: str, folder: str | os.PathLike | None = None):
+        self.fingerprint = fingerprint
+        self.folder = Path(folder) if folder is not None else default_dir()
+        self.path = self.folder / FILE_NAME
+        self.hits = self.misses = 0
+        self._pending: list[tuple] = []
+        self._db: sqlite3.Connection | None = None
+        self._open(retry=True)
+
+    # -- opening, and rebuilding a broken database
+    def _open(self, retry: bool) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.fingerprint, time.time()))
+            old = [r[0] for r in db.execute("SELECT fingerprint FROM runs ORDER BY last_used DESC LIMIT -1 OFFSET ?", (KEEP_FINGERPRINTS,))]
+            for fp in old:
+                db.execute("DELETE FROM results WHERE fingerprint = ?", (fp,))
+                db.execute("DELETE FROM runs WHERE fingerprint = ?", (fp,))
+            db.execute("COMMIT")
+            self._db = db
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                self._db = None  # another run holds it: go on without a cache
+                return
+            self._rebuild(retry)
+        except (sqlite3.DatabaseError, OSError):
+            self._rebuild(retry)
+
+    def _rebuild(self, retry: bool) -> None:
+        """Delete an unusable database and start a new one (once); else run without."""
+        self._forget()
+        if not retry:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return
+        self._open(retry=False)
+
+    def _forget(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    # -- lookups and stores
+    def lookup(self, path: str) -> tuple[list[Finding] | None, Stamp | None]:
+        """(stored findings or None, the stamp to store a fresh result under)."""
+        if self._db is None:
+            return None, None
+        stamp = stamp_of(path)
+        if stamp is None:
+            return None, None
+        if stamp.racy:
+            stamp = Stamp(*stamp.key(), stamp.taken_ns, sha256_of(path))
+        key = _key(path)
+        try:
+            row = self._db.execute(
+                "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256, findings FROM results WHERE fingerprint = ? AND path = ?",
+                (self.fingerprint, key),
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            self._rebuild(retry=True)
+            return None, stamp
+        if row is None or tuple(row[:5]) != stamp.key():
+            self.misses += 1
+            return None, stamp
+        if row[5] is not None:  # racy entry: the content must still match
+            if (stamp.sha256 or sha256_of(path)) != row[5]:
+                self.misses += 1
+                return None, stamp
+            if not stamp.racy:  # old enough now: the stamp alone will do
+                self._pending.append(("clear", key))
+        try:
+            findings = _decode(row[6])
+        except (ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None, stamp
+        self.hits += 1
+        return findings, stamp
+
+    def store(self, path: str, stamp: Stamp | None, result: FileResult) -> None:
+        if stamp is None or self._db is None:
+            return
+        after = stamp_of(path)
+        if after is None or after.key() != stamp.key():
+            return  # changed while it was read: validate again next time
+        if stamp.racy and (stamp.sha256 is None or sha256_of(path) != stamp.sha256):
+            return  # racy and changed (or unreadable) while it was read
+        digest = stamp.sha256 if stamp.racy else None
+        row = (self.fingerprint, _key(path), *stamp.key(), digest, _encode(result.findings))
+        self._pending.append(("put", row))
+        if len(self._pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending or self._db is None:
+            self._pending.clear()
+            return
+        pending, self._pending = self._pending, []
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [row for kind, row in pending if kind == "put"],
+            )
+            self._db.executemany(
+                "UPDATE results SET sha256 = NULL WHERE fingerprint = ? AND path = ?",
+                [(self.fingerprint, key) for kind, key in pending if kind == "clear"],
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            self._rollback()  # busy (another run writes): these results are simply not kept
+        except sqlite3.DatabaseError:
+            self._rebuild(retry=True)
+
+    def _rollback(self) -> None:
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        self.flush()
+        self._forget()
+
+    def __enter__(self) -> "ResultCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,139 @@
+"""The unprivileged pull-request job: validate what the pull request touches.
+
+``check_pull_request`` finds the changed contributions (:mod:`hlsp.gh.changes`),
+validates each one as a collection (every folder under contributions/ is one,
+so a folder without hlsp.yaml gets MD001 rather than being skipped), adds the
+pull-request-level findings (:mod:`hlsp.gh.rules`) and records the sha256 of
+every file it reviewed.  ``write_artifact`` saves
+the three files the privileged follow-up and the stage gate read:
+
+- ``report.json`` -- the validation report (``validators/schemas/report.schema.json``);
+- ``review.json`` -- what was reviewed: commits, contributions, file checksums
+  (shape: :data:`hlsp.gh.report.REVIEW_FORMAT`);
+- ``comment.md``  -- the comment as the reviewer will see it (for the run page
+  and the artifact; the privileged job renders its own from validated data).
+
+Paths in findings are relative to the repository root, so annotations land on
+the right file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from hlsp.atomic import atomic_open
+from hlsp.collection import iter_collection
+from hlsp.engine import Options
+from hlsp.findings import FileResult, Report
+from hlsp.gh import rules
+from hlsp.gh.changes import Changes, changed_contributions, tracked_files
+
+REVIEW_FORMAT = "hlsp-review/1"
+SYMLINK_MODE = "120000"
+
+
+@dataclass(slots=True)
+class Check:
+    """The outcome of checking one pull request."""
+
+    changes: Changes
+    report: Report
+    checksums: dict[str, dict[str, str]]  # contribution id -> {repo-relative path: sha256}
+    maintenance: bool  # a maintenance label allowed changes outside contributions/
+
+    def review(self) -> dict[str, Any]:
+        """The ``review.json`` document."""
+        return {
+            "format": REVIEW_FORMAT,
+            "base": self.changes.base,
+            "head": self.changes.head,
+            "maintenance": self.maintenance,
+            "outside": list(self.changes.outside),
+            "contributions": [
+                {**c.to_dict(), "files": self.checksums.get(c.id, {})} for c in self.changes.contributions
+            ],
+        }
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _per_file(results: Iterable[FileResult], root: Path) -> list[FileResult]:
+    """Results with repository-relative POSIX paths, each finding under the file it is about.
+
+    A collection reports README findings in the hlsp.yaml result (with the
+    finding's own ``path``); report.json keeps no per-finding path, so the
+    findings are regrouped here to keep them on the right file for the comment.
+    """
+
+    def rel(path: str) -> str:
+        return Path(os.path.relpath(path, root)).as_posix()
+
+    out: dict[str, FileResult] = {}
+    for r in results:
+        out.setdefault(rel(r.path), FileResult(rel(r.path)))
+        for f in r.findings:
+            where = rel(f.path or r.path)
+            out.setdefault(where, FileResult(where)).findings.append(dataclasses.replace(f, path=where))
+    return list(out.values())
+
+
+def check_pull_request(
+    base: str, head: str = "HEAD", repo: str | os.PathLike = ".", labels: Iterable[str] = ()
+) -> Check:
+    """Validate the contributions changed between the merge base of ``base`` and ``head``.
+
+    ``repo`` is a git work tree checked out at ``head``.  Raises HlspError
+    only for unusable arguments (no repository, unknown commits); everything
+    wrong in the pull request is a finding.
+    """
+    root = Path(repo)
+    changes = changed_contributions(base, head, root)
+    maintenance = any(label in rules.MAINTENANCE_LABELS for label in labels)
+    report = Report()
+    if not maintenance:
+        for path in changes.outside:
+            report.files.append(
+                FileResult(path, [rules.OUTSIDE.finding("this pull request changes a file outside contributions/<id>/")])
+            )
+    options = Options(jobs=0, base=changes.base)  # compare with the collection's hlsp.yaml at the base
+    checksums: dict[str, dict[str, str]] = {}
+    for change in changes.contributions:
+        if change.status == "deleted":
+            report.files.append(
+                FileResult(change.path, [rules.DELETED.finding(f"this pull request removes the collection {change.id!r}")])
+            )
+            continue
+        files: dict[str, str] = {}
+        links: list[FileResult] = []
+        for mode, path in tracked_files(root, changes.head, change.path):
+            if mode == SYMLINK_MODE:
+                links.append(FileResult(path, [rules.SYMLINK.finding("this is a symbolic link, not a file")]))
+            else:
+                files[path] = sha256_file(root / path)
+        checksums[change.id] = files
+        results = _per_file(iter_collection(os.fspath(root / change.path), options), root)
+        linked = {r.path for r in links}
+        report.files.extend(links)
+        report.files.extend(r for r in results if r.path not in linked)  # never report on a link's target
+    return Check(changes=changes, report=report, checksums=checksums, maintenance=maintenance)
+
+
+def write_artifact(check: Check, out: str | os.PathLike, comment: str) -> None:
+    """Write report.json, review.json and comment.md into the folder ``out``."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with atomic_open(folder / "report.json") as fh:
+        json.dump(check.report.to_dict(), fh, ensure_ascii=False, indent=1)
+    with atomic_open(folder / "review.json") as fh:
+        json.dump(check.review(), fh, ensure_ascii=False, indent=1)
+    with atomic_open(folder / "comment.md") as fh:
+        fh.write(comment)

@@ -1,0 +1,364 @@
+"""Remote products: fetch through fsspec, verify, cache by content hash.
+
+A manifest may list files too large for git by URL (``https://`` or
+``s3://``).  Before anything is fetched, :func:`url_problem` applies the
+policy: only https and s3; no ``file://``; no plain ``http://``; no host that
+resolves to a private, loopback or link-local address (validation runs on
+untrusted pull requests and must not be usable to probe internal services).
+Tests that run servers on 127.0.0.1 set ``HLSP_ALLOW_PRIVATE_URLS=1``, which
+also admits ``http://`` to such hosts.
+
+:func:`fetch` streams the file in bounded chunks into the cache, hashing as it
+goes, stops as soon as more bytes arrive than the manifest says, and keeps the
+file only when size and sha256 match; the cache is keyed by sha256, so a file
+is downloaded once however often it is validated.  Timeouts apply to every
+connection and read; transient failures are retried with back-off; a dead URL
+ends as a :class:`RemoteError` naming the URL, never as a hang.
+
+Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE`` (cache
+folder, default ``~/.cache/hlsp``), ``HLSP_TIMEOUT`` (seconds, default 30),
+``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
+(or ``AWS_ENDPOINT_URL``) for S3-compatible stores; S3 credentials come from
+the usual ``AWS_*`` variables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import ipaddress
+import os
+import shutil
+import socket
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urljoin, urlsplit
+
+CHUNK = 1024 * 1024
+ALLOWED_SCHEMES = ("https", "s3")
+
+
+class RemoteError(Exception):
+    """A remote product could not be fetched; the message names the URL and why."""
+
+
+class IntegrityError(RemoteError):
+    """The fetched bytes do not match the manifest (size or sha256)."""
+
+    def __init__(self, message: str, size: int | None, sha256: str | None):
+        super().__init__(message)
+        self.size = size  # bytes received (may stop early when too large)
+        self.sha256 = sha256  # None when the transfer was stopped early
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteOptions:
+    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "hlsp")
+    timeout: float = 30.0  # seconds per connection attempt and per read
+    retries: int = 2  # extra attempts after a transient failure
+    allow_private: bool = False  # admit loopback/private hosts and http:// to them (tests)
+    s3_endpoint: str | None = None  # S3-compatible endpoint, e.g. http://127.0.0.1:8333
+
+    @classmethod
+    def from_env(cls, **overrides) -> "RemoteOptions":
+        env = os.environ
+        values = dict(
+            cache_dir=Path(env["HLSP_CACHE"]) if env.get("HLSP_CACHE") else Path.home() / ".cache" / "hlsp",
+            timeout=float(env.get("HLSP_TIMEOUT") or 30.0),
+            retries=int(env.get("HLSP_RETRIES") or 2),
+            allow_private=_env_flag("HLSP_ALLOW_PRIVATE_URLS"),
+            s3_endpoint=env.get("HLSP_S3_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
+        )
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+# --------------------------------------------------------------------------- policy
+def _host_problem(host: str | None, port: int | None, options: RemoteOptions) -> str | None:
+    if not host:
+        return "the URL has no host name"
+    if options.allow_private:
+        return None
+    try:
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return None  # unknown host: the fetch will fail and say so
+    for info in infos:
+        addr = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
+            return (
+                f"host {host} resolves to the private or local address {addr}; remote products must be on a "
+                "public server (set HLSP_ALLOW_PRIVATE_URLS=1 only for local testing)"
+            )
+    return None
+
+
+def url_problem(url: str, options: RemoteOptions | None = None) -> str | None:
+    """Why ``url`` may not be fetched, or None when it may."""
+    options = options or RemoteOptions.from_env()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"the URL is malformed ({exc})"
+    scheme = parts.scheme.lower()
+    if scheme == "s3":
+        if not parts.netloc:
+            return "an s3:// URL needs a bucket: s3://bucket/key"
+        if options.s3_endpoint:
+            ep = urlsplit(options.s3_endpoint)
+            return _host_problem(ep.hostname, ep.port, options)
+        return None
+    if scheme == "https":
+        return _host_problem(parts.hostname, port, options)
+    if scheme == "http":
+        if options.allow_private and parts.hostname:
+            return None
+        return "plain http:// is not allowed: use https:// (or s3://) so the transfer cannot be altered on the way"
+    if scheme == "file":
+        return "file:// URLs are not allowed: put the file in the collection folder and list it by `path`"
+    return f"the URL scheme {scheme + '://' if scheme else '(none)'} is not allowed: use https:// or s3://"
+
+
+# --------------------------------------------------------------------------- access
+def _filesystem(url: str, options: RemoteOptions):
+    import fsspec
+
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "s3":
+        kwargs: dict = {
+            "skip_instance_cache": True,
+            "config_kwargs": {
+                "connect_timeout": options.timeout,
+                "read_timeout": options.timeout,
+                "retries": {"max_attempts": 1},
+                "s3": {"addressing_style": "path"},
+            },
+        }
+        if options.s3_endpoint:
+            kwargs["endpoint_url"] = options.s3_endpoint
+        if not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
+            kwargs["anon"] = True
+        return fsspec.filesystem("s3", **kwargs)
+    import aiohttp
+
+    timeout = aiohttp.ClientTimeout(total=None, connect=options.timeout, sock_connect=options.timeout, sock_read=options.timeout)
+    return fsspec.filesystem(scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout})
+
+
+def _status(exc: BaseException) -> int | None:
+    """The HTTP status behind an aiohttp or botocore error, if any."""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int):
+        return status
+    response = getattr(exc, "response", None)  # botocore ClientError
+    if isinstance(response, dict):
+        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return status if isinstance(status, int) else None
+    return None
+
+
+def _is_permanent(exc: BaseException) -> bool:
+    """Not worth retrying: the file is not there, we may not read it, or the policy refuses it."""
+    if isinstance(exc, RemoteError):
+        return True
+    if isinstance(exc, (FileNotFoundError, PermissionError)):
+        cause = exc.__cause__  # fsspec wraps connection errors in FileNotFoundError
+        return cause is None or _is_permanent(cause)
+    status = _status(exc)
+    return status is not None and 400 <= status < 500 and status not in (408, 429)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, RemoteError):
+        return str(exc)
+    if isinstance(exc, (FileNotFoundError, PermissionError)) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, FileNotFoundError):
+        return "not found (HTTP 404 or no such key)"
+    status = _status(exc)
+    if isinstance(exc, PermissionError) or status in (401, 403):
+        return "access denied (HTTP 403: the file is private, or the credentials are wrong)"
+    if status == 404:
+        return "not found (HTTP 404 or no such key)"
+    if status is not None:
+        return f"HTTP status {status}"
+    if isinstance(exc, (TimeoutError, socket.timeout)) or "timeout" in type(exc).__name__.lower():
+        return "timed out"
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+MAX_REDIRECTS = 5
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def _open_http(fs, url: str, options: RemoteOptions):
+    """Open ``url`` for streaming, following redirects only to URLs the policy allows.
+
+    (Redirects are followed here, not by the HTTP library, so that a public
+    URL cannot redirect the validator to a private address or a file:// URL.)
+    """
+    for _ in range(MAX_REDIRECTS + 1):
+        # block_size=0 streams one GET; a size skips fsspec's HEAD request,
+        # which would report every failure as FileNotFoundError.
+        fh = fs.open(url, "rb", block_size=0, size=1, allow_redirects=False)
+        response = getattr(fh, "r", None)
+        if getattr(response, "status", 200) not in _REDIRECTS:
+            return fh
+        location = response.headers.get("Location", "")
+        fh.close()
+        target = urljoin(url, location)
+        problem = url_problem(target, options) if location else "a redirect without a Location"
+        if problem:
+            raise RemoteError(f"redirected to {target or '(nowhere)'}, which is refused: {problem}")
+        url = target
+    raise RemoteError(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _chunks(url: str, options: RemoteOptions) -> Iterator[bytes]:
+    fs = _filesystem(url, options)
+    if urlsplit(url).scheme.lower() == "s3":
+        fh = fs.open(url[len("s3://") :], "rb", block_size=CHUNK)
+    else:
+        fh = _open_http(fs, url, options)
+    with fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk
+
+
+def _download(url: str, options: RemoteOptions, dest: Path, max_size: int | None) -> tuple[int, str]:
+    """Stream ``url`` into ``dest``; (size, sha256).  Stops early beyond ``max_size``."""
+    last: BaseException | None = None
+    for attempt in range(options.retries + 1):
+        if attempt:
+            time.sleep(min(0.5 * 2 ** (attempt - 1), 5.0))
+        h = hashlib.sha256()
+        size = 0
+        try:
+            with open(dest, "wb") as out:
+                for chunk in _chunks(url, options):
+                    size += len(chunk)
+                    if max_size is not None and size > max_size:
+                        raise IntegrityError(
+                            f"{url}: more than the {max_size} bytes the manifest gives; transfer stopped", size, None
+                        )
+                    h.update(chunk)
+                    out.write(chunk)
+            return size, h.hexdigest()
+        except IntegrityError:
+            raise
+        except Exception as exc:  # network libraries raise many types; all end here
+            last = exc
+            if _is_permanent(exc):
+                break
+    attempts = f" (after {options.retries + 1} attempts)" if options.retries and not _is_permanent(last) else ""
+    raise RemoteError(f"cannot fetch {url}: {_describe(last)}{attempts}")
+
+
+def _safe_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name or name.startswith(".") or "/" in name or "\\" in name or "\0" in name or len(name) > 200:
+        return "data"
+    return name
+
+
+def cache_path(sha256: str, options: RemoteOptions, name: str | None = None) -> Path:
+    """``<cache>/<sha[:2]>/<sha>/<file name>``: keyed by content, named like the product
+    (file-level rules read the name)."""
+    return options.cache_dir / sha256[:2] / sha256 / _safe_name(name)
+
+
+def _verified(path: Path, sha256: str) -> bool:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest() == sha256
+
+
+def _cached(sha256: str, size: int | None, options: RemoteOptions, name: str | None) -> Path | None:
+    folder = cache_path(sha256, options).parent
+    if not folder.is_dir():
+        return None
+    for entry in sorted(folder.iterdir()):
+        if not entry.is_file() or entry.name.startswith("."):
+            continue
+        if (size is not None and entry.stat().st_size != size) or not _verified(entry, sha256):
+            with contextlib.suppress(OSError):  # a damaged cache entry: drop it
+                entry.unlink()
+            continue
+        target = cache_path(sha256, options, name)
+        if entry != target:
+            with contextlib.suppress(FileExistsError):
+                try:
+                    os.link(entry, target)
+                except OSError:
+                    shutil.copyfile(entry, target)
+        return target
+    return None
+
+
+def _store(tmp: Path, sha256: str, options: RemoteOptions, name: str | None) -> Path:
+    path = cache_path(sha256, options, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, path)
+    return path
+
+
+def _tempfile(options: RemoteOptions) -> Path:
+    options.cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".download.", dir=options.cache_dir)
+    os.close(fd)
+    return Path(name)
+
+
+def fetch(url: str, size: int | None, sha256: str | None, options: RemoteOptions | None = None, name: str | None = None) -> Path:
+    """The verified local copy of ``url`` (from the cache, or downloaded into it).
+
+    Raises :class:`RemoteError` (refused, unreachable) or :class:`IntegrityError`
+    (wrong size or sha256; nothing is kept).  ``name`` is the file name the
+    copy gets (the product's), so that file-level rules see the real name.
+    """
+    options = options or RemoteOptions.from_env()
+    problem = url_problem(url, options)
+    if problem:
+        raise RemoteError(f"{url}: {problem}")
+    if sha256:
+        hit = _cached(sha256, size, options, name)
+        if hit is not None:
+            return hit
+    tmp = _tempfile(options)
+    try:
+        got_size, got_sha = _download(url, options, tmp, size)
+        if size is not None and got_size != size:
+            raise IntegrityError(f"{url}: {got_size} bytes received, the manifest gives {size}", got_size, got_sha)
+        if sha256 and got_sha != sha256:
+            raise IntegrityError(f"{url}: sha256 is {got_sha}, the manifest gives {sha256}", got_size, got_sha)
+        return _store(tmp, got_sha, options, name)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def measure_url(url: str, options: RemoteOptions | None = None, name: str | None = None) -> tuple[int, str]:
+    """(size, sha256) of a remote file (for ``hlsp manifest``); the copy lands in the cache."""
+    options = options or RemoteOptions.from_env()
+    problem = url_problem(url, options)
+    if problem:
+        raise RemoteError(f"{url}: {problem}")
+    tmp = _tempfile(options)
+    try:
+        size, digest = _download(url, options, tmp, None)
+        _store(tmp, digest, options, name)
+        return size, digest
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

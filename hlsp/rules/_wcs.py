@@ -1,0 +1,254 @@
+"""Read the world coordinate systems of a header, in pure Python, for the WC rules.
+
+``astropy.wcs.WCS(header)`` (WCSLIB) would do, but building it costs far more
+than reading the header; the rules run on every HDU of every file.  This
+module reproduces the decisions of WCSLIB's ``wcs_types`` and ``linset`` that
+the rules need -- how a ``CTYPEia`` is classified, which celestial axes pair
+up, and whether the linear transformation can be inverted -- and
+``tests/rules/test_wc*.py`` compare its verdicts with astropy.wcs.
+
+Each HDU may hold the primary WCS (``CTYPE1``) and alternates ``A``-``Z``
+(``CTYPE1A``).  Table HDUs' pixel-list keywords (``TCTYPn``, ``iCTYPn``) have
+other names and are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hlsp.fitsfile import HDU
+from hlsp.rules._util import is_int, is_number
+
+# FITS WCS Paper II (Calabretta & Greisen 2002) projection codes, plus HEALPix
+# (HPX, XPH) as WCSLIB knows them.
+PROJECTIONS = frozenset(
+    "AZP SZP TAN STG SIN ARC ZPN ZEA AIR CYP CEA CAR MER SFL PAR MOL AIT "
+    "COP COE COD COO BON PCO TSC CSC QSC HPX XPH".split()
+)
+# Codes WCSLIB also accepts: obsolete AIPS ones (NCP, GLS) and distortion
+# conventions (TPV, TPU, TNX, ZPX).
+PROJECTION_ALIASES = frozenset("NCP GLS TPU TPV TNX ZPX".split())
+
+# Spectral types (FITS WCS Paper III) and the basic type each is linear in.
+_SPECTRAL = {t: "F" for t in ("FREQ", "AFRQ", "ENER", "WAVN", "VRAD")}
+_SPECTRAL.update({t: "W" for t in ("WAVE", "VOPT", "ZOPT")})
+_SPECTRAL.update(AWAV="A", VELO="V", BETA="V")
+SPECTRAL_TYPES = frozenset(_SPECTRAL)
+# AIPS spectral forms ("VELO-LSR", "FELO-HEL") that WCSLIB translates.
+_AIPS_TYPES = ("FREQ", "VELO", "FELO")
+_AIPS_FRAMES = ("LSR", "HEL", "OBS")
+
+_KEY = re.compile(
+    r"(?:(?P<stem>CTYPE|CUNIT|CRPIX|CRVAL|CDELT|CROTA)(?P<i>[0-9]+)|(?P<mstem>PC|CD)(?P<mi>[0-9]+)_(?P<mj>[0-9]+))"
+    r"(?P<alt>[A-Z]?)\Z"
+)
+
+
+@dataclass(slots=True)
+class Axis:
+    """One axis of a WCS, classified as WCSLIB does."""
+
+    number: int  # 1-based
+    ctype: str  # as written ("" when absent)
+    kind: str = "linear"  # linear|stokes|cubeface|spectral|lon|lat|bad-code|bad-celestial
+    algorithm: bool = False  # in "4-3" form (e.g. RA---TAN, WAVE-F2W): non-linear
+    code: str = ""  # the projection / algorithm code of a "4-3" form
+    prefix: str = ""  # the first four characters of a "4-3" form ("RA--", "GLON")
+
+    @property
+    def celestial(self) -> bool:
+        return self.kind in ("lon", "lat")
+
+
+def classify(ctype: str) -> Axis:
+    """Classify one CTYPE value (without the axis number; see :class:`Axis`)."""
+    ax = Axis(0, ctype)
+    c = ctype
+    if len(c) > 8:
+        # A distortion suffix ("RA---TAN-SIP") or anything after the 8th character is
+        # not part of the axis type; after a dash there, trailing dashes go too ("RA-------SIP").
+        c = (c[:8].rstrip("-") or c[:1]) if c[8] == "-" else c[:8]
+    if c[4:] in ("-LOG", "-TAB"):  # logarithmic / tabular: the type is what precedes
+        c = c[:4].rstrip("-")
+    if c[:4] in _AIPS_TYPES and c[4:5] == "-" and c[5:] in _AIPS_FRAMES:
+        ax.kind, ax.algorithm = "spectral", c.startswith("FELO")
+        return ax
+    if not (len(c) == 8 and c[4] == "-"):
+        if c == "STOKES":
+            ax.kind = "stokes"
+        elif c == "CUBEFACE":
+            ax.kind = "cubeface"
+        elif c == "RA" or c[1:] == "LON" or c[2:] == "LN":
+            ax.kind = "lon"
+        elif c == "DEC" or c[1:] == "LAT" or c[2:] == "LT":
+            ax.kind = "lat"
+        elif c in _SPECTRAL:
+            ax.kind = "spectral"
+        return ax
+    ax.algorithm, ax.prefix, ax.code = True, c[:4], c[5:8]
+    if _is_spectral_algorithm(c[:4].rstrip("-"), ax.code):
+        ax.kind = "spectral"
+    elif ax.code not in PROJECTIONS and ax.code not in PROJECTION_ALIASES:
+        ax.kind = "bad-code"
+    else:
+        ax.kind = celestial_prefix(ax.prefix) or "bad-celestial"
+    return ax
+
+
+def _is_spectral_algorithm(stype: str, code: str) -> bool:
+    basic = _SPECTRAL.get(stype)
+    if basic is None:
+        return False
+    if code in ("GRI", "GRA"):  # grism dispersion
+        return True
+    return len(code) == 3 and code[1] == "2" and code[0] in "FWAV" and code[2] == basic
+
+
+def celestial_prefix(prefix: str) -> str | None:
+    """``lon``/``lat`` for a four-character celestial type (RA--, DEC-, GLON, HPLT ...), else None."""
+    if prefix == "RA--" or prefix[1:] == "LON" or prefix[2:] == "LN":
+        return "lon"
+    if prefix == "DEC-" or prefix[1:] == "LAT" or prefix[2:] == "LT":
+        return "lat"
+    return None
+
+
+def complement(prefix: str) -> str:
+    """The partner of a celestial type: RA-- <-> DEC-, GLON <-> GLAT, HPLN <-> HPLT."""
+    if prefix == "RA--":
+        return "DEC-"
+    if prefix == "DEC-":
+        return "RA--"
+    if prefix[1:] in ("LON", "LAT"):
+        return prefix[0] + ("LAT" if prefix[1:] == "LON" else "LON")
+    return prefix[:2] + ("LT" if prefix[2:] == "LN" else "LN")
+
+
+@dataclass(slots=True)
+class WcsSet:
+    """One coordinate description of an HDU: the primary (alt "") or an alternate (alt "A".."Z")."""
+
+    hdu: HDU
+    alt: str
+    naxis: int
+    cards: dict[str, object] = field(default_factory=dict)  # keyword -> value (valid values only)
+    axes: list[Axis] = field(default_factory=list)
+
+    def key(self, stem: str, i: int, j: int | None = None) -> str:
+        return f"{stem}{i}_{j}{self.alt}" if j is not None else f"{stem}{i}{self.alt}"
+
+    @property
+    def label(self) -> str:
+        return f"alternate WCS '{self.alt}'" if self.alt else "the WCS"
+
+    def number(self, keyword: str, default: float) -> float:
+        value = self.cards.get(keyword)
+        return float(value) if is_number(value) else default
+
+
+def wcs_sets(hdu: HDU) -> list[WcsSet]:
+    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword)."""
+    found: dict[str, dict[str, object]] = {}
+    highest: dict[str, int] = {}
+    for card in hdu.header.cards:
+        if not card.has_value or card.keyword[:1] not in "CP":
+            continue
+        m = _KEY.match(card.keyword)
+        if not m:
+            continue
+        alt = m["alt"]
+        cards = found.setdefault(alt, {})
+        if card.keyword not in cards and card.vtype not in ("undefined", "invalid"):
+            cards[card.keyword] = card.value
+        top = int(m["i"]) if m["i"] else max(int(m["mi"]), int(m["mj"]))
+        highest[alt] = max(highest.get(alt, 0), top)
+    out = []
+    h = hdu.header
+    declared = h.get("ZNAXIS") if hdu.is_compressed_image else h.get("NAXIS")
+    declared = declared if is_int(declared) and 0 <= declared <= 999 else 0
+    for alt in sorted(found):
+        wcsaxes = h.get(f"WCSAXES{alt}")
+        naxis = wcsaxes if is_int(wcsaxes) and 0 < wcsaxes <= 999 else max(declared, highest[alt])
+        ws = WcsSet(hdu, alt, naxis, found[alt])
+        for i in range(1, naxis + 1):
+            ctype = ws.cards.get(ws.key("CTYPE", i))
+            ax = classify(ctype if isinstance(ctype, str) else "")
+            ax.number = i
+            ws.axes.append(ax)
+        out.append(ws)
+    return out
+
+
+# ------------------------------------------------------------ linear transformation
+def matrix_problem(ws: WcsSet) -> tuple[str, str] | None:
+    """Why the pixel-to-world matrix cannot be inverted, as (keyword, message); None if it can.
+
+    As WCSLIB: PCi_j (times CDELTi) takes precedence over CDi_j, which takes
+    precedence over CROTAi; missing PC elements default to the unit matrix,
+    missing CD elements to 0 -- except that an axis with no CD element at all
+    gets CDi_i = 1 (WCSLIB's ``cdfix``, applied by astropy), as 3-D cubes with a
+    2-D CD matrix rely on.
+    """
+    n = ws.naxis
+    pc: dict[tuple[int, int], float] = {}
+    cd: dict[tuple[int, int], float] = {}
+    has_pc = has_cd = False
+    for kw, value in ws.cards.items():
+        m = _KEY.match(kw)
+        if not m or not m["mstem"]:
+            continue
+        has_pc = has_pc or m["mstem"] == "PC"
+        has_cd = has_cd or m["mstem"] == "CD"
+        i, j = int(m["mi"]), int(m["mj"])
+        if is_number(value) and 1 <= i <= n and 1 <= j <= n:
+            (pc if m["mstem"] == "PC" else cd)[(i, j)] = float(value)
+    use_cd = has_cd and not has_pc
+    if not use_cd:
+        for i in range(1, n + 1):
+            if ws.number(ws.key("CDELT", i), 1.0) == 0.0:
+                return ws.key("CDELT", i), f"{ws.key('CDELT', i)} = 0: axis {i} has no pixel scale"
+    # Axes that no matrix element names form an independent unit (or CDELT) block.
+    involved = sorted({i for ij in (cd if use_cd else pc) for i in ij})
+    if not involved:
+        return None
+    rows = []
+    for i in involved:
+        if use_cd:
+            row = [cd.get((i, j), 0.0) for j in involved]
+        else:
+            scale = ws.number(ws.key("CDELT", i), 1.0)
+            row = [scale * pc.get((i, j), 1.0 if i == j else 0.0) for j in involved]
+        rows.append(row)
+    if use_cd:  # cdfix: an axis whose whole row and column are zero gets 1 on the diagonal
+        for k, i in enumerate(involved):
+            if not any(rows[k]) and not any(r[k] for r in rows):
+                rows[k][k] = 1.0
+    stem = "CD" if use_cd else "PC"
+    for k, i in enumerate(involved):
+        if not any(rows[k]):
+            return ws.key(stem, i, i), f"row {i} of the {stem} matrix is zero: world axis {i} depends on no pixel axis"
+    if _singular(rows):
+        names = ", ".join(str(i) for i in involved)
+        return ws.key(stem, involved[0], involved[0]), (
+            f"the {stem}{'i_j' if use_cd else 'i_j x CDELTi'} matrix of axes {names} is singular: "
+            "its rows are not independent, so world coordinates cannot be converted back to pixels"
+        )
+    return None
+
+
+def _singular(rows: list[list[float]], tol: float = 1e-12) -> bool:
+    """Gaussian elimination with row scaling and partial pivoting; True if rank-deficient."""
+    a = [[x / max(abs(v) for v in row) for x in row] for row in rows]
+    n = len(a)
+    for k in range(n):
+        p = max(range(k, n), key=lambda r: abs(a[r][k]))
+        if abs(a[p][k]) <= tol:
+            return True
+        a[k], a[p] = a[p], a[k]
+        for r in range(k + 1, n):
+            f = a[r][k] / a[k][k]
+            if f:
+                for c in range(k, n):
+                    a[r][c] -= f * a[k][c]
+    return False

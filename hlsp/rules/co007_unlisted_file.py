@@ -1,0 +1,34 @@
+"""A file in the collection folder is not in the manifest.
+
+*Why:* the archive ingests what the manifest lists; a file that is in the
+folder but not listed would be silently left out (or is left over and should
+not be delivered).  ``hlsp.yaml``, ``README.md`` and hidden files are exempt.
+
+*How to fix:* run ``hlsp manifest contributions/<proj-id>`` to list it, or
+delete the file.
+"""
+
+import posixpath
+
+from hlsp.rules._base import Category, CollectionContext, Rule, Severity
+
+RULE = Rule(
+    id="CO007",
+    name="unlisted-file",
+    category=Category.COLLECTION,
+    severity=Severity.ERROR,
+    summary="A file in the collection folder is not listed in the manifest.",
+    hint="Run `hlsp manifest contributions/<proj-id>` to list it, or remove the file.",
+    source="MAST HLSP How-To (a manifest of the files); HLSP-RULES sec. 2",
+    scope="collection",
+)
+
+
+@RULE.check
+def check(ctx: CollectionContext):
+    if ctx.contribution is None:
+        return
+    listed = {posixpath.normpath(p.path) for p in ctx.contribution.products if p.path is not None}
+    for rel in ctx.folder_files:
+        if posixpath.normpath(rel) not in listed:
+            yield RULE.finding(f"{rel} is in the folder but not in the manifest", **ctx.at(("products",)))

@@ -1,0 +1,41 @@
+"""Two manifest entries have the same file name.
+
+*Why:* the archive stores a collection's files in one place by name; two
+entries with the same name (in different sub-folders, or a local file and a
+URL, or names differing only in case) would overwrite each other.
+
+*How to fix:* give every file a unique name (the HLSP naming template makes
+names unique through target, filter and product type) and list it once.
+"""
+
+from hlsp.rules._base import Category, CollectionContext, Rule, Severity
+
+RULE = Rule(
+    id="CO008",
+    name="duplicate-name",
+    category=Category.COLLECTION,
+    severity=Severity.ERROR,
+    summary="Two manifest entries have the same file name (ignoring case and folders).",
+    hint="Give every file a unique name and list it once.",
+    source="MAST File Naming Convention (names unique within a collection); HLSP-RULES sec. 1",
+    scope="collection",
+)
+
+
+@RULE.check
+def check(ctx: CollectionContext):
+    if ctx.contribution is None:
+        return
+    first: dict[str, int] = {}
+    for p in ctx.contribution.products:
+        key = p.filename.lower()
+        if not key:
+            continue
+        if key in first:
+            line = ctx.at(("products", first[key]))["line"]
+            yield RULE.finding(
+                f"{p.location} has the same file name as the entry on line {line}",
+                **ctx.at(("products", p.index, "path" if p.path is not None else "url")),
+            )
+        else:
+            first[key] = p.index

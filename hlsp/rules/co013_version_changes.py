@@ -1,0 +1,49 @@
+"""What changed against the previous version of the collection (information).
+
+*Why:* reviewers and users want to know which files a new delivery adds,
+removes and replaces.  The comparison is with the collection's ``hlsp.yaml``
+on the base branch; files are matched by name with the version field
+ignored (``..._v1_img.fits`` and ``..._v2_img.fits`` are the same product)
+and compared by their manifest sha256.
+
+*How to fix:* nothing to fix; check that the list is what you meant to
+deliver and that the README's version history says so.
+"""
+
+from hlsp.collection import version_diff
+from hlsp.rules._base import Category, CollectionContext, Rule, Severity
+
+RULE = Rule(
+    id="CO013",
+    name="version-changes",
+    category=Category.COLLECTION,
+    severity=Severity.INFO,
+    summary="Lists the files added, removed and changed against the previous version on the base branch.",
+    hint="Check that the list is what you meant to deliver and that the README says so.",
+    source="MAST HLSP How-To (README: what changed since the last delivery)",
+    scope="collection",
+)
+
+SHOWN = 20
+
+
+def _names(label: str, names: list[str]) -> str:
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return f"{len(names)} {label} ({', '.join(names[:SHOWN])}{more})"
+
+
+@RULE.check
+def check(ctx: CollectionContext):
+    c, prev = ctx.contribution, ctx.previous
+    if c is None or prev is None:
+        return
+    diff = version_diff(c, prev)
+    if not diff.any and prev.version == c.version:
+        return
+    parts = [_names(label, names) for label, names in
+             (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)) if names]
+    parts.append(f"{diff.unchanged} unchanged")
+    yield RULE.finding(
+        f"against {prev.version or 'the previous version'} on {prev.ref}: " + "; ".join(parts),
+        **ctx.at(("version",)),
+    )

@@ -1,0 +1,76 @@
+"""WCS keywords break the structural rules of the FITS WCS standard.
+
+*Why:* once ``WCSAXES`` (or ``WCSAXESa``) is given, no WCS keyword may number
+an axis beyond it; ``CDELTi`` must not be 0 (the axis would have no scale);
+the errors ``CRDERi``/``CSYERi`` cannot be negative; the ``PCi_j`` matrix
+excludes both ``CDi_j`` and the old ``CROTA2`` (a reader cannot know which to
+apply).  fitsverify reports each as an error.  (Whether the resulting WCS can
+be used at all -- projections, singular matrices -- is judged by the ``wcs``
+rules.)
+
+*How to fix:* raise ``WCSAXES`` or drop the extra keywords; write the real
+pixel scale; keep one of ``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import is_int, is_number
+from hlsp.rules.fs014_wcsaxes_order import wcs_indices
+
+RULE = Rule(
+    id="FS018",
+    name="wcs-structure",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="A WCS keyword numbers an axis beyond WCSAXES, CDELTi = 0, CRDERi/CSYERi < 0, "
+    "or PCi_j is combined with CDi_j or CROTA2.",
+    hint="Keep WCS axis numbers within WCSAXES, give CDELTi its real non-zero value, "
+    "and use only one of PCi_j, CDi_j and CROTA2.",
+    source="FITS Standard 4.0, sec. 8.2 and 8.3 (fitsverify errors)",
+)
+
+_STRING_PREFIXES = ("CTYPE", "CUNIT", "CNAME", "PS")
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        h = hdu.header
+        wcsaxes = max(
+            (c.value for c in h.cards if c.keyword.startswith("WCSAXES") and c.vtype == "int" and is_int(c.value)),
+            default=None,
+        )
+        first = {"PC": None, "CD": None}
+        for card in h.cards:
+            parsed = wcs_indices(card.keyword) if card.has_value else None
+            if parsed is None:
+                continue
+            prefix, axes, alt = parsed
+            typed = card.vtype == "str" if prefix in _STRING_PREFIXES else is_number(card.value)
+            if not typed:
+                continue  # FS012 reports the type
+            if wcsaxes is not None and any(not 1 <= a <= wcsaxes for a in axes):
+                yield RULE.finding(
+                    f"card {card.index}: {card.keyword} numbers an axis outside 1-{wcsaxes} (WCSAXES)",
+                    hdu=hdu.index,
+                    keyword=card.keyword,
+                )
+            if prefix == "CDELT" and card.value == 0:
+                yield RULE.finding(f"card {card.index}: {card.keyword} = 0: an axis needs a non-zero scale", hdu=hdu.index, keyword=card.keyword)
+            elif prefix in ("CRDER", "CSYER") and card.value < 0:
+                yield RULE.finding(f"card {card.index}: {card.keyword} is negative", hdu=hdu.index, keyword=card.keyword)
+            elif prefix in first and not alt and first[prefix] is None:
+                first[prefix] = card
+        pc, cd = first["PC"], first["CD"]
+        if pc is not None and cd is not None:
+            yield RULE.finding(
+                f"{pc.keyword} (card {pc.index}) and {cd.keyword} (card {cd.index}): PCi_j and CDi_j exclude each other",
+                hdu=hdu.index,
+                keyword=cd.keyword,
+            )
+        rot = h.card("CROTA2")
+        if pc is not None and rot is not None and rot.has_value:
+            yield RULE.finding(
+                f"{pc.keyword} (card {pc.index}) and CROTA2 (card {rot.index}): PCi_j and CROTA2 exclude each other",
+                hdu=hdu.index,
+                keyword="CROTA2",
+            )

@@ -1,0 +1,35 @@
+"""A keyword the archive recommends is missing or empty.
+
+Recommended (``validators/profiles/*.yaml``): ``HLSPLEAD``, ``HLSPNAME``, the
+time keywords ``DATE-BEG``/``DATE-END`` (or ``MJD-BEG``/``MJD-END``),
+``TIMESYS``, ``XPOSURE`` (or ``EXPTIME``); images also ``PSFSIZE`` and
+``WCSAXES``.
+
+Applies to files named ``hlsp_...`` and, with ``--product-type``, to any file.
+
+*Why:* the archive derives missing time keywords at ingest, and a reviewer
+may accept their absence -- but the derived values are coarser than yours.
+
+*How to fix:* add the keyword to the HDU the message names.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import is_product, profile_gaps
+
+RULE = Rule(
+    id="KW002",
+    name="recommended-keyword",
+    category=Category.KEYWORDS,
+    severity=Severity.WARNING,
+    summary="A keyword the archive's profile recommends (HLSPLEAD, HLSPNAME, DATE-BEG, XPOSURE ...) is missing or empty.",
+    hint="Add the keyword to the HDU named in the message.",
+    source="MAST Common Metadata; validators/profiles/*.yaml",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    if not is_product(ctx) or ctx.profile is None:
+        return
+    for spec, hdu, message in profile_gaps(ctx, "recommended"):
+        yield RULE.finding(message, hdu=hdu, keyword=spec.name)

@@ -1,0 +1,81 @@
+"""A keyword has a value of the type its profile entry requires, or not the exact value required.
+
+The profiles (``validators/profiles/*.yaml``) give many archive keywords a type:
+``XPOSURE``, ``EXPTIME``, ``RA_TARG`` numbers; ``HLSPID``, ``DOI``, ``FILTER``
+strings; ``DATE-BEG`` a date string.  The type is checked in every HDU where
+the keyword appears, in every FITS file (``EXPTIME = '300'`` is wrong in a
+mission file too).  An exact ``value:`` of the profile is checked for HLSP
+products only; ``LICENSE`` and ``LICENURL`` are KW010's.  Types fixed by the
+FITS standard (``TELESCOP``, ``EQUINOX`` ...) are FS012's.
+
+*Why:* programs read ``XPOSURE`` as a number; a quoted ``'300'`` breaks
+exposure-time sums and the archive's database load, and no common FITS tool
+reports it.
+
+*How to fix:* write numbers without quotes and strings in quotes:
+``XPOSURE = 300.0``, ``HLSPVER = 'v1.0'``.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import is_int, is_number, is_product, shown
+from hlsp.rules.kw010_license import LICENSE_KEYWORDS
+
+RULE = Rule(
+    id="KW004",
+    name="keyword-type",
+    category=Category.KEYWORDS,
+    severity=Severity.ERROR,
+    summary="A profile keyword has the wrong value type (e.g. XPOSURE as a string) or not the exact value required.",
+    hint="Write numbers without quotes and strings in quotes, with the value the profile requires.",
+    source="MAST Common Metadata; validators/profiles/*.yaml",
+)
+
+_TYPES = {
+    "string": ("a string", lambda c: c.vtype == "str"),
+    "date": ("a date string", lambda c: c.vtype == "str"),
+    "number": ("a number", lambda c: is_number(c.value) and c.vtype in ("int", "float")),
+    "int": ("an integer", lambda c: is_int(c.value)),
+    "bool": ("a logical (T or F)", lambda c: c.vtype == "bool"),
+}
+
+
+@RULE.check
+def check(ctx: FileContext):
+    if ctx.profile is None:
+        return
+    check_values = is_product(ctx)
+    for spec in ctx.profile.keywords:
+        want_type = _TYPES.get(spec.type) if spec.type else None
+        want_value = spec.value if check_values and spec.name not in LICENSE_KEYWORDS else None
+        if want_type is None and want_value is None:
+            continue
+        for hdu in ctx.hdus():
+            card = hdu.header.card(spec.name)
+            if card is None or not card.has_value or card.vtype in ("undefined", "invalid"):
+                continue  # missing: KW001-3; unparseable: FS007
+            if want_type and not want_type[1](card):
+                yield RULE.finding(
+                    f"{spec.name} = {shown(card)} is {_describe(card)}; the profile requires {want_type[0]}",
+                    hdu=hdu.index,
+                    keyword=spec.name,
+                )
+            elif want_value is not None and not _same(card.value, want_value):
+                yield RULE.finding(
+                    f"{spec.name} = {shown(card)}; the profile requires {want_value!r}",
+                    hdu=hdu.index,
+                    keyword=spec.name,
+                )
+
+
+def _describe(card) -> str:
+    return {"str": "a string", "bool": "a logical", "int": "an integer", "float": "a number", "complex": "a complex number"}.get(
+        card.vtype, card.vtype
+    )
+
+
+def _same(value, wanted) -> bool:
+    if isinstance(wanted, str):
+        return isinstance(value, str) and value.strip() == wanted.strip()
+    if isinstance(wanted, bool) or isinstance(value, bool):
+        return value is wanted
+    return value == wanted

@@ -1,0 +1,49 @@
+"""The DOI keyword is not a DOI, or not one of the archive's.
+
+``DOI`` holds the bare DOI of the collection, ``10.<registrant>/<suffix>``;
+MAST mints HLSP DOIs under its prefix ``10.17909``.
+
+*Why:* the archive links and cites the collection through this DOI; a URL
+(``https://doi.org/...``), a ``doi:`` prefix or a typo breaks the link.  A DOI
+under another prefix may be deliberate (a journal's data DOI), so it is a
+warning.
+
+*How to fix:* write only the DOI the archive assigned, e.g.
+``DOI = '10.17909/t9-abcd-1234'``.
+"""
+
+import re
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="KW008",
+    name="doi",
+    category=Category.KEYWORDS,
+    severity=Severity.ERROR,
+    summary="DOI is not of the form 10.NNNN/suffix (error), or not under MAST's prefix 10.17909 (warning).",
+    hint="Write the bare DOI the archive assigned, e.g. 10.17909/t9-abcd-1234 (no URL, no 'doi:').",
+    source="MAST Common Metadata; HLSP-RULES sec. 2 (DOI under 10.17909)",
+)
+
+DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+\Z")
+MAST_PREFIX = "10.17909/"
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        card = hdu.header.card("DOI")
+        if card is None or card.vtype != "str" or not card.value.strip():
+            continue
+        value = card.value.strip()
+        if not DOI_RE.match(value):
+            yield RULE.finding(f"DOI = '{value}' is not a bare DOI (10.NNNN/suffix)", hdu=hdu.index, keyword="DOI")
+        elif not value.startswith(MAST_PREFIX):
+            yield RULE.finding(
+                f"DOI = '{value}' is not under MAST's prefix 10.17909",
+                hdu=hdu.index,
+                keyword="DOI",
+                severity=Severity.WARNING,
+                hint="HLSP collections get a DOI under 10.17909 from the archive; use it unless agreed otherwise.",
+            )

@@ -1,0 +1,63 @@
+"""FILTER/TELESCOP/INSTRUME/DISPRSR is 'MULTIPLE', or 'MULTI' without the numbered keywords.
+
+When a product combines several filters (telescopes, instruments,
+dispersers), the keyword holds ``'MULTI'`` and the values go into numbered
+keywords: ``FILTER01``, ``FILTER02`` ...; ``TELESC01`` ...; ``INSTRU01`` ...;
+``DISPR01`` ... (one-digit forms such as ESO's ``TELESC1`` are accepted).  At
+least two are needed, in the same HDU or the primary header.  Checked in
+every FITS file.
+
+*Why:* the archive indexes each filter of a multi-filter product from the
+numbered keywords; ``'MULTIPLE'`` or a bare ``'MULTI'`` hides them all.
+
+*How to fix:* write ``FILTER = 'MULTI'`` with ``FILTER01 = 'F606W'``,
+``FILTER02 = 'F814W'`` (and the same pattern for the others).
+"""
+
+import re
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="KW012",
+    name="multi-convention",
+    category=Category.KEYWORDS,
+    severity=Severity.ERROR,
+    summary="FILTER/TELESCOP/INSTRUME/DISPRSR = 'MULTIPLE', or = 'MULTI' without at least two numbered keywords (FILTER01, FILTER02 ...).",
+    hint="Write 'MULTI' and list the values in numbered keywords: FILTER01, FILTER02, TELESC01, INSTRU01, DISPR01 ...",
+    source="MAST Common Metadata ('MULTI' convention); HLSP-RULES sec. 3",
+)
+
+# keyword -> pattern of its numbered keywords
+NUMBERED = {
+    "FILTER": re.compile(r"FILTER[0-9]{1,2}\Z"),
+    "TELESCOP": re.compile(r"TELESC[0-9]{1,2}\Z"),
+    "INSTRUME": re.compile(r"INSTRU?[0-9]{1,2}\Z"),
+    "DISPRSR": re.compile(r"DISPR[0-9]{1,2}\Z"),
+}
+
+
+@RULE.check
+def check(ctx: FileContext):
+    primary = ctx.fits.primary
+    for hdu in ctx.hdus():
+        for kw, pattern in NUMBERED.items():
+            value = hdu.header.get(kw)
+            if not isinstance(value, str):
+                continue
+            value = value.strip().upper()
+            if value == "MULTIPLE":
+                yield RULE.finding(f"{kw} = 'MULTIPLE'; the convention is 'MULTI' plus numbered keywords", hdu=hdu.index, keyword=kw)
+            elif value == "MULTI":
+                names = set()
+                for h in {id(hdu): hdu, id(primary): primary}.values():
+                    names.update(
+                        c.keyword for c in h.header.cards if pattern.match(c.keyword) and c.vtype == "str" and c.value.strip()
+                    )
+                if len(names) < 2:
+                    listed = f" (only {', '.join(sorted(names))})" if names else ""
+                    yield RULE.finding(
+                        f"{kw} = 'MULTI' but fewer than two numbered keywords give the values{listed}",
+                        hdu=hdu.index,
+                        keyword=kw,
+                    )

@@ -1,0 +1,41 @@
+"""Long strings (CONTINUE cards) are used but the primary header has no LONGSTRN.
+
+The long-string convention continues a string value ending in ``&`` on
+``CONTINUE`` cards.  A file that uses it should say so with
+``LONGSTRN = 'OGIP 1.0'`` in the primary header (fitsverify warns as well).
+Reported once per file, at the first HDU that uses CONTINUE.
+
+*Why:* readers that do not know the convention show only the first part of
+the value; ``LONGSTRN`` tells them to look further.
+
+*How to fix:* add ``LONGSTRN = 'OGIP 1.0'`` to the primary header
+(astropy: ``header['LONGSTRN'] = 'OGIP 1.0'``).
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+
+RULE = Rule(
+    id="KW016",
+    name="longstrn",
+    category=Category.KEYWORDS,
+    severity=Severity.WARNING,
+    summary="CONTINUE cards are used but LONGSTRN is missing from the primary header.",
+    hint="Add LONGSTRN = 'OGIP 1.0' to the primary header.",
+    source="FITS Standard 4.0 sec. 4.2.1.2 and appendix; HEASARC long-string convention (fitsverify warning)",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    primary = ctx.fits.primary
+    if primary is None or "LONGSTRN" in primary.header:
+        return
+    for hdu in ctx.hdus():
+        first = next((c for c in hdu.header.cards if c.keyword == "CONTINUE"), None)
+        if first is not None:
+            yield RULE.finding(
+                f"card {first.index} is a CONTINUE card but the primary header has no LONGSTRN keyword",
+                hdu=hdu.index,
+                keyword="LONGSTRN",
+            )
+            return

@@ -1,0 +1,41 @@
+"""The linear part of the WCS cannot be inverted: the CD/PC matrix is singular.
+
+The pixel-to-world matrix is ``CDELTi x PCi_j`` (or ``CDi_j``, or ``CDELTi``
+with ``CROTA2``).  It must be invertible: every world axis has to depend on
+the pixel axes, and no two in the same way.  Checked for the primary WCS and
+each alternate of every HDU.
+
+*Why:* with ``CDELTi = 0`` or a zero row astropy.wcs refuses the header
+(``SingularMatrixError``); with dependent rows it accepts the header but
+returns NaN for every sky-to-pixel conversion -- catalogue overlays, cutouts
+and footprints fail.
+
+A ``CDELTi = 0`` also makes the matrix singular; it is reported once, by
+FS018 (a FITS-standard error that fitsverify reports too), not again here.
+
+*How to fix:* write the real pixel scale; for a degenerate axis (a 3-D cube
+with one plane) give it ``CDELT3 = 1`` or ``CD3_3 = 1`` rather than 0.
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._wcs import matrix_problem, wcs_sets
+
+RULE = Rule(
+    id="WC003",
+    name="singular-matrix",
+    category=Category.WCS,
+    severity=Severity.ERROR,
+    summary="The CDi_j or PCi_j x CDELTi matrix is singular (dependent or zero rows/columns).",
+    hint="Write the real pixel scale; give degenerate axes a scale of 1, not 0.",
+    source="FITS WCS Paper I (Greisen & Calabretta 2002) sec. 2.1; WCSLIB linset()",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        for ws in wcs_sets(hdu):
+            problem = matrix_problem(ws)
+            if problem and not problem[0].startswith("CDELT"):  # CDELT = 0: FS018 reports it
+                keyword, message = problem
+                yield RULE.finding(message, hdu=hdu.index, keyword=keyword)

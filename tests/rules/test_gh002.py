@@ -1,0 +1,33 @@
+"""GH002 contribution-removed: a pull request deletes a whole collection."""
+
+from gh_support import GitRepo
+from hlsp.gh.check import check_pull_request
+
+
+def _repo(tmp_path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("contributions/old/README.md", "# old\n")
+    repo.write("contributions/old/notes.txt", "kept\n")
+    repo.commit("initial")
+    repo.branch("pr")
+    return repo
+
+
+def gh002(check):
+    return [(r.path, f.severity.value) for r in check.report.files for f in r.findings if f.rule == "GH002"]
+
+
+def test_removing_a_collection_is_a_warning(tmp_path):
+    repo = _repo(tmp_path)
+    repo.remove("contributions/old")
+    repo.commit()
+    check = check_pull_request("main", "pr", repo.path)
+    assert gh002(check) == [("contributions/old", "warning")]
+    assert not check.report.failed()
+
+
+def test_removing_one_file_is_not_a_removal(tmp_path):
+    repo = _repo(tmp_path)
+    repo.remove("contributions/old/notes.txt")
+    repo.commit()
+    assert gh002(check_pull_request("main", "pr", repo.path)) == []

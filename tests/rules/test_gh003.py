@@ -1,0 +1,32 @@
+"""GH003 symbolic-link: a contribution folder holds a symbolic link."""
+
+import hashlib
+
+from gh_support import GitRepo
+from hlsp.gh.check import check_pull_request
+
+
+def test_symlink_is_an_error_and_its_target_is_not_reported(tmp_path):
+    secret = tmp_path / "outside.fits"
+    secret.write_bytes(b"not fits, and not the contributor's")
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("initial")
+    repo.branch("pr")
+    repo.write("contributions/m31/README.md", "# m31\n")
+    (repo.path / "contributions/m31/hlsp_m31_hst_acs_m31_f606w_v1_img.fits").symlink_to(secret)
+    repo.commit()
+    check = check_pull_request("main", "pr", repo.path)
+    by_path = {r.path: [f.rule for f in r.findings] for r in check.report.files}
+    assert by_path["contributions/m31/hlsp_m31_hst_acs_m31_f606w_v1_img.fits"] == ["GH003"]
+    assert list(check.checksums["m31"]) == ["contributions/m31/README.md"]  # links are never hashed
+
+
+def test_regular_files_pass(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("initial")
+    repo.branch("pr")
+    repo.write("contributions/m31/README.md", "# m31\n")
+    repo.commit()
+    check = check_pull_request("main", "pr", repo.path)
+    assert not any(f.rule == "GH003" for _, f in check.report.findings())
+    assert check.checksums["m31"] == {"contributions/m31/README.md": hashlib.sha256(b"# m31\n").hexdigest()}
