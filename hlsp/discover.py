@@ -54,8 +54,13 @@ def check_paths(paths: Iterable[str]) -> None:
             continue  # a broken link is a finding, not a usage error
         if not os.path.exists(p):
             raise _missing(p)
-        if os.path.isdir(p) and next(_walk(p), None) is None:
+        if os.path.isdir(p) and not has_candidates(p):
             raise _empty(p)
+
+
+def has_candidates(folder: str) -> bool:
+    """Whether walking ``folder`` finds anything to validate (or report)."""
+    return next(_walk(folder), None) is not None
 
 
 def discover(paths: Iterable[str]) -> Iterator[str | Problem]:

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
-from hlsp.discover import Problem, check_paths, discover, display
+from hlsp.discover import Problem, check_paths, discover, display, has_candidates, is_candidate
 from hlsp.findings import Category, FileResult, Finding, Report, Severity
 from hlsp.fitsfile import PARALLEL_DATA, read_fits
 from hlsp.names import parse_name
@@ -140,9 +140,35 @@ def iter_validate(paths: Iterable[str], options: Options | None = None) -> Itera
     """
     options = options or Options()
     rules = options.rules()  # validates --select/--ignore before any work
-    paths = [os.fspath(p) for p in paths]
+    paths = [q for p in paths for q in _expand_collections(os.fspath(p))]
     check_paths(p for p in paths if not (os.path.isdir(p) and _is_contribution(p)))
     return _iter_validate(paths, options, rules)
+
+
+def _expand_collections(path: str) -> list[str]:
+    """A folder of collections (``contributions/``) -> each collection, plus its other entries.
+
+    So that ``hlsp validate contributions/`` checks every collection as a whole
+    (metadata, manifest, ...) and not just its files one by one.
+    """
+    if not os.path.isdir(path) or _is_contribution(path):
+        return [path]
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+    except OSError:
+        return [path]
+    if not any(e.is_dir(follow_symlinks=False) and _is_contribution(e.path) for e in entries):
+        return [path]
+    out = []
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        if e.is_dir(follow_symlinks=False):
+            if _is_contribution(e.path) or has_candidates(e.path):
+                out.append(e.path)
+        elif is_candidate(e.name):
+            out.append(e.path)
+    return out
 
 
 def _iter_validate(paths: list[str], options: Options, rules: Sequence[Rule]) -> Iterator[FileResult]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from contribution_support import EXAMPLE, copy_example, edit, line_of
 
@@ -91,3 +92,17 @@ def test_jobs_give_the_same_results(tmp_path, run_cli):
     one = json.loads(run_cli("validate", root, "--format", "json").out)
     two = json.loads(run_cli("validate", root, "--format", "json", "--jobs", "2").out)
     assert one == two and one["summary"]["errors"] > 1
+
+
+def test_folder_of_collections_checks_each_as_a_whole(run_cli, tmp_path):
+    """`hlsp validate contributions/` runs the collection rules of every collection in it."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "contributions" / "example", tmp_path / "example")
+    (tmp_path / "example" / "README.md").write_text("# nothing useful\n")  # breaks the README rule
+    r = run_cli("validate", tmp_path, "--format", "json")
+    data = json.loads(r.out)
+    rules = {f["rule"] for entry in data["files"] for f in entry["findings"]}
+    assert any(rule.startswith("CO") for rule in rules), rules
+    assert r.code == 1

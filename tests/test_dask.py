@@ -84,14 +84,15 @@ def test_cli_says_so_when_the_scheduler_is_unreachable(run_cli, delivery):
 
 
 def test_killing_a_busy_worker_loses_no_result(cluster, client, delivery, local):
-    stream = iter_validate([str(delivery)], Options(scheduler=cluster.scheduler_address))
-    got = [next(stream).to_dict()]
-    busy = {w: keys for w, keys in client.processing().items() if keys}
-    assert busy, "no batch in flight: nothing to kill"
-    victim = next(iter(busy))
-    pids = client.run(os.getpid, workers=[victim])
-    os.kill(pids[victim], signal.SIGKILL)
-    got += [r.to_dict() for r in stream]
+    got, killed = [], None
+    for result in iter_validate([str(delivery)], Options(scheduler=cluster.scheduler_address)):
+        got.append(result.to_dict())
+        if killed is None:  # as soon as a worker is seen working on a batch: kill it
+            busy = [w for w, keys in client.processing().items() if keys]
+            if busy:
+                killed = busy[0]
+                os.kill(client.run(os.getpid, workers=[killed])[killed], signal.SIGKILL)
+    assert killed, "no worker was ever seen busy: nothing was killed"
     assert got == local
 
 
