@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from hlsp.findings import Category, FileResult, Finding, Severity
+from hlsp.findings import FileResult, Finding
 
 FILE_NAME = "validate-cache-v1.sqlite"
 RACY_SECONDS = 3.0  # coarser than any timestamp granularity we expect (FAT: 2 s)
@@ -150,32 +150,12 @@ def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str) -> None:
 
 # ----------------------------------------------------------------- (de)coding
 def _encode(findings: Iterable[Finding]) -> str:
-    out = []
-    for f in findings:
-        d = f.to_dict()
-        if f.path is not None:
-            d["path"] = f.path
-        out.append(d)
     # ASCII: a message may quote a file name that is not valid UTF-8 (lone surrogates)
-    return json.dumps(out, separators=(",", ":"))
+    return json.dumps([f.to_dict() for f in findings], separators=(",", ":"))
 
 
 def _decode(text: str) -> list[Finding]:
-    return [
-        Finding(
-            rule=d["rule"],
-            category=Category(d["category"]),
-            severity=Severity(d["severity"]),
-            message=d["message"],
-            hint=d.get("hint", ""),
-            hdu=d.get("hdu"),
-            keyword=d.get("keyword"),
-            line=d.get("line"),
-            column=d.get("column"),
-            path=d.get("path"),
-        )
-        for d in json.loads(text)
-    ]
+    return [Finding.from_dict(d) for d in json.loads(text)]
 
 
 # ---------------------------------------------------------------------- cache

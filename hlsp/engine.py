@@ -173,7 +173,7 @@ def _expand_collections(path: str) -> list[str]:
 
 def _iter_validate(paths: list[str], options: Options, rules: Sequence[Rule]) -> Iterator[FileResult]:
     # A folder holding hlsp.yaml is a contribution: checked as a whole by hlsp.collection
-    # (imported only for folders: it loads jsonschema, a cost one file should not pay).
+    # (imported only for folders: a cost a run over plain files should not pay).
     plain: list[str] = []
     for p in paths:
         if os.path.isdir(p) and _is_contribution(p):

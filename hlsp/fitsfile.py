@@ -24,7 +24,7 @@ import re
 import stat
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 # numpy is imported where data are summed, not here: a run served from the
 # result cache (hlsp.cache) never needs it, and it costs ~80 ms to import.
@@ -150,7 +150,7 @@ def _parse_value(card: Card, text: str) -> None:
 class Header:
     """The cards of one HDU.  Lookups return the *first* card of a keyword."""
 
-    __slots__ = ("cards", "_first")
+    __slots__ = ("cards", "_first", "_derived", "_layout")
 
     def __init__(self, cards: list[Card]):
         self.cards = cards
@@ -159,6 +159,23 @@ class Header:
             if c.keyword not in first:
                 first[c.keyword] = c
         self._first = first
+        self._derived: dict[str, Any] | None = None
+        self._layout: tuple[str, ...] | None = None
+
+    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, called once per header and remembered under ``key``.
+
+        For facts several rules derive from the same cards (the WCS sets of
+        ``hlsp.rules._wcs``): the first rule computes them, the others reuse
+        them.  The result is shared, so callers must not modify it.
+        """
+        if self._derived is None:
+            self._derived = {}
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
 
     def __contains__(self, keyword: str) -> bool:
         c = self._first.get(keyword)
@@ -175,6 +192,15 @@ class Header:
 
     def keywords(self) -> Iterator[str]:
         return iter(self._first)
+
+    @property
+    def layout(self) -> tuple[str, ...]:
+        """The keywords in card order.  Headers of one delivery share layouts, so
+        facts that depend only on the keywords can be cached per layout
+        (``hlsp.rules._util.cards_where``)."""
+        if self._layout is None:
+            self._layout = tuple([c.keyword for c in self.cards])
+        return self._layout
 
     def long_string(self, keyword: str) -> str | None:
         """The value of a string keyword joined with its CONTINUE cards."""

@@ -25,15 +25,17 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import jsonschema
 import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hlsp.errors import HlspError
 from hlsp.profiles import validators_dir
+
+if TYPE_CHECKING:
+    import jsonschema
 
 MAX_BYTES = 1024 * 1024  # hlsp.yaml larger than this is refused unread
 MAX_DEPTH = 32
@@ -192,6 +194,10 @@ def schema() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    # jsonschema is imported here, when an hlsp.yaml is validated: importing it
+    # costs ~50-80 ms, which every `hlsp validate` of plain files would pay.
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema())
     cls.check_schema(schema())
     return cls(schema(), format_checker=cls.FORMAT_CHECKER)

@@ -8,7 +8,6 @@ import sys
 from contextlib import nullcontext
 
 from hlsp.atomic import atomic_open
-from hlsp.contribution import whole_collections
 from hlsp.engine import Options, iter_validate
 from hlsp.findings import Severity
 from hlsp.reporters import FORMATS, make_reporter
@@ -53,7 +52,12 @@ def run(args: argparse.Namespace) -> int:
         cache=args.cache,
         base=args.base,
     )
-    paths = whole_collections(args.paths) if args.whole_collection else args.paths
+    if args.whole_collection:
+        from hlsp.contribution import whole_collections  # only here: it loads the metadata schema code
+
+        paths = whole_collections(args.paths)
+    else:
+        paths = args.paths
     results = iter_validate(paths, options)
     target = atomic_open(args.output) if args.output else nullcontext(sys.stdout)
     with target as stream:

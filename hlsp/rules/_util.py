@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from hlsp.fitsfile import HDU, FitsFile
+from hlsp.fitsfile import HDU, Card, FitsFile
+from hlsp.units import surely_valid
 
 DATE_RE = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
@@ -44,12 +45,13 @@ def indexed(keyword: str, prefix: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> tuple[bool, str | None]:
-    """(valid calendar date, problem). problem is "Z", "space" or None."""
+    """(valid calendar date, problem). problem is "Z", "space" or None (cached: dates recur)."""
     m = DATE_RE.match(text.strip())
     if not m:
         return False, None
-    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    mo, d = int(m["m"]), int(m["d"])
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return False, None
     if m["H"] is not None and not (int(m["H"]) <= 23 and int(m["M"]) <= 59 and int(m["S"]) <= 60):
@@ -106,10 +108,16 @@ def hdus_at(fits: FitsFile, where: str) -> list[HDU]:
 def unit_problem(text: str) -> str | None:
     """None when ``text`` is a valid FITS unit string, else why not (one line).
 
-    astropy.units is imported here, on the first unit actually checked:
-    importing it costs a noticeable part of the start-up time, and most
-    files need it for a handful of distinct strings (hence the cache).
+    Common unit strings are recognised without astropy (:mod:`hlsp.units`);
+    astropy.units judges the rest and is imported here, on the first such
+    string: importing it costs more than checking a small file, and a
+    delivery repeats a handful of distinct strings (hence the cache).
     """
+    return None if surely_valid(text) else astropy_unit_problem(text)
+
+
+def astropy_unit_problem(text: str) -> str | None:
+    """:func:`unit_problem` as astropy alone judges it (its fallback, and the tests' reference)."""
     import warnings
 
     from astropy import units
@@ -196,22 +204,38 @@ def profile_gaps(ctx: Any, level: str) -> Iterator[tuple[Any, int, str]]:
     fits = ctx.fits
     science = science_hdu(fits)
     kind = hdu_kind(science) if science else None
+    at: dict[str, list[HDU]] = {}  # hdus_at() by entry, computed once per file
     for spec in ctx.profile.keywords:
         if spec.level != level or (spec.only and spec.only != kind):
             continue
-        hdus = hdus_at(fits, spec.hdu)
+        hdus = at.get(spec.hdu)
+        if hdus is None:
+            hdus = at[spec.hdu] = hdus_at(fits, spec.hdu)
         if not hdus:
             continue
-        states = [_state(h, name) for h in hdus for name in (spec.name, *spec.alternatives)]
-        if "ok" in states:
+        state = _presence(hdus, (spec.name, *spec.alternatives))
+        if state == "ok":
             continue
         names = spec.name + (f" (or {', '.join(spec.alternatives)})" if spec.alternatives else "")
         where = _WHERE.get(spec.hdu, spec.hdu)
-        if "empty" in states:
+        if state == "empty":
             msg = f"{names} is in {where} but has no value"
         else:
             msg = f"{names} is missing from {where}"
         yield spec, hdus[-1 if spec.hdu == "science" else 0].index, msg
+
+
+def _presence(hdus: list[HDU], names: tuple[str, ...]) -> str:
+    """The best :func:`_state` of any of ``names`` in any of ``hdus`` (ok > empty > missing)."""
+    best = "missing"
+    for hdu in hdus:
+        for name in names:
+            state = _state(hdu, name)
+            if state == "ok":
+                return state
+            if state == "empty":
+                best = state
+    return best
 
 
 def _state(hdu: HDU, keyword: str) -> str:
@@ -221,3 +245,22 @@ def _state(hdu: HDU, keyword: str) -> str:
     if card.vtype in ("undefined", "invalid") or (card.vtype == "str" and not card.value.strip()):
         return "empty"
     return "ok"
+
+
+# ------------------------------------------------------------- per-card rules
+def cards_where(header: Any, wanted: Callable[[str], Any]) -> list[Card]:
+    """The cards of ``header`` whose keyword satisfies ``wanted``, in card order.
+
+    For rules that look at a few keywords of every header: which cards those
+    are depends only on the keywords, and the files of a delivery repeat the
+    same header layouts, so the answer is computed once per layout instead of
+    walking every card of every file.  ``wanted`` must be a module-level
+    function of the keyword alone (it is part of the cache key).
+    """
+    cards = header.cards
+    return [cards[i] for i in _positions(header.layout, wanted)]
+
+
+@functools.lru_cache(maxsize=8192)  # ~12 callers x the distinct layouts of a delivery
+def _positions(layout: tuple[str, ...], wanted: Callable[[str], Any]) -> tuple[int, ...]:
+    return tuple([i for i, keyword in enumerate(layout) if wanted(keyword)])

@@ -14,11 +14,12 @@ other names and are not read.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from hlsp.fitsfile import HDU
-from hlsp.rules._util import is_int, is_number
+from hlsp.rules._util import cards_where, is_int, is_number
 
 # FITS WCS Paper II (Calabretta & Greisen 2002) projection codes, plus HEALPix
 # (HPX, XPH) as WCSLIB knows them.
@@ -147,21 +148,38 @@ class WcsSet:
         return float(value) if is_number(value) else default
 
 
+@functools.lru_cache(maxsize=4096)
+def _key_parts(keyword: str) -> tuple[str, int] | None:
+    """(alternate, highest axis number) of a WCS keyword (``CRPIX2A``, ``PC1_2``), else None.
+
+    Cached: the same keywords recur in every header, and the rules ask per card.
+    """
+    if keyword[:1] not in ("C", "P"):
+        return None
+    m = _KEY.match(keyword)
+    if not m:
+        return None
+    return m["alt"], int(m["i"]) if m["i"] else max(int(m["mi"]), int(m["mj"]))
+
+
 def wcs_sets(hdu: HDU) -> list[WcsSet]:
-    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword)."""
+    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword).
+
+    Computed once per header and shared by the WC rules: do not modify the result.
+    """
+    return hdu.header.derived("wcs_sets", lambda: _wcs_sets(hdu))
+
+
+def _wcs_sets(hdu: HDU) -> list[WcsSet]:
     found: dict[str, dict[str, object]] = {}
     highest: dict[str, int] = {}
-    for card in hdu.header.cards:
-        if not card.has_value or card.keyword[:1] not in "CP":
+    for card in cards_where(hdu.header, _key_parts):
+        if not card.has_value:
             continue
-        m = _KEY.match(card.keyword)
-        if not m:
-            continue
-        alt = m["alt"]
+        alt, top = _key_parts(card.keyword)
         cards = found.setdefault(alt, {})
         if card.keyword not in cards and card.vtype not in ("undefined", "invalid"):
             cards[card.keyword] = card.value
-        top = int(m["i"]) if m["i"] else max(int(m["mi"]), int(m["mj"]))
         highest[alt] = max(highest.get(alt, 0), top)
     out = []
     h = hdu.header
@@ -195,14 +213,14 @@ def matrix_problem(ws: WcsSet) -> tuple[str, str] | None:
     cd: dict[tuple[int, int], float] = {}
     has_pc = has_cd = False
     for kw, value in ws.cards.items():
-        m = _KEY.match(kw)
-        if not m or not m["mstem"]:
+        element = _matrix_element(kw)
+        if element is None:
             continue
-        has_pc = has_pc or m["mstem"] == "PC"
-        has_cd = has_cd or m["mstem"] == "CD"
-        i, j = int(m["mi"]), int(m["mj"])
+        stem, i, j = element
+        has_pc = has_pc or stem == "PC"
+        has_cd = has_cd or stem == "CD"
         if is_number(value) and 1 <= i <= n and 1 <= j <= n:
-            (pc if m["mstem"] == "PC" else cd)[(i, j)] = float(value)
+            (pc if stem == "PC" else cd)[(i, j)] = float(value)
     use_cd = has_cd and not has_pc
     if not use_cd:
         for i in range(1, n + 1):
@@ -235,6 +253,15 @@ def matrix_problem(ws: WcsSet) -> tuple[str, str] | None:
             "its rows are not independent, so world coordinates cannot be converted back to pixels"
         )
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _matrix_element(keyword: str) -> tuple[str, int, int] | None:
+    """(PC or CD, i, j) of a matrix keyword such as ``PC1_2A``, else None (cached: asked per keyword)."""
+    m = _KEY.match(keyword)
+    if not m or not m["mstem"]:
+        return None
+    return m["mstem"], int(m["mi"]), int(m["mj"])
 
 
 def _singular(rows: list[list[float]], tol: float = 1e-12) -> bool:

@@ -12,7 +12,6 @@ and for new collections.
 the headers), and add a ``history`` entry.
 """
 
-from hlsp.collection import version_diff
 from hlsp.names import version_key
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
 
@@ -33,6 +32,9 @@ def check(ctx: CollectionContext):
     c, prev = ctx.contribution, ctx.previous
     if c is None or prev is None or not c.version or not prev.version:
         return
+    # Imported here: the rule registry loads for plain files too, which need no hlsp.collection.
+    from hlsp.collection import version_diff
+
     if not version_diff(c, prev).any:
         return
     if version_key(c.version) <= version_key(prev.version):

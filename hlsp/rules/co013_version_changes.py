@@ -10,7 +10,6 @@ and compared by their manifest sha256.
 deliver and that the README's version history says so.
 """
 
-from hlsp.collection import version_diff
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
 
 RULE = Rule(
@@ -37,6 +36,9 @@ def check(ctx: CollectionContext):
     c, prev = ctx.contribution, ctx.previous
     if c is None or prev is None:
         return
+    # Imported here: the rule registry loads for plain files too, which need no hlsp.collection.
+    from hlsp.collection import version_diff
+
     diff = version_diff(c, prev)
     if not diff.any and prev.version == c.version:
         return

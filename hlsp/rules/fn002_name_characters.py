@@ -42,6 +42,14 @@ def check(ctx: FileContext):
     if not name.is_hlsp:
         return
     text = name.filename
+    if not _ALLOWED.issuperset(text):  # a name of allowed characters only needs none of these checks
+        yield from _character_findings(text)
+    if "" in name.parts:
+        yield RULE.finding("the name has an empty field: a doubled '_', or '_' at the start or before the extension")
+    yield from _field_punctuation(ctx)
+
+
+def _character_findings(text: str):
     undecodable = [c for c in text if "\udc80" <= c <= "\udcff"]
     if undecodable:
         yield RULE.finding(f"the name holds {len(undecodable)} byte(s) that are not valid UTF-8")
@@ -54,9 +62,6 @@ def check(ctx: FileContext):
     illegal = [c for c in text if ord(c) <= 127 and c.lower() not in _ALLOWED]
     if illegal:
         yield RULE.finding(f"the name holds characters that are not allowed: {_chars(illegal)}")
-    if "" in name.parts:
-        yield RULE.finding("the name has an empty field: a doubled '_', or '_' at the start or before the extension")
-    yield from _field_punctuation(ctx)
 
 
 def _field_punctuation(ctx: FileContext):

@@ -9,8 +9,11 @@ readers.
 free-form names use the HIERARCH convention or a COMMENT card.
 """
 
+import functools
+
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.fitsfile import _KEYWORD_OK
+from hlsp.rules._util import cards_where
 
 RULE = Rule(
     id="FS005",
@@ -23,19 +26,36 @@ RULE = Rule(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _bad_name(name: str) -> tuple[str, str] | None:
+    """(name, first bad character) when the 8-character ``name`` field is not a valid keyword, else None.
+
+    Cached: the same names recur in every header.
+    """
+    stripped = name.rstrip(" ")
+    if _KEYWORD_OK.match(stripped):
+        return None
+    return stripped, next((c for c in stripped if not _KEYWORD_OK.match(c)), " ")
+
+
+def _suspect(keyword: str) -> bool:
+    return not _KEYWORD_OK.match(keyword)
+
+
 @RULE.check
 def check(ctx: FileContext):
+    dirty = {i.hdu for i in ctx.fits.issues_of("illegal-char")}
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
-            name = card.raw[:8]
-            if card.keyword.startswith("HIERARCH"):
+        # In a header of printable ASCII the keyword is the name field without
+        # trailing blanks, so only keywords that fail the pattern need a look.
+        cards = hdu.header.cards if hdu.index in dirty else cards_where(hdu.header, _suspect)
+        for card in cards:
+            bad = _bad_name(card.raw[:8])
+            if bad is None or card.keyword.startswith("HIERARCH"):
                 continue
-            stripped = name.rstrip(" ")
-            if _KEYWORD_OK.match(stripped):
-                continue
-            bad = next((c for c in stripped if not _KEYWORD_OK.match(c)), " ")
+            stripped, char = bad
             yield RULE.finding(
-                f"card {card.index}: keyword name {stripped!r} contains {bad!r}, which is not allowed",
+                f"card {card.index}: keyword name {stripped!r} contains {char!r}, which is not allowed",
                 hdu=hdu.index,
                 keyword=stripped,
             )

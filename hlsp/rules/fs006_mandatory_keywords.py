@@ -21,11 +21,12 @@ by hand; if a pipeline copies header cards between files, let it skip the
 structural ones.
 """
 
+import functools
 import re
 
 from hlsp.fitsfile import HDU, Card
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int
+from hlsp.rules._util import cards_where, is_int
 
 RULE = Rule(
     id="FS006",
@@ -44,39 +45,44 @@ _XTENSIONS = ("IMAGE", "BINTABLE", "TABLE", "A3DTABLE", "IUEIMAGE", "FOREIGN", "
 _NAXISN = re.compile(r"NAXIS([0-9]+)\Z")
 
 
-def _sequence(hdu: HDU) -> list[tuple[str, object, str, str]]:
+def _sequence(hdu: HDU) -> tuple[tuple[str, object, str, str], ...]:
     """(keyword, test, expectation, fixed format) in the mandatory order."""
-    h = hdu.header
+    naxis = hdu.header.get("NAXIS")
+    return _sequence_of(hdu.index == 0, hdu.kind, naxis if is_int(naxis) and 0 <= naxis <= 999 else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _sequence_of(primary: bool, kind: str, naxis: int | None) -> tuple[tuple[str, object, str, str], ...]:
+    """:func:`_sequence` of an HDU (cached: headers differ in few of these facts)."""
     seq: list[tuple[str, object, str, str]] = []
-    if hdu.index == 0:
+    if primary:
         seq.append(("SIMPLE", lambda v: v is True, "T", "logical"))
     else:
         seq.append(("XTENSION", lambda v: isinstance(v, str), "a registered extension type such as 'IMAGE'", "xtension"))
-    table = hdu.kind in ("bintable", "table")
+    table = kind in ("bintable", "table")
     if table:
         seq.append(("BITPIX", lambda v: v == 8, "8 in a table", "integer"))
         seq.append(("NAXIS", lambda v: v == 2, "2 in a table", "integer"))
     else:
         seq.append(("BITPIX", lambda v: v in _BITPIX and is_int(v), "one of 8, 16, 32, 64, -32, -64", "integer"))
         seq.append(("NAXIS", lambda v: is_int(v) and 0 <= v <= 999, "an integer from 0 to 999", "integer"))
-    naxis = h.get("NAXIS")
-    if is_int(naxis) and 0 <= naxis <= 999:
+    if naxis is not None:
         for i in range(1, naxis + 1):
             seq.append((f"NAXIS{i}", lambda v: is_int(v) and v >= 0, "a non-negative integer", "integer"))
-    if hdu.index > 0:
-        if hdu.kind in ("image", "table"):
+    if not primary:
+        if kind in ("image", "table"):
             seq.append(("PCOUNT", lambda v: v == 0, "0", "integer"))
         else:
             seq.append(("PCOUNT", lambda v: is_int(v) and v >= 0, "a non-negative integer", "integer"))
-        seq.append(("GCOUNT", lambda v: v == 1 if hdu.kind != "unknown" else is_int(v) and v >= 1, "1", "integer"))
+        seq.append(("GCOUNT", lambda v: v == 1 if kind != "unknown" else is_int(v) and v >= 1, "1", "integer"))
         if table:
             seq.append(("TFIELDS", lambda v: is_int(v) and 0 <= v <= 999, "an integer from 0 to 999", "integer"))
-    return seq
+    return tuple(seq)
 
 
-def fixed_format_problem(card: Card, form: str) -> str | None:
-    """Why ``card`` is not in the FITS fixed format ``form``, or None."""
-    raw = card.raw
+@functools.lru_cache(maxsize=4096)
+def _number_format_problem(raw: str, form: str) -> str | None:
+    """:func:`fixed_format_problem` of an ``integer`` or ``logical`` card (cached: the same cards recur)."""
     if form == "integer":  # right-justified: the last digit in column 30
         i = 10
         while i < 80 and raw[i] == " ":
@@ -86,9 +92,15 @@ def fixed_format_problem(card: Card, form: str) -> str | None:
         while i < 80 and raw[i].isdigit():
             i += 1
         return None if i == 30 else "the integer must end in column 30 (fixed format)"
-    if form == "logical":
-        rest = raw[10:30]
-        return None if rest.strip() in ("T", "F") and rest[-1] in "TF" else "T or F must stand in column 30 (fixed format)"
+    rest = raw[10:30]
+    return None if rest.strip() in ("T", "F") and rest[-1] in "TF" else "T or F must stand in column 30 (fixed format)"
+
+
+def fixed_format_problem(card: Card, form: str) -> str | None:
+    """Why ``card`` is not in the FITS fixed format ``form``, or None."""
+    if form in ("integer", "logical"):
+        return _number_format_problem(card.raw, form)
+    raw = card.raw
     if form == "xtension":
         name = raw[11:19].rstrip()
         if raw[10] == "'" and raw[19:20] == "'" and name in _XTENSIONS and raw[11:19] == name.ljust(8):
@@ -142,19 +154,31 @@ def _check_hdu(ctx: FileContext, hdu: HDU):
         yield RULE.finding("EXTEND = F but the file has extensions", hdu=0, keyword="EXTEND")
 
 
+@functools.lru_cache(maxsize=4096)
+def _naxis_number(kw: str) -> int | None:
+    """n of an ``NAXISn`` keyword, else None (cached: asked for every card)."""
+    m = _NAXISN.match(kw)
+    return int(m.group(1)) if m else None
+
+
+def _structural(kw: str) -> bool:
+    """Keywords that may appear only once (``_repeated`` looks at no others)."""
+    return kw in ("SIMPLE", "XTENSION", "BITPIX", "NAXIS") or _naxis_number(kw) is not None
+
+
 def _repeated(hdu: HDU):
     """Structural keywords must appear once; NAXISn only for n <= NAXIS."""
     naxis = hdu.header.get("NAXIS")
     own = ("SIMPLE", "BITPIX", "NAXIS") if hdu.index == 0 else ("XTENSION", "BITPIX", "NAXIS")
     seen: set[str] = set()
-    for card in hdu.header.cards:
+    for card in cards_where(hdu.header, _structural):
         kw = card.keyword
-        m = _NAXISN.match(kw)
-        if kw in own or m:
+        n = _naxis_number(kw)
+        if n is not None or kw in own:
             if kw in seen:
                 yield RULE.finding(f"card {card.index}: {kw} appears a second time", hdu=hdu.index, keyword=kw)
             seen.add(kw)
-        if m and is_int(naxis) and int(m.group(1)) > naxis:
+        if n is not None and is_int(naxis) and n > naxis:
             yield RULE.finding(f"card {card.index}: {kw} is not allowed with NAXIS = {naxis}", hdu=hdu.index, keyword=kw)
 
 

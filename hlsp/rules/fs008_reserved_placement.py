@@ -16,10 +16,12 @@ another HDU.  fitsverify reports each of these as an error.
 column they describe.
 """
 
+import functools
 import re
 
 from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import cards_where
 
 RULE = Rule(
     id="FS008",
@@ -37,6 +39,20 @@ _ARRAY_ONLY = frozenset({"BUNIT", "BSCALE", "BZERO", "BLANK", "DATAMAX", "DATAMI
 _TABLE_ONLY = re.compile(r"TFIELDS\Z|THEAP\Z|(TBCOL|TFORM|TSCAL|TZERO|TNULL|TTYPE|TUNIT|TDISP|TDIM|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)[0-9]")
 _GROUPS_ONLY = re.compile(r"(PTYPE|PSCAL|PZERO)[0-9]")
 _BINARY_ONLY = re.compile(r"THEAP\Z|TDIM[0-9]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _restricted(kw: str) -> bool:
+    """Whether ``kw`` is allowed only in some HDU types (cached: most keywords are not, and recur)."""
+    return bool(
+        kw in _PRIMARY_ONLY
+        or kw in ("XTENSION", "PCOUNT", "GCOUNT")
+        or kw in _ARRAY_ONLY
+        or kw.startswith("TBCOL")
+        or _GROUPS_ONLY.match(kw)
+        or _TABLE_ONLY.match(kw)
+        or _BINARY_ONLY.match(kw)
+    )
 
 
 def _misplaced(hdu: HDU, kw: str) -> str | None:
@@ -68,7 +84,7 @@ def _misplaced(hdu: HDU, kw: str) -> str | None:
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
+        for card in cards_where(hdu.header, _restricted):
             where = _misplaced(hdu, card.keyword)
             if where:
                 yield RULE.finding(f"card {card.index}: {card.keyword} is not allowed in {where}", hdu=hdu.index, keyword=card.keyword)

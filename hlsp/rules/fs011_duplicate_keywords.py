@@ -7,6 +7,9 @@ you meant.  fitsverify warns about it too.
 *How to fix:* keep one card per keyword; delete or rename the other.
 """
 
+import functools
+from collections import Counter
+
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 
 RULE = Rule(
@@ -22,11 +25,19 @@ RULE = Rule(
 _REPEATABLE = frozenset({"COMMENT", "HISTORY", "", "CONTINUE"})
 
 
+@functools.lru_cache(maxsize=1024)
+def _candidates(layout: tuple[str, ...]) -> tuple[int, ...]:
+    """Positions of the cards whose keyword occurs more than once (cached per header layout)."""
+    counts = Counter(layout)
+    return tuple(i for i, kw in enumerate(layout) if counts[kw] > 1 and kw not in _REPEATABLE)
+
+
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
         first: dict[str, int] = {}
-        for card in hdu.header.cards:
+        cards = hdu.header.cards
+        for card in (cards[i] for i in _candidates(hdu.header.layout)):
             kw = card.keyword
             if kw in _REPEATABLE or not card.has_value:
                 continue

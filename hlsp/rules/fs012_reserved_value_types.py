@@ -13,11 +13,12 @@ case is a fitsverify error).
 numbers); remove the card if the value is unknown.
 """
 
+import functools
 import re
 
 from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int, is_number
+from hlsp.rules._util import cards_where, is_int, is_number
 
 RULE = Rule(
     id="FS012",
@@ -48,26 +49,48 @@ _ARRAY_STRING = frozenset({"BUNIT"})
 _ARRAY_NUMBER = frozenset({"BSCALE", "BZERO", "DATAMAX", "DATAMIN"})
 
 
+_WORDS = {"str": "a string", "int": "an integer", "number": "a number", "bool": "T or F"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _reserved_type(kw: str) -> str | None:
+    """The type ``kw`` must have, as a key of _WORDS; ``array-...`` only in images; None when not reserved.
+
+    Cached: keywords recur in every header and the regular expressions are the cost.
+    """
+    if kw in _COMMENTARY or kw.startswith("HIERARCH"):
+        return None
+    if kw.startswith("TNULL") and kw[5:6].isdigit():
+        return "tnull"
+    if _STRING.match(kw):
+        return "str"
+    if _INT.match(kw):
+        return "int"
+    if _NUMBER.match(kw):
+        return "number"
+    if kw in _LOGICAL:
+        return "bool"
+    if kw in _ARRAY_STRING:
+        return "array-str"
+    if kw in _ARRAY_NUMBER:
+        return "array-number"
+    if kw == "BLANK":
+        return "array-int"
+    return None
+
+
 def _expected(hdu: HDU, kw: str) -> tuple[str, str] | None:
     """(type, in words) that ``kw`` must have in ``hdu``, or None when it is not reserved."""
-    if kw.startswith("TNULL") and kw[5:6].isdigit():
-        return ("str", "a string") if hdu.kind == "table" else ("int", "an integer")
-    if _STRING.match(kw):
-        return "str", "a string"
-    if _INT.match(kw):
-        return "int", "an integer"
-    if _NUMBER.match(kw):
-        return "number", "a number"
-    if kw in _LOGICAL:
-        return "bool", "T or F"
-    if hdu.is_image:  # in tables these are misplaced (FS008) whatever their type
-        if kw in _ARRAY_STRING:
-            return "str", "a string"
-        if kw in _ARRAY_NUMBER:
-            return "number", "a number"
-        if kw == "BLANK":
-            return "int", "an integer"
-    return None
+    kind = _reserved_type(kw)
+    if kind is None:
+        return None
+    if kind == "tnull":
+        kind = "str" if hdu.kind == "table" else "int"
+    elif kind.startswith("array-"):
+        if not hdu.is_image:  # in tables these are misplaced (FS008) whatever their type
+            return None
+        kind = kind[6:]
+    return kind, _WORDS[kind]
 
 
 def _ok(kind: str, card) -> bool:
@@ -83,9 +106,9 @@ def _ok(kind: str, card) -> bool:
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
+        for card in cards_where(hdu.header, _reserved_type):
             kw = card.keyword
-            if card.vtype == "invalid" or kw in _COMMENTARY or kw.startswith("HIERARCH"):
+            if card.vtype == "invalid":
                 continue  # FS007 judges invalid syntax
             want = _expected(hdu, kw)
             if want is None or (card.has_value and _ok(want[0], card)):

@@ -16,9 +16,11 @@ accepts it only after fractional seconds (``...:42.708Z``).
 """
 
 import calendar
+import functools
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import cards_where
 
 RULE = Rule(
     id="FS013",
@@ -36,8 +38,9 @@ _TIME = re.compile(r"(\d\d):(\d\d):(\d\d(?:\.\d*)?)")
 _TIME_ONLY = re.compile(r"(\d\d):(\d\d):(\d\d(?:\.\d*)?)\Z")
 
 
+@functools.lru_cache(maxsize=4096)
 def date_problem(text: str) -> str | None:
-    """Why ``text`` is not a FITS date string, or None when it is one."""
+    """Why ``text`` is not a FITS date string, or None when it is one (cached: dates recur)."""
     if text.endswith("Z") and len(text) > 1:
         text = text[:-1]  # the deliberate leniency (see the rule text)
     m = _OLD.match(text)
@@ -76,11 +79,15 @@ def _clock(hour: int, minute: int, second: float) -> str | None:
     return None
 
 
+def _is_date_keyword(keyword: str) -> bool:
+    return keyword.startswith("DATE")
+
+
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
-            if not card.keyword.startswith("DATE") or card.vtype != "str":
+        for card in cards_where(hdu.header, _is_date_keyword):
+            if card.vtype != "str":
                 continue  # FS012 reports DATExxxx keywords that are not strings
             problem = date_problem(card.value)
             if problem:

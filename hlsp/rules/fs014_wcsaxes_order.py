@@ -10,6 +10,7 @@ an axis number (and any alternate letter), and ``PCi_j`` / ``CDi_j``.
 ``CRVAL``/``CDELT``/``CD``/``PC`` card.
 """
 
+import functools
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -28,11 +29,13 @@ _AXIS_KW = re.compile(r"(CTYPE|CUNIT|CRPIX|CRVAL|CDELT|CROTA|CRDER|CSYER|CNAME|P
 _MATRIX_KW = re.compile(r"(PC|CD)([0-9]+)_([0-9]+)")
 
 
+@functools.lru_cache(maxsize=4096)
 def wcs_indices(keyword: str) -> tuple[str, tuple[int, ...], str] | None:
     """(prefix, axis numbers, alternate suffix) of an indexed WCS keyword, else None.
 
     ``CRPIX1A`` -> ("CRPIX", (1,), "A"); ``PC1_2`` -> ("PC", (1, 2), "");
-    ``PV2_1`` -> ("PV", (2,), "_1") (only its axis counts).
+    ``PV2_1`` -> ("PV", (2,), "_1") (only its axis counts).  Cached: FS014 and
+    FS018 ask for every card, and keywords recur across headers.
     """
     m = _MATRIX_KW.match(keyword)
     if m:

@@ -26,7 +26,7 @@ import re
 
 from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int
+from hlsp.rules._util import cards_where, is_int
 
 RULE = Rule(
     id="FS015",
@@ -162,7 +162,7 @@ def _check_table(hdu: HDU):
 
 def _column_keywords(hdu: HDU, n: int, forms: dict[int, str]):
     binary = hdu.kind == "bintable"
-    for card in hdu.header.cards:
+    for card in cards_where(hdu.header, _COLUMN_KEY.match):
         m = _COLUMN_KEY.match(card.keyword)
         if not m or not card.has_value:
             continue

@@ -13,7 +13,7 @@ pixel scale; keep one of ``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int, is_number
+from hlsp.rules._util import cards_where, is_int, is_number
 from hlsp.rules.fs014_wcsaxes_order import wcs_indices
 
 RULE = Rule(
@@ -31,20 +31,23 @@ RULE = Rule(
 _STRING_PREFIXES = ("CTYPE", "CUNIT", "CNAME", "PS")
 
 
+def _is_wcsaxes(keyword: str) -> bool:
+    return keyword.startswith("WCSAXES")
+
+
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
         h = hdu.header
         wcsaxes = max(
-            (c.value for c in h.cards if c.keyword.startswith("WCSAXES") and c.vtype == "int" and is_int(c.value)),
+            (c.value for c in cards_where(h, _is_wcsaxes) if c.vtype == "int" and is_int(c.value)),
             default=None,
         )
         first = {"PC": None, "CD": None}
-        for card in h.cards:
-            parsed = wcs_indices(card.keyword) if card.has_value else None
-            if parsed is None:
+        for card in cards_where(h, wcs_indices):
+            if not card.has_value:
                 continue
-            prefix, axes, alt = parsed
+            prefix, axes, alt = wcs_indices(card.keyword)
             typed = card.vtype == "str" if prefix in _STRING_PREFIXES else is_number(card.value)
             if not typed:
                 continue  # FS012 reports the type

@@ -44,12 +44,13 @@ def check(ctx: FileContext):
     if ctx.profile is None:
         return
     check_values = is_product(ctx)
+    hdus = list(ctx.hdus())
     for spec in ctx.profile.keywords:
         want_type = _TYPES.get(spec.type) if spec.type else None
         want_value = spec.value if check_values and spec.name not in LICENSE_KEYWORDS else None
         if want_type is None and want_value is None:
             continue
-        for hdu in ctx.hdus():
+        for hdu in hdus:
             card = hdu.header.card(spec.name)
             if card is None or not card.has_value or card.vtype in ("undefined", "invalid"):
                 continue  # missing: KW001-3; unparseable: FS007

@@ -16,7 +16,7 @@ form; the ``Z`` claims UTC while ``TIMESYS`` may say otherwise.
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import parse_date
+from hlsp.rules._util import cards_where, parse_date
 
 RULE = Rule(
     id="KW005",
@@ -34,8 +34,8 @@ _DATE_KW = re.compile(r"DATE(-OBS|-BEG|-END|-AVG|-REF)?\Z")
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
-            if card.vtype != "str" or not _DATE_KW.match(card.keyword):
+        for card in cards_where(hdu.header, _DATE_KW.match):
+            if card.vtype != "str":
                 continue
             valid, problem = parse_date(card.value)
             if not valid or problem is None:

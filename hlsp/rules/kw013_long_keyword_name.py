@@ -13,6 +13,7 @@ lost for the archive.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import cards_where
 
 RULE = Rule(
     id="KW013",
@@ -27,14 +28,16 @@ RULE = Rule(
 MAX_SHOWN = 10  # per file; the rest are summarised in one finding
 
 
+def _is_hierarch(keyword: str) -> bool:
+    return keyword.startswith("HIERARCH")
+
+
 @RULE.check
 def check(ctx: FileContext):
     shown = 0
     rest = 0
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
-            if not card.keyword.startswith("HIERARCH"):
-                continue
+        for card in cards_where(hdu.header, _is_hierarch):
             if shown >= MAX_SHOWN:
                 rest += 1
                 continue

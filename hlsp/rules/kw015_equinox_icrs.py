@@ -15,7 +15,7 @@ write ``RADESYS = 'FK5'``).
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import shown
+from hlsp.rules._util import cards_where, shown
 
 RULE = Rule(
     id="KW015",
@@ -34,7 +34,7 @@ _RADESYS = re.compile(r"RADE(?:C)?SYS([A-Z]?)\Z")
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
         seen = set()
-        for card in hdu.header.cards:
+        for card in cards_where(hdu.header, _RADESYS.match):
             m = _RADESYS.match(card.keyword)
             if not m or card.vtype != "str" or card.value.strip().upper() != "ICRS":
                 continue
