@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_pages_support import MARK, make_collection, make_injected_collection
+from pages_support import MARK, make_collection, make_injected_collection
 
 from hlsp.pages import build_site
 

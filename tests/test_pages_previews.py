@@ -17,7 +17,7 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 from fitsgen import header_bytes, primary_cards
-from test_pages_support import write_image, write_table
+from pages_support import write_image, write_table
 
 from hlsp.pages import previews
 from hlsp.pages.previews import MAX_SIDE, PreviewTask, build_previews, draw, read_image

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_pages_support import BAD_URLS, FILE_PAYLOAD, MARK, PAYLOAD, make_collection, make_injected_collection
+from pages_support import BAD_URLS, FILE_PAYLOAD, MARK, PAYLOAD, make_collection, make_injected_collection
 
 from hlsp.pages import build_site, safe
 from hlsp.pages.site import bib_escape, bibtex, templates_dir

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_pages_support import make_collection, metadata, write_metadata
+from pages_support import make_collection, metadata, write_metadata
 
 from hlsp.errors import HlspError
 from hlsp.pages import build_site
