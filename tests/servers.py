@@ -88,9 +88,11 @@ def postgres_server():
         need_system("PostgreSQL (initdb, pg_ctl) is not installed; `make test` installs the Debian package as root")
     as_postgres: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
-        if not shutil.which("runuser"):
+        # runuser lives in sbin, which a minimal PATH may leave out
+        runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+        if not runuser:
             need_system("running as root without `runuser` to start PostgreSQL as the postgres user")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
+        as_postgres = [runuser, "-u", "postgres", "--"]
     datadir = Path(tempfile.mkdtemp(prefix="hlsp-pg-"))  # under /tmp: pytest's own tmp is not traversable by postgres
     if as_postgres:
         shutil.chown(datadir, "postgres", "postgres")
