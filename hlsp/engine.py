@@ -41,7 +41,7 @@ class Options:
     remote: Any = None  # hlsp.remote.RemoteOptions for remote products (None: from the environment)
 
     def rules(self) -> list[Rule]:
-        return [r for r in select_rules(self.select, self.ignore) if r.scope != "collection"]
+        return [r for r in select_rules(self.select, self.ignore) if r.scope in ("fits", "file")]
 
 
 def _read_error_finding(message: str) -> Finding:

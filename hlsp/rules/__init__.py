@@ -96,6 +96,10 @@ MODULES = (
     "co011_preview_missing",
     "co012_version_not_raised",
     "co013_version_changes",
+    # pull request (a whole PR: findings made by hlsp.gh.check; scope="pull-request")
+    "gh001_outside_contributions",
+    "gh002_contribution_removed",
+    "gh003_symbolic_link",
 )
 
 
@@ -114,17 +118,7 @@ def all_rules() -> dict[str, Rule]:
         if not name.startswith(rule.id.lower() + "_"):
             raise RuntimeError(f"{mod.__name__}: module name must start with the rule ID {rule.id}")
         rules[rule.id] = rule
-    # rules of other stages (metadata, collection) register through the same registry
-    for extra in _EXTRA_PROVIDERS:
-        for rule in importlib.import_module(extra).RULES:
-            if rule.id in rules:
-                raise RuntimeError(f"duplicate rule ID {rule.id} in {extra}")
-            rules[rule.id] = rule
     return rules
-
-
-# Modules that define collection-level rules (a list RULES of Rule objects).
-_EXTRA_PROVIDERS: tuple[str, ...] = ("hlsp.gh.rules",)
 
 
 def get_rule(rule_id: str) -> Rule:

@@ -82,7 +82,7 @@ class Rule:
     summary: str  # one line: what the rule checks
     hint: str = ""  # one line: how to fix (default hint of its findings)
     source: str = ""  # where the requirement comes from
-    scope: str = "fits"  # fits: needs a readable FITS file; file: any file; collection
+    scope: str = "fits"  # fits: needs a readable FITS file; file: any file; collection; pull-request
     doc: str = ""  # the long text (module docstring), filled by the registry
     module: str = ""  # dotted module name, filled by the registry
     func: CheckFn | None = None

@@ -1,0 +1,33 @@
+"""A contribution folder contains a symbolic link.
+
+*Why:* the archive copies regular files.  A link points outside the
+collection (or nowhere), so what was reviewed is not what would be
+published, and a link into the build machine could leak its files into
+the public report.
+
+*How to fix:* commit the file itself, or put a large product in remote
+storage and list its URL, size and sha256 in ``hlsp.yaml``.
+
+Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
+request (the files it changes, its labels); the file and collection runners
+skip rules of scope ``pull-request``.
+"""
+
+from hlsp.rules._base import Category, Rule, Severity
+
+RULE = Rule(
+    id="GH003",
+    name="symbolic-link",
+    category=Category.COLLECTION,
+    severity=Severity.ERROR,
+    summary="A contribution folder contains a symbolic link.",
+    hint="Replace the link with the file itself, or list a remote product by URL in hlsp.yaml.",
+    source="Contribution process (CONTRIBUTING.md)",
+    scope="pull-request",
+)
+
+
+@RULE.check
+def check(ctx):
+    """Nothing to check in one file or one collection: see :mod:`hlsp.gh.check`."""
+    return iter(())
