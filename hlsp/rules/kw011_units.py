@@ -6,7 +6,9 @@ HDUs must parse as FITS units (FITS Standard sec. 4.3, the IAU style):
 in days since an epoch says so in its ``TTYPE``/comment and uses ``d``.  The
 common ``e-/s`` and ``electron/s`` are not FITS units either (the standard has
 no electron); a reviewer may accept them.  (``CUNITi`` of the WCS are WC004's;
-``BUNIT`` in a table header is a placement error, FS008's.)
+``BUNIT`` in a table header is a placement error, FS008's.)  One finding per
+distinct unit string and file lists every card that uses it, so that 20
+columns in ``e-/s`` do not drown the errors.
 
 *Why:* astropy, TOPCAT and the archive's ingest convert units from these
 strings; an unparseable one silently becomes "unknown unit", and users get
@@ -33,6 +35,8 @@ RULE = Rule(
 
 @RULE.check
 def check(ctx: FileContext):
+    bad: dict[str, list[tuple[int, str]]] = {}  # unit string -> (hdu, keyword), in file order
+    problems: dict[str, str] = {}
     for hdu in ctx.hdus():
         table = hdu.is_table and not hdu.is_compressed_image
         for card in hdu.header.cards:
@@ -41,8 +45,18 @@ def check(ctx: FileContext):
             kw = card.keyword
             if not (kw == "BUNIT" and not table) and not (table and indexed(kw, "TUNIT") is not None):
                 continue
-            problem = unit_problem(card.value.strip())
-            if problem:
-                yield RULE.finding(
-                    f"{kw} = '{card.value.strip()}' is not a valid FITS unit: {problem}", hdu=hdu.index, keyword=kw
-                )
+            unit = card.value.strip()
+            if unit not in problems:
+                problems[unit] = unit_problem(unit)
+            if problems[unit]:
+                bad.setdefault(unit, []).append((hdu.index, kw))
+    for unit, where in bad.items():
+        hdu, kw = where[0]
+        also = ""
+        if len(where) > 1:
+            listed = ", ".join(f"{k} (HDU {h})" for h, k in where[1:6])
+            more = f" and {len(where) - 6} more" if len(where) > 6 else ""
+            also = f"; also used by {listed}{more}"
+        yield RULE.finding(
+            f"{kw} = '{unit}' is not a valid FITS unit: {problems[unit]}{also}", hdu=hdu, keyword=kw
+        )

@@ -25,3 +25,14 @@ def test_bad_tunit(tmp_path):
 def test_bunit_in_a_table_is_left_to_fs008(tmp_path):
     table = table_hdu([("X", "1E", "f4")], [(1.0,)], extra=[("BUNIT", "e-/s")])
     assert findings_for(write_fits(tmp_path / "x.fits", empty_primary(), table), "KW011") == []
+
+
+def test_one_finding_per_unit_string_lists_every_card(tmp_path):
+    """Twenty columns in e-/s are one problem for a reviewer, not twenty."""
+    cols = [(f"C{i}", "1E", "f4") for i in range(1, 9)]
+    units = [(f"TUNIT{i}", "e-/s") for i in range(1, 9)]
+    table = table_hdu(cols, [tuple(float(i) for i in range(8))], extra=units + [])
+    path = write_fits(tmp_path / "x.fits", empty_primary(), table, table)
+    (f,) = findings_for(path, "KW011")
+    assert (f.hdu, f.keyword) == (1, "TUNIT1")
+    assert "TUNIT2 (HDU 1)" in f.message and "and 10 more" in f.message
