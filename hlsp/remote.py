@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import ipaddress
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
+
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 CHUNK = 1024 * 1024
 ALLOWED_SCHEMES = ("https", "s3")
@@ -272,7 +275,13 @@ def _safe_name(name: str | None) -> str:
 
 def cache_path(sha256: str, options: RemoteOptions, name: str | None = None) -> Path:
     """``<cache>/<sha[:2]>/<sha>/<file name>``: keyed by content, named like the product
-    (file-level rules read the name)."""
+    (file-level rules read the name).
+
+    The sha256 comes from a contributor's manifest: anything but 64 lowercase hex
+    digits is refused, so that it can never name a folder outside the cache.
+    """
+    if not isinstance(sha256, str) or not _SHA256_RE.fullmatch(sha256):
+        raise RemoteError(f"{str(sha256)[:80]!r} is not a sha256 (64 lowercase hex digits); nothing was fetched")
     return options.cache_dir / sha256[:2] / sha256 / _safe_name(name)
 
 

@@ -104,7 +104,8 @@ def built(tmp_path_factory):
         targets=[{"name": "m31", "ra": 10.6847, "dec": 41.269}, {"name": "no-coordinates"}],
     )
     out = tmp_path_factory.mktemp("site")
-    result = build_site([base / "example", base / "second"], out, jobs=2, cache_dir=out / "cache")
+    # offline build: the remote products above are not fetched (tests/test_pages_remote.py fetches)
+    result = build_site([base / "example", base / "second"], out, jobs=2, cache_dir=out / "cache", fetch=False)
     return out, result
 
 

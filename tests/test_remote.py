@@ -205,3 +205,18 @@ def test_redirects_are_followed_only_where_the_policy_allows(tmp_path, remote_en
     httpserver.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
     with pytest.raises(RemoteError, match="more than 5 redirects"):
         fetch(httpserver.url_for("/loop"), 10, None, RemoteOptions.from_env())
+
+
+def test_a_sha256_that_is_not_hex_never_names_a_folder(tmp_path, remote_env, httpserver):
+    """A manifest's sha256 keys the cache: '../..' in it must not reach (and clean) other folders."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me")
+    httpserver.expect_request(f"/{IMG}").respond_with_data(DATA)
+    url = httpserver.url_for(f"/{IMG}")
+    options = RemoteOptions.from_env()
+    evil = "../../victim"
+    with pytest.raises(RemoteError, match="not a sha256"):
+        fetch(url, len(DATA), evil, options, name=IMG)
+    assert (victim / "precious.txt").read_text() == "keep me"
+    assert len(httpserver.log) == 0, "refused before any request"

@@ -12,6 +12,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         help="build landing pages (a static site) for collections",
         description="Build a static site: an index of the collections and one landing page per collection "
         "with citation, products and previews. Prints the path of the index page. "
+        "Products listed by URL are downloaded (verified, cached) for their previews unless --no-fetch is given. "
         "Products that cannot be previewed get a placeholder and a warning; the build still succeeds.",
     )
     p.add_argument(
@@ -30,13 +31,22 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         metavar="URL",
         help="https URL serving <proj-id>/<file>; without it local products are copied into the site",
     )
+    p.add_argument(
+        "--no-fetch",
+        dest="fetch",
+        action="store_false",
+        help="offline build: do not download products listed by URL (they get a placeholder); by default they are "
+        "fetched, verified against hlsp.yaml's size and sha256 and cached by sha256 ($HLSP_CACHE) to draw their previews",
+    )
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     from hlsp.pages import build_site
 
-    result = build_site(args.collections, args.out, jobs=args.jobs, cache_dir=args.cache, download_base=args.download_base)
+    result = build_site(
+        args.collections, args.out, jobs=args.jobs, cache_dir=args.cache, download_base=args.download_base, fetch=args.fetch
+    )
     for warning in result.warnings:
         print(f"hlsp pages: warning: {warning}", file=sys.stderr)
     print(

@@ -43,6 +43,7 @@ def build_site(
     jobs: int = 0,
     cache_dir: str | os.PathLike | None = None,
     download_base: str | None = None,
+    fetch: bool = True,
 ) -> SiteResult:
     """Build the site for ``paths`` (default: every collection under ``contributions/``).
 
@@ -50,11 +51,13 @@ def build_site(
     where previews are kept by sha256 (default ``$HLSP_CACHE/previews``,
     else ``<out>/.cache/previews``).  ``download_base``: an https URL under which
     the archive serves ``<proj-id>/<file>``; without it local products are
-    hard-linked (or copied) into the site.  Products that cannot be previewed
+    hard-linked (or copied) into the site.  ``fetch``: download products listed
+    by URL (verified, cached by sha256 through :mod:`hlsp.remote`) to preview
+    them; False for offline builds.  Products that cannot be previewed
     become warnings in the result, never errors.
     """
     paths = list(paths) if paths else find_collections()
     for p in paths:
         if not is_contribution(p):
             raise HlspError(f"{p}: not a collection folder (no hlsp.yaml)")
-    return build(paths, out, jobs=jobs, cache_dir=cache_dir, download_base=download_base)
+    return build(paths, out, jobs=jobs, cache_dir=cache_dir, download_base=download_base, fetch=fetch)

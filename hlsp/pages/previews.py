@@ -74,7 +74,7 @@ class PreviewTask:
 
     def cache_name(self) -> str | None:
         sha = (self.sha256 or "").lower()
-        if self.kind is None or not _SHA256_RE.match(sha):
+        if self.kind is None or not is_sha256(sha):
             return None
         return f"{sha}-{self.kind}-f{PREVIEW_FORMAT}.png"
 
@@ -85,6 +85,17 @@ class PreviewResult:
     ok: bool  # a PNG was written to task.out
     warning: str | None = None
     cached: bool = False
+
+
+def is_sha256(value: object) -> bool:
+    """A sha256 as hex digests are written (64 lowercase hex digits)."""
+    return isinstance(value, str) and _SHA256_RE.match(value) is not None
+
+
+def is_cached(task: PreviewTask, cache_dir: str | os.PathLike | None) -> bool:
+    """Whether the task's PNG is already in the preview cache (nothing to read or fetch)."""
+    name = task.cache_name()
+    return bool(cache_dir and name and (Path(cache_dir) / name).is_file())
 
 
 def kind_of(product_type: str | None) -> str | None:
@@ -105,9 +116,8 @@ def build_previews(tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | 
     todo: list[int] = []
     for i, task in enumerate(tasks):
         Path(task.out).parent.mkdir(parents=True, exist_ok=True)
-        name = task.cache_name()
-        if cache and name and (cache / name).is_file():
-            _copy(cache / name, task.out)
+        if is_cached(task, cache):
+            _copy(cache / task.cache_name(), task.out)
             results[i] = PreviewResult(task, True, cached=True)
         elif task.kind != "skymap" and task.source is None:
             results[i] = PreviewResult(task, False, f"{task.label}: no preview: {task.unavailable or 'the file cannot be read'}")

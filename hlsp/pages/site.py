@@ -17,6 +17,15 @@ strings; the templates autoescape them; links are made only from what
 :mod:`hlsp.pages.safe` accepts.  Metadata is loaded without the schema check
 (``hlsp validate`` is the gate), so every value is coerced defensively here:
 a field of the wrong type shows up as text, never as a crash.
+
+Products listed by URL are previewed from their verified local copy:
+:func:`hlsp.remote.fetch` downloads them once into its sha256-keyed cache
+(same policy as validation: https/s3 only, no private hosts).  A download
+that fails -- dead URL, wrong size or sha256, refused URL, timeout -- becomes
+a placeholder and a warning naming the URL, never a failed build.  Without
+fetching (``fetch=False``, ``hlsp pages --no-fetch``, for offline builds)
+remote products get the placeholder directly.  Either way their download
+link is their URL.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
@@ -39,7 +48,7 @@ from hlsp.contribution import Contribution, Product, load_contribution
 from hlsp.errors import HlspError
 from hlsp.names import PROJ_ID_RE
 from hlsp.pages import safe
-from hlsp.pages.previews import PreviewResult, PreviewTask, build_previews, kind_of
+from hlsp.pages.previews import PreviewResult, PreviewTask, build_previews, is_cached, is_sha256, kind_of
 
 SITE_TITLE = "High-Level Science Products"
 PUBLISHER = "Mikulski Archive for Space Telescopes (MAST)"
@@ -348,8 +357,14 @@ def slug_of(path: str | os.PathLike) -> str:
     return name
 
 
-def preview_tasks(out: Path, slug: str, c: Contribution) -> list[tuple[int | None, PreviewTask]]:
-    """(manifest index or None for the sky map, task) for one collection."""
+def preview_tasks(
+    out: Path, slug: str, c: Contribution, cache: Path | None = None, fetch: bool = False
+) -> list[tuple[int | None, PreviewTask]]:
+    """(manifest index or None for the sky map, task) for one collection.
+
+    With ``fetch``, remote products whose preview is not in ``cache`` yet are
+    downloaded (verified) so that the task can read the local copy.
+    """
     page = out / slug
     tasks: list[tuple[int | None, PreviewTask]] = []
     for p in c.science_products:
@@ -357,10 +372,27 @@ def preview_tasks(out: Path, slug: str, c: Contribution) -> list[tuple[int | Non
         source = str(p.local_path) if p.local_path is not None and not p.is_remote else None
         why = "the product is remote (not downloaded while building pages)" if p.is_remote else p.refused
         out_png = str(page / "previews" / f"p{p.index}.png")
-        tasks.append((p.index, PreviewTask(out_png, label, kind_of(p.product_type), source, p.sha256, unavailable=why)))
+        task = PreviewTask(out_png, label, kind_of(p.product_type), source, p.sha256, unavailable=why)
+        if p.is_remote and fetch and not is_cached(task, cache):
+            task = with_remote_source(task, p)
+        tasks.append((p.index, task))
     sky = tuple((t["name"], t["ra"], t["dec"]) for t in targets(c.metadata) if t["ra"] is not None and t["dec"] is not None)
     tasks.append((None, skymap_task(page / "skymap.png", f"Targets of {slug}", sky)))
     return tasks
+
+
+def with_remote_source(task: PreviewTask, p: Product) -> PreviewTask:
+    """``task`` reading the verified local copy of remote product ``p``, or saying why there is none."""
+    from hlsp.remote import RemoteError, fetch
+
+    if not is_sha256(p.sha256):  # also keeps a malformed value out of the cache's paths
+        return replace(task, unavailable=f"{p.url}: not downloaded: hlsp.yaml gives no valid sha256 to verify it against")
+    try:
+        path = fetch(p.url, p.size, p.sha256, name=p.filename)
+    except (RemoteError, OSError) as exc:  # OSError: the download cache cannot be written
+        message = str(exc)
+        return replace(task, unavailable=message if p.url in message else f"{p.url}: {message}")
+    return replace(task, source=str(path), unavailable=None)
 
 
 def skymap_task(out: Path, label: str, sky: tuple) -> PreviewTask:
@@ -376,6 +408,7 @@ def build(
     jobs: int = 0,
     cache_dir: str | os.PathLike | None = None,
     download_base: str | None = None,
+    fetch: bool = True,
 ) -> SiteResult:
     """Load the collections, draw the previews, write the pages (see the module docstring)."""
     out = Path(out)
@@ -385,7 +418,7 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     result = SiteResult(out=out, index=out / "index.html")
     cache = Path(cache_dir) if cache_dir else preview_cache(out)
-    previews, skymaps = _draw(out, collections, cache, jobs, result)
+    previews, skymaps = _draw(out, collections, cache, jobs, result, fetch)
 
     env = environment()
     _copy_static(out)
@@ -430,12 +463,14 @@ def _load(paths: Iterable[str | os.PathLike]) -> dict[str, Contribution]:
     return collections
 
 
-def _draw(out: Path, collections: dict[str, Contribution], cache, jobs: int, result: SiteResult):
+def _draw(out: Path, collections: dict[str, Contribution], cache, jobs: int, result: SiteResult, fetch: bool):
     """Every preview and sky map of the site in one parallel batch.
 
     Returns ({slug: {manifest index: result}}, {slug or None for the index: sky map drawn?}).
     """
-    planned = [(slug, index, task) for slug, c in collections.items() for index, task in preview_tasks(out, slug, c)]
+    planned = [
+        (slug, index, task) for slug, c in collections.items() for index, task in preview_tasks(out, slug, c, cache, fetch)
+    ]
     all_targets = tuple(t for _, _, task in planned if task.kind == "skymap" for t in task.targets)
     planned.append((None, None, skymap_task(out / "skymap.png", "Targets of all collections", all_targets)))
     done = build_previews([task for _, _, task in planned], cache, jobs)
