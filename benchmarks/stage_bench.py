@@ -14,7 +14,9 @@ once before timing), each timing the best of ``--repeat`` runs:
 - ``stage pass``    what ``hlsp stage`` does per file: one streamed read,
                     SHA-256 and MD5 in parallel threads, write to a hidden
                     temporary, fsync, verify, link into place
-                    (:mod:`hlsp.stage.copy` + :class:`hlsp.stage.targets.LocalTarget`);
+                    (:mod:`hlsp.stage.copy` + :class:`hlsp.stage.targets.LocalTarget`),
+                    several files at a time as stage() does (:mod:`hlsp.stage.pool`);
+- ``pass, 1 file``  the same, one file after another (the earlier design);
 - ``stage()``       the whole command on a collection of these files:
                     validation, FITS checksums, the copy pass, CAOM, ObsCore.
 
@@ -44,6 +46,7 @@ sys.path.insert(0, str(HERE))
 import make_data  # noqa: E402
 
 from hlsp.stage.copy import CHUNK, copy_hashed  # noqa: E402
+from hlsp.stage.pool import WORKERS, map_in_order  # noqa: E402
 from hlsp.stage.targets import LocalTarget  # noqa: E402
 
 MIB = 1024 * 1024
@@ -89,14 +92,21 @@ def cp(files: list[Path], out: Path, fsync: bool) -> None:
             os.close(fd)
 
 
-def stage_pass(files: list[Path], out: Path) -> None:
+def stage_pass(files: list[Path], out: Path, workers: int = WORKERS) -> None:
     target = LocalTarget(out)
-    for f in files:
+
+    def copy_one(f: Path, stop) -> None:
         upload = target.upload(f"bench/v1/{f.name}")
-        with open(f, "rb") as fh:
-            digest = copy_hashed(fh, upload)
-        assert digest.size == f.stat().st_size
-        upload.commit()
+        try:
+            with open(f, "rb") as fh:
+                digest = copy_hashed(fh, upload)
+            assert digest.size == f.stat().st_size
+            upload.commit()
+        except BaseException:
+            upload.abort()
+            raise
+
+    map_in_order(copy_one, files, workers)
 
 
 def make_collection(files: list[Path], folder: Path) -> Path:
@@ -153,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         "sha256": best(a.repeat, lambda: hash_only(files, "sha256")),
         "md5": best(a.repeat, lambda: hash_only(files, "md5")),
         "stage pass": best(a.repeat, lambda: stage_pass(files, work), fresh_out),
+        "pass, 1 file": best(a.repeat, lambda: stage_pass(files, work, workers=1), fresh_out),
     }
     if not a.no_end_to_end:
         from hlsp.stage import stage
@@ -164,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     print(
         f"{len(files)} files, {total / MIB:.0f} MiB in all, page cache warm, {os.cpu_count()} CPUs "
-        f"(load average {load:.1f}), best of {a.repeat}"
+        f"(load average {load:.1f}), best of {a.repeat}, {WORKERS} files at a time"
     )
     print(f"  {'':<12} {'wall':>8}  {'GB/s':>6}  {'CPU':>7}")
     for name, (wall, cpu) in results.items():

@@ -239,13 +239,18 @@ def test_a_process_killed_mid_copy_leaves_no_visible_partial_file_and_a_rerun_co
     assert proc.returncode == -signal.SIGKILL
 
     delivery = dest / "example" / "v1"
-    assert IMG not in visible(delivery) and "READY" not in visible(delivery)
-    assert hidden(delivery) == [Path(tmp).name]  # the partial copy is a hidden temporary only
+    before = visible(delivery)
+    assert IMG not in before and "READY" not in before
+    # the partial copy is a hidden temporary only; two files are copied at a time,
+    # so the other one may have been mid-copy too, equally hidden
+    leftovers = hidden(delivery)
+    assert Path(tmp).name in leftovers and all(n.endswith(".part") for n in leftovers) and len(leftovers) <= 2
     assert not ingest_check(str(delivery)).ok
 
     result = stage(collection, dest)
-    assert result.partials_removed == 1
-    assert result.files[IMG] == "copied" and result.files[CAT] == "already staged"
+    assert result.partials_removed == len(leftovers)
+    assert result.files[IMG] == "copied" and result.files[CAT] == ("already staged" if CAT in before else "copied")
+    assert {f for f, how in result.files.items() if how == "already staged"} == set(before)
     assert hidden(delivery) == []
     assert sha256(delivery / IMG) == sha256(collection / IMG)
     assert ingest_check(str(delivery)).ok
@@ -313,3 +318,23 @@ def test_a_damaged_finished_delivery_is_reported_not_repaired(collection, dest):
     with pytest.raises(StageRefused, match="not the one READY names"):
         stage(collection, dest)
     assert not (delivery / LC).exists()  # a finished delivery is never rewritten
+
+
+def test_with_two_sources_altered_the_first_one_in_manifest_order_is_reported(collection, dest, monkeypatch):
+    validate = hlsp.stage._validate
+
+    def validate_then_alter(c):
+        summary = validate(c)
+        for name in (CAT, LC):  # the first and the last product of hlsp.yaml, copied on different threads
+            data = bytearray((collection / name).read_bytes())
+            data[-1] ^= 0xFF
+            (collection / name).write_bytes(bytes(data))
+        return summary
+
+    monkeypatch.setattr(hlsp.stage, "_validate", validate_then_alter)
+    with pytest.raises(StageRefused, match="changed after validation") as refused:
+        stage(collection, dest)
+    assert CAT in str(refused.value) and LC not in str(refused.value)
+    delivery = dest / "example" / "v1"
+    assert CAT not in visible(delivery) and LC not in visible(delivery)
+    assert hidden(delivery) == [] and not (delivery / "READY").exists()

@@ -27,7 +27,9 @@ The steps, in order (each re-run starts over and skips what is already done):
    written before the plan is clean.
 4. Copy what is missing, each file streamed once (size, sha256, md5 on the
    way) to a temporary name and made visible only after its size and sha256
-   match hlsp.yaml -- a source altered after validation is refused.
+   match hlsp.yaml -- a source altered after validation is refused.  Two files
+   are read and copied at a time (:mod:`hlsp.stage.pool`); results, messages
+   and the error of a refused file are the same as one file after another.
 5. Write the CAOM XML and ``manifest.json`` (derived files: rewritten while
    READY is absent, so an interrupted run converges).
 6. Upsert the ObsCore rows.  If the catalog is unavailable the run stops with a
@@ -48,11 +50,12 @@ from typing import Any
 
 from hlsp.contribution import METADATA_FILE, README_FILE, Contribution, Product, load_contribution
 from hlsp.errors import HlspError
-from hlsp.fitsfile import read_fits
+from hlsp.fitsfile import FitsFile, read_fits
 from hlsp.names import parse_name
 from hlsp.stage import caom, manifest, obscore
 from hlsp.stage.catalog import Counts, open_catalog, redact
 from hlsp.stage.copy import Digest, copy_hashed
+from hlsp.stage.pool import Stopped, map_in_order
 from hlsp.stage.targets import Exists, LocalTarget, Target, open_target
 
 DEFAULT_DEST = "build/staging"
@@ -130,9 +133,10 @@ def stage(
     sources = _sources(c)
     _plan(sources, target, prefix, c)
 
+    read = map_in_order(lambda s, stop: _read_and_copy(s, target, prefix, stop), sources)
     entries = []
-    for s in sources:
-        entries.append(_stage_file(s, target, prefix, c))
+    for s, (fits, digest) in zip(sources, read):  # in source order, whatever order the copies ended in
+        entries.append(_describe(s, fits, digest, target, prefix, c))
         result.files[s.file] = "already staged" if s.staged else "copied"
 
     caom_entries = []
@@ -269,10 +273,25 @@ def _plan(sources: list[Source], target: Target, prefix: str, c: Contribution) -
         )
 
 
-def _stage_file(s: Source, target: Target, prefix: str, c: Contribution) -> dict[str, Any]:
-    """Describe one file (FITS checksums, ObsCore row) and copy it if it is not staged yet."""
-    name = parse_name(s.file)
+def _read_and_copy(s: Source, target: Target, prefix: str, stop) -> tuple[FitsFile | None, Digest]:
+    """Read one file's FITS structure and checksums, and copy it if it is not staged yet.
+
+    Runs on a worker thread (:func:`hlsp.stage.pool.map_in_order`), so it only
+    touches its own file and upload; ``stop()`` turns true when an earlier file failed.
+    """
     fits = read_fits(s.local) if s.role == "product" and _is_fits(s.local) else None
+    return fits, s.staged or _copy(s, target, prefix, stop)
+
+
+def _describe(
+    s: Source, fits: FitsFile | None, digest: Digest, target: Target, prefix: str, c: Contribution
+) -> dict[str, Any]:
+    """The manifest entry of one file (FITS checksums, digests, ObsCore row).
+
+    Runs on the calling thread: the ObsCore row uses astropy WCS under
+    ``warnings.catch_warnings``, which is not thread-safe.
+    """
+    name = parse_name(s.file)
     entry: dict[str, Any] = {
         "file": s.file,
         "role": s.role,
@@ -280,7 +299,6 @@ def _stage_file(s: Source, target: Target, prefix: str, c: Contribution) -> dict
         "content_type": obscore.mime_type(name.extension),
         "fits_checksum": manifest.fits_checksum(fits) if s.role == "product" else None,
     }
-    digest = s.staged or _copy(s, target, prefix)
     entry.update(size=digest.size, sha256=digest.sha256, md5=digest.md5)
     if s.role == "product":
         entry["obscore"] = obscore.row(
@@ -304,11 +322,23 @@ def _is_fits(path: Path) -> bool:
         return fh.read(9) == b"SIMPLE  =" or parse_name(path.name).is_fits
 
 
-def _copy(s: Source, target: Target, prefix: str) -> Digest:
+class _StoppableSink:
+    """Passes chunks to an upload until ``stop()`` says an earlier file failed."""
+
+    def __init__(self, upload, stop):
+        self.upload, self.stop = upload, stop
+
+    def write(self, data: memoryview) -> None:
+        if self.stop():
+            raise Stopped
+        self.upload.write(data)
+
+
+def _copy(s: Source, target: Target, prefix: str, stop) -> Digest:
     upload = target.upload(prefix + s.file)
     try:
         with open(s.local, "rb") as fh:
-            digest = copy_hashed(fh, upload)
+            digest = copy_hashed(fh, _StoppableSink(upload, stop))
         if (digest.size, digest.sha256) != (s.size, s.sha256):
             raise StageRefused(
                 f"{s.local}: {digest.size} bytes with sha256 {digest.sha256[:12]}..., but hlsp.yaml lists "
