@@ -1,16 +1,19 @@
-"""A date keyword ends in 'Z' or has a blank instead of 'T'.
+"""A date keyword ends in 'Z'.
 
 FITS dates are ``CCYY-MM-DD`` or ``CCYY-MM-DDThh:mm:ss[.sss]`` in the time
-scale of ``TIMESYS``.  A blank instead of ``T`` (what astropy's ``Time.iso``
-writes) is not a FITS date: error.  A trailing ``Z`` was dropped from FITS by
-the Y2K agreement, but real TESS and Kepler files carry it: warning.  Checked
-in every FITS file for ``DATE``, ``DATE-OBS``, ``DATE-BEG``, ``DATE-END``,
-``DATE-AVG`` and ``DATE-REF``; other syntax errors are FS013's.
+scale of ``TIMESYS``.  A trailing ``Z`` was dropped from FITS by the Y2K
+agreement, but real TESS and Kepler files carry it, and fitsverify accepts
+it: a warning, for a reviewer to decide.  Checked in every FITS file for
+``DATE``, ``DATE-OBS``, ``DATE-BEG``, ``DATE-END``, ``DATE-AVG`` and
+``DATE-REF``.  A blank instead of ``T`` (what astropy's ``Time.iso`` writes)
+and every other syntax error is not a FITS date at all: FS013 reports it,
+once, as an error.
 
-*Why:* date parsers of the archive and of FITS libraries reject the blank
-form; the ``Z`` claims UTC while ``TIMESYS`` may say otherwise.
+*Why:* the ``Z`` claims UTC while ``TIMESYS`` may say otherwise, and the
+archive's date parsers expect the FITS form.
 
-*How to fix:* write ``Time(...).isot`` (with ``T``) and drop the ``Z``.
+*How to fix:* drop the ``Z`` (``hlsp fix`` does it) and give the time scale
+in ``TIMESYS``.
 """
 
 import re
@@ -22,9 +25,9 @@ RULE = Rule(
     id="KW005",
     name="date-format",
     category=Category.KEYWORDS,
-    severity=Severity.ERROR,
-    summary="A DATE/DATE-OBS/DATE-BEG/DATE-END value has a blank instead of 'T' (error) or a trailing 'Z' (warning).",
-    hint="Write CCYY-MM-DDThh:mm:ss (astropy: Time(...).isot), without a trailing Z.",
+    severity=Severity.WARNING,
+    summary="A DATE/DATE-OBS/DATE-BEG/DATE-END value ends in 'Z' (a blank instead of 'T' is FS013's error).",
+    hint="Drop the trailing Z; give the time scale in TIMESYS.",
     source="FITS Standard 4.0 sec. 9.1.1; MAST Common Metadata; HLSP-RULES sec. 3",
 )
 
@@ -38,19 +41,9 @@ def check(ctx: FileContext):
             if card.vtype != "str":
                 continue
             valid, problem = parse_date(card.value)
-            if not valid or problem is None:
-                continue
-            if problem == "space":
-                yield RULE.finding(
-                    f"{card.keyword} = '{card.value}' has a blank between date and time; FITS requires 'T'",
-                    hdu=hdu.index,
-                    keyword=card.keyword,
-                )
-            else:
+            if valid and problem == "Z":  # "space" is not a FITS date: FS013 reports it
                 yield RULE.finding(
                     f"{card.keyword} = '{card.value}' ends in 'Z', which FITS dates do not carry (TIMESYS gives the time scale)",
                     hdu=hdu.index,
                     keyword=card.keyword,
-                    severity=Severity.WARNING,
-                    hint="Drop the trailing Z; give the time scale in TIMESYS.",
                 )
