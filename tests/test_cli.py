@@ -150,3 +150,12 @@ def test_info_notes_hidden_unless_verbose(run_cli, tmp_path):
     assert "FS016" not in quiet.out and "1 info note not shown" in quiet.out
     loud = run_cli("validate", f, "--select", "FS016", "-v")
     assert "FS016" in loud.out and "OBSERVER" in loud.out
+
+
+def test_markdown_file_heading_has_no_backslashes_in_a_code_span(run_cli, tmp_path):
+    """GitHub does not decode escapes inside `code`: a path there would show backslashes."""
+    f = tmp_path / "my_bad_file.fits"
+    f.write_bytes(hdu_bytes([("SIMPLE", True), ("NAXIS", 0), ("BITPIX", 8)]))
+    out = run_cli("validate", f, "--format", "markdown", "--select", "fits").out
+    heading = next(line for line in out.splitlines() if line.startswith("#### "))
+    assert "`" not in heading and "my\\_bad\\_file.fits" in heading

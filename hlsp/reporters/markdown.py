@@ -34,7 +34,8 @@ class MarkdownReporter(Reporter):
                 f"| {md_escape(f.hint) if f.severity is not Severity.INFO else ''} |"
             )
 
-        head = f"#### `{md_escape(result.path)}`: {plural(c['error'], 'error')}, {plural(c['warning'], 'warning')}"
+        # no code span around the path: escapes are not decoded inside one
+        head = f"#### {md_escape(result.path)}: {plural(c['error'], 'error')}, {plural(c['warning'], 'warning')}"
         parts = [head, ""]
         if errs:
             parts += rows + [row(f) for f in errs] + [""]
