@@ -365,7 +365,13 @@ def encode_checksum(value: int, complement: bool = True) -> str:
 
 
 # -------------------------------------------------------------------------- reading
-def _open_stream(path: str) -> tuple[BinaryIO, str | None, int]:
+def open_stream(path: str) -> tuple[BinaryIO, str | None, int]:
+    """(byte stream of the FITS content, compression or None, size on disk).
+
+    gzip and bzip2 are recognised by their magic bytes and decompressed as a
+    stream; small plain files are read in one call.  Used by the reader and by
+    the previews, so that both see the same bytes.
+    """
     st = os.stat(path)
     if stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode) or stat.S_ISCHR(st.st_mode):
         # opening a pipe would wait for a writer forever
@@ -388,8 +394,8 @@ def _open_stream(path: str) -> tuple[BinaryIO, str | None, int]:
         raise
 
 
-def _read_full(stream: BinaryIO, n: int) -> bytes:
-    """Read up to n bytes, looping over short reads."""
+def read_full(stream: BinaryIO, n: int) -> bytes:
+    """Read up to n bytes, looping over short reads (pipes, sockets, decompressors)."""
     chunks = []
     while n > 0:
         b = stream.read(n)
@@ -407,7 +413,7 @@ def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
     finding; the content itself is judged by rules from what is recorded here.
     """
     path = os.fspath(path)
-    stream, compression, size = _open_stream(path)
+    stream, compression, size = open_stream(path)
     ff = FitsFile(path=path, size=size, compression=compression)
     try:
         _read_hdus(ff, stream, scan_data)
@@ -427,7 +433,7 @@ def _read_hdus(ff: FitsFile, stream: BinaryIO, scan_data: bool) -> None:
     offset = 0
     index = 0
     while True:
-        first = _read_full(stream, BLOCK)
+        first = read_full(stream, BLOCK)
         if not first:
             if index == 0:
                 ff.is_fits = False
@@ -493,7 +499,7 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
             break
         if len(blocks) >= _MAX_HEADER_BLOCKS:
             break
-        nxt = _read_full(stream, BLOCK)
+        nxt = read_full(stream, BLOCK)
         if not nxt:
             break
         blocks.append(nxt)
@@ -641,7 +647,7 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
     data_left = hdu.data_size  # unpadded bytes still to come
     total = 0
     while remaining > 0:
-        chunk = _read_full(stream, min(CHUNK, remaining))
+        chunk = read_full(stream, min(CHUNK, remaining))
         if not chunk:
             break
         n = len(chunk)

@@ -41,7 +41,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from hlsp.atomic import atomic_open
-from hlsp.fitsfile import HDU, _open_stream, _read_full, read_fits
+from hlsp.fitsfile import HDU, open_stream, read_fits, read_full
 from hlsp.profiles import load_vocabulary
 
 # Bump when the drawing changes, so cached previews are drawn again.
@@ -311,12 +311,12 @@ def _read_image_stream(path: str):
     step = _step(nx, ny)
     row_bytes = nx * np.dtype(dtype).itemsize
     start = hdu.offset + hdu.header_size
-    stream, _, _ = _open_stream(path)
+    stream, _, _ = open_stream(path)
     rows = []
     try:
         for y in range(0, ny, step):
             stream.seek(start + y * row_bytes)
-            buf = _read_full(stream, row_bytes)
+            buf = read_full(stream, row_bytes)
             if len(buf) < row_bytes:
                 raise PreviewError("the image data are truncated")
             rows.append(np.frombuffer(buf, dtype)[::step].astype(np.float64))

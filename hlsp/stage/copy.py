@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
+from hlsp.fitsfile import read_full
+
 CHUNK = 8 * 1024 * 1024  # large enough to amortise thread hand-offs, small enough for memory
 
 
@@ -27,17 +29,6 @@ class Digest:
 
 class Sink(Protocol):
     def write(self, data: memoryview) -> object: ...
-
-
-def _read_up_to(src: BinaryIO, n: int) -> bytes:
-    parts = []
-    while n > 0:
-        part = src.read(n)
-        if not part:
-            break
-        parts.append(part)
-        n -= len(part)
-    return b"".join(parts)
 
 
 def _fill(src: BinaryIO, buf: bytearray) -> int:
@@ -59,7 +50,7 @@ def copy_hashed(src: BinaryIO, sink: Sink | None, chunk: int = CHUNK) -> Digest:
     returns: the buffer is reused for the chunk after next.
     """
     sha, md5 = hashlib.sha256(), hashlib.md5()
-    first = _read_up_to(src, chunk)
+    first = read_full(src, chunk)
     if len(first) < chunk:  # the whole stream fits one chunk: threads would cost more than they save
         sha.update(first)
         md5.update(first)
