@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := fitsverify chromium postgresql
 
 .PHONY: demo test venv system-packages docs example bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml hlsp/_speedups.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

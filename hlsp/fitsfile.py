@@ -26,8 +26,18 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
-# numpy is imported where data are summed, not here: a run served from the
-# result cache (hlsp.cache) never needs it, and it costs ~80 ms to import.
+# The inner loops (checksums, the finite-value scan, splitting headers into
+# cards) run in C when hlsp._speedups is built (hlsp/_speedups.c); otherwise,
+# or with HLSP_PURE_PYTHON=1, in the pure-Python twins below, which give the
+# same answers (tests/test_speedups.py).  numpy is imported only by the twins:
+# it costs ~75 ms to import.
+if os.environ.get("HLSP_PURE_PYTHON"):
+    _speedups = None
+else:
+    try:
+        from hlsp import _speedups
+    except ImportError:  # not compiled on this machine
+        _speedups = None
 
 BLOCK = 2880
 CARD = 80
@@ -35,7 +45,7 @@ CARD = 80
 CHUNK = BLOCK * 364  # ~1 MiB
 # Files up to this size are read in one call (fast path for many small files).
 SMALL_FILE = 4 * 1024 * 1024
-# Data units at least this big are summed by two threads (numpy releases the GIL).
+# Data units at least this big are summed by two threads (the sum releases the GIL).
 PARALLEL_DATA = 64 * 1024 * 1024
 
 _KEYWORD_OK = re.compile(r"[A-Z0-9_-]*\Z")
@@ -152,12 +162,14 @@ class Header:
 
     __slots__ = ("cards", "_first", "_derived", "_layout")
 
-    def __init__(self, cards: list[Card]):
+    def __init__(self, cards: list[Card], first: dict[str, Card] | None = None):
+        """``first``: the first card of each keyword, when the caller has it already."""
         self.cards = cards
-        first: dict[str, Card] = {}
-        for c in cards:
-            if c.keyword not in first:
-                first[c.keyword] = c
+        if first is None:
+            first = {}
+            for c in cards:
+                if c.keyword not in first:
+                    first[c.keyword] = c
         self._first = first
         self._derived: dict[str, Any] | None = None
         self._layout: tuple[str, ...] | None = None
@@ -330,12 +342,52 @@ def ones_add(a: int, b: int) -> int:
 
 
 def ones_sum(buf) -> int:
-    """Unfolded sum of the big-endian 32-bit words of ``buf`` (len % 4 == 0)."""
+    """The sum of the big-endian 32-bit words of ``buf`` (len % 4 == 0), for folding.
+
+    Congruent to the exact sum modulo 2**32 - 1 and zero only if every word
+    is zero, so ``ones_fold`` gives the same checksum either way (the C version
+    folds as it goes; the twin returns the exact sum).
+    """
+    if _speedups is not None:
+        return _speedups.ones_sum(buf)
+    return py_ones_sum(buf)
+
+
+def py_ones_sum(buf) -> int:
+    """Pure-Python twin of ``hlsp._speedups.ones_sum``: the exact sum."""
+    if len(buf) % 4:
+        raise ValueError("ones_sum: the length must be a multiple of 4")
     if not len(buf):
         return 0
     import numpy as np
 
     return int(np.frombuffer(buf, dtype=">u4").sum(dtype=np.uint64))
+
+
+def any_finite(buf, size: int) -> bool:
+    """Is any big-endian IEEE float of ``size`` (4 or 8) bytes in ``buf`` finite?
+
+    Whole values only: a partial value at the end of ``buf`` is ignored.
+    """
+    if _speedups is not None:
+        return _speedups.any_finite(buf, size)
+    return py_any_finite(buf, size)
+
+
+def py_any_finite(buf, size: int) -> bool:
+    """Pure-Python twin of ``hlsp._speedups.any_finite``."""
+    import numpy as np
+
+    count = len(buf) // size
+    if not count:
+        return False
+    return bool(np.isfinite(np.frombuffer(buf, dtype=">f4" if size == 4 else ">f8", count=count)).any())
+
+
+def warm_up() -> None:
+    """Import what reading needs, once (before worker processes are forked)."""
+    if _speedups is None:
+        import numpy  # noqa: F401
 
 
 _ENC_EXCLUDE = frozenset(range(0x3A, 0x41)) | frozenset(range(0x5B, 0x61))
@@ -508,8 +560,8 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
     head = raw[: n_cards * CARD]
     if not head.isascii() or head.translate(None, _PRINTABLE):
         _report_bad_bytes(ff, head, index)
-    cards = _parse_cards(head.decode("latin-1"), n_cards)
-    hdu = HDU(index=index, offset=offset, header=Header(cards), header_size=len(raw) - len(raw) % BLOCK)
+    cards, first = _parse_cards(head.decode("latin-1"), n_cards)
+    hdu = HDU(index=index, offset=offset, header=Header(cards, first), header_size=len(raw) - len(raw) % BLOCK)
     hdu.end_found = end_at >= 0
     if not hdu.end_found:
         if not len(raw) % BLOCK:  # (a cut-off header block is reported as truncated)
@@ -519,7 +571,7 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
         hdu.header_fill_ok = False
     if raw[end_at + 3 : end_at + CARD].strip(b" "):
         ff.issues.append(ReadIssue("end-card", "the END card has characters after END", index, "END"))
-    hdu.header_sum = ones_sum(raw)
+    hdu.header_sum = ones_fold(ones_sum(raw))
     _classify(hdu)
     return hdu
 
@@ -544,22 +596,40 @@ _PRINTABLE = bytes(range(0x20, 0x7F))  # what a header may hold; translate() del
 # cards (SIMPLE, BITPIX, TELESCOP, LICENSE, TTYPEn ...), so parsing each distinct
 # card once makes reading thousands of headers several times faster.  Values
 # are immutable; the memo is emptied when it grows past _MEMO_MAX entries.
-_CARD_MEMO: dict[str, Card] = {}
+_CARD_MEMO: dict[str, tuple] = {}
 _MEMO_MAX = 50_000
 
 
-def _parse_cards(text: str, n_cards: int) -> list[Card]:
-    memo = _CARD_MEMO
-    if len(memo) > _MEMO_MAX:
-        memo.clear()
+def _parse_fields(raw: str) -> tuple:
+    """What a card's 80 characters say, as the memo keeps it:
+    (keyword, has_value, value, vtype, comment, error)."""
+    c = parse_card(0, raw)
+    return (c.keyword, c.has_value, c.value, c.vtype, c.comment, c.error)
+
+
+def _parse_cards(text: str, n_cards: int) -> tuple[list[Card], dict[str, Card]]:
+    """The cards of a header (``text``: n_cards x 80 characters) and the first
+    card of each keyword."""
+    if len(_CARD_MEMO) > _MEMO_MAX:
+        _CARD_MEMO.clear()
+    if _speedups is not None:
+        return _speedups.parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
+    return py_parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
+
+
+def py_parse_cards(text: str, n_cards: int, memo: dict, parse: Callable, card_type: type) -> tuple[list, dict]:
+    """Pure-Python twin of ``hlsp._speedups.parse_cards``."""
     cards = []
+    first: dict = {}
     for i in range(n_cards):
         raw = text[i * CARD : (i + 1) * CARD]
         p = memo.get(raw)
         if p is None:
-            p = memo[raw] = parse_card(0, raw)
-        cards.append(Card(i + 1, p.keyword, raw, p.has_value, p.value, p.vtype, p.comment, p.error))
-    return cards
+            p = memo[raw] = parse(raw)
+        card = card_type(i + 1, p[0], raw, p[1], p[2], p[3], p[4], p[5])
+        cards.append(card)
+        first.setdefault(p[0], card)
+    return cards, first
 
 
 def _report_bad_bytes(ff: FitsFile, raw: bytes, index: int) -> None:
@@ -585,20 +655,30 @@ def _as_int(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+_KINDS = {"IMAGE": "image", "BINTABLE": "bintable", "TABLE": "table", "A3DTABLE": "bintable"}
+_BITPIXES = frozenset({8, 16, 32, 64, -32, -64})
+_NAXIS_KEYS = tuple(f"NAXIS{i}" for i in range(1, 1000))
+
+
 def _classify(hdu: HDU) -> None:
+    """The HDU's kind and the size of its data (``size_known`` False when
+    BITPIX, NAXIS, NAXISn, PCOUNT or GCOUNT are too broken to size them)."""
     h = hdu.header
-    bitpix = _as_int(h.get("BITPIX"))
-    naxes = hdu.naxes
     if hdu.index == 0:
-        if h.get("GROUPS") is True and naxes and naxes[0] == 0:
-            hdu.kind = "groups"
-        else:
-            hdu.kind = "primary"
+        groups = h.get("GROUPS") is True and (naxes := hdu.naxes) and naxes[0] == 0
+        hdu.kind = "groups" if groups else "primary"
     else:
         xt = h.get("XTENSION")
-        xt = xt.strip().upper() if isinstance(xt, str) else ""
-        hdu.kind = {"IMAGE": "image", "BINTABLE": "bintable", "TABLE": "table", "A3DTABLE": "bintable"}.get(xt, "unknown")
-    if not _sizable(hdu):
+        hdu.kind = _KINDS.get(xt.strip().upper(), "unknown") if isinstance(xt, str) else "unknown"
+    bitpix = _as_int(h.get("BITPIX"))
+    naxis = _as_int(h.get("NAXIS"))
+    if bitpix not in _BITPIXES or naxis is None or not 0 <= naxis <= 999:
+        hdu.size_known = False
+        return
+    naxes = [_as_int(h.get(k)) for k in _NAXIS_KEYS[:naxis]]
+    pcount = _as_int(h.get("PCOUNT", 0))
+    gcount = _as_int(h.get("GCOUNT", 1))
+    if pcount is None or pcount < 0 or gcount is None or gcount < 0 or any(n is None or n < 0 for n in naxes):
         hdu.size_known = False
         return
     if not naxes:
@@ -607,10 +687,7 @@ def _classify(hdu: HDU) -> None:
         nelem = math.prod(naxes[1:])
     else:
         nelem = math.prod(naxes)
-    pcount = _as_int(h.get("PCOUNT", 0)) or 0
-    gcount = _as_int(h.get("GCOUNT", 1))
-    gcount = 1 if gcount is None else gcount
-    if hdu.kind in ("primary", "image") and hdu.index == 0:
+    if hdu.kind == "primary":
         pcount, gcount = 0, 1
     if nelem == 0 and hdu.kind != "groups":
         hdu.data_size = abs(bitpix) // 8 * pcount * gcount if hdu.is_table else 0
@@ -618,31 +695,19 @@ def _classify(hdu: HDU) -> None:
         hdu.data_size = abs(bitpix) // 8 * gcount * (pcount + nelem)
 
 
-def _sizable(hdu: HDU) -> bool:
-    """Can the data size be computed from BITPIX, NAXIS, NAXISn, PCOUNT and GCOUNT?"""
-    h = hdu.header
-    naxis = _as_int(h.get("NAXIS"))
-    if _as_int(h.get("BITPIX")) not in (8, 16, 32, 64, -32, -64) or naxis is None or not 0 <= naxis <= 999:
-        return False
-    sizes = [h.get(f"NAXIS{i}") for i in range(1, naxis + 1)] + [h.get("PCOUNT", 0), h.get("GCOUNT", 1)]
-    return all(_as_int(n) is not None and n >= 0 for n in sizes)
-
-
 def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> None:
-    import numpy as np
-
     remaining = hdu.padded_data_size
     if remaining == 0:
         return
     h = hdu.header
-    float_dtype = None
+    float_size = 0  # bytes per value of a floating-point image, 0 for other data
     bitpix = h.get("BITPIX")
     if scan_data and hdu.kind in ("primary", "image") and bitpix in (-32, -64):
-        float_dtype = np.dtype(">f4" if bitpix == -32 else ">f8")
+        float_size = -bitpix // 8
         hdu.any_finite = False
     fill_char = b" " if hdu.kind == "table" else b"\x00"
     if isinstance(stream, io.BufferedReader):  # a plain file on disk, too big to have been read whole
-        _read_data_direct(stream, hdu, float_dtype, fill_char)
+        _read_data_direct(stream, hdu, float_size, fill_char)
         return
     data_left = hdu.data_size  # unpadded bytes still to come
     total = 0
@@ -655,9 +720,8 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
             chunk = chunk + b"\x00" * (4 - n % 4)
         total += ones_sum(chunk)
         real = min(n, max(data_left, 0))
-        if float_dtype is not None and not hdu.any_finite and real >= float_dtype.itemsize:
-            arr = np.frombuffer(chunk, dtype=float_dtype, count=real // float_dtype.itemsize)
-            if np.isfinite(arr).any():
+        if float_size and not hdu.any_finite and real >= float_size:
+            if any_finite(memoryview(chunk)[:real], float_size):
                 hdu.any_finite = True
         if real < n:
             pad = chunk[real:n]
@@ -672,11 +736,11 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
     hdu.data_sum = ones_fold(total)
 
 
-def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_dtype, fill_char: bytes) -> None:
+def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes) -> None:
     """The data of a plain file: positioned reads into reused 1 MiB buffers, no copies.
 
     Big data units are split in two halves summed by two threads: the ones'-
-    complement sum is associative, and numpy releases the GIL while it sums,
+    complement sum is associative, and the sum releases the GIL while it runs,
     so this runs near the speed of the page cache (see benchmarks/).
     """
     from concurrent.futures import ThreadPoolExecutor
@@ -688,10 +752,10 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_dtype, fill_cha
     half = (avail // 2) // CHUNK * CHUNK if avail >= PARALLEL_DATA else 0
     parts = [(start, start + half), (start + half, start + avail)] if half else [(start, start + avail)]
     if len(parts) == 1:
-        total = _sum_range(fd, *parts[0], data_end, float_dtype, hdu)
+        total = _sum_range(fd, *parts[0], data_end, float_size, hdu)
     else:
         with ThreadPoolExecutor(len(parts)) as pool:
-            total = sum(pool.map(lambda p: _sum_range(fd, *p, data_end, float_dtype, hdu), parts))
+            total = sum(pool.map(lambda p: _sum_range(fd, *p, data_end, float_size, hdu), parts))
     pad_len = start + avail - data_end
     if pad_len > 0 and os.pread(fd, pad_len, data_end).strip(fill_char):
         hdu.fill_ok = False
@@ -700,14 +764,12 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_dtype, fill_cha
     stream.seek(start + avail)
 
 
-def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_dtype, hdu: HDU) -> int:
-    """Unfolded sum of the big-endian words of bytes [lo, hi) of ``fd`` (zero-padded to 4).
+def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_size: int, hdu: HDU) -> int:
+    """The ``ones_sum`` of bytes [lo, hi) of ``fd`` (zero-padded to 4).
 
-    Also notes in ``hdu.any_finite`` whether a finite value of ``float_dtype`` is
-    among the bytes before ``data_end`` (until one is found).
+    Also notes in ``hdu.any_finite`` whether a finite float of ``float_size``
+    bytes is among the bytes before ``data_end`` (until one is found).
     """
-    import numpy as np
-
     buf = bytearray(CHUNK)
     view = memoryview(buf)
     total = 0
@@ -724,10 +786,10 @@ def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_dtype, hdu: HDU) 
             break
         m = n + (-n % 4)
         view[n:m] = bytes(m - n)
-        total += int(np.frombuffer(buf, dtype=">u4", count=m // 4).sum(dtype=np.uint64))
+        total += ones_sum(view[:m])
         real = min(n, data_end - off)
-        if float_dtype is not None and not hdu.any_finite and real >= float_dtype.itemsize:
-            if np.isfinite(np.frombuffer(buf, dtype=float_dtype, count=real // float_dtype.itemsize)).any():
+        if float_size and not hdu.any_finite and real >= float_size:
+            if any_finite(view[:real], float_size):
                 hdu.any_finite = True
         off += n
     return total

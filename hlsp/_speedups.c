@@ -1,0 +1,284 @@
+/*
+ * hlsp._speedups -- the three inner loops of the FITS reader (hlsp/fitsfile.py),
+ * in C.  Each has a pure-Python twin in hlsp/fitsfile.py that gives the same
+ * answers (tests/test_speedups.py runs both on the same bytes); the reader uses
+ * this module when it is built and falls back to the twins otherwise (or when
+ * HLSP_PURE_PYTHON=1).
+ *
+ *   ones_sum(buffer)            sum of the big-endian 32-bit words (checksums)
+ *   any_finite(buffer, size)    is any big-endian float of `size` bytes finite?
+ *   parse_cards(text, n, memo, parse, Card)
+ *                               split a header into Card objects, parsing each
+ *                               distinct 80-character card once (memo)
+ *
+ * The GIL is released while big buffers are summed or scanned, so two threads
+ * can sum two halves of a large data unit at once.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <stdint.h>
+#include <string.h>
+
+#define RELEASE_GIL_ABOVE (64 * 1024)
+
+/* ------------------------------------------------------------------ ones_sum */
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
+#define HLSP_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HLSP_CLONES
+#endif
+
+static inline uint32_t
+load_be32(const unsigned char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return w;
+#else
+    return __builtin_bswap32(w);
+#endif
+}
+
+/* Sum of at most 2**32 - 1 words: fits in 64 bits. */
+HLSP_CLONES static uint64_t
+sum_block(const unsigned char *p, Py_ssize_t nwords)
+{
+    uint64_t s = 0;
+    for (Py_ssize_t i = 0; i < nwords; i++)
+        s += load_be32(p + 4 * i);
+    return s;
+}
+
+/* A number congruent to the sum of the words modulo 2**32 - 1, and zero only
+ * when every word is zero: what ones'-complement folding needs.  (The
+ * pure-Python twin returns the exact sum; both fold to the same checksum.) */
+static uint64_t
+sum_words(const unsigned char *p, Py_ssize_t nwords)
+{
+    uint64_t total = 0;
+    const Py_ssize_t step = (Py_ssize_t)1 << 28;
+    while (nwords > 0) {
+        Py_ssize_t n = nwords < step ? nwords : step;
+        total += sum_block(p, n);
+        total = (total & 0xFFFFFFFFu) + (total >> 32);
+        p += 4 * n;
+        nwords -= n;
+    }
+    return total;
+}
+
+static PyObject *
+ones_sum(PyObject *self, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (view.len % 4) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "ones_sum: the length must be a multiple of 4");
+        return NULL;
+    }
+    uint64_t total;
+    if (view.len >= RELEASE_GIL_ABOVE) {
+        Py_BEGIN_ALLOW_THREADS
+        total = sum_words(view.buf, view.len / 4);
+        Py_END_ALLOW_THREADS
+    } else {
+        total = sum_words(view.buf, view.len / 4);
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromUnsignedLongLong(total);
+}
+
+/* ---------------------------------------------------------------- any_finite */
+
+/* A big-endian IEEE float is finite unless its exponent bits are all ones. */
+static int
+scan_finite(const unsigned char *p, Py_ssize_t n, int size)
+{
+    if (size == 4) {
+        for (Py_ssize_t i = 0; i + 4 <= n; i += 4)
+            if ((p[i] & 0x7F) != 0x7F || (p[i + 1] & 0x80) != 0x80)
+                return 1;
+    } else {
+        for (Py_ssize_t i = 0; i + 8 <= n; i += 8)
+            if ((p[i] & 0x7F) != 0x7F || (p[i + 1] & 0xF0) != 0xF0)
+                return 1;
+    }
+    return 0;
+}
+
+static PyObject *
+any_finite(PyObject *self, PyObject *args)
+{
+    Py_buffer view;
+    int size;
+    if (!PyArg_ParseTuple(args, "y*i:any_finite", &view, &size))
+        return NULL;
+    if (size != 4 && size != 8) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "any_finite: size must be 4 or 8");
+        return NULL;
+    }
+    int found;
+    if (view.len >= RELEASE_GIL_ABOVE) {
+        Py_BEGIN_ALLOW_THREADS
+        found = scan_finite(view.buf, view.len, size);
+        Py_END_ALLOW_THREADS
+    } else {
+        found = scan_finite(view.buf, view.len, size);
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(found);
+}
+
+/* --------------------------------------------------------------- parse_cards */
+
+/* The fields of hlsp.fitsfile.Card, in the order parse_cards fills them. */
+#define N_FIELDS 8
+static const char *card_fields[N_FIELDS] = {
+    "index", "keyword", "raw", "has_value", "value", "vtype", "comment", "error",
+};
+
+/* Card is a dataclass with __slots__: its fields are object slots at fixed
+ * offsets.  When the class looks exactly like that, cards are made by filling
+ * the slots (no __init__ call); otherwise by calling the class. */
+static int
+slot_offsets(PyTypeObject *type, Py_ssize_t *offsets)
+{
+    if (type->tp_dictoffset != 0 || !(type->tp_flags & Py_TPFLAGS_HAVE_GC))
+        return 0;
+    for (int i = 0; i < N_FIELDS; i++) {
+        PyObject *d = PyObject_GetAttrString((PyObject *)type, card_fields[i]);
+        if (d == NULL) {
+            PyErr_Clear();
+            return 0;
+        }
+        int ok = Py_IS_TYPE(d, &PyMemberDescr_Type)
+                 && ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX
+                 && ((PyMemberDescrObject *)d)->d_common.d_type == type;
+        if (ok)
+            offsets[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+        Py_DECREF(d);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* parse_cards(text, n_cards, memo, parse, Card) -> (cards, first)
+ *
+ * text: the header as str (latin-1 decoded), at least 80 * n_cards long.
+ * memo: dict, 80-character card -> (keyword, has_value, value, vtype, comment,
+ *       error); missing entries are made by parse(raw) and stored.
+ * Returns the list of Card objects (index 1..n) and a dict of the first card
+ * of each keyword. */
+static PyObject *
+parse_cards(PyObject *self, PyObject *args)
+{
+    PyObject *text, *memo, *parse;
+    PyTypeObject *card_type;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "UnO!OO!:parse_cards", &text, &n, &PyDict_Type, &memo, &parse,
+                          &PyType_Type, &card_type))
+        return NULL;
+    if (n < 0 || PyUnicode_GET_LENGTH(text) < n * 80) {
+        PyErr_SetString(PyExc_ValueError, "parse_cards: the text is shorter than n_cards cards");
+        return NULL;
+    }
+    Py_ssize_t offsets[N_FIELDS];
+    int direct = slot_offsets(card_type, offsets);
+
+    PyObject *cards = PyList_New(n);
+    PyObject *first = PyDict_New();
+    if (cards == NULL || first == NULL)
+        goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *raw = PyUnicode_Substring(text, i * 80, (i + 1) * 80);
+        if (raw == NULL)
+            goto fail;
+        PyObject *parsed = PyDict_GetItemWithError(memo, raw); /* borrowed */
+        if (parsed == NULL) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(raw);
+                goto fail;
+            }
+            parsed = PyObject_CallOneArg(parse, raw);
+            if (parsed == NULL || PyDict_SetItem(memo, raw, parsed) < 0) {
+                Py_XDECREF(parsed);
+                Py_DECREF(raw);
+                goto fail;
+            }
+            Py_DECREF(parsed); /* the memo holds it */
+        }
+        if (!PyTuple_Check(parsed) || PyTuple_GET_SIZE(parsed) != 6) {
+            Py_DECREF(raw);
+            PyErr_SetString(PyExc_TypeError, "parse_cards: parse() must return a 6-tuple");
+            goto fail;
+        }
+        PyObject *index = PyLong_FromSsize_t(i + 1);
+        if (index == NULL) {
+            Py_DECREF(raw);
+            goto fail;
+        }
+        PyObject *values[N_FIELDS] = {
+            index, PyTuple_GET_ITEM(parsed, 0), raw, PyTuple_GET_ITEM(parsed, 1),
+            PyTuple_GET_ITEM(parsed, 2), PyTuple_GET_ITEM(parsed, 3), PyTuple_GET_ITEM(parsed, 4),
+            PyTuple_GET_ITEM(parsed, 5),
+        };
+        PyObject *card;
+        if (direct) {
+            card = card_type->tp_alloc(card_type, 0);
+            if (card != NULL)
+                for (int f = 0; f < N_FIELDS; f++) {
+                    Py_INCREF(values[f]);
+                    *(PyObject **)((char *)card + offsets[f]) = values[f];
+                }
+        } else {
+            card = PyObject_Vectorcall((PyObject *)card_type, values, N_FIELDS, NULL);
+        }
+        Py_DECREF(index);
+        Py_DECREF(raw);
+        if (card == NULL)
+            goto fail;
+        PyList_SET_ITEM(cards, i, card); /* steals */
+        PyObject *got = PyDict_SetDefault(first, values[1], card);
+        if (got == NULL)
+            goto fail;
+    }
+    PyObject *result = PyTuple_Pack(2, cards, first);
+    Py_DECREF(cards);
+    Py_DECREF(first);
+    return result;
+fail:
+    Py_XDECREF(cards);
+    Py_XDECREF(first);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------- module */
+
+static PyMethodDef methods[] = {
+    {"ones_sum", ones_sum, METH_O,
+     "ones_sum(buffer) -> int: a number congruent (mod 2**32-1) to the sum of the big-endian "
+     "32-bit words of buffer, zero only if they are all zero (len % 4 == 0)."},
+    {"any_finite", any_finite, METH_VARARGS,
+     "any_finite(buffer, size) -> bool: is any big-endian IEEE float of size 4 or 8 finite?"},
+    {"parse_cards", parse_cards, METH_VARARGS,
+     "parse_cards(text, n_cards, memo, parse, Card) -> (cards, first): the Card objects of a "
+     "header and the first card of each keyword."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "hlsp._speedups", "Compiled inner loops of hlsp.fitsfile.", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModule_Create(&module);
+}
