@@ -10,6 +10,9 @@
  *   parse_cards(text, n, memo, parse, Card)
  *                               split a header into Card objects, parsing each
  *                               distinct 80-character card once (memo)
+ *   scan_rows(buffer, row_len, checks, heap_size)
+ *                               the values of binary-table rows that no reader
+ *                               can interpret (see hlsp/tablescan.py)
  *
  * The GIL is released while big buffers are summed or scanned, so two threads
  * can sum two halves of a large data unit at once.
@@ -259,6 +262,130 @@ fail:
     return NULL;
 }
 
+/* ----------------------------------------------------------------- scan_rows */
+
+static inline uint64_t
+load_be64(const unsigned char *p)
+{
+    return ((uint64_t)load_be32(p) << 32) | load_be32(p + 4);
+}
+
+typedef struct {
+    Py_ssize_t offset, repeat;
+    long long elem_size, maxlen;
+    char code;
+} row_check;
+
+static int
+row_is_bad(const unsigned char *p, const row_check *c, unsigned long long heap)
+{
+    Py_ssize_t j;
+    switch (c->code) {
+    case 'L':
+        for (j = 0; j < c->repeat; j++)
+            if (p[j] != 'T' && p[j] != 'F' && p[j] != 0)
+                return 1;
+        return 0;
+    case 'A':
+        for (j = 0; j < c->repeat && p[j] != 0; j++)
+            if (p[j] < 0x20 || p[j] > 0x7E)
+                return 1;
+        return 0;
+    case 'X': {
+        int used = (int)(c->repeat % 8);
+        return (p[(c->repeat + 7) / 8 - 1] & ((1u << (8 - used)) - 1)) != 0;
+    }
+    default: { /* P or Q descriptor: (number of elements, offset in the heap) */
+        unsigned long long nelem, start, length;
+        if (c->code == 'P') {
+            nelem = load_be32(p);
+            start = load_be32(p + 4);
+        } else {
+            nelem = load_be64(p);
+            start = load_be64(p + 8);
+        }
+        if (c->maxlen >= 0 && nelem > (unsigned long long)c->maxlen)
+            return 1;
+        if (c->elem_size == 0)
+            length = nelem / 8 + (nelem % 8 != 0);
+        else if (nelem > heap / (unsigned long long)c->elem_size)
+            return 1;
+        else
+            length = nelem * (unsigned long long)c->elem_size;
+        return start > heap || length > heap - start;
+    }
+    }
+}
+
+/* scan_rows(buffer, row_len, checks, heap_size) -> [(check, first_row, count)]
+ * checks: ((offset, code, repeat, elem_size, maxlen), ...) as made by
+ * hlsp.tablescan.plan_table; the buffer holds whole rows. */
+static PyObject *
+scan_rows(PyObject *self, PyObject *args)
+{
+    Py_buffer view;
+    Py_ssize_t row_len;
+    PyObject *checks_obj;
+    long long heap_size;
+    if (!PyArg_ParseTuple(args, "y*nO!L:scan_rows", &view, &row_len, &PyTuple_Type, &checks_obj, &heap_size))
+        return NULL;
+    Py_ssize_t nchecks = PyTuple_GET_SIZE(checks_obj);
+    row_check *checks = PyMem_Calloc(nchecks ? nchecks : 1, sizeof(row_check));
+    Py_ssize_t *first = PyMem_Calloc(nchecks ? nchecks : 1, sizeof(Py_ssize_t));
+    Py_ssize_t *count = PyMem_Calloc(nchecks ? nchecks : 1, sizeof(Py_ssize_t));
+    PyObject *out = NULL;
+    if (checks == NULL || first == NULL || count == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (row_len <= 0 || heap_size < 0) {
+        PyErr_SetString(PyExc_ValueError, "scan_rows: row_len must be positive and heap_size not negative");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nchecks; k++) {
+        const char *code;
+        Py_ssize_t code_len;
+        row_check *c = &checks[k];
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(checks_obj, k), "ns#nLL:scan_rows check", &c->offset, &code,
+                              &code_len, &c->repeat, &c->elem_size, &c->maxlen))
+            goto done;
+        c->code = code_len == 1 ? code[0] : '?';
+        Py_ssize_t width = c->code == 'X' ? (c->repeat + 7) / 8 : c->code == 'P' ? 8 : c->code == 'Q' ? 16 : c->repeat;
+        if (!strchr("LAXPQ", c->code) || c->code == 0 || c->repeat <= 0 || c->offset < 0 || c->elem_size < 0
+            || width > row_len - c->offset) {
+            PyErr_SetString(PyExc_ValueError, "scan_rows: a check does not fit in the row");
+            goto done;
+        }
+        first[k] = -1;
+    }
+    Py_ssize_t nrows = view.len / row_len;
+    const unsigned char *buf = view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r = 0; r < nrows; r++)
+        for (Py_ssize_t k = 0; k < nchecks; k++)
+            if (row_is_bad(buf + r * row_len + checks[k].offset, &checks[k], (unsigned long long)heap_size)) {
+                if (first[k] < 0)
+                    first[k] = r;
+                count[k]++;
+            }
+    Py_END_ALLOW_THREADS
+    out = PyList_New(0);
+    for (Py_ssize_t k = 0; out != NULL && k < nchecks; k++) {
+        if (!count[k])
+            continue;
+        PyObject *item = Py_BuildValue("(nnn)", k, first[k], count[k]);
+        if (item == NULL || PyList_Append(out, item) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(item);
+    }
+done:
+    PyMem_Free(checks);
+    PyMem_Free(first);
+    PyMem_Free(count);
+    PyBuffer_Release(&view);
+    return out;
+}
+
 /* ------------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
@@ -270,6 +397,9 @@ static PyMethodDef methods[] = {
     {"parse_cards", parse_cards, METH_VARARGS,
      "parse_cards(text, n_cards, memo, parse, Card) -> (cards, first): the Card objects of a "
      "header and the first card of each keyword."},
+    {"scan_rows", scan_rows, METH_VARARGS,
+     "scan_rows(buffer, row_len, checks, heap_size) -> [(check, first_row, count)]: binary-table "
+     "values no reader can interpret (see hlsp.tablescan)."},
     {NULL, NULL, 0, NULL},
 };
 

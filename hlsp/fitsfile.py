@@ -26,6 +26,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
+from hlsp.tablescan import RowScanner, ValueProblem, plan_table, py_scan_rows
+
 # The inner loops (checksums, the finite-value scan, splitting headers into
 # cards) run in C when hlsp._speedups is built (hlsp/_speedups.c); otherwise,
 # or with HLSP_PURE_PYTHON=1, in the pure-Python twins below, which give the
@@ -259,6 +261,7 @@ class HDU:
     header_fill_ok: bool = True  # blanks after END
     any_finite: bool | None = None  # floating-point image: a finite value seen?
     size_known: bool = True  # False: BITPIX/NAXIS/NAXISn/PCOUNT/GCOUNT too broken to size the data
+    value_problems: list[ValueProblem] = field(default_factory=list)  # table rows (hlsp.tablescan)
 
     @property
     def padded_data_size(self) -> int:
@@ -382,6 +385,13 @@ def py_any_finite(buf, size: int) -> bool:
     if not count:
         return False
     return bool(np.isfinite(np.frombuffer(buf, dtype=">f4" if size == 4 else ">f8", count=count)).any())
+
+
+def scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple[int, int, int]]:
+    """The bad values in whole binary-table rows (see ``hlsp.tablescan``)."""
+    if _speedups is not None:
+        return _speedups.scan_rows(buf, row_len, checks, heap_size)
+    return py_scan_rows(buf, row_len, checks, heap_size)
 
 
 def warm_up() -> None:
@@ -706,9 +716,11 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
         float_size = -bitpix // 8
         hdu.any_finite = False
     fill_char = b" " if hdu.kind == "table" else b"\x00"
+    plan = plan_table(hdu) if scan_data and hdu.is_table else None
     if isinstance(stream, io.BufferedReader):  # a plain file on disk, too big to have been read whole
-        _read_data_direct(stream, hdu, float_size, fill_char)
+        _read_data_direct(stream, hdu, float_size, fill_char, plan)
         return
+    rows = RowScanner(plan) if plan is not None else None
     data_left = hdu.data_size  # unpadded bytes still to come
     total = 0
     while remaining > 0:
@@ -723,6 +735,8 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
         if float_size and not hdu.any_finite and real >= float_size:
             if any_finite(memoryview(chunk)[:real], float_size):
                 hdu.any_finite = True
+        if rows is not None:
+            rows.feed(memoryview(chunk)[:n])
         if real < n:
             pad = chunk[real:n]
             if pad.strip(fill_char):
@@ -734,9 +748,11 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
         if n < want:  # end of file
             break
     hdu.data_sum = ones_fold(total)
+    if rows is not None:
+        hdu.value_problems = rows.problems()
 
 
-def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes) -> None:
+def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes, plan) -> None:
     """The data of a plain file: positioned reads into reused 1 MiB buffers, no copies.
 
     Big data units are split in two halves summed by two threads: the ones'-
@@ -751,11 +767,16 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill
     data_end = start + min(hdu.data_size, avail)  # end of the values, before the padding
     half = (avail // 2) // CHUNK * CHUNK if avail >= PARALLEL_DATA else 0
     parts = [(start, start + half), (start + half, start + avail)] if half else [(start, start + avail)]
+    scanners = [RowScanner(plan, lo - start) if plan is not None else None for lo, _ in parts]
     if len(parts) == 1:
-        total = _sum_range(fd, *parts[0], data_end, float_size, hdu)
+        total = _sum_range(fd, *parts[0], data_end, float_size, hdu, scanners[0])
     else:
         with ThreadPoolExecutor(len(parts)) as pool:
-            total = sum(pool.map(lambda p: _sum_range(fd, *p, data_end, float_size, hdu), parts))
+            total = sum(pool.map(lambda p, s: _sum_range(fd, *p, data_end, float_size, hdu, s), parts, scanners))
+    if plan is not None:
+        for later in scanners[1:]:
+            scanners[0].join(later)
+        hdu.value_problems = scanners[0].problems()
     pad_len = start + avail - data_end
     if pad_len > 0 and os.pread(fd, pad_len, data_end).strip(fill_char):
         hdu.fill_ok = False
@@ -764,11 +785,12 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill
     stream.seek(start + avail)
 
 
-def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_size: int, hdu: HDU) -> int:
+def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_size: int, hdu: HDU, rows: RowScanner | None) -> int:
     """The ``ones_sum`` of bytes [lo, hi) of ``fd`` (zero-padded to 4).
 
     Also notes in ``hdu.any_finite`` whether a finite float of ``float_size``
-    bytes is among the bytes before ``data_end`` (until one is found).
+    bytes is among the bytes before ``data_end`` (until one is found), and
+    feeds the bytes to the table's row scanner.
     """
     buf = bytearray(CHUNK)
     view = memoryview(buf)
@@ -791,5 +813,7 @@ def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_size: int, hdu: H
         if float_size and not hdu.any_finite and real >= float_size:
             if any_finite(view[:real], float_size):
                 hdu.any_finite = True
+        if rows is not None:
+            rows.feed(view[:n])
         off += n
     return total

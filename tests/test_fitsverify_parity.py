@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -1018,12 +1019,68 @@ def tdisp_valid(d):
     return mef(empty_primary(), bintable(extra=[("TDISP1", "D25.17"), ("TDISP2", "E14.7"), ("TDISP3", "A4")]))
 
 
-@case(deviation="fitsverify reads every table row (logical values other than T/F/0, non-ASCII text in "
-      "string columns, bit-column fill, variable-length descriptors, ASCII-table numbers); hlsp reads "
-      "table data only for checksums and fill, so such row contents go unreported (see FS015)")
+@case(("FS019", 1))  # (was a documented deviation until FS019 read the rows)
 def table_row_contents_invalid(d):
     cards = bintable_cards([("FLAG", "L"), ("NAME", "4A")], 2, 5)
     return mef(empty_primary(), hdu_bytes(cards, b"Xabcd" + b"T\xe9\x00\x00\x00"))
+
+
+# --- values inside table rows (FS019) ------------------------------------------------------------
+def _rows_table(columns, nrows, row_len, data, heap=b""):
+    cards = bintable_cards(columns, nrows, row_len)
+    if heap:
+        cards = [(k, len(heap)) if k == "PCOUNT" else (k, v) for k, v in cards]
+    return mef(empty_primary(), hdu_bytes(cards, data + heap))
+
+
+@case()
+def rows_clean_logical_text_bits_and_descriptors(d):
+    heap = np.arange(3, dtype=">f4").tobytes()
+    row = [b"T\0" + b"ab\0\xff" + b"\xe0" + struct.pack(">II", 2, 0), b"F\0" + b"abcd" + b"\x00" + struct.pack(">II", 1, 8)]
+    return _rows_table([("F", "2L"), ("S", "4A"), ("B", "3X"), ("V", "1PE(3)")], 2, 15, b"".join(row), heap)
+
+
+@case(("FS019", 1))
+def rows_logical_not_t_f_or_zero(d):
+    return _rows_table([("F", "L")], 3, 1, b"TF1")
+
+
+@case(("FS019", 1))
+def rows_text_with_control_characters(d):
+    return _rows_table([("S", "4A")], 2, 4, b"ab\tc" + b"abcd")
+
+
+@case(("FS019", 1))
+def rows_text_with_latin1_accents(d):
+    return _rows_table([("S", "4A")], 1, 4, "café".encode("latin-1"))
+
+
+@case(("FS019", 1))
+def rows_bit_array_not_left_justified(d):
+    return _rows_table([("B", "5X")], 2, 1, b"\xf8\xfc")
+
+
+@case(("FS019", 1))
+def rows_descriptor_beyond_the_heap(d):
+    return _rows_table([("V", "1PE(2)")], 1, 8, struct.pack(">II", 2, 4), heap=b"\0" * 8)
+
+
+@case(("FS019", 1))
+def rows_descriptor_longer_than_its_maximum(d):
+    return _rows_table([("V", "1PB(2)")], 1, 8, struct.pack(">II", 3, 0), heap=b"\0" * 8)
+
+
+@case(("FS019", 1))
+def rows_ascii_table_field_not_a_number(d):
+    cards = ascii_table_cards()
+    rows = f"{1:5d} {10.5:8.2f}".encode() + b"  1x2    11.50"
+    return mef(empty_primary(), hdu_bytes(cards, rows, fill=b" "))
+
+
+@case()
+def rows_ascii_table_blank_fields(d):
+    cards = ascii_table_cards()
+    return mef(empty_primary(), hdu_bytes(cards, b"    1    1.5E1" + b"              ", fill=b" "))
 
 
 # --- duplicates ------------------------------------------------------------------------------------

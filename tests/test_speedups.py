@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from fitsgen import bintable_cards, card, hdu_bytes, header_bytes, image_ext_cards, primary_cards
 from hlsp import fitsfile
 from hlsp.fitsfile import Card, ones_fold, py_any_finite, py_ones_sum, py_parse_cards, read_fits
+from hlsp.tablescan import py_scan_rows
 
 try:
     speedups = importlib.import_module("hlsp._speedups")
@@ -168,7 +169,7 @@ def _facts(ff):
     hdus = [
         (h.index, h.offset, h.kind, h.header_size, h.data_size, h.data_read, h.end_found, h.header_sum,
          h.data_sum, h.fill_ok, h.header_fill_ok, h.any_finite, h.size_known, h.checksum_status,
-         _as_tuples(h.header.cards), list(h.header.keywords()))
+         _as_tuples(h.header.cards), list(h.header.keywords()), h.value_problems)
         for h in ff.hdus
     ]
     return (ff.is_fits, ff.compression, ff.trailing_bytes, [(i.code, i.hdu, i.keyword) for i in ff.issues], hdus)
@@ -192,6 +193,7 @@ def _sample_file() -> bytes:
         hdu_bytes(image_ext_cards(-32, [5, 3], [("BUNIT", "Jy")]), np.full(15, np.nan, ">f4").tobytes(), checksum=True),
         hdu_bytes(image_ext_cards(-64, [2, 2]), np.array([np.inf, np.nan, 1.0, 2.0], ">f8").tobytes()),
         hdu_bytes(bintable_cards([("TIME", "D"), ("FLUX", "E")], 7, 12, [card("TUNIT1", "d")]), rows.tobytes(), checksum=True),
+        hdu_bytes(bintable_cards([("F", "2L"), ("S", "3A"), ("B", "3X")], 4, 6, []), b"TFab\0\xe0" * 3 + b"TXab\x01\x10"),
     ])
 
 
@@ -240,3 +242,45 @@ def test_reader_facts_match_on_real_files(realdata, monkeypatch):
     for path in files:
         fast, slow = _both(path, monkeypatch)
         assert fast == slow, path.name
+
+
+# ----------------------------------------------------------------- scan_rows
+@st.composite
+def _row_checks(draw):
+    """A random row layout of L/A/X/P/Q columns and rows of random bytes."""
+    checks, offset = [], 0
+    for _ in range(draw(st.integers(1, 4))):
+        code = draw(st.sampled_from("LAXPQ"))
+        if code in "LA":
+            repeat = draw(st.integers(1, 5))
+            width, check = repeat, (offset, code, repeat, 0, -1)
+        elif code == "X":
+            repeat = draw(st.integers(1, 20).filter(lambda r: r % 8))
+            width, check = (repeat + 7) // 8, (offset, code, repeat, 0, -1)
+        else:
+            width = 8 if code == "P" else 16
+            check = (offset, code, 1, draw(st.sampled_from([0, 1, 4, 8, 16])), draw(st.integers(-1, 3)))
+        checks.append(check)
+        offset += width
+    row_len = offset + draw(st.integers(0, 3))
+    nrows = draw(st.integers(0, 12))
+    alphabet = st.sampled_from([0, 1, 2, 3, 0x20, 0x41, 0x46, 0x54, 0x7E, 0x7F, 0xC3, 0xFF])
+    rows = bytes(draw(st.lists(alphabet, min_size=row_len * nrows, max_size=row_len * nrows)))
+    return rows, row_len, tuple(checks), draw(st.integers(0, 64))
+
+
+@needs_c
+@SETTINGS
+@given(_row_checks())
+def test_scan_rows_matches_twin(case):
+    rows, row_len, checks, heap = case
+    assert speedups.scan_rows(rows, row_len, checks, heap) == py_scan_rows(rows, row_len, checks, heap)
+
+
+@needs_c
+def test_scan_rows_rejects_checks_outside_the_row():
+    with pytest.raises(ValueError, match="does not fit"):
+        speedups.scan_rows(b"TTTT", 2, ((1, "A", 2, 0, -1),), 0)
+    with pytest.raises(ValueError, match="row_len"):
+        speedups.scan_rows(b"TTTT", 0, (), 0)
+    assert speedups.scan_rows(b"TFX\0", 1, ((0, "L", 1, 0, -1),), 0) == [(0, 2, 1)]

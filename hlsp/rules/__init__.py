@@ -45,6 +45,7 @@ MODULES = (
     "fs016_null_values",
     "fs017_compression",
     "fs018_wcs_structure",
+    "fs019_table_values",
     # checksum
     "ck001_checksum",
     "ck002_datasum",

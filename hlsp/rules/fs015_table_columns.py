@@ -12,11 +12,7 @@ columns of a binary table; ``THEAP`` needs a heap (``PCOUNT > 0``);
 misplace or misread the columns.  Each case is a fitsverify error; the checks
 follow its rules.
 
-Not checked here, unlike fitsverify: the values inside the rows (logical
-values other than T/F/0, non-ASCII text in string columns, the fill bits of
-bit columns, variable-length descriptors outside the heap, the number formats
-of ASCII-table fields).  The reader streams table data only for checksums and
-fill, so a file whose headers are right but whose rows hold such values passes.
+The values inside the rows are checked by FS019.
 
 *How to fix:* write the table with a FITS library (astropy.table, fitsio),
 which computes these keywords; drop display formats you did not mean to set.

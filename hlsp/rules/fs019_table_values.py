@@ -1,0 +1,50 @@
+"""A table holds values no reader can interpret.
+
+*Why:* FITS readers trust the bytes of each column to follow its ``TFORMn``:
+a logical (``L``) value is ``T``, ``F`` or 0 (undefined); text (``A``) is
+printable ASCII, ended early by a NUL byte; in a bit column (``X``) the bits
+after the last one declared are zero; a variable-length array descriptor
+(``P``/``Q``) points inside the heap and is no longer than the maximum given
+in ``TFORMn``; a numeric field of an ASCII table holds a number (or blanks,
+or the ``TNULLn`` string).  Anything else is read as garbage, or makes the
+reader fail (CFITSIO: "Cannot read number from ASCII table").  fitsverify
+reports each of these as an error; so do we, once per column, with the number
+of rows affected and the first of them (fitsverify prints a line per row).
+
+The reader checks the rows while it streams the data for the checksums, so
+this costs no second pass over the file (``hlsp/tablescan.py``).
+
+*How to fix:* write the table with a FITS library (astropy.table, fitsio)
+from typed arrays: booleans for logical columns, ASCII strings (no UTF-8
+accents or control characters) for text, and let the library build bit and
+variable-length columns.  Text that must keep non-ASCII characters needs an
+encoding convention described in the README and stored as bytes (``B``).
+"""
+
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.tablescan import WHAT
+
+RULE = Rule(
+    id="FS019",
+    name="table-values",
+    category=Category.FITS,
+    severity=Severity.ERROR,
+    summary="Table rows hold values their column format does not allow (logical not T/F/0, non-ASCII "
+    "text, stray bits, descriptors outside the heap, ASCII-table fields that are not numbers).",
+    hint="Rewrite the table with a FITS library from typed arrays (booleans, ASCII strings).",
+    source="FITS Standard 4.0, sec. 7.2.5, 7.3.3 and 7.3.5 (fitsverify errors)",
+)
+
+
+@RULE.check
+def check(ctx: FileContext):
+    for hdu in ctx.hdus():
+        for p in hdu.value_problems:
+            rows = "1 row holds" if p.count == 1 else f"{p.count} rows hold"
+            name = hdu.header.get(f"TTYPE{p.column}")
+            label = f"column {p.column}" + (f" ({name})" if isinstance(name, str) and name.strip() else "")
+            yield RULE.finding(
+                f"{label}, TFORM{p.column} = '{p.tform}': {rows} {WHAT[p.code]} (first: row {p.first_row})",
+                hdu=hdu.index,
+                keyword=f"TFORM{p.column}",
+            )

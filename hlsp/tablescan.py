@@ -1,0 +1,266 @@
+"""The values inside table rows, checked while the reader streams the data.
+
+fitsverify reads every row of a table and rejects values no reader can
+interpret; so do we, without a second pass over the file:
+
+- ``L`` (logical) columns: each byte must be ``T``, ``F`` or 0 (undefined);
+- ``A`` (text) columns: printable ASCII up to the first NUL byte;
+- ``X`` (bit) columns: the unused bits of the last byte must be zero;
+- ``P``/``Q`` (variable-length array) descriptors: the array must lie inside
+  the heap, and be no longer than the maximum given in ``TFORMn``;
+- ASCII tables: numeric fields (``Iw``, ``Fw.d``, ``Ew.d``, ``Dw.d``) must hold a
+  number, be blank, or equal ``TNULLn``.
+
+The reader (:mod:`hlsp.fitsfile`) feeds the data unit to a :class:`RowScanner`
+chunk by chunk; what it finds becomes :class:`ValueProblem` facts on the HDU,
+judged by rule FS019.  The per-row loop for binary tables runs in C
+(``hlsp._speedups.scan_rows``) when it is built, else in :func:`py_scan_rows`.
+Columns whose ``TFORMn`` cannot be read are left to FS015 and not scanned.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+_BIN_FORM = re.compile(r"\s*([0-9]*)([LXBIJKAEDCMPQ])(.*?)\s*\Z")
+_VAR_FORM = re.compile(r"([LXBIJKAEDCM])(?:\(([0-9]+)\))?\Z")
+_ASCII_FORM = re.compile(r"\s*([AIFED])([0-9]+)(?:\.[0-9]+)?\s*\Z")
+_SIZES = {"L": 1, "B": 1, "I": 2, "J": 4, "K": 8, "A": 1, "E": 4, "D": 8, "C": 8, "M": 16, "P": 8, "Q": 16}
+_ASCII_INT = re.compile(rb"[+-]?[0-9]+\Z")
+_ASCII_REAL = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[EeDd]?[+-]?[0-9]+)?\Z")
+_PRINTABLE = bytes(range(0x20, 0x7F))
+
+# What each check is about, in the words of FS019's findings.
+WHAT = {
+    "L": "a logical value other than 'T', 'F' or 0",
+    "A": "text that is not printable ASCII",
+    "X": "set bits after the last bit of the bit array",
+    "P": "a variable-length array descriptor outside the heap or beyond the maximum length in TFORM",
+    "Q": "a variable-length array descriptor outside the heap or beyond the maximum length in TFORM",
+    "N": "a field that is not a number",
+}
+
+
+@dataclass(slots=True)
+class ValueProblem:
+    """Rows of one column whose values break the check of ``code`` (see WHAT)."""
+
+    column: int  # 1-based column number
+    tform: str
+    code: str  # L|A|X|P|Q|N
+    count: int  # rows with at least one bad value
+    first_row: int  # 1-based
+
+
+@dataclass(slots=True)
+class TablePlan:
+    """What to check in the rows of one table HDU."""
+
+    row_len: int
+    rows_end: int  # bytes of rows (NAXIS1 * NAXIS2); the heap follows
+    checks: tuple  # binary: (offset, code, repeat, elem_size, maxlen) per column checked
+    columns: tuple  # (column number, TFORM) per check, same order
+    heap_size: int
+    ascii_fields: tuple = ()  # ASCII table: (column, tform, start, width, integer?, tnull)
+
+
+def plan_table(hdu: Any) -> TablePlan | None:
+    """The checks for ``hdu``'s rows, or None when there is nothing to check
+    (no checkable column) or the header is too broken to locate the columns."""
+    h = hdu.header
+    n, row_len, nrows = h.get("TFIELDS"), h.get("NAXIS1"), h.get("NAXIS2")
+    if not all(_is_int(v) and v >= 0 for v in (n, row_len, nrows)) or n > 999 or row_len == 0:
+        return None
+    if hdu.kind == "table":
+        return _plan_ascii(h, n, row_len, nrows)
+    checks, columns = [], []
+    offset = 0
+    for i in range(1, n + 1):
+        form = h.get(f"TFORM{i}")
+        m = _BIN_FORM.match(form) if isinstance(form, str) else None
+        if m is None:
+            return None  # FS015 reports it; without every width the columns cannot be found
+        repeat, code, rest = int(m.group(1) or 1), m.group(2), m.group(3)
+        width = (repeat + 7) // 8 if code == "X" else _SIZES[code] * (min(repeat, 1) if code in "PQ" else repeat)
+        check = None
+        if code in "LA" and repeat:
+            check = (offset, code, repeat, 0, -1)
+        elif code == "X" and repeat % 8:
+            check = (offset, code, repeat, 0, -1)
+        elif code in "PQ" and repeat and (v := _VAR_FORM.match(rest)):  # (else FS015 reports the TFORM)
+            elem, maxlen = v.group(1), v.group(2)
+            check = (offset, code, 1, 0 if elem == "X" else _SIZES[elem], int(maxlen) if maxlen else -1)
+        if check is not None:
+            checks.append(check)
+            columns.append((i, form.strip()))
+        offset += width
+    if offset != row_len or not checks:
+        return None  # FS015 reports widths that do not add up
+    rows_end = row_len * nrows
+    pcount = h.get("PCOUNT", 0)
+    theap = h.get("THEAP", rows_end)
+    heap_size = pcount - (theap - rows_end) if _is_int(pcount) and _is_int(theap) else -1
+    if heap_size < 0:  # the heap cannot be located: descriptors are not checked
+        keep = [k for k, c in enumerate(checks) if c[1] not in "PQ"]
+        checks, columns = [checks[k] for k in keep], [columns[k] for k in keep]
+        if not checks:
+            return None
+    return TablePlan(row_len, rows_end, tuple(checks), tuple(columns), max(heap_size, 0))
+
+
+def _plan_ascii(h, n: int, row_len: int, nrows: int) -> TablePlan | None:
+    fields = []
+    for i in range(1, n + 1):
+        form, tbcol = h.get(f"TFORM{i}"), h.get(f"TBCOL{i}")
+        m = _ASCII_FORM.match(form) if isinstance(form, str) else None
+        if m is None or not _is_int(tbcol):
+            continue
+        code, width = m.group(1), int(m.group(2))
+        if code == "A" or tbcol < 1 or tbcol - 1 + width > row_len or width == 0:
+            continue
+        tnull = h.get(f"TNULL{i}")
+        tnull = tnull.strip().encode("latin-1") if isinstance(tnull, str) else None
+        fields.append((i, form.strip(), tbcol - 1, width, code == "I", tnull))
+    if not fields:
+        return None
+    return TablePlan(row_len, row_len * nrows, (), (), 0, tuple(fields))
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+# ------------------------------------------------------------------- the row loop
+def py_scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple[int, int, int]]:
+    """Pure-Python twin of ``hlsp._speedups.scan_rows``.
+
+    ``buf`` holds whole rows.  Returns ``(check index, first bad row (0-based in
+    buf), rows with a bad value)`` for every check that found something.
+    """
+    buf = bytes(buf)
+    nrows = len(buf) // row_len
+    out = []
+    for k, (off, code, repeat, elem_size, maxlen) in enumerate(checks):
+        first, count = -1, 0
+        for r in range(nrows):
+            base = r * row_len + off
+            if code == "L":
+                bad = bool(buf[base : base + repeat].translate(None, b"TF\0"))
+            elif code == "A":
+                bad = bool(buf[base : base + repeat].split(b"\0", 1)[0].translate(None, _PRINTABLE))
+            elif code == "X":
+                last = buf[base + (repeat + 7) // 8 - 1]
+                bad = bool(last & ((1 << (8 - repeat % 8)) - 1))
+            else:
+                nelem, start = struct.unpack_from(">II" if code == "P" else ">QQ", buf, base)
+                length = (nelem + 7) // 8 if elem_size == 0 else nelem * elem_size
+                bad = (maxlen >= 0 and nelem > maxlen) or start + length > heap_size
+            if bad:
+                count += 1
+                if first < 0:
+                    first = r
+        if count:
+            out.append((k, first, count))
+    return out
+
+
+def _scan_ascii(buf: bytes, plan: TablePlan, first_row: int, found: dict) -> None:
+    row_len = plan.row_len
+    for r in range(len(buf) // row_len):
+        row = buf[r * row_len : (r + 1) * row_len]
+        for k, (_col, _form, start, width, integer, tnull) in enumerate(plan.ascii_fields):
+            text = row[start : start + width].strip(b" ")
+            if not text or text == tnull:
+                continue
+            if not (_ASCII_INT if integer else _ASCII_REAL).match(text.replace(b" ", b"")):
+                _note(found, k, first_row + r, 1)
+
+
+def _note(found: dict, k: int, row: int, count: int) -> None:
+    seen = found.get(k)
+    if seen is None:
+        found[k] = [count, row]
+    else:
+        seen[0] += count
+        seen[1] = min(seen[1], row)
+
+
+class RowScanner:
+    """Checks the rows of one table as its data unit streams past.
+
+    ``start`` is the byte offset (within the data unit) of the first byte fed.
+    Bytes must be fed in order.  A scanner that starts or stops inside a row
+    keeps those bytes (``head``, ``carry``) so that two scanners over adjacent
+    ranges can be joined (:meth:`join`).
+    """
+
+    def __init__(self, plan: TablePlan, start: int = 0, kernel=None):
+        self.plan = plan
+        self.pos = start
+        self.skip = -start % plan.row_len if start < plan.rows_end else 0
+        self.head = b""
+        self.carry = b""
+        self.found: dict[int, list[int]] = {}  # check index -> [count, first row]
+        if kernel is None:
+            from hlsp import fitsfile
+
+            kernel = fitsfile.scan_rows
+        self.kernel = kernel
+
+    def feed(self, data) -> None:
+        plan = self.plan
+        start = self.pos
+        self.pos += len(data)
+        n = min(len(data), plan.rows_end - start)
+        if n <= 0:
+            return
+        data = memoryview(data)[:n]
+        if self.skip:
+            k = min(self.skip, n)
+            self.head += bytes(data[:k])
+            self.skip -= k
+            data, start = data[k:], start + k
+        if self.carry and len(data):
+            k = min(plan.row_len - len(self.carry), len(data))
+            self.carry += bytes(data[:k])
+            data, start = data[k:], start + k
+            if len(self.carry) == plan.row_len:
+                self._scan(self.carry, start // plan.row_len - 1)
+                self.carry = b""
+        whole = len(data) // plan.row_len * plan.row_len
+        if whole:
+            self._scan(data[:whole], start // plan.row_len)
+        if whole < len(data):
+            self.carry = bytes(data[whole:])
+
+    def _scan(self, rows, first_row: int) -> None:
+        plan = self.plan
+        if plan.ascii_fields:
+            _scan_ascii(bytes(rows), plan, first_row, self.found)
+            return
+        for k, first, count in self.kernel(rows, plan.row_len, plan.checks, plan.heap_size):
+            _note(self.found, k, first_row + first, count)
+
+    def join(self, later: RowScanner) -> None:
+        """Take in the findings of the scanner that read the bytes right after ours."""
+        if self.carry and len(self.carry) + len(later.head) == self.plan.row_len:
+            row = (self.pos - len(self.carry)) // self.plan.row_len
+            self._scan(self.carry + later.head, row)
+            self.carry = b""
+        for k, (count, row) in later.found.items():
+            _note(self.found, k, row, count)
+
+    def problems(self) -> list[ValueProblem]:
+        plan = self.plan
+        out = []
+        for k in sorted(self.found):
+            count, row = self.found[k]
+            if plan.ascii_fields:
+                col, form, code = plan.ascii_fields[k][0], plan.ascii_fields[k][1], "N"
+            else:
+                (col, form), code = plan.columns[k], plan.checks[k][1]
+            out.append(ValueProblem(col, form, code, count, row + 1))
+        return out
