@@ -90,17 +90,27 @@ def hdu_kind(hdu: HDU) -> str:
     return "image" if hdu.is_image or hdu.is_compressed_image else "table"
 
 
-def hdus_at(fits: FitsFile, where: str) -> list[HDU]:
-    """The HDUs a profile entry points at: ``primary``, ``science`` or ``any`` (primary + science)."""
-    primary = fits.primary
-    if primary is None:
-        return []
-    if where == "primary":
-        return [primary]
-    science = science_hdu(fits) or primary
-    if where == "science":
-        return [science]
-    return [primary] if science is primary else [primary, science]
+# ------------------------------------------------------------------- memos
+def by_object(obj: Any, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered for ``obj`` (by identity) and ``key``.
+
+    For look-up tables rules derive from a profile or the vocabulary: those
+    objects live for the whole run (they are loaded once) but are costly or
+    impossible to hash.  ``key`` starts with a name of the caller's own so
+    that callers do not collide.  Bounded: the memo is emptied when full.
+    """
+    k = (id(obj), *key)
+    hit = _BY_OBJECT.get(k)
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    value = compute()
+    if len(_BY_OBJECT) >= 4096:
+        _BY_OBJECT.clear()
+    _BY_OBJECT[k] = (obj, value)
+    return value
+
+
+_BY_OBJECT: dict[tuple, tuple[Any, Any]] = {}
 
 
 # ------------------------------------------------------------------------ units
@@ -145,28 +155,24 @@ class VocabIndex:
     product_types: frozenset[str]
 
 
-_VOCAB_INDEX: dict[int, tuple[Any, VocabIndex]] = {}
-
-
 def vocab_index(vocab: Any) -> VocabIndex:
     """The look-up sets of ``vocab``, built once per vocabulary object."""
-    hit = _VOCAB_INDEX.get(id(vocab))
-    if hit is not None and hit[0] is vocab:
-        return hit[1]
+    return by_object(vocab, ("vocab_index",), lambda: _vocab_index(vocab))
+
+
+def _vocab_index(vocab: Any) -> VocabIndex:
     instruments: set[str] = set()
     filters: set[str] = set()
     for insts in vocab.observatories.values():
         instruments.update(insts)
         for f in insts.values():
             filters.update(f)
-    index = VocabIndex(
+    return VocabIndex(
         frozenset(vocab.observatories) | frozenset(vocab.aliases),
         frozenset(instruments),
         frozenset(filters),
         frozenset(vocab.product_types),
     )
-    _VOCAB_INDEX[id(vocab)] = (vocab, index)
-    return index
 
 
 def split_values(value: str, known: frozenset[str] | set[str]) -> tuple[list[str], list[str]]:
@@ -202,49 +208,59 @@ def profile_gaps(ctx: Any, level: str) -> Iterator[tuple[Any, int, str]]:
     value in one of the HDUs the entry names (see validators/profiles/common.yaml).
     """
     fits = ctx.fits
+    primary = fits.primary
+    if primary is None:
+        return
     science = science_hdu(fits)
-    kind = hdu_kind(science) if science else None
-    at: dict[str, list[HDU]] = {}  # hdus_at() by entry, computed once per file
-    for spec in ctx.profile.keywords:
+    at = {  # as hdus_at(), for each place an entry may name
+        "primary": (primary.header,),
+        "science": (science.header,),
+        "any": (primary.header,) if science is primary else (primary.header, science.header),
+    }
+    for spec, where, names, if_missing, if_empty in _profile_entries(ctx.profile, level, hdu_kind(science)):
+        state = _presence(at[where], names)
+        if state is not None:
+            yield spec, (science if where == "science" else primary).index, if_empty if state else if_missing
+
+
+def _profile_entries(profile: Any, level: str, kind: str) -> tuple:
+    """The entries of ``profile`` at ``level`` that apply to a science HDU of ``kind``.
+
+    Each as (spec, where: primary|science|any, names to look for, message if
+    missing, message if empty).  Computed once per profile object: a run
+    checks every file against the same few profiles.
+    """
+    return by_object(profile, ("profile_entries", level, kind), lambda: _entries(profile, level, kind))
+
+
+def _entries(profile: Any, level: str, kind: str) -> tuple:
+    entries = []
+    for spec in profile.keywords:
         if spec.level != level or (spec.only and spec.only != kind):
-            continue
-        hdus = at.get(spec.hdu)
-        if hdus is None:
-            hdus = at[spec.hdu] = hdus_at(fits, spec.hdu)
-        if not hdus:
-            continue
-        state = _presence(hdus, (spec.name, *spec.alternatives))
-        if state == "ok":
             continue
         names = spec.name + (f" (or {', '.join(spec.alternatives)})" if spec.alternatives else "")
         where = _WHERE.get(spec.hdu, spec.hdu)
-        if state == "empty":
-            msg = f"{names} is in {where} but has no value"
-        else:
-            msg = f"{names} is missing from {where}"
-        yield spec, hdus[-1 if spec.hdu == "science" else 0].index, msg
+        place = spec.hdu if spec.hdu in ("primary", "science") else "any"
+        entries.append(
+            (spec, place, (spec.name, *spec.alternatives), f"{names} is missing from {where}", f"{names} is in {where} but has no value")
+        )
+    return tuple(entries)
 
 
-def _presence(hdus: list[HDU], names: tuple[str, ...]) -> str:
-    """The best :func:`_state` of any of ``names`` in any of ``hdus`` (ok > empty > missing)."""
-    best = "missing"
-    for hdu in hdus:
+def _presence(headers: tuple, names: tuple[str, ...]) -> bool | None:
+    """Whether any of ``names`` has a value in any of ``headers``: None yes, True only empty ones, False none."""
+    empty = False
+    for header in headers:
         for name in names:
-            state = _state(hdu, name)
-            if state == "ok":
-                return state
-            if state == "empty":
-                best = state
-    return best
-
-
-def _state(hdu: HDU, keyword: str) -> str:
-    card = hdu.header.card(keyword)
-    if card is None or not card.has_value:
-        return "missing"
-    if card.vtype in ("undefined", "invalid") or (card.vtype == "str" and not card.value.strip()):
-        return "empty"
-    return "ok"
+            card = header.card(name)
+            if card is None or not card.has_value:
+                continue
+            vtype = card.vtype
+            if vtype == "undefined" or vtype == "invalid" or (vtype == "str" and not card.value.strip()):
+                empty = True
+            else:
+                return None
+    return empty
 
 
 # ------------------------------------------------------------- per-card rules
@@ -264,3 +280,26 @@ def cards_where(header: Any, wanted: Callable[[str], Any]) -> list[Card]:
 @functools.lru_cache(maxsize=8192)  # ~12 callers x the distinct layouts of a delivery
 def _positions(layout: tuple[str, ...], wanted: Callable[[str], Any]) -> tuple[int, ...]:
     return tuple([i for i, keyword in enumerate(layout) if wanted(keyword)])
+
+
+def first_cards_named(header: Any, names: frozenset[str]) -> list[Card]:
+    """The first card of each keyword in ``names`` that ``header`` holds, in card order.
+
+    What ``header.card(name)`` gives for every name, without a look-up per
+    name: positions are cached per (header layout, ``names``) like
+    :func:`cards_where`.  ``names`` should be one long-lived set (a rule's
+    table of keywords), so that its hash is computed once.
+    """
+    cards = header.cards
+    return [cards[i] for i in _first_positions(header.layout, names)]
+
+
+@functools.lru_cache(maxsize=1024)  # a few callers x the distinct layouts of a delivery
+def _first_positions(layout: tuple[str, ...], names: frozenset[str]) -> tuple[int, ...]:
+    seen: set[str] = set()
+    out = []
+    for i, keyword in enumerate(layout):
+        if keyword in names and keyword not in seen:
+            seen.add(keyword)
+            out.append(i)
+    return tuple(out)

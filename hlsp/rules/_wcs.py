@@ -208,6 +208,21 @@ def matrix_problem(ws: WcsSet) -> tuple[str, str] | None:
     gets CDi_i = 1 (WCSLIB's ``cdfix``, applied by astropy), as 3-D cubes with a
     2-D CD matrix rely on.
     """
+    # The answer depends only on the CDELT/PC/CD values (numbers as floats, others
+    # as None), which a delivery repeats: it is computed once per distinct matrix.
+    linear = tuple([(kw, float(v) if is_number(v) else None) for kw, v in ws.cards.items() if _linear(kw)])
+    return _matrix_problem(ws.alt, ws.naxis, linear)
+
+
+@functools.lru_cache(maxsize=4096)
+def _linear(keyword: str) -> bool:
+    """CDELTi, PCi_j or CDi_j (with any alternate): the keywords :func:`matrix_problem` reads."""
+    return keyword.startswith("CDELT") or _matrix_element(keyword) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _matrix_problem(alt: str, naxis: int, linear: tuple[tuple[str, float | None], ...]) -> tuple[str, str] | None:
+    ws = WcsSet(None, alt, naxis, dict(linear))  # the linear part of a WCS set alone (no HDU needed)
     n = ws.naxis
     pc: dict[tuple[int, int], float] = {}
     cd: dict[tuple[int, int], float] = {}

@@ -18,7 +18,7 @@ the target should start with a letter unless the vocabulary lists the value
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import split_values, vocab_index
+from hlsp.rules._util import by_object, split_values, vocab_index
 
 RULE = Rule(
     id="FN009",
@@ -41,29 +41,38 @@ def _unknown(label: str, value: str) -> str:
 
 @RULE.check
 def check(ctx: FileContext):
-    name = ctx.name
-    if name.fields is None or ctx.vocab is None:
+    fields = ctx.name.fields
+    if fields is None or ctx.vocab is None:
         return
-    vocab = ctx.vocab
+    for message in _problems(ctx.vocab, fields["observatory"], fields["instrument"], fields["opt_elem"]):
+        yield RULE.finding(message)
+
+
+def _problems(vocab, observatory: str, instrument: str, opt_elem: str) -> tuple[str, ...]:
+    """The messages for these three name fields (remembered: a delivery repeats a few combinations)."""
+    key = ("fn009", observatory, instrument, opt_elem)
+    return by_object(vocab, key, lambda: tuple(_judge(vocab, observatory, instrument, opt_elem)))
+
+
+def _judge(vocab, observatory: str, instrument: str, opt_elem: str):
+    """Yield the problems of the three fields, in the order they are reported."""
     index = vocab_index(vocab)
     tree = vocab.observatories  # observatory -> {instrument -> filters}
 
-    obs_values, obs_bad = split_values(name.fields["observatory"].lower(), index.observatories)
+    obs_values, obs_bad = split_values(observatory.lower(), index.observatories)
     for value in obs_bad:
-        yield RULE.finding(_unknown("observatory", value))
+        yield _unknown("observatory", value)
     observatories = [vocab.aliases.get(v, v) for v in obs_values if v in index.observatories]
     # The named observatories restrict the instruments only when all of them are known.
     restrict = bool(observatories) and not obs_bad and MULTI not in observatories
 
-    inst_values, inst_bad = split_values(name.fields["instrument"].lower(), index.instruments)
+    inst_values, inst_bad = split_values(instrument.lower(), index.instruments)
     for value in inst_bad:
-        yield RULE.finding(_unknown("instrument", value))
+        yield _unknown("instrument", value)
     instruments = [v for v in inst_values if v in index.instruments and v != MULTI]
     for inst in instruments:
         if restrict and not any(inst in tree.get(o, {}) for o in observatories):
-            yield RULE.finding(
-                f"the instrument '{inst}' is not an instrument of {'/'.join(observatories)} in the vocabulary"
-            )
+            yield f"the instrument '{inst}' is not an instrument of {'/'.join(observatories)} in the vocabulary"
 
     # Filters allowed: those of the named instruments (under the named observatories
     # when that combination exists), else those of the named observatories.
@@ -79,9 +88,9 @@ def check(ctx: FileContext):
         where = "/".join(observatories)
     else:
         allowed, where = set(index.filters), ""
-    filt_values, filt_bad = split_values(name.fields["opt_elem"].lower(), index.filters)
+    filt_values, filt_bad = split_values(opt_elem.lower(), index.filters)
     for value in filt_bad:
-        yield RULE.finding(_unknown("filter (opt-elem)", value))
+        yield _unknown("filter (opt-elem)", value)
     for value in filt_values:
         if value in index.filters and value != MULTI and value not in allowed:
-            yield RULE.finding(f"the filter (opt-elem) '{value}' is not a filter of {where} in the vocabulary")
+            yield f"the filter (opt-elem) '{value}' is not a filter of {where} in the vocabulary"

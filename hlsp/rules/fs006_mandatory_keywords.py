@@ -26,7 +26,7 @@ import re
 
 from hlsp.fitsfile import HDU, Card
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, is_int
+from hlsp.rules._util import is_int
 
 RULE = Rule(
     id="FS006",
@@ -169,17 +169,28 @@ def _structural(kw: str) -> bool:
 def _repeated(hdu: HDU):
     """Structural keywords must appear once; NAXISn only for n <= NAXIS."""
     naxis = hdu.header.get("NAXIS")
-    own = ("SIMPLE", "BITPIX", "NAXIS") if hdu.index == 0 else ("XTENSION", "BITPIX", "NAXIS")
+    cards = hdu.header.cards
+    for pos, message in _repeated_in(hdu.header.layout, hdu.index == 0, naxis if is_int(naxis) else None):
+        yield RULE.finding(message, hdu=hdu.index, keyword=cards[pos].keyword)
+
+
+@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
+def _repeated_in(layout: tuple[str, ...], primary: bool, naxis: int | None) -> tuple[tuple[int, str], ...]:
+    """(position, message) of :func:`_repeated`: it depends only on the keywords, so once per layout."""
+    own = ("SIMPLE", "BITPIX", "NAXIS") if primary else ("XTENSION", "BITPIX", "NAXIS")
     seen: set[str] = set()
-    for card in cards_where(hdu.header, _structural):
-        kw = card.keyword
+    out = []
+    for pos, kw in enumerate(layout):
+        if not _structural(kw):
+            continue
         n = _naxis_number(kw)
         if n is not None or kw in own:
             if kw in seen:
-                yield RULE.finding(f"card {card.index}: {kw} appears a second time", hdu=hdu.index, keyword=kw)
+                out.append((pos, f"card {pos + 1}: {kw} appears a second time"))
             seen.add(kw)
-        if n is not None and is_int(naxis) and n > naxis:
-            yield RULE.finding(f"card {card.index}: {kw} is not allowed with NAXIS = {naxis}", hdu=hdu.index, keyword=kw)
+        if n is not None and naxis is not None and n > naxis:
+            out.append((pos, f"card {pos + 1}: {kw} is not allowed with NAXIS = {naxis}"))
+    return tuple(out)
 
 
 def _columns(hdu: HDU):

@@ -19,9 +19,7 @@ column they describe.
 import functools
 import re
 
-from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where
 
 RULE = Rule(
     id="FS008",
@@ -55,28 +53,46 @@ def _restricted(kw: str) -> bool:
     )
 
 
-def _misplaced(hdu: HDU, kw: str) -> str | None:
-    """Where ``kw`` is not allowed, in words, or None when it may stand in ``hdu``."""
-    groups = hdu.kind == "groups"
-    if hdu.index > 0 and kw in _PRIMARY_ONLY:
+@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
+def _misplaced_cards(
+    layout: tuple[str, ...], primary: bool, kind: str, compressed: bool, float_image: bool
+) -> tuple[tuple[int, str], ...]:
+    """(position, where it is not allowed) of each misplaced card of a header.
+
+    It depends only on the keywords and a few facts of the HDU, so it is
+    computed once per header layout and HDU type, not per file.
+    """
+    out = []
+    for pos, kw in enumerate(layout):
+        if _restricted(kw):
+            where = _misplaced(kw, primary, kind, compressed, kw == "BLANK" and float_image)
+            if where:
+                out.append((pos, where))
+    return tuple(out)
+
+
+def _misplaced(kw: str, primary: bool, kind: str, compressed: bool, float_blank: bool) -> str | None:
+    """Where ``kw`` is not allowed, in words, or None when it may stand in an HDU of ``kind``."""
+    groups = kind == "groups"
+    if not primary and kw in _PRIMARY_ONLY:
         return "an extension"
-    if hdu.index == 0 and kw == "XTENSION":
+    if primary and kw == "XTENSION":
         return "the primary header"
-    if hdu.index == 0 and not groups and kw in ("PCOUNT", "GCOUNT"):
+    if primary and not groups and kw in ("PCOUNT", "GCOUNT"):
         return "a primary header that is not random groups"
     if not groups and _GROUPS_ONLY.match(kw):
         return "a header that is not random groups"
-    if hdu.is_table:
-        if kw in _ARRAY_ONLY and not hdu.is_compressed_image:
+    if kind in ("bintable", "table"):
+        if kw in _ARRAY_ONLY and not compressed:
             return "a table header (use TUNITn/TSCALn/TZEROn/TNULLn per column)"
-        if hdu.kind == "bintable" and kw.startswith("TBCOL") and kw[5:6].isdigit():
+        if kind == "bintable" and kw.startswith("TBCOL") and kw[5:6].isdigit():
             return "a binary table (TBCOLn belongs to ASCII tables)"
-        if hdu.kind == "table" and _BINARY_ONLY.match(kw):
+        if kind == "table" and _BINARY_ONLY.match(kw):
             return "an ASCII table"
-    elif hdu.is_image:
+    elif kind in ("primary", "image", "groups"):
         if _TABLE_ONLY.match(kw):
             return "an image header"
-        if kw == "BLANK" and hdu.header.get("BITPIX") in (-32, -64):
+        if float_blank:
             return "a floating-point image (NaN marks undefined pixels)"
     return None
 
@@ -84,7 +100,10 @@ def _misplaced(hdu: HDU, kw: str) -> str | None:
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in cards_where(hdu.header, _restricted):
-            where = _misplaced(hdu, card.keyword)
-            if where:
-                yield RULE.finding(f"card {card.index}: {card.keyword} is not allowed in {where}", hdu=hdu.index, keyword=card.keyword)
+        h = hdu.header
+        kind = hdu.kind
+        compressed = kind == "bintable" and hdu.is_compressed_image
+        float_image = h.get("BITPIX") in (-32, -64)
+        for pos, where in _misplaced_cards(h.layout, hdu.index == 0, kind, compressed, float_image):
+            card = h.cards[pos]
+            yield RULE.finding(f"card {card.index}: {card.keyword} is not allowed in {where}", hdu=hdu.index, keyword=card.keyword)

@@ -16,9 +16,8 @@ numbers); remove the card if the value is unknown.
 import functools
 import re
 
-from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, is_int, is_number
+from hlsp.rules._util import is_int, is_number
 
 RULE = Rule(
     id="FS012",
@@ -79,18 +78,29 @@ def _reserved_type(kw: str) -> str | None:
     return None
 
 
-def _expected(hdu: HDU, kw: str) -> tuple[str, str] | None:
-    """(type, in words) that ``kw`` must have in ``hdu``, or None when it is not reserved."""
-    kind = _reserved_type(kw)
-    if kind is None:
+def _expected(kind: str, kw: str) -> tuple[str, str] | None:
+    """(type, in words) that ``kw`` must have in an HDU of ``kind``, or None when it is not reserved."""
+    want = _reserved_type(kw)
+    if want is None:
         return None
-    if kind == "tnull":
-        kind = "str" if hdu.kind == "table" else "int"
-    elif kind.startswith("array-"):
-        if not hdu.is_image:  # in tables these are misplaced (FS008) whatever their type
+    if want == "tnull":
+        want = "str" if kind == "table" else "int"
+    elif want.startswith("array-"):
+        if kind not in ("primary", "image", "groups"):  # in tables these are misplaced (FS008) whatever their type
             return None
-        kind = kind[6:]
-    return kind, _WORDS[kind]
+        want = want[6:]
+    return want, _WORDS[want]
+
+
+@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
+def _reserved_cards(layout: tuple[str, ...], kind: str) -> tuple[tuple[int, str, str], ...]:
+    """(position, type, type in words) of the reserved cards of a header (computed once per layout)."""
+    out = []
+    for pos, kw in enumerate(layout):
+        want = _expected(kind, kw)
+        if want is not None:
+            out.append((pos, *want))
+    return tuple(out)
 
 
 def _ok(kind: str, card) -> bool:
@@ -106,17 +116,18 @@ def _ok(kind: str, card) -> bool:
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in cards_where(hdu.header, _reserved_type):
-            kw = card.keyword
+        cards = hdu.header.cards
+        for pos, want, words in _reserved_cards(hdu.header.layout, hdu.kind):
+            card = cards[pos]
             if card.vtype == "invalid":
                 continue  # FS007 judges invalid syntax
-            want = _expected(hdu, kw)
-            if want is None or (card.has_value and _ok(want[0], card)):
+            if card.has_value and _ok(want, card):
                 continue
+            kw = card.keyword
             if not card.has_value:
-                msg = f"card {card.index}: {kw} has no value indicator ('= ' in columns 9-10); expected {want[1]}"
+                msg = f"card {card.index}: {kw} has no value indicator ('= ' in columns 9-10); expected {words}"
             elif card.vtype == "undefined":
-                msg = f"card {card.index}: {kw} has a null value; expected {want[1]}"
+                msg = f"card {card.index}: {kw} has a null value; expected {words}"
             else:
-                msg = f"card {card.index}: {kw} = {card.value_text}: expected {want[1]}"
+                msg = f"card {card.index}: {kw} = {card.value_text}: expected {words}"
             yield RULE.finding(msg, hdu=hdu.index, keyword=kw)

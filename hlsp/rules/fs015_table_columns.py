@@ -18,11 +18,12 @@ The values inside the rows are checked by FS019.
 which computes these keywords; drop display formats you did not mean to set.
 """
 
+import functools
 import re
 
 from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, is_int
+from hlsp.rules._util import is_int
 
 RULE = Rule(
     id="FS015",
@@ -116,6 +117,15 @@ def check(ctx: FileContext):
             yield from _check_table(hdu)
 
 
+@functools.lru_cache(maxsize=1024)
+def _binary_width(form: str) -> int | None:
+    """Bytes per row of a binary-table column of format ``form``; None if the format is invalid (cached)."""
+    m = _BIN_FORM.match(form)
+    if not m or not _TFORM_CHARS.match(form.split(" ")[0]):
+        return None
+    return _width(int(m.group(1)) if m.group(1) else 1, m.group(2))
+
+
 def _check_table(hdu: HDU):
     h = hdu.header
     n = h.get("TFIELDS")
@@ -133,12 +143,12 @@ def _check_table(hdu: HDU):
             continue
         forms[i] = form
         if binary:
-            m = _BIN_FORM.match(form)
-            if not m or not _TFORM_CHARS.match(form.split(" ")[0]):
+            width = _binary_width(form)
+            if width is None:
                 complete = False
                 yield RULE.finding(f"TFORM{i} = '{form}' is not a valid binary-table format", hdu=hdu.index, keyword=f"TFORM{i}")
                 continue
-            total += _width(int(m.group(1)) if m.group(1) else 1, m.group(2))
+            total += width
         else:
             if not _ASCII_FORM.match(form):
                 yield RULE.finding(f"TFORM{i} = '{form}' is not a valid ASCII-table format", hdu=hdu.index, keyword=f"TFORM{i}")
@@ -156,13 +166,25 @@ def _check_table(hdu: HDU):
         yield RULE.finding("THEAP is set but PCOUNT = 0: there is no heap", hdu=hdu.index, keyword="THEAP")
 
 
+@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
+def _column_cards(layout: tuple[str, ...]) -> tuple[tuple[int, str, int], ...]:
+    """(position, prefix, column number) of the column keywords of a header (once per layout)."""
+    out = []
+    for pos, kw in enumerate(layout):
+        m = _COLUMN_KEY.match(kw)
+        if m:
+            out.append((pos, m.group(1), int(m.group(2))))
+    return tuple(out)
+
+
 def _column_keywords(hdu: HDU, n: int, forms: dict[int, str]):
     binary = hdu.kind == "bintable"
-    for card in cards_where(hdu.header, _COLUMN_KEY.match):
-        m = _COLUMN_KEY.match(card.keyword)
-        if not m or not card.has_value:
+    cards = hdu.header.cards
+    for pos, prefix, col in _column_cards(hdu.header.layout):
+        card = cards[pos]
+        if not card.has_value:
             continue
-        kw, prefix, col = card.keyword, m.group(1), int(m.group(2))
+        kw = card.keyword
         if not 1 <= col <= n:
             yield RULE.finding(f"card {card.index}: {kw} names column {col} but TFIELDS = {n}", hdu=hdu.index, keyword=kw)
             continue

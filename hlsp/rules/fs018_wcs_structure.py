@@ -12,8 +12,10 @@ rules.)
 pixel scale; keep one of ``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
 """
 
+import functools
+
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, is_int, is_number
+from hlsp.rules._util import is_int, is_number
 from hlsp.rules.fs014_wcsaxes_order import wcs_indices
 
 RULE = Rule(
@@ -31,23 +33,38 @@ RULE = Rule(
 _STRING_PREFIXES = ("CTYPE", "CUNIT", "CNAME", "PS")
 
 
-def _is_wcsaxes(keyword: str) -> bool:
-    return keyword.startswith("WCSAXES")
+@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
+def _wcs_cards(layout: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[int, str, tuple[int, ...], str], ...]]:
+    """Positions of the WCSAXESa cards, and (position, prefix, axes, alternate) of the indexed WCS cards.
+
+    Both depend only on the keywords: computed once per header layout.
+    """
+    wcsaxes = tuple(pos for pos, kw in enumerate(layout) if kw.startswith("WCSAXES"))
+    indexed = []
+    for pos, kw in enumerate(layout):
+        parts = wcs_indices(kw)
+        if parts is not None:
+            indexed.append((pos, *parts))
+    return wcsaxes, tuple(indexed)
 
 
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
         h = hdu.header
+        cards = h.cards
+        wcsaxes_at, indexed = _wcs_cards(h.layout)
+        if not indexed:
+            continue  # no indexed WCS keyword: nothing to check (no PCi_j either)
         wcsaxes = max(
-            (c.value for c in cards_where(h, _is_wcsaxes) if c.vtype == "int" and is_int(c.value)),
+            (c.value for c in (cards[pos] for pos in wcsaxes_at) if c.vtype == "int" and is_int(c.value)),
             default=None,
         )
         first = {"PC": None, "CD": None}
-        for card in cards_where(h, wcs_indices):
+        for pos, prefix, axes, alt in indexed:
+            card = cards[pos]
             if not card.has_value:
                 continue
-            prefix, axes, alt = wcs_indices(card.keyword)
             typed = card.vtype == "str" if prefix in _STRING_PREFIXES else is_number(card.value)
             if not typed:
                 continue  # FS012 reports the type

@@ -16,8 +16,10 @@ reports it.
 ``XPOSURE = 300.0``, ``HLSPVER = 'v1.0'``.
 """
 
+from dataclasses import dataclass
+
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int, is_number, is_product, shown
+from hlsp.rules._util import by_object, first_cards_named, is_int, is_number, is_product, shown
 from hlsp.rules.kw010_license import LICENSE_KEYWORDS
 
 RULE = Rule(
@@ -43,29 +45,46 @@ _TYPES = {
 def check(ctx: FileContext):
     if ctx.profile is None:
         return
-    check_values = is_product(ctx)
-    hdus = list(ctx.hdus())
-    for spec in ctx.profile.keywords:
+    wanted = _wanted(ctx.profile, is_product(ctx))
+    found = []  # (profile order, HDU, finding): reported keyword by keyword, then HDU by HDU
+    for hdu in ctx.hdus():
+        for card in first_cards_named(hdu.header, wanted.names):
+            if not card.has_value or card.vtype in ("undefined", "invalid"):
+                continue  # missing: KW001-3; unparseable: FS007
+            order, want_type, want_value = wanted.by_name[card.keyword]
+            if want_type and not want_type[1](card):
+                message = f"{card.keyword} = {shown(card)} is {_describe(card)}; the profile requires {want_type[0]}"
+            elif want_value is not None and not _same(card.value, want_value):
+                message = f"{card.keyword} = {shown(card)}; the profile requires {want_value!r}"
+            else:
+                continue
+            found.append((order, hdu.index, RULE.finding(message, hdu=hdu.index, keyword=card.keyword)))
+    found.sort(key=lambda f: f[:2])
+    for _, _, finding in found:
+        yield finding
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """What the profile requires of each keyword it gives a type or a value."""
+
+    by_name: dict[str, tuple[int, tuple | None, object]]  # name -> (profile order, _TYPES entry, exact value)
+    names: frozenset[str]
+
+
+def _wanted(profile, check_values: bool) -> _Wanted:
+    """:class:`_Wanted` of ``profile``, built once per profile object (a run uses a handful)."""
+    return by_object(profile, ("kw004", check_values), lambda: _build_wanted(profile, check_values))
+
+
+def _build_wanted(profile, check_values: bool) -> _Wanted:
+    by_name = {}
+    for order, spec in enumerate(profile.keywords):
         want_type = _TYPES.get(spec.type) if spec.type else None
         want_value = spec.value if check_values and spec.name not in LICENSE_KEYWORDS else None
-        if want_type is None and want_value is None:
-            continue
-        for hdu in hdus:
-            card = hdu.header.card(spec.name)
-            if card is None or not card.has_value or card.vtype in ("undefined", "invalid"):
-                continue  # missing: KW001-3; unparseable: FS007
-            if want_type and not want_type[1](card):
-                yield RULE.finding(
-                    f"{spec.name} = {shown(card)} is {_describe(card)}; the profile requires {want_type[0]}",
-                    hdu=hdu.index,
-                    keyword=spec.name,
-                )
-            elif want_value is not None and not _same(card.value, want_value):
-                yield RULE.finding(
-                    f"{spec.name} = {shown(card)}; the profile requires {want_value!r}",
-                    hdu=hdu.index,
-                    keyword=spec.name,
-                )
+        if want_type is not None or want_value is not None:
+            by_name.setdefault(spec.name, (order, want_type, want_value))
+    return _Wanted(by_name, frozenset(by_name))
 
 
 def _describe(card) -> str:

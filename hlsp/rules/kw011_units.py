@@ -19,8 +19,10 @@ wrong numbers or no plot axis labels.
 (or ``''``).
 """
 
+import functools
+
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import indexed, unit_problem
+from hlsp.rules._util import cards_where, indexed, unit_problem
 
 RULE = Rule(
     id="KW011",
@@ -33,13 +35,19 @@ RULE = Rule(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _unit_keyword(keyword: str) -> bool:
+    """BUNIT or TUNITn: the keywords this rule reads (cached: asked per keyword)."""
+    return keyword == "BUNIT" or indexed(keyword, "TUNIT") is not None
+
+
 @RULE.check
 def check(ctx: FileContext):
     bad: dict[str, list[tuple[int, str]]] = {}  # unit string -> (hdu, keyword), in file order
     problems: dict[str, str] = {}
     for hdu in ctx.hdus():
         table = hdu.is_table and not hdu.is_compressed_image
-        for card in hdu.header.cards:
+        for card in cards_where(hdu.header, _unit_keyword):
             if card.vtype != "str" or not card.value.strip():
                 continue
             kw = card.keyword
