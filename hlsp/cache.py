@@ -7,9 +7,14 @@ What makes a stored result valid (and why this is cheap *and* safe):
 
 * **The run fingerprint** -- a hash of the hlsp version, the source of the
   ``hlsp`` package, every file under ``validators/`` (profiles, vocabularies),
-  the selected rule IDs and the options that change findings.  Any change
+  and the options that change findings, ``--select``/``--ignore`` among them
+  (which rules they select is decided by the code, already hashed).  Any change
   gives a new fingerprint, and results stored under another fingerprint are
-  never used (the four most recently used fingerprints are kept).
+  never used (the four most recently used fingerprints are kept).  Hashing
+  the code on every run would cost more than a whole cached run, so the
+  database remembers the digest of code and data by their stat stamps (the
+  same stamps as below); any changed, added or removed file means hashing
+  again, and files changed within the racy window are always hashed.
 * **The file's stat stamp** -- absolute path, device, inode, size,
   ``mtime_ns`` and ``ctime_ns``.  Restoring the mtime of a modified file (``touch
   -d``, ``cp -p``, ``rsync -t``) does not help it hide: the kernel sets
@@ -54,6 +59,7 @@ FILE_NAME = "validate-cache-v1.sqlite"
 RACY_SECONDS = 3.0  # coarser than any timestamp granularity we expect (FAT: 2 s)
 KEEP_FINGERPRINTS = 4
 FLUSH_EVERY = 256  # results per write transaction
+LOOKUP_EVERY = 256  # files per lookup query (SQLite allows at least 999 parameters)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -65,6 +71,8 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (fingerprint, path)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (fingerprint TEXT PRIMARY KEY, last_used REAL NOT NULL);
+-- digest of the code and validators files (hlsp.cache.sources_digest), by a hash of their stat stamps
+CREATE TABLE IF NOT EXISTS sources (stamps TEXT PRIMARY KEY, digest TEXT NOT NULL, stored REAL NOT NULL);
 """
 
 
@@ -121,31 +129,114 @@ def sha256_of(path: str) -> str | None:
 
 
 # ------------------------------------------------------------------ fingerprint
-def fingerprint(parts: dict[str, Any]) -> str:
+def fingerprint(parts: dict[str, Any], db: sqlite3.Connection | None = None) -> str:
     """Hash of everything that decides findings besides the file itself.
 
-    ``parts`` holds the run's options and rule IDs; the code of the ``hlsp``
-    package, the validators data and the version are added here.
+    ``parts`` holds the run's options (the rule selection among them); the hlsp
+    version and the digest of the code and validators data
+    (:func:`sources_digest`) are added here.  With ``db`` (an open cache) that
+    digest is remembered by the files' stat stamps.
     """
     import hlsp
-    from hlsp.profiles import validators_dir
 
     h = hashlib.sha256()
     h.update(json.dumps({"version": hlsp.__version__, **parts}, sort_keys=True, default=repr).encode())
-    _hash_tree(h, Path(hlsp.__file__).resolve().parent, "*.py")
-    try:
-        _hash_tree(h, validators_dir(), "*")
-    except Exception as exc:  # no validators folder: the run itself will say so
-        h.update(repr(exc).encode())
+    h.update(sources_digest(db).encode())
     return h.hexdigest()
 
 
-def _hash_tree(h: "hashlib._Hash", root: Path, pattern: str) -> None:
-    for p in sorted(root.rglob(pattern)):
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(str(p.relative_to(root)).encode() + b"\0")
-            h.update(p.read_bytes())
-            h.update(b"\0")
+def _source_files() -> tuple[list[tuple[str, str]], str]:
+    """(name, path) of every file whose content decides findings -- the ``hlsp``
+    package's ``*.py`` and everything under ``validators/`` -- sorted by name;
+    and a note on what could not be listed."""
+    from hlsp.profiles import validators_dir
+
+    files = _tree("hlsp/", _code_root(), ".py")
+    try:
+        files += _tree("validators/", os.fspath(validators_dir()), "")
+        note = ""
+    except Exception as exc:  # no validators folder: the run itself will say so
+        note = repr(exc)
+    return sorted(files), note
+
+
+def _code_root() -> str:
+    import hlsp
+
+    return os.path.dirname(os.path.realpath(hlsp.__file__))
+
+
+def _tree(label: str, root: str, suffix: str) -> list[tuple[str, str]]:
+    out = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(folder, root)
+        for n in names:
+            if n.endswith(suffix):
+                out.append((label + (n if rel == "." else f"{rel}/{n}"), os.path.join(folder, n)))
+    return out
+
+
+def sources_digest(db: sqlite3.Connection | None = None) -> str:
+    """SHA-256 over the names and contents of the code and validators files.
+
+    Reading ~1 MB of code on every run costs more than a whole cached run, so
+    with ``db`` the digest is stored under a hash of the files' stat stamps
+    (path, device, inode, size, mtime_ns, ctime_ns -- the same stamp that
+    guards each cached result) and only recomputed when one of them changes.
+    A listing with a racy file (changed within ``RACY_SECONDS`` of the stat) is
+    never stored: it could still change within the same timestamp tick.
+    """
+    files, note = _source_files()
+    taken = time.time_ns()  # before the stats: errs towards "racy"
+    stamps, racy = [], False
+    for name, path in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # vanished since listing: not part of the code
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        stamps.append((name, path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        racy = racy or max(st.st_mtime_ns, st.st_ctime_ns) >= taken - int(RACY_SECONDS * 1e9)
+    key = hashlib.sha256(json.dumps([note, stamps]).encode("utf-8", "surrogateescape")).hexdigest()
+    if db is not None and not racy:
+        row = _query(db, "SELECT digest FROM sources WHERE stamps = ?", (key,))
+        if row is not None:
+            return row[0]
+    h = hashlib.sha256(note.encode())
+    for name, path, *_ in stamps:
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(path, "rb") as fh:
+                h.update(fh.read())
+        except OSError as exc:
+            h.update(repr(exc).encode())
+        h.update(b"\0")
+    digest = h.hexdigest()
+    if db is not None and not racy:
+        _remember_digest(db, key, digest)
+    return digest
+
+
+def _query(db: sqlite3.Connection, sql: str, args: tuple) -> tuple | None:
+    try:
+        return db.execute(sql, args).fetchone()
+    except sqlite3.Error:
+        return None
+
+
+def _remember_digest(db: sqlite3.Connection, key: str, digest: str) -> None:
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (key, digest, time.time()))
+        db.execute("DELETE FROM sources WHERE stamps NOT IN (SELECT stamps FROM sources ORDER BY stored DESC LIMIT ?)", (KEEP_FINGERPRINTS,))
+        db.execute("COMMIT")
+    except sqlite3.Error:  # busy, read-only ...: recomputed next time
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 # ----------------------------------------------------------------- (de)coding
@@ -155,6 +246,8 @@ def _encode(findings: Iterable[Finding]) -> str:
 
 
 def _decode(text: str) -> list[Finding]:
+    if text == "[]":  # most files: no findings
+        return []
     return [Finding.from_dict(d) for d in json.loads(text)]
 
 
@@ -162,13 +255,15 @@ def _decode(text: str) -> list[Finding]:
 class ResultCache:
     """Results of earlier runs with the same fingerprint, by file.
 
-    ``lookup`` returns the stored findings of an unchanged file (or None) and the
-    stamp to store a new result under; ``store`` queues a result, written in
-    batches.  Call ``close`` (or use ``with``) to write the rest.
+    ``parts`` are the run's options that change findings (see :func:`fingerprint`).
+    ``lookup_many`` returns, per file, the stored findings of an unchanged file
+    (or None) and the stamp to store a new result under; ``store`` queues a
+    result, written in batches.  Call ``close`` (or use ``with``) to write the rest.
     """
 
-    def __init__(self, fingerprint: str, folder: str | os.PathLike | None = None):
-        self.fingerprint = fingerprint
+    def __init__(self, parts: dict[str, Any], folder: str | os.PathLike | None = None):
+        self.parts = parts
+        self.fingerprint = ""  # set when the database is open (the code digest is remembered there)
         self.folder = Path(folder) if folder is not None else default_dir()
         self.path = self.folder / FILE_NAME
         self.hits = self.misses = 0
@@ -184,13 +279,10 @@ class ResultCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.fingerprint, time.time()))
-            old = [r[0] for r in db.execute("SELECT fingerprint FROM runs ORDER BY last_used DESC LIMIT -1 OFFSET ?", (KEEP_FINGERPRINTS,))]
-            for fp in old:
-                db.execute("DELETE FROM results WHERE fingerprint = ?", (fp,))
-                db.execute("DELETE FROM runs WHERE fingerprint = ?", (fp,))
-            db.execute("COMMIT")
+            self.fingerprint = fingerprint(self.parts, db)
+            latest = db.execute("SELECT fingerprint FROM runs ORDER BY last_used DESC LIMIT 1").fetchone()
+            if latest is None or latest[0] != self.fingerprint:  # (a run like the last one writes nothing here)
+                self._use_fingerprint(db)
             self._db = db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
@@ -199,6 +291,16 @@ class ResultCache:
             self._rebuild(retry)
         except (sqlite3.DatabaseError, OSError):
             self._rebuild(retry)
+
+    def _use_fingerprint(self, db: sqlite3.Connection) -> None:
+        """Make this run's fingerprint the most recently used; drop the results of old ones."""
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.fingerprint, time.time()))
+        old = [r[0] for r in db.execute("SELECT fingerprint FROM runs ORDER BY last_used DESC LIMIT -1 OFFSET ?", (KEEP_FINGERPRINTS,))]
+        for fp in old:
+            db.execute("DELETE FROM results WHERE fingerprint = ?", (fp,))
+            db.execute("DELETE FROM runs WHERE fingerprint = ?", (fp,))
+        db.execute("COMMIT")
 
     def _rebuild(self, retry: bool) -> None:
         """Delete an unusable database and start a new one (once); else run without."""
@@ -229,23 +331,41 @@ class ResultCache:
     # -- lookups and stores
     def lookup(self, path: str) -> tuple[list[Finding] | None, Stamp | None]:
         """(stored findings or None, the stamp to store a fresh result under)."""
+        return self.lookup_many([path])[0]
+
+    def lookup_many(self, paths: list[str]) -> list[tuple[list[Finding] | None, Stamp | None]]:
+        """``lookup`` of each path, with one query per ``LOOKUP_EVERY`` files."""
+        out: list[tuple[list[Finding] | None, Stamp | None]] = []
+        for i in range(0, len(paths), LOOKUP_EVERY):
+            out += self._lookup_group(paths[i : i + LOOKUP_EVERY])
+        return out
+
+    def _lookup_group(self, paths: list[str]) -> list[tuple[list[Finding] | None, Stamp | None]]:
         if self._db is None:
-            return None, None
-        stamp = stamp_of(path)
-        if stamp is None:
-            return None, None
-        if stamp.racy:
-            stamp = Stamp(*stamp.key(), stamp.taken_ns, sha256_of(path))
-        key = _key(path)
-        try:
-            row = self._db.execute(
-                "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256, findings FROM results WHERE fingerprint = ? AND path = ?",
-                (self.fingerprint, key),
-            ).fetchone()
-        except sqlite3.DatabaseError:
-            self._rebuild(retry=True)
-            return None, stamp
-        if row is None or tuple(row[:5]) != stamp.key():
+            return [(None, None)] * len(paths)
+        stamps = []
+        for path in paths:
+            stamp = stamp_of(path)
+            if stamp is not None and stamp.racy:
+                stamp = Stamp(*stamp.key(), stamp.taken_ns, sha256_of(path))
+            stamps.append(stamp)
+        keys = [_key(p) if s is not None else None for p, s in zip(paths, stamps)]
+        wanted = [k for k in keys if k is not None]
+        rows: dict[bytes, tuple] = {}
+        if wanted:
+            sql = (
+                "SELECT path, dev, ino, size, mtime_ns, ctime_ns, sha256, findings FROM results "
+                f"WHERE fingerprint = ? AND path IN ({','.join('?' * len(wanted))})"
+            )
+            try:
+                rows = {r[0]: r[1:] for r in self._db.execute(sql, (self.fingerprint, *wanted))}
+            except sqlite3.DatabaseError:
+                self._rebuild(retry=True)
+        return [self._judge(p, k, s, rows.get(k)) if s is not None else (None, None) for p, k, s in zip(paths, keys, stamps)]
+
+    def _judge(self, path: str, key: bytes, stamp: Stamp, row: tuple | None) -> tuple[list[Finding] | None, Stamp]:
+        """The stored findings if ``row`` (dev .. findings) still describes the file."""
+        if row is None or row[:5] != stamp.key():
             self.misses += 1
             return None, stamp
         if row[5] is not None:  # racy entry: the content must still match

@@ -32,6 +32,17 @@ class Problem:
     message: str
 
 
+# A folder holding this file is a contribution, checked as a whole (hlsp.contribution,
+# hlsp.collection).  Told here, where paths are sorted, so that telling it does
+# not import the metadata reader.
+METADATA_FILE = "hlsp.yaml"
+
+
+def is_contribution(path: str | os.PathLike) -> bool:
+    """True when ``path`` is a folder holding an ``hlsp.yaml``."""
+    return os.path.isdir(path) and os.path.lexists(os.path.join(path, METADATA_FILE))
+
+
 def is_candidate(name: str) -> bool:
     low = name.lower()
     return low.endswith(_SUFFIXES) or low.startswith("hlsp_")
@@ -101,12 +112,47 @@ def _file(path: str) -> str | Problem:
 
 def _walk(top: str) -> Iterator[str | Problem]:
     errors: list[OSError] = []
-    for root, dirs, files in os.walk(top, onerror=errors.append, followlinks=False):
+    for root, dirs, files in _tree(top, errors):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not is_candidate(name):
+        for entry in sorted(files, key=lambda e: e.name):
+            if entry.name.startswith(".") or not is_candidate(entry.name):
                 continue
-            yield _file(os.path.join(root, name))
+            yield _entry_file(entry)
         while errors:
             err = errors.pop()
             yield Problem(err.filename or root, f"cannot read this folder: {err.strerror}")
+
+
+def _entry_file(entry: os.DirEntry) -> str | Problem:
+    """Like :func:`_file`; a regular file is known from the folder listing, without a stat."""
+    try:
+        if entry.is_file():
+            return entry.path
+    except OSError:  # a link loop ...
+        pass
+    return _file(entry.path)
+
+
+def _tree(top: str, errors: list[OSError]) -> Iterator[tuple[str, list[str], list[os.DirEntry]]]:
+    """``os.walk(top, onerror=errors.append)`` (top-down, links to folders not
+    followed), with the folder entries of the files instead of their names."""
+    dirs, files = [], []
+    try:
+        with os.scandir(top) as it:
+            for entry in it:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    dirs.append(entry.name)
+                else:
+                    files.append(entry)
+    except OSError as exc:
+        errors.append(exc)
+        return
+    yield top, dirs, files
+    for name in dirs:
+        path = os.path.join(top, name)
+        if not os.path.islink(path):
+            yield from _tree(path, errors)

@@ -14,15 +14,18 @@ import functools
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from hlsp.discover import Problem, check_paths, discover, display, has_candidates, is_candidate
+from hlsp.discover import Problem, check_paths, discover, display, has_candidates, is_candidate, is_contribution
 from hlsp.findings import Category, FileResult, Finding, Report, Severity
-from hlsp.fitsfile import PARALLEL_DATA, read_fits
 from hlsp.names import parse_name
-from hlsp.profiles import load_profile, load_vocabulary
-from hlsp.rules import select_rules
-from hlsp.rules._base import FileContext, Rule
+
+# The reader (hlsp.fitsfile), the profiles (yaml) and the rule registry (~75
+# modules) are imported in the functions that use them, at the first file that
+# is actually validated: a run whose results all come from the cache never
+# loads them.
+if TYPE_CHECKING:
+    from hlsp.rules._base import Rule
 
 
 @dataclass(slots=True)
@@ -41,6 +44,10 @@ class Options:
     remote: Any = None  # hlsp.remote.RemoteOptions for remote products (None: from the environment)
 
     def rules(self) -> list[Rule]:
+        from hlsp.rules import file_rules, select_rules
+
+        if not self.select and not self.ignore:
+            return list(file_rules().values())  # without importing the collection rules
         return [r for r in select_rules(self.select, self.ignore) if r.scope in ("fits", "file")]
 
 
@@ -56,6 +63,10 @@ def _read_error_finding(message: str) -> Finding:
 
 def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None) -> FileResult:
     """Validate one file.  Never raises for anything in or about the file."""
+    from hlsp.fitsfile import read_fits
+    from hlsp.profiles import load_profile, load_vocabulary
+    from hlsp.rules._base import FileContext
+
     rules = options.rules() if rules is None else rules
     shown = display(path)
     name = parse_name(path)
@@ -139,10 +150,11 @@ def iter_validate(paths: Iterable[str], options: Options | None = None) -> Itera
     Everything wrong *with* a file is a finding.
     """
     options = options or Options()
-    rules = options.rules()  # validates --select/--ignore before any work
+    if options.select or options.ignore:
+        options.rules()  # an unknown rule ID, name or category is a usage error, raised before any work
     paths = [q for p in paths for q in _expand_collections(os.fspath(p))]
-    check_paths(p for p in paths if not (os.path.isdir(p) and _is_contribution(p)))
-    return _iter_validate(paths, options, rules)
+    check_paths(p for p in paths if not is_contribution(p))
+    return _iter_validate(paths, options)
 
 
 def _expand_collections(path: str) -> list[str]:
@@ -151,46 +163,40 @@ def _expand_collections(path: str) -> list[str]:
     So that ``hlsp validate contributions/`` checks every collection as a whole
     (metadata, manifest, ...) and not just its files one by one.
     """
-    if not os.path.isdir(path) or _is_contribution(path):
+    if not os.path.isdir(path) or is_contribution(path):
         return [path]
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
     except OSError:
         return [path]
-    if not any(e.is_dir(follow_symlinks=False) and _is_contribution(e.path) for e in entries):
+    if not any(e.is_dir(follow_symlinks=False) and is_contribution(e.path) for e in entries):
         return [path]
     out = []
     for e in entries:
         if e.name.startswith("."):
             continue
         if e.is_dir(follow_symlinks=False):
-            if _is_contribution(e.path) or has_candidates(e.path):
+            if is_contribution(e.path) or has_candidates(e.path):
                 out.append(e.path)
         elif is_candidate(e.name):
             out.append(e.path)
     return out
 
 
-def _iter_validate(paths: list[str], options: Options, rules: Sequence[Rule]) -> Iterator[FileResult]:
+def _iter_validate(paths: list[str], options: Options) -> Iterator[FileResult]:
     # A folder holding hlsp.yaml is a contribution: checked as a whole by hlsp.collection
-    # (imported only for folders: a cost a run over plain files should not pay).
+    # (imported only for contributions: a cost a run over plain files should not pay).
     plain: list[str] = []
     for p in paths:
-        if os.path.isdir(p) and _is_contribution(p):
+        if is_contribution(p):
             from hlsp.collection import iter_collection
 
-            yield from iter_files(plain, options, rules)
+            yield from iter_files(plain, options)
             plain = []
             yield from iter_collection(p, options)
         else:
             plain.append(p)
-    yield from iter_files(plain, options, rules)
-
-
-def _is_contribution(path: str) -> bool:
-    from hlsp.contribution import is_contribution
-
-    return is_contribution(path)
+    yield from iter_files(plain, options)
 
 
 # A batch of files to validate closes at this many files or bytes, so that small
@@ -216,23 +222,49 @@ class _Chunk:
 
 def _chunks(items: Iterable[str | Problem], cache) -> Iterator[_Chunk]:
     chunk = _Chunk()
-    for item in items:
-        if isinstance(item, Problem):
-            chunk.entries.append(_problem_result(item))
-        else:
-            findings, stamp = cache.lookup(item) if cache is not None else (None, None)
-            if findings is not None:
+    for group in _looked_up(items, cache):
+        for item, (findings, stamp) in group:
+            if isinstance(item, Problem):
+                chunk.entries.append(_problem_result(item))
+            elif findings is not None:
                 chunk.entries.append(FileResult(display(item), findings))
             else:
                 chunk.entries.append(len(chunk.batch))
                 chunk.batch.append(item)
                 chunk.stamps.append(stamp)
                 chunk.size += stamp.size if stamp is not None else _size(item)
-        if len(chunk.entries) >= CHUNK_FILES or len(chunk.batch) >= BATCH_FILES or chunk.size >= BATCH_BYTES:
-            yield chunk
-            chunk = _Chunk()
+            if len(chunk.entries) >= CHUNK_FILES or len(chunk.batch) >= BATCH_FILES or chunk.size >= BATCH_BYTES:
+                yield chunk
+                chunk = _Chunk()
     if chunk.entries:
         yield chunk
+
+
+def _looked_up(items: Iterable[str | Problem], cache) -> Iterator[list[tuple[str | Problem, tuple]]]:
+    """Discovered items in groups, each with (cached findings or None, stamp).
+
+    With a cache, files are looked up in groups of ``LOOKUP_EVERY`` (one query
+    each); without, one by one, so that the first results come out at once.
+    """
+    if cache is None:
+        for item in items:
+            yield [(item, (None, None))]
+        return
+    from hlsp.cache import LOOKUP_EVERY
+
+    group: list[str | Problem] = []
+    for item in items:
+        group.append(item)
+        if len(group) >= LOOKUP_EVERY:
+            yield _with_lookups(group, cache)
+            group = []
+    if group:
+        yield _with_lookups(group, cache)
+
+
+def _with_lookups(group: list[str | Problem], cache) -> list[tuple[str | Problem, tuple]]:
+    found = iter(cache.lookup_many([i for i in group if not isinstance(i, Problem)]))
+    return [(i, (None, None) if isinstance(i, Problem) else next(found)) for i in group]
 
 
 def _size(path: str) -> int:
@@ -242,31 +274,35 @@ def _size(path: str) -> int:
         return 0
 
 
-def _open_cache(options: Options, rules: Sequence[Rule]):
+def _open_cache(options: Options):
     if not options.cache:
         return None
-    from hlsp.cache import ResultCache, fingerprint
+    from hlsp.cache import ResultCache
 
+    # The rule selection enters as --select/--ignore: which rules they select is
+    # decided by the code, which the fingerprint hashes (and the rules need not be loaded).
     parts = {
-        "rules": [r.id for r in rules],
         "select": options.select,
         "ignore": options.ignore,
         "product_type": options.product_type,
         "expected": options.expected,
     }
-    return ResultCache(fingerprint(parts), options.cache_dir)
+    return ResultCache(parts, options.cache_dir)
 
 
-def _warm_up() -> None:
+def _warm_up(options: Options) -> None:
     """Load what every file needs once, before workers are forked from this process."""
-    import numpy  # noqa: F401  (hlsp.fitsfile imports it when it first sums data)
+    from hlsp.fitsfile import warm_up
+    from hlsp.profiles import load_profile, load_vocabulary
 
+    warm_up()
+    options.rules()
     vocab = load_vocabulary()
     for name in {None, *vocab.profile_of_type.values()}:
         load_profile(name)
 
 
-def iter_files(paths: Iterable[str], options: Options, rules: Sequence[Rule] | None = None) -> Iterator[FileResult]:
+def iter_files(paths: Iterable[str], options: Options) -> Iterator[FileResult]:
     """File-level validation of files and plain folders, in discovery order.
 
     Results stream: a bounded number of batches is in flight, and each result
@@ -275,8 +311,7 @@ def iter_files(paths: Iterable[str], options: Options, rules: Sequence[Rule] | N
     paths = list(paths)
     if not paths:
         return
-    rules = options.rules() if rules is None else rules
-    cache = _open_cache(options, rules)
+    cache = _open_cache(options)
     router = None
     try:
         chunks = _chunks(discover(paths), cache)
@@ -315,17 +350,26 @@ class _Router:
     """
 
     def __init__(self, options: Options, many: bool):
-        from hlsp.scheduler import InProcess
-
+        self.options = options
         self.work = functools.partial(_validate_batch, options=options)
-        self.here = InProcess(self.work, _crash_result)
+        self._here = None
         self.address = options.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
         self.jobs = options.jobs
         self.many = many
         self.probed = False
         self.workers = None
 
+    @property
+    def here(self):
+        if self._here is None:  # at the first batch: a run served from the cache needs no scheduler
+            from hlsp.scheduler import InProcess
+
+            self._here = InProcess(self.work, _crash_result)
+        return self._here
+
     def pick(self, chunk: _Chunk):
+        from hlsp.fitsfile import PARALLEL_DATA
+
         if not self.address:
             if self.jobs == 1 or not self.many or (len(chunk.batch) == 1 and chunk.size >= PARALLEL_DATA):
                 return self.here
@@ -336,7 +380,7 @@ class _Router:
             from hlsp.scheduler import make_scheduler
 
             if not self.address:
-                _warm_up()
+                _warm_up(self.options)
             self.workers = make_scheduler(self.work, _crash_result, self.jobs, self.address)
         return self.workers
 

@@ -19,7 +19,6 @@ their line too.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
@@ -266,6 +265,8 @@ def _explain(e: jsonschema.ValidationError) -> SchemaProblem:
         patterns = list((sub.get("patternProperties") or {}).keys())
         extras = [k for k in e.instance if k not in known and not any(re.search(p, str(k)) for p in patterns)]
         name = extras[0] if extras else "?"
+        import difflib  # only to suggest a name for a misspelt key
+
         close = difflib.get_close_matches(name, known, n=1)
         guess = f" (did you mean `{close[0]}`?)" if close else ""
         return SchemaProblem(

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hlsp.errors import HlspError
 
 LEVELS = ("required", "recommended", "suggested")
@@ -32,6 +30,8 @@ def validators_dir() -> Path:
 
 
 def _load_yaml(path: Path) -> Any:
+    import yaml  # ~13 ms: only when the data are read, not for validators_dir() (the cache)
+
     try:
         with open(path, "rb") as fh:
             return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -1,6 +1,6 @@
 """The result cache (hlsp.cache): reuse only what is still valid, survive damage and crashes.
 
-Whether a file was read again is observed by wrapping ``hlsp.engine.read_fits``
+Whether a file was read again is observed by wrapping ``hlsp.fitsfile.read_fits``
 (the real reader still runs; the wrapper only counts).  Runs use ``jobs=1`` so
 the counting happens in this process.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -19,9 +20,9 @@ import numpy as np
 import pytest
 
 import hlsp
-import hlsp.engine
+import hlsp.fitsfile
 from fitsgen import hdu_bytes, primary_cards
-from hlsp.cache import FILE_NAME, ResultCache, fingerprint
+from hlsp.cache import FILE_NAME, ResultCache, fingerprint, sources_digest
 from hlsp.engine import Options, iter_validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,13 +47,13 @@ def folder(tmp_path):
 def reads(monkeypatch):
     """The paths ``read_fits`` is called with, in order."""
     seen: list[str] = []
-    real = hlsp.engine.read_fits
+    real = hlsp.fitsfile.read_fits
 
     def counting(path, *a, **kw):
         seen.append(os.path.basename(path))
         return real(path, *a, **kw)
 
-    monkeypatch.setattr(hlsp.engine, "read_fits", counting)
+    monkeypatch.setattr(hlsp.fitsfile, "read_fits", counting)
     return seen
 
 
@@ -239,11 +240,11 @@ def test_findings_round_trip_exactly(tmp_path):
         Finding("MD002", Category.METADATA, Severity.WARNING, "m", "", line=3, column=7, path="other/hlsp.yaml"),
         Finding("CK003", Category.CHECKSUM, Severity.INFO, "no checksum"),
     ]
-    with ResultCache("fp", tmp_path / "c") as c:
+    with ResultCache({"test": "fp"}, tmp_path / "c") as c:
         missing, stamp = c.lookup(str(f))  # the stamp (and, the file being new, its hash) to store under
         assert missing is None and stamp.sha256 is not None
         c.store(str(f), stamp, FileResult(str(f), findings))
-    with ResultCache("fp", tmp_path / "c") as c:
+    with ResultCache({"test": "fp"}, tmp_path / "c") as c:
         got, _ = c.lookup(str(f))
     assert sorted(got, key=Finding.sort_key) == sorted(findings, key=Finding.sort_key)
 
@@ -273,3 +274,131 @@ def test_run_killed_mid_way_leaves_a_usable_cache(tmp_path):
     assert again.returncode == fresh.returncode == 0, again.stderr + fresh.stderr
     assert json.loads(again.stdout) == json.loads(fresh.stdout)
     assert json.loads(fresh.stdout)["summary"]["files"] == 700
+
+
+# ---------------------------------------------- the code digest, remembered by stat
+@pytest.fixture
+def sources(tmp_path, monkeypatch):
+    """A copy of the validators and a small stand-in for the code, both changeable by the test."""
+    code = tmp_path / "code"
+    (code / "rules").mkdir(parents=True)
+    (code / "engine.py").write_text("RULES = 1\n")
+    (code / "rules" / "fs001.py").write_text("def check(): pass\n")
+    (code / "notes.txt").write_text("not code: not hashed\n")
+    monkeypatch.setattr("hlsp.cache._code_root", lambda: str(code))
+    data = tmp_path / "validators"
+    shutil.copytree(ROOT / "validators", data)
+    monkeypatch.setenv("HLSP_VALIDATORS", str(data))
+    return code, data
+
+
+def open_db(path: Path) -> sqlite3.Connection:
+    with ResultCache({}, path):  # creates the tables
+        pass
+    return sqlite3.connect(path / FILE_NAME, isolation_level=None)
+
+
+def poison_digest(db: sqlite3.Connection) -> None:
+    """Replace every remembered digest: a later run that returns it did not look at the files."""
+    assert db.execute("UPDATE sources SET digest = 'POISON'").rowcount >= 1
+
+
+def test_code_digest_is_remembered_only_while_no_file_changed(sources, tmp_path, monkeypatch):
+    code, data = sources
+    db = open_db(tmp_path / "c")
+    monkeypatch.setattr("hlsp.cache.RACY_SECONDS", 0.0)  # as if the files were old
+    fresh = sources_digest()
+    assert sources_digest(db) == fresh
+    poison_digest(db)
+    assert sources_digest(db) == "POISON"  # remembered: no file was read
+
+    def changed(change) -> None:
+        poison_digest(db)
+        change()
+        assert sources_digest(db) == sources_digest() != "POISON"
+
+    target = code / "engine.py"
+    st = os.stat(target)
+    # Same size, mtime restored: only ctime tells (as for the results themselves).
+    changed(lambda: (target.write_text("RULES = 2\n"), os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))))
+    assert os.stat(target).st_size == st.st_size and os.stat(target).st_mtime_ns == st.st_mtime_ns
+    changed(lambda: (code / "rules" / "fs002.py").write_text("def check(): pass\n"))  # a rule added
+    changed(lambda: (code / "rules" / "fs001.py").unlink())  # a rule removed
+    changed(lambda: (data / "profiles" / "common.yaml").write_text((data / "profiles" / "common.yaml").read_text() + "\n# edited\n"))
+    before = sources_digest()
+    (code / "notes.txt").write_text("other text\n")
+    assert sources_digest() == before  # only *.py of the code counts (as before the memo)
+
+
+def test_code_digest_of_recently_changed_files_is_never_remembered(sources, tmp_path, monkeypatch):
+    """A file changed within the racy window may change again in the same timestamp tick."""
+    code, _ = sources
+    db = open_db(tmp_path / "c")
+    monkeypatch.setattr("hlsp.cache.RACY_SECONDS", 0.0)
+    sources_digest(db)
+    poison_digest(db)  # remembered under the files' present stat stamps
+    monkeypatch.setattr("hlsp.cache.RACY_SECONDS", 3600.0)  # every file is now "just changed"
+    assert sources_digest(db) == sources_digest() != "POISON"  # read again, though the stamps match
+    n = db.execute("SELECT count(*) FROM sources").fetchone()[0]
+    (code / "engine.py").write_text("RULES = 3\n")
+    sources_digest(db)
+    assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == n  # and not remembered
+
+
+def test_a_code_change_invalidates_cached_results(folder, sources, tmp_path, reads, monkeypatch):
+    code, data = sources
+    monkeypatch.setattr("hlsp.cache.RACY_SECONDS", 0.0)  # the digest is remembered: the stat check must tell
+    cache = tmp_path / "c"
+    first = run(folder, cache)
+    reads.clear()
+    assert run(folder, cache) == first and reads == []
+    (code / "rules" / "fs001.py").write_text("def check(): return 1\n")
+    assert run(folder, cache) == first and len(reads) == 5
+    reads.clear()
+    (data / "vocab" / "filename.yaml").write_text((data / "vocab" / "filename.yaml").read_text() + "\n# edited\n")
+    run(folder, cache)
+    assert len(reads) == 5
+
+
+@pytest.mark.parametrize(
+    "option",
+    [{"select": ["checksum"]}, {"ignore": ["CK001"]}, {"product_type": "image"}, {"expected": {"version": "v2"}}],
+    ids=["select", "ignore", "product_type", "expected"],
+)
+def test_every_option_that_changes_findings_changes_the_fingerprint(folder, tmp_path, reads, option):
+    cache = tmp_path / "c"
+    run(folder, cache)
+    reads.clear()
+    run(folder, cache, **option)
+    assert len(reads) == 5
+    reads.clear()
+    run(folder, cache, **option)
+    assert reads == []
+
+
+def test_lookups_in_groups_give_each_file_its_own_answer(folder, tmp_path, reads, monkeypatch):
+    monkeypatch.setattr("hlsp.cache.LOOKUP_EVERY", 2)  # 5 files: groups of 2, 2 and 1
+    monkeypatch.setattr("hlsp.cache.RACY_SECONDS", 0.0)
+    cache = tmp_path / "c"
+    run(folder, cache)
+    for name, value in (("f1.fits", 11.0), ("f4.fits", 14.0)):
+        write_product(folder / name, value)
+    reads.clear()
+    got = run(folder, cache)
+    assert sorted(reads) == ["f1.fits", "f4.fits"]
+    assert got == [r.to_dict() for r in iter_validate([str(folder)], Options(jobs=1))]  # as without a cache
+
+
+def test_a_run_served_from_the_cache_loads_no_reader_profiles_or_rules(folder, tmp_path):
+    """What makes a cached run cheap: checked in a fresh interpreter, as users run it."""
+    env = {**os.environ, "HLSP_CACHE_DIR": str(tmp_path / "c")}
+    script = (
+        "import sys; from hlsp.cli import main; code = main(['validate', '-j', '1', sys.argv[1]]); "
+        "print(sorted(m for m in ('hlsp.fitsfile', 'yaml', 'hlsp.rules.fs001_not_fits', 'hlsp.metadata', 'hlsp.scheduler') if m in sys.modules))"
+    )
+    cmd = [sys.executable, "-c", script, str(folder)]
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert "hlsp.fitsfile" in first.stdout and "hlsp.metadata" not in first.stdout, first.stdout + first.stderr
+    again = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert again.stdout.splitlines()[-1] == "[]", again.stdout + again.stderr
+    assert again.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]  # the same report

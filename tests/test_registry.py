@@ -67,3 +67,11 @@ def test_select_and_ignore():
     assert len(select_rules(["FS"])) == len(fits_rules)
     with pytest.raises(HlspError, match="matches no rule"):
         select_rules(["nonsense"])
+
+
+def test_file_rules_are_the_rules_about_one_file():
+    """`hlsp validate FILE` loads only FILE_MODULES; the registry checks each rule's scope fits its list."""
+    from hlsp.rules import FILE_MODULES, WHOLE_MODULES, file_rules
+
+    assert list(file_rules()) == [r.id for r in all_rules().values() if r.scope in ("fits", "file")]
+    assert MODULES == FILE_MODULES + WHOLE_MODULES and not set(FILE_MODULES) & set(WHOLE_MODULES)

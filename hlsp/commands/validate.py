@@ -7,7 +7,6 @@ import os
 import sys
 from contextlib import nullcontext
 
-from hlsp.atomic import atomic_open
 from hlsp.engine import Options, iter_validate
 from hlsp.findings import Severity
 from hlsp.reporters import FORMATS, make_reporter
@@ -59,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         paths = args.paths
     results = iter_validate(paths, options)
-    target = atomic_open(args.output) if args.output else nullcontext(sys.stdout)
+    if args.output:
+        from hlsp.atomic import atomic_open  # tempfile, shutil ...: only when writing a file
+
+        target = atomic_open(args.output)
+    else:
+        target = nullcontext(sys.stdout)
     with target as stream:
         color = fmt == "text" and not args.output and stream.isatty() and "NO_COLOR" not in os.environ
         reporter = make_reporter(fmt, stream, color=color, show_clean=args.show_clean, show_info=args.verbose)

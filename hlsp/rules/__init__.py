@@ -1,7 +1,8 @@
 """The rule registry: every rule by ID.
 
 Adding a rule: write ``hlsp/rules/<id>_<name>.py`` (copy a neighbour), add its
-module name to ``MODULES`` below, add a breaking and a passing example to
+module name to ``FILE_MODULES`` below (``WHOLE_MODULES`` for a rule about a
+collection or a pull request as a whole), add a breaking and a passing example to
 ``tests/rules/test_<id>.py``, and run ``make docs`` to refresh ``docs/rules.md``.
 """
 
@@ -14,8 +15,9 @@ from hlsp.errors import HlspError
 from hlsp.findings import Category
 from hlsp.rules._base import Rule
 
-# Explicit, ordered: the order of this list is the order of docs/rules.md.
-MODULES = (
+# Explicit, ordered: the order of these lists is the order of docs/rules.md.
+# Rules about one file (scope "fits" or "file"): what `hlsp validate FILE` loads.
+FILE_MODULES = (
     # filename
     "fn001_name_pattern",
     "fn002_name_characters",
@@ -78,6 +80,10 @@ MODULES = (
     "da001_no_data",
     "da002_all_nan",
     "da003_empty_table",
+)
+# Rules about a contribution or a pull request as a whole (scope "collection" or
+# "pull-request"), loaded only when needed (they import the metadata reader).
+WHOLE_MODULES = (
     # metadata (hlsp.yaml of a contribution; scope="collection")
     "md001_metadata_unreadable",
     "md002_metadata_schema",
@@ -102,12 +108,28 @@ MODULES = (
     "gh002_contribution_removed",
     "gh003_symbolic_link",
 )
+MODULES = FILE_MODULES + WHOLE_MODULES
 
 
 @functools.lru_cache(maxsize=1)
 def all_rules() -> dict[str, Rule]:
+    """Every rule by ID, in the order of ``MODULES``."""
+    rules = file_rules()
+    whole = _load(WHOLE_MODULES)
+    if rules.keys() & whole.keys():
+        raise RuntimeError(f"duplicate rule IDs {sorted(rules.keys() & whole.keys())}")
+    return {**rules, **whole}
+
+
+def file_rules() -> dict[str, Rule]:
+    """The rules about one file (``FILE_MODULES``) by ID, without importing the others."""
+    return _load(FILE_MODULES)
+
+
+@functools.lru_cache(maxsize=None)
+def _load(modules: tuple[str, ...]) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
-    for name in MODULES:
+    for name in modules:
         mod = importlib.import_module(f"hlsp.rules.{name}")
         rule: Rule = mod.RULE
         rule.doc = mod.__doc__ or ""
@@ -118,6 +140,10 @@ def all_rules() -> dict[str, Rule]:
             raise RuntimeError(f"duplicate rule ID {rule.id} in {mod.__name__}")
         if not name.startswith(rule.id.lower() + "_"):
             raise RuntimeError(f"{mod.__name__}: module name must start with the rule ID {rule.id}")
+        about_a_file = rule.scope in ("fits", "file")
+        if about_a_file != (name in FILE_MODULES):
+            where = "FILE_MODULES" if about_a_file else "WHOLE_MODULES"
+            raise RuntimeError(f"{mod.__name__}: a rule of scope {rule.scope!r} belongs in {where}")
         rules[rule.id] = rule
     return rules
 

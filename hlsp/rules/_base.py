@@ -14,13 +14,14 @@ files themselves.
 from __future__ import annotations
 
 import inspect
-import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from hlsp.findings import Category, Finding, Severity
-from hlsp.fitsfile import FitsFile, HDU
-from hlsp.names import ParsedName
+
+if TYPE_CHECKING:  # annotations only: the registry can be listed without loading the reader
+    from hlsp.fitsfile import HDU, FitsFile
+    from hlsp.names import ParsedName
 
 __all__ = ["Rule", "FileContext", "CollectionContext", "Category", "Severity", "Finding"]
 
@@ -123,6 +124,8 @@ class Rule:
         return inspect.cleandoc(self.doc) if self.doc else self.summary
 
     def describe(self) -> str:
+        import textwrap  # only `hlsp rules ID` needs it
+
         lines = [
             f"{self.id} {self.name} ({self.category.value}, {self.severity.value})",
             "",
