@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -303,3 +304,17 @@ def _first_positions(layout: tuple[str, ...], names: frozenset[str]) -> tuple[in
             seen.add(keyword)
             out.append(i)
     return tuple(out)
+
+
+_VTYPE = operator.attrgetter("vtype")
+
+
+def value_types(header: Any) -> tuple[str, ...]:
+    """The ``vtype`` of every card of ``header``, in card order (computed once per header).
+
+    With the layout, a key for verdicts that depend only on which kind of
+    value each card holds (FS007, FS012): those repeat across the files of a
+    delivery even where the values differ, so such verdicts are cached per
+    (layout, value types) instead of judged card by card.
+    """
+    return header.derived("value_types", lambda: tuple(map(_VTYPE, header.cards)))

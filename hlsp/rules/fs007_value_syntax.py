@@ -15,9 +15,11 @@ requires ``E`` or ``D``.  Deliberately stricter than fitsverify, the values of
 commentary unless run with ``-H``).
 """
 
+import functools
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import value_types
 
 RULE = Rule(
     id="FS007",
@@ -32,18 +34,28 @@ RULE = Rule(
 _LOWER_EXPONENT = re.compile(r"[0-9.][ed][+-]?[0-9]")
 
 
+@functools.lru_cache(maxsize=1024)  # the distinct (value types) of a delivery's headers
+def _suspects(vtypes: tuple[str, ...]) -> tuple[int, ...]:
+    """Positions of the cards worth a look: invalid values, and numbers that may have a lower-case exponent."""
+    return tuple(pos for pos, vtype in enumerate(vtypes) if vtype in _SUSPECT)
+
+
+_SUSPECT = frozenset({"invalid", "float", "complex"})
+
+
 @RULE.check
 def check(ctx: FileContext):
     search = _LOWER_EXPONENT.search
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
-            vtype = card.vtype
-            if vtype == "invalid":
+        cards = hdu.header.cards
+        for pos in _suspects(value_types(hdu.header)):
+            card = cards[pos]
+            if card.vtype == "invalid":
                 yield RULE.finding(f"card {card.index}: {card.error}", hdu=hdu.index, keyword=card.keyword)
-            # the value is part of columns 11-80: searching them first spares cutting it out of most cards
-            elif (vtype == "float" or vtype == "complex") and search(card.raw, 10) and search(card.value_text):
+            # a lower-case exponent needs an "e" or a "d": looking for those is cheaper than the pattern
+            elif ("e" in (text := card.value_text) or "d" in text) and search(text):
                 yield RULE.finding(
-                    f"card {card.index}: the exponent of {card.value_text!r} must be upper-case E or D",
+                    f"card {card.index}: the exponent of {text!r} must be upper-case E or D",
                     hdu=hdu.index,
                     keyword=card.keyword,
                 )

@@ -17,7 +17,7 @@ import functools
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int, is_number
+from hlsp.rules._util import value_types
 
 RULE = Rule(
     id="FS012",
@@ -103,26 +103,34 @@ def _reserved_cards(layout: tuple[str, ...], kind: str) -> tuple[tuple[int, str,
     return tuple(out)
 
 
-def _ok(kind: str, card) -> bool:
-    if kind == "str":
-        return card.vtype == "str"
-    if kind == "int":
-        return is_int(card.value) and card.vtype == "int"
-    if kind == "number":
-        return is_number(card.value) and card.vtype in ("int", "float")
-    return card.vtype == "bool"
+_OK_TYPES = {"str": ("str",), "int": ("int",), "number": ("int", "float"), "bool": ("bool",)}
+
+
+@functools.lru_cache(maxsize=1024)  # the distinct (layout, value types) of a delivery
+def _failing(layout: tuple[str, ...], kind: str, vtypes: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """(position, type in words) of the reserved cards whose value has the wrong type or none.
+
+    Whether a value has the right type depends only on its ``vtype`` (an
+    ``int`` card holds an int, a ``float`` card a float), so the verdict is
+    cached per (layout, value types).  Invalid syntax is FS007's.
+    """
+    return tuple(
+        (pos, words)
+        for pos, want, words in _reserved_cards(layout, kind)
+        if vtypes[pos] != "invalid" and vtypes[pos] not in _OK_TYPES[want]
+    )
 
 
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        cards = hdu.header.cards
-        for pos, want, words in _reserved_cards(hdu.header.layout, hdu.kind):
+        h = hdu.header
+        failing = _failing(h.layout, hdu.kind, value_types(h))
+        if not failing:
+            continue
+        cards = h.cards
+        for pos, words in failing:
             card = cards[pos]
-            if card.vtype == "invalid":
-                continue  # FS007 judges invalid syntax
-            if card.has_value and _ok(want, card):
-                continue
             kw = card.keyword
             if not card.has_value:
                 msg = f"card {card.index}: {kw} has no value indicator ('= ' in columns 9-10); expected {words}"
