@@ -48,7 +48,9 @@ import json
 import os
 import sqlite3
 import stat
+import sys
 import time
+from importlib.machinery import EXTENSION_SUFFIXES
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -140,7 +142,8 @@ def fingerprint(parts: dict[str, Any], db: sqlite3.Connection | None = None) -> 
     import hlsp
 
     h = hashlib.sha256()
-    h.update(json.dumps({"version": hlsp.__version__, **parts}, sort_keys=True, default=repr).encode())
+    env = {"version": hlsp.__version__, "python": sys.version, "libraries": _library_versions()}
+    h.update(json.dumps({**env, **parts}, sort_keys=True, default=repr).encode())
     h.update(sources_digest(db).encode())
     return h.hexdigest()
 
@@ -151,7 +154,8 @@ def _source_files() -> tuple[list[tuple[str, str]], str]:
     and a note on what could not be listed."""
     from hlsp.profiles import validators_dir
 
-    files = _tree("hlsp/", _code_root(), ".py")
+    # the C extension too: a rebuilt hlsp._speedups must not be served old results
+    files = _tree("hlsp/", _code_root(), (".py", ".c", *EXTENSION_SUFFIXES))
     try:
         files += _tree("validators/", os.fspath(validators_dir()), "")
         note = ""
@@ -166,7 +170,31 @@ def _code_root() -> str:
     return os.path.dirname(os.path.realpath(hlsp.__file__))
 
 
-def _tree(label: str, root: str, suffix: str) -> list[tuple[str, str]]:
+# Libraries whose answers can change findings: astropy parses the unit strings
+# the pure-Python fast path does not know (hlsp.units); numpy sums the data
+# where hlsp._speedups is not built.
+_LIBRARIES = ("astropy", "numpy")
+
+
+def _library_versions() -> list[str]:
+    """The installed versions of _LIBRARIES, as their ``*.dist-info`` folder names
+    (first on ``sys.path`` wins, as for imports).  Listing the folders costs well
+    under a millisecond; ``importlib.metadata`` would cost ~30 ms per run."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for n in names:
+            if n.endswith(".dist-info"):
+                lib = n.split("-", 1)[0].lower()
+                if lib in _LIBRARIES and lib not in found:
+                    found[lib] = n
+    return sorted(found.values())
+
+
+def _tree(label: str, root: str, suffix: str | tuple[str, ...]) -> list[tuple[str, str]]:
     out = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d != "__pycache__"]

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from hlsp.discover import METADATA_FILE, is_contribution
 from hlsp.errors import HlspError
 from hlsp.metadata import YamlDocument, YamlLoadError, load_yaml_file, schema_problems
 from hlsp.names import ParsedName, parse_name
 
-METADATA_FILE = "hlsp.yaml"
 README_FILE = "README.md"
 # Files of the folder that are not products (never listed in the manifest).
 NON_PRODUCTS = frozenset({METADATA_FILE, README_FILE})
@@ -124,11 +124,6 @@ class Contribution:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def is_contribution(path: str | os.PathLike) -> bool:
-    """True when ``path`` is a folder holding an ``hlsp.yaml``."""
-    return os.path.isdir(path) and os.path.lexists(os.path.join(path, METADATA_FILE))
 
 
 def contribution_of(path: str | os.PathLike) -> str | None:

@@ -402,3 +402,25 @@ def test_a_run_served_from_the_cache_loads_no_reader_profiles_or_rules(folder, t
     again = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert again.stdout.splitlines()[-1] == "[]", again.stdout + again.stderr
     assert again.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]  # the same report
+
+
+def test_fingerprint_covers_python_libraries_and_the_c_extension(monkeypatch):
+    """A new Python, astropy or numpy, or a rebuilt hlsp._speedups, gives a new fingerprint."""
+    from hlsp import cache
+
+    names = [n for n, _ in cache._source_files()[0]]
+    assert "hlsp/_speedups.c" in names
+    from hlsp import fitsfile
+
+    if fitsfile._speedups is not None:  # the built module itself, not only its source
+        assert any(n.startswith("hlsp/_speedups.") and n.endswith(cache.EXTENSION_SUFFIXES[-1]) for n in names) or any(
+            n.startswith("hlsp/_speedups.") and n.endswith(tuple(cache.EXTENSION_SUFFIXES)) for n in names
+        )
+    libs = cache._library_versions()
+    assert any(v.startswith("astropy-") for v in libs) and any(v.startswith("numpy-") for v in libs)
+    before = cache.fingerprint({})
+    monkeypatch.setattr(cache, "_library_versions", lambda: [*libs[:-1], "numpy-0.0.1.dist-info"])
+    assert cache.fingerprint({}) != before
+    monkeypatch.undo()
+    monkeypatch.setattr(cache.sys, "version", cache.sys.version + " (rebuilt)")
+    assert cache.fingerprint({}) != before
