@@ -51,9 +51,8 @@ import stat
 import sys
 import time
 from importlib.machinery import EXTENSION_SUFFIXES
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from hlsp.findings import FileResult, Finding
 
@@ -86,9 +85,12 @@ def default_dir() -> Path:
     return Path(xdg) / "hlsp" if xdg else Path.home() / ".cache" / "hlsp"
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """What ``stat`` says about a file, taken before it is read."""
+class Stamp(NamedTuple):
+    """What ``stat`` says about a file, taken before it is read.
+
+    (A named tuple: one is made per file of every run, and a frozen dataclass
+    costs several times more to build.)
+    """
 
     dev: int
     ino: int
@@ -104,7 +106,7 @@ class Stamp:
         return newest >= self.taken_ns - int(RACY_SECONDS * 1e9)
 
     def key(self) -> tuple[int, int, int, int, int]:
-        return (self.dev, self.ino, self.size, self.mtime_ns, self.ctime_ns)
+        return self[:5]
 
 
 def stamp_of(path: str) -> Stamp | None:
@@ -119,7 +121,28 @@ def stamp_of(path: str) -> Stamp | None:
 
 
 def _key(path: str) -> bytes:
+    """The database key of ``path``: its absolute path, as bytes."""
     return os.fsencode(os.path.abspath(path))
+
+
+def _keys(paths: list[str]) -> list[bytes]:
+    """``_key`` of many paths: the folder part is made absolute once per folder
+    (files of a delivery share a few folders; ``abspath`` costs a ``getcwd``)."""
+    folders: dict[str, str] = {}
+    encoding = sys.getfilesystemencoding()
+    out = []
+    for p in paths:
+        head, sep, tail = p.rpartition("/")
+        if not tail or tail in (".", ".."):
+            out.append(_key(p))
+            continue
+        folder = head + sep  # "" (here), "/" (the root: head is ""), "sub/"
+        absolute = folders.get(folder)
+        if absolute is None:
+            absolute = os.path.abspath(folder or ".")
+            absolute = folders[folder] = absolute if absolute.endswith("/") else absolute + "/"
+        out.append((absolute + tail).encode(encoding, "surrogateescape"))
+    return out
 
 
 def sha256_of(path: str) -> str | None:
@@ -377,7 +400,7 @@ class ResultCache:
             if stamp is not None and stamp.racy:
                 stamp = Stamp(*stamp.key(), stamp.taken_ns, sha256_of(path))
             stamps.append(stamp)
-        keys = [_key(p) if s is not None else None for p, s in zip(paths, stamps)]
+        keys = [k if s is not None else None for k, s in zip(_keys(paths), stamps)]
         wanted = [k for k in keys if k is not None]
         rows: dict[bytes, tuple] = {}
         if wanted:

@@ -424,3 +424,12 @@ def test_fingerprint_covers_python_libraries_and_the_c_extension(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(cache.sys, "version", cache.sys.version + " (rebuilt)")
     assert cache.fingerprint({}) != before
+
+
+def test_keys_of_many_paths_equal_the_absolute_paths(tmp_path, monkeypatch):
+    from hlsp.cache import _key, _keys
+
+    monkeypatch.chdir(tmp_path)
+    paths = ["a.fits", "./b.fits", "sub/../c.fits", "sub/d.fits", "sub//e.fits", str(tmp_path / "x" / "f.fits"),
+             "/", "..", "sub/.", "sub/..", "sub/", "/x.fits", "//y.fits", "sub/é\udce9.fits"]
+    assert _keys(paths) == [_key(p) for p in paths]
