@@ -10,6 +10,8 @@
  *   parse_cards(text, n, memo, parse, Card)
  *                               split a header into Card objects, parsing each
  *                               distinct 80-character card once (memo)
+ *   parse_fields(raw)           one card's keyword, value and comment (the
+ *                               common cases; None sends the rest to Python)
  *   scan_rows(buffer, row_len, checks, heap_size)
  *                               the values of binary-table rows that no reader
  *                               can interpret (see hlsp/tablescan.py)
@@ -386,6 +388,197 @@ done:
     return out;
 }
 
+/* -------------------------------------------------------------- parse_fields */
+
+/* The common cards, parsed as hlsp.fitsfile.parse_card parses them; None for
+ * the rest (HIERARCH, CONTINUE, complex and invalid values, any byte outside
+ * printable ASCII), which the caller parses in Python.  With printable ASCII
+ * only, Python's str.strip() strips exactly the blanks stripped here. */
+
+static PyObject *
+substr(const char *p, Py_ssize_t lo, Py_ssize_t hi)
+{
+    return PyUnicode_FromStringAndSize(p + lo, hi > lo ? hi - lo : 0);
+}
+
+static void
+strip_blanks(const char *p, Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    while (*lo < *hi && p[*lo] == ' ')
+        (*lo)++;
+    while (*hi > *lo && p[*hi - 1] == ' ')
+        (*hi)--;
+}
+
+static int
+is_int_token(const char *p, Py_ssize_t lo, Py_ssize_t hi)
+{
+    if (lo < hi && (p[lo] == '+' || p[lo] == '-'))
+        lo++;
+    if (lo >= hi)
+        return 0;
+    for (; lo < hi; lo++)
+        if (p[lo] < '0' || p[lo] > '9')
+            return 0;
+    return 1;
+}
+
+/* [+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([EeDd][+-]?[0-9]+)? */
+static int
+is_float_token(const char *p, Py_ssize_t lo, Py_ssize_t hi)
+{
+    Py_ssize_t i = lo, digits = 0;
+    if (i < hi && (p[i] == '+' || p[i] == '-'))
+        i++;
+    while (i < hi && p[i] >= '0' && p[i] <= '9')
+        i++, digits++;
+    if (i < hi && p[i] == '.') {
+        i++;
+        while (i < hi && p[i] >= '0' && p[i] <= '9')
+            i++, digits++;
+    }
+    if (!digits)
+        return 0;
+    if (i < hi && strchr("EeDd", p[i]) && p[i] != 0) {
+        i++;
+        if (i < hi && (p[i] == '+' || p[i] == '-'))
+            i++;
+        Py_ssize_t exp = 0;
+        while (i < hi && p[i] >= '0' && p[i] <= '9')
+            i++, exp++;
+        if (!exp)
+            return 0;
+    }
+    return i == hi;
+}
+
+static PyObject *
+fields(PyObject *keyword, int has_value, PyObject *value, const char *vtype, PyObject *comment)
+{
+    /* steals keyword, value and comment */
+    PyObject *out = NULL;
+    if (keyword != NULL && value != NULL && comment != NULL)
+        out = Py_BuildValue("(OOOsOO)", keyword, has_value ? Py_True : Py_False, value, vtype, comment, Py_None);
+    Py_XDECREF(keyword);
+    Py_XDECREF(value);
+    Py_XDECREF(comment);
+    return out;
+}
+
+static PyObject *
+parse_fields(PyObject *self, PyObject *raw)
+{
+    if (!PyUnicode_Check(raw)) {
+        PyErr_SetString(PyExc_TypeError, "parse_fields: raw must be str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(raw) || PyUnicode_GET_LENGTH(raw) != 80)
+        Py_RETURN_NONE;
+    const char *p = (const char *)PyUnicode_1BYTE_DATA(raw);
+    for (int i = 0; i < 80; i++)
+        if (p[i] < 0x20 || p[i] > 0x7E)
+            Py_RETURN_NONE;
+    Py_ssize_t klen = 8;
+    while (klen > 0 && p[klen - 1] == ' ')
+        klen--;
+    if ((klen == 8 && (!memcmp(p, "HIERARCH", 8) || !memcmp(p, "CONTINUE", 8))))
+        Py_RETURN_NONE;
+    int commentary = klen == 0 || (klen == 7 && (!memcmp(p, "COMMENT", 7) || !memcmp(p, "HISTORY", 7)));
+    if (p[8] != '=' || p[9] != ' ' || commentary) {
+        Py_ssize_t hi = 80;
+        while (hi > 8 && p[hi - 1] == ' ')
+            hi--;
+        Py_INCREF(Py_None);
+        return fields(substr(p, 0, klen), 0, Py_None, "none", substr(p, 8, hi));
+    }
+    Py_ssize_t i = 10;
+    while (i < 80 && p[i] == ' ')
+        i++;
+    if (i == 80) {
+        Py_INCREF(Py_None);
+        return fields(substr(p, 0, klen), 1, Py_None, "undefined", PyUnicode_FromString(""));
+    }
+    if (p[i] == '/') {
+        Py_ssize_t lo = i + 1, hi = 80;
+        strip_blanks(p, &lo, &hi);
+        Py_INCREF(Py_None);
+        return fields(substr(p, 0, klen), 1, Py_None, "undefined", substr(p, lo, hi));
+    }
+    if (p[i] == '(')
+        Py_RETURN_NONE;
+    if (p[i] == '\'') {
+        char buf[80];
+        Py_ssize_t n = 0, j = i + 1;
+        for (;;) {
+            if (j >= 80)
+                Py_RETURN_NONE; /* no closing quote: invalid, parsed in Python */
+            if (p[j] == '\'') {
+                if (j + 1 < 80 && p[j + 1] == '\'') {
+                    buf[n++] = '\'';
+                    j += 2;
+                    continue;
+                }
+                break;
+            }
+            buf[n++] = p[j++];
+        }
+        while (n > 0 && buf[n - 1] == ' ')
+            n--;
+        Py_ssize_t lo = j + 1, hi = 80;
+        while (lo < hi && p[lo] == ' ')
+            lo++;
+        if (lo < hi && p[lo] != '/')
+            Py_RETURN_NONE; /* text after the closing quote: invalid */
+        PyObject *comment;
+        if (lo < hi) {
+            lo++;
+            strip_blanks(p, &lo, &hi);
+            comment = substr(p, lo, hi);
+        } else {
+            comment = PyUnicode_FromString("");
+        }
+        return fields(substr(p, 0, klen), 1, PyUnicode_FromStringAndSize(buf, n), "str", comment);
+    }
+    Py_ssize_t slash = i;
+    while (slash < 80 && p[slash] != '/')
+        slash++;
+    Py_ssize_t tlo = i, thi = slash, clo = slash + 1, chi = 80;
+    strip_blanks(p, &tlo, &thi);
+    PyObject *comment;
+    if (slash < 80) {
+        strip_blanks(p, &clo, &chi);
+        comment = substr(p, clo, chi);
+    } else {
+        comment = PyUnicode_FromString("");
+    }
+    if (comment == NULL)
+        return NULL;
+    if (thi - tlo == 1 && (p[tlo] == 'T' || p[tlo] == 'F')) {
+        PyObject *v = p[tlo] == 'T' ? Py_True : Py_False;
+        Py_INCREF(v);
+        return fields(substr(p, 0, klen), 1, v, "bool", comment);
+    }
+    char tok[81];
+    memcpy(tok, p + tlo, thi - tlo);
+    tok[thi - tlo] = 0;
+    if (is_int_token(p, tlo, thi))
+        return fields(substr(p, 0, klen), 1, PyLong_FromString(tok, NULL, 10), "int", comment);
+    if (is_float_token(p, tlo, thi)) {
+        for (char *c = tok; *c; c++) {
+            if (*c == 'D')
+                *c = 'E';
+            else if (*c == 'd')
+                *c = 'e';
+        }
+        PyObject *text = PyUnicode_FromString(tok);
+        PyObject *v = text ? PyFloat_FromString(text) : NULL;
+        Py_XDECREF(text);
+        return fields(substr(p, 0, klen), 1, v, "float", comment);
+    }
+    Py_DECREF(comment);
+    Py_RETURN_NONE; /* not a valid value: parsed (and worded) in Python */
+}
+
 /* ------------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
@@ -397,6 +590,9 @@ static PyMethodDef methods[] = {
     {"parse_cards", parse_cards, METH_VARARGS,
      "parse_cards(text, n_cards, memo, parse, Card) -> (cards, first): the Card objects of a "
      "header and the first card of each keyword."},
+    {"parse_fields", parse_fields, METH_O,
+     "parse_fields(raw) -> (keyword, has_value, value, vtype, comment, None) for the common "
+     "80-character cards, or None where hlsp.fitsfile.parse_card must decide."},
     {"scan_rows", scan_rows, METH_VARARGS,
      "scan_rows(buffer, row_len, checks, heap_size) -> [(check, first_row, count)]: binary-table "
      "values no reader can interpret (see hlsp.tablescan)."},

@@ -612,7 +612,20 @@ _MEMO_MAX = 50_000
 
 def _parse_fields(raw: str) -> tuple:
     """What a card's 80 characters say, as the memo keeps it:
-    (keyword, has_value, value, vtype, comment, error)."""
+    (keyword, has_value, value, vtype, comment, error).
+
+    The C module parses the common cards; it leaves the rest (HIERARCH,
+    CONTINUE, complex or invalid values, bytes outside printable ASCII) to
+    ``parse_card``, which is the reference for both."""
+    if _speedups is not None:
+        fields = _speedups.parse_fields(raw)
+        if fields is not None:
+            return fields
+    return py_parse_fields(raw)
+
+
+def py_parse_fields(raw: str) -> tuple:
+    """Pure-Python twin of ``hlsp._speedups.parse_fields`` (for every card)."""
     c = parse_card(0, raw)
     return (c.keyword, c.has_value, c.value, c.vtype, c.comment, c.error)
 

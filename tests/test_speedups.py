@@ -284,3 +284,44 @@ def test_scan_rows_rejects_checks_outside_the_row():
     with pytest.raises(ValueError, match="row_len"):
         speedups.scan_rows(b"TTTT", 0, (), 0)
     assert speedups.scan_rows(b"TFX\0", 1, ((0, "L", 1, 0, -1),), 0) == [(0, 2, 1)]
+
+
+# -------------------------------------------------------------- parse_fields
+_CARD_TEXT = st.text(alphabet=st.sampled_from(list(" '/=()TFEeDd.+-,0123456789AXZ&\t\x00é")), max_size=80)
+
+
+def _same(a, b) -> bool:
+    return len(a) == len(b) and all(type(x) is type(y) and x == y for x, y in zip(a, b))
+
+
+@needs_c
+@SETTINGS
+@given(st.sampled_from(["SIMPLE", "OBJECT", "COMMENT", "HISTORY", "", "HIERARCH", "CONTINUE", "DATE-OBS", "A B"]),
+       st.sampled_from(["= ", "=", "  ", "= '"]), _CARD_TEXT)
+def test_parse_fields_matches_parse_card(keyword, sep, rest):
+    raw = (keyword.ljust(8) + sep + rest)[:80].ljust(80)
+    fast = speedups.parse_fields(raw)
+    if fast is not None:  # None: left to parse_card (HIERARCH, invalid values, non-ASCII ...)
+        assert _same(fast, fitsfile.py_parse_fields(raw)), raw
+
+
+@needs_c
+@pytest.mark.parametrize("text", [
+    "SIMPLE  =                    T / conforms", "BITPIX  =                  -32", "NAXIS1  =                 0064",
+    "CRVAL1  =   -1.5D-03 / deg", "CRVAL2  = .5E+2", "EQUINOX =               2000.0", "OBJECT  = 'M31 ''x'' ' / t",
+    "EMPTY   = ''", "BLANK   = '   '", "COMMENT   free text", "HISTORY = not a value", "        blank keyword",
+    "DATE    =", "UNDEF   =   / only a comment", "BIG     = 123456789012345678901234567890",
+])
+def test_parse_fields_on_common_cards(text):
+    raw = text.ljust(80)
+    fast = speedups.parse_fields(raw)
+    assert fast is not None and _same(fast, fitsfile.py_parse_fields(raw))
+
+
+@needs_c
+@pytest.mark.parametrize("text", [
+    "HIERARCH ESO DET = 3", "CONTINUE  'more&'", "Z       = (1.0, 2.0)", "BAD     = 'open", "BAD     = 'x' junk",
+    "BAD     = 1.2.3", "BAD     = TRUE", "TAB     = 1\t", "ACC     = 'café'",
+])
+def test_parse_fields_leaves_the_rest_to_python(text):
+    assert speedups.parse_fields(text.ljust(80)) is None
