@@ -54,6 +54,7 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
+from hlsp.cachedir import default_dir
 from hlsp.findings import FileResult, Finding
 
 FILE_NAME = "validate-cache-v1.sqlite"
@@ -75,14 +76,6 @@ CREATE TABLE IF NOT EXISTS runs (fingerprint TEXT PRIMARY KEY, last_used REAL NO
 -- digest of the code and validators files (hlsp.cache.sources_digest), by a hash of their stat stamps
 CREATE TABLE IF NOT EXISTS sources (stamps TEXT PRIMARY KEY, digest TEXT NOT NULL, stored REAL NOT NULL);
 """
-
-
-def default_dir() -> Path:
-    env = os.environ.get("HLSP_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) / "hlsp" if xdg else Path.home() / ".cache" / "hlsp"
 
 
 class Stamp(NamedTuple):

@@ -39,7 +39,7 @@ class Options:
     jobs: int = 1  # worker processes; 0: one per core (few files are validated in this process)
     scheduler: str | None = None  # Dask scheduler address (tcp://HOST:PORT); else DASK_SCHEDULER_ADDRESS
     cache: bool = False  # reuse results of unchanged files from earlier runs (hlsp.cache)
-    cache_dir: str | None = None  # where the cache lives (default: hlsp.cache.default_dir())
+    cache_dir: str | None = None  # where the cache lives (default: hlsp.cachedir.default_dir())
     base: str | None = None  # git ref holding the previous version of a contribution (default origin/main, main)
     remote: Any = None  # hlsp.remote.RemoteOptions for remote products (None: from the environment)
 

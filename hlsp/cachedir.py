@@ -1,0 +1,20 @@
+"""Where hlsp keeps what it may reuse between runs.
+
+``$HLSP_CACHE_DIR``, else ``$XDG_CACHE_HOME/hlsp``, else ``~/.cache/hlsp``.  It
+holds the result cache (:mod:`hlsp.cache`) and the parsed copies of the
+validators files (:mod:`hlsp.profiles`).  A module of its own so that finding
+the folder does not import the result cache (sqlite3).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def default_dir() -> Path:
+    env = os.environ.get("HLSP_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "hlsp" if xdg else Path.home() / ".cache" / "hlsp"
