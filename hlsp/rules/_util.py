@@ -6,9 +6,10 @@ import functools
 import operator
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from hlsp.fitsfile import HDU, Card, FitsFile
+from hlsp.profiles import LEVELS
 from hlsp.units import surely_valid
 
 DATE_RE = re.compile(
@@ -92,6 +93,11 @@ def hdu_kind(hdu: HDU) -> str:
 
 
 # ------------------------------------------------------------------- memos
+def checksum_status(hdu: HDU) -> tuple[str, str]:
+    """``hdu.checksum_status``, computed once per HDU: CK001-CK004 all ask for it."""
+    return hdu.header.derived("checksum_status", lambda: hdu.checksum_status)
+
+
 def by_object(obj: Any, key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, remembered for ``obj`` (by identity) and ``key``.
 
@@ -202,26 +208,83 @@ def split_values(value: str, known: frozenset[str] | set[str]) -> tuple[list[str
 _WHERE = {"primary": "the primary HDU", "science": "the science HDU", "any": "the primary or the science HDU"}
 
 
-def profile_gaps(ctx: Any, level: str) -> Iterator[tuple[Any, int, str]]:
+def profile_gaps(ctx: Any, level: str) -> tuple[tuple[Any, int, str], ...]:
     """Profile keywords of ``level`` that the file lacks: (spec, HDU to report, message).
 
     A keyword counts as present when it, or one of its ``alternatives``, has a
     value in one of the HDUs the entry names (see validators/profiles/common.yaml).
+    KW001-KW003 ask for the three levels of the same file: all three are
+    computed together, once per file and profile.
     """
     fits = ctx.fits
     primary = fits.primary
     if primary is None:
-        return
+        return ()
+    profile = ctx.profile
+    # the per-file memo: {id(profile): (profile, gaps by level)}, on the primary header
+    memo = primary.header.derived("profile_gaps", dict)
+    hit = memo.get(id(profile))
+    if hit is None or hit[0] is not profile:
+        hit = memo[id(profile)] = (profile, _file_gaps(profile, fits, primary))
+    return hit[1].get(level, ())
+
+
+def _file_gaps(profile: Any, fits: FitsFile, primary: HDU) -> dict[str, tuple]:
+    """The gaps of every level, cached per profile and which profile keywords have values where.
+
+    Whether an entry is satisfied depends only on which of the profile's
+    keywords have a value (or only an empty one) in the primary and the
+    science header, and files of a delivery agree on that.
+    """
     science = science_hdu(fits)
-    at = {  # as hdus_at(), for each place an entry may name
-        "primary": (primary.header,),
-        "science": (science.header,),
-        "any": (primary.header,) if science is primary else (primary.header, science.header),
+    names = by_object(
+        profile, ("profile_names",), lambda: frozenset(n for spec in profile.keywords for n in (spec.name, *spec.alternatives))
+    )
+    in_primary = _values_of(primary.header, names)
+    in_science = in_primary if science is primary else _values_of(science.header, names)
+    key = (hdu_kind(science), science.index, in_primary, in_science)
+    table = by_object(profile, ("profile_gaps",), dict)
+    gaps = table.get(key)
+    if gaps is None:
+        if len(table) >= 1024:  # bounded: the distinct header contents of a delivery are few
+            table.clear()
+        gaps = table[key] = _gaps(profile, *key)
+    return gaps
+
+
+def _values_of(header: Any, names: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(keywords of ``names`` with a value, those with only an empty one) in ``header``, first cards only."""
+    full = []
+    empty = []
+    for card in first_cards_named(header, names):
+        if not card.has_value:
+            continue
+        vtype = card.vtype
+        if vtype == "undefined" or vtype == "invalid" or (vtype == "str" and not card.value.strip()):
+            empty.append(card.keyword)
+        else:
+            full.append(card.keyword)
+    return tuple(full), tuple(empty)
+
+
+def _gaps(profile: Any, kind: str, science: int, in_primary: tuple, in_science: tuple) -> dict[str, tuple]:
+    """:func:`_file_gaps` from its cache key: level -> ((spec, HDU, message) ...)."""
+    at = {  # the (with value, empty) keyword sets of the places an entry may name
+        "primary": (in_primary,),
+        "science": (in_science,),
+        "any": (in_primary,) if science == 0 else (in_primary, in_science),
     }
-    for spec, where, names, if_missing, if_empty in _profile_entries(ctx.profile, level, hdu_kind(science)):
-        state = _presence(at[where], names)
-        if state is not None:
-            yield spec, (science if where == "science" else primary).index, if_empty if state else if_missing
+    out: dict[str, tuple] = {}
+    for level in LEVELS:
+        found = []
+        for spec, where, names, if_missing, if_empty in _profile_entries(profile, level, kind):
+            places = at[where]
+            if any(n in full for full, _ in places for n in names):
+                continue
+            empty = any(n in blank for _, blank in places for n in names)
+            found.append((spec, science if where == "science" else 0, if_empty if empty else if_missing))
+        out[level] = tuple(found)
+    return out
 
 
 def _profile_entries(profile: Any, level: str, kind: str) -> tuple:
@@ -246,22 +309,6 @@ def _entries(profile: Any, level: str, kind: str) -> tuple:
             (spec, place, (spec.name, *spec.alternatives), f"{names} is missing from {where}", f"{names} is in {where} but has no value")
         )
     return tuple(entries)
-
-
-def _presence(headers: tuple, names: tuple[str, ...]) -> bool | None:
-    """Whether any of ``names`` has a value in any of ``headers``: None yes, True only empty ones, False none."""
-    empty = False
-    for header in headers:
-        for name in names:
-            card = header.card(name)
-            if card is None or not card.has_value:
-                continue
-            vtype = card.vtype
-            if vtype == "undefined" or vtype == "invalid" or (vtype == "str" and not card.value.strip()):
-                empty = True
-            else:
-                return None
-    return empty
 
 
 # ------------------------------------------------------------- per-card rules
@@ -292,11 +339,12 @@ def first_cards_named(header: Any, names: frozenset[str]) -> list[Card]:
     table of keywords), so that its hash is computed once.
     """
     cards = header.cards
-    return [cards[i] for i in _first_positions(header.layout, names)]
+    return [cards[i] for i in first_positions(header.layout, names)]
 
 
 @functools.lru_cache(maxsize=1024)  # a few callers x the distinct layouts of a delivery
-def _first_positions(layout: tuple[str, ...], names: frozenset[str]) -> tuple[int, ...]:
+def first_positions(layout: tuple[str, ...], names: frozenset[str]) -> tuple[int, ...]:
+    """Positions in ``layout`` of the first card of each keyword in ``names`` (:func:`first_cards_named`)."""
     seen: set[str] = set()
     out = []
     for i, keyword in enumerate(layout):

@@ -9,6 +9,7 @@ so this is not a failure -- real TESS and K2 products look like this.  With
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK004",
@@ -24,6 +25,6 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        chk, dat = hdu.checksum_status
+        chk, dat = checksum_status(hdu)
         if chk == "ok" and dat == "missing":
             yield RULE.finding("CHECKSUM is valid but DATASUM is missing", hdu=hdu.index, keyword="DATASUM")

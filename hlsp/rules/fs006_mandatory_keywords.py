@@ -26,7 +26,7 @@ import re
 
 from hlsp.fitsfile import HDU, Card
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int
+from hlsp.rules._util import cards_where, is_int
 
 RULE = Rule(
     id="FS006",
@@ -114,11 +114,33 @@ def fixed_format_problem(card: Card, form: str) -> str | None:
 
 @RULE.check
 def check(ctx: FileContext):
+    several = len(ctx.fits.hdus) > 1
+    found: list = []
     for hdu in ctx.hdus():
-        yield from _check_hdu(ctx, hdu)
+        h = hdu.header
+        # The verdict depends only on these (each card is parsed from its position and text alone),
+        # and the HDUs of a delivery repeat them: judged once per distinct key.
+        key = (hdu.index, hdu.kind, several, h.layout, tuple([c.raw for c in cards_where(h, _judged)]))
+        verdict = _VERDICTS.get(key)
+        if verdict is None:
+            if len(_VERDICTS) >= 4096:
+                _VERDICTS.clear()
+            verdict = _VERDICTS[key] = tuple(_check_hdu(hdu, several))
+        found += verdict
+    return found
 
 
-def _check_hdu(ctx: FileContext, hdu: HDU):
+_VERDICTS: dict[tuple, tuple] = {}  # check()'s memo (bounded)
+_JUDGED = re.compile(r"(?:SIMPLE|XTENSION|BITPIX|NAXIS|PCOUNT|GCOUNT|TFIELDS|GROUPS|EXTEND|(?:NAXIS|TFORM|TBCOL)[0-9]+)\Z")
+
+
+def _judged(kw: str) -> bool:
+    """The keywords whose cards :func:`_check_hdu` reads (all others only by their position)."""
+    return _JUDGED.match(kw) is not None
+
+
+def _check_hdu(hdu: HDU, several: bool):
+    """The findings of one HDU; ``several``: the file has extensions."""
     h = hdu.header
     cards = h.cards
     missing = 0  # a missing keyword moves the ones after it up: not reported again as misplaced
@@ -150,7 +172,7 @@ def _check_hdu(ctx: FileContext, hdu: HDU):
         card = h.card("GROUPS")
         if card is not None and fixed_format_problem(card, "logical"):
             yield RULE.finding(f"card {card.index}: GROUPS: T must stand in column 30 (fixed format)", hdu=0, keyword="GROUPS")
-    if hdu.index == 0 and hdu.kind != "groups" and h.get("EXTEND") is False and len(ctx.fits.hdus) > 1:
+    if hdu.index == 0 and hdu.kind != "groups" and h.get("EXTEND") is False and several:
         yield RULE.finding("EXTEND = F but the file has extensions", hdu=0, keyword="EXTEND")
 
 

@@ -11,6 +11,7 @@ unknown.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._util import value_types
 
 RULE = Rule(
     id="FS016",
@@ -26,6 +27,8 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
+        if "undefined" not in value_types(hdu.header):
+            continue  # the common case, seen without a look at each card
         for card in hdu.header.cards:
             if card.vtype == "undefined" and card.keyword not in ("CONTINUE",):
                 yield RULE.finding(f"card {card.index}: {card.keyword} has no value", hdu=hdu.index, keyword=card.keyword)

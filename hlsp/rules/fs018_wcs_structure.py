@@ -15,7 +15,7 @@ pixel scale; keep one of ``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
 import functools
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int, is_number
+from hlsp.rules._util import is_int, value_types
 from hlsp.rules.fs014_wcsaxes_order import wcs_indices
 
 RULE = Rule(
@@ -50,6 +50,7 @@ def _wcs_cards(layout: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[in
 
 @RULE.check
 def check(ctx: FileContext):
+    found = []
     for hdu in ctx.hdus():
         h = hdu.header
         cards = h.cards
@@ -60,37 +61,53 @@ def check(ctx: FileContext):
             (c.value for c in (cards[pos] for pos in wcsaxes_at) if c.vtype == "int" and is_int(c.value)),
             default=None,
         )
-        first = {"PC": None, "CD": None}
-        for pos, prefix, axes, alt in indexed:
+        steps, pairs = _plan(h.layout, value_types(h), wcsaxes)
+        for pos, outside, test in steps:
             card = cards[pos]
-            if not card.has_value:
-                continue
-            typed = card.vtype == "str" if prefix in _STRING_PREFIXES else is_number(card.value)
-            if not typed:
-                continue  # FS012 reports the type
-            if wcsaxes is not None and any(not 1 <= a <= wcsaxes for a in axes):
-                yield RULE.finding(
-                    f"card {card.index}: {card.keyword} numbers an axis outside 1-{wcsaxes} (WCSAXES)",
-                    hdu=hdu.index,
-                    keyword=card.keyword,
-                )
-            if prefix == "CDELT" and card.value == 0:
-                yield RULE.finding(f"card {card.index}: {card.keyword} = 0: an axis needs a non-zero scale", hdu=hdu.index, keyword=card.keyword)
-            elif prefix in ("CRDER", "CSYER") and card.value < 0:
-                yield RULE.finding(f"card {card.index}: {card.keyword} is negative", hdu=hdu.index, keyword=card.keyword)
-            elif prefix in first and not alt and first[prefix] is None:
-                first[prefix] = card
-        pc, cd = first["PC"], first["CD"]
-        if pc is not None and cd is not None:
-            yield RULE.finding(
-                f"{pc.keyword} (card {pc.index}) and {cd.keyword} (card {cd.index}): PCi_j and CDi_j exclude each other",
-                hdu=hdu.index,
-                keyword=cd.keyword,
-            )
-        rot = h.card("CROTA2")
-        if pc is not None and rot is not None and rot.has_value:
-            yield RULE.finding(
-                f"{pc.keyword} (card {pc.index}) and CROTA2 (card {rot.index}): PCi_j and CROTA2 exclude each other",
-                hdu=hdu.index,
-                keyword="CROTA2",
-            )
+            if outside:
+                found.append(RULE.finding(outside, hdu=hdu.index, keyword=card.keyword))
+            if test == "CDELT" and card.value == 0:
+                message = f"card {card.index}: {card.keyword} = 0: an axis needs a non-zero scale"
+                found.append(RULE.finding(message, hdu=hdu.index, keyword=card.keyword))
+            elif test == "error" and card.value < 0:
+                found.append(RULE.finding(f"card {card.index}: {card.keyword} is negative", hdu=hdu.index, keyword=card.keyword))
+        found += [RULE.finding(message, hdu=hdu.index, keyword=keyword) for message, keyword in pairs]
+    return found
+
+
+@functools.lru_cache(maxsize=1024)  # the distinct (layout, value types) of a delivery
+def _plan(layout: tuple[str, ...], vtypes: tuple[str, ...], wcsaxes: int | None) -> tuple[tuple, tuple]:
+    """What :func:`check` must look at in a header, from its keywords and value types alone.
+
+    (steps, pairs): steps are (position, message if the card numbers an axis
+    beyond ``wcsaxes``, value test: "CDELT" for = 0, "error" for < 0, or None)
+    for the cards that need either; pairs are (message, keyword) of the
+    PCi_j/CDi_j and PCi_j/CROTA2 conflicts.  Only the value tests need the
+    values, so a delivery's headers are planned once.
+    """
+    steps = []
+    first = {"PC": None, "CD": None}
+    for pos, prefix, axes, alt in _wcs_cards(layout)[1]:
+        vtype = vtypes[pos]
+        typed = vtype == "str" if prefix in _STRING_PREFIXES else vtype in ("int", "float")
+        if not typed:
+            continue  # no value (vtype "none"), or FS012 reports the type
+        kw = layout[pos]
+        outside = None
+        if wcsaxes is not None and any(not 1 <= a <= wcsaxes for a in axes):
+            outside = f"card {pos + 1}: {kw} numbers an axis outside 1-{wcsaxes} (WCSAXES)"
+        test = "CDELT" if prefix == "CDELT" else "error" if prefix in ("CRDER", "CSYER") else None
+        if outside or test:
+            steps.append((pos, outside, test))
+        if prefix in first and not alt and first[prefix] is None:
+            first[prefix] = pos
+    pairs = []
+    pc, cd = first["PC"], first["CD"]
+    if pc is not None and cd is not None:
+        pairs.append(
+            (f"{layout[pc]} (card {pc + 1}) and {layout[cd]} (card {cd + 1}): PCi_j and CDi_j exclude each other", layout[cd])
+        )
+    rot = layout.index("CROTA2") if "CROTA2" in layout else None
+    if pc is not None and rot is not None and vtypes[rot] != "none":
+        pairs.append((f"{layout[pc]} (card {pc + 1}) and CROTA2 (card {rot + 1}): PCi_j and CROTA2 exclude each other", "CROTA2"))
+    return tuple(steps), tuple(pairs)

@@ -29,6 +29,5 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     if not is_product(ctx) or ctx.profile is None:
-        return
-    for spec, hdu, message in profile_gaps(ctx, "suggested"):
-        yield RULE.finding(message, hdu=hdu, keyword=spec.name)
+        return ()
+    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(ctx, "suggested")]

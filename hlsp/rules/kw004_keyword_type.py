@@ -16,10 +16,11 @@ reports it.
 ``XPOSURE = 300.0``, ``HLSPVER = 'v1.0'``.
 """
 
+import functools
 from dataclasses import dataclass
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import by_object, first_cards_named, is_int, is_number, is_product, shown
+from hlsp.rules._util import by_object, first_positions, is_int, is_number, is_product, shown, value_types
 from hlsp.rules.kw010_license import LICENSE_KEYWORDS
 
 RULE = Rule(
@@ -32,25 +33,28 @@ RULE = Rule(
     source="MAST Common Metadata; validators/profiles/*.yaml",
 )
 
-_TYPES = {
-    "string": ("a string", lambda c: c.vtype == "str"),
-    "date": ("a date string", lambda c: c.vtype == "str"),
-    "number": ("a number", lambda c: is_number(c.value) and c.vtype in ("int", "float")),
-    "int": ("an integer", lambda c: is_int(c.value)),
-    "bool": ("a logical (T or F)", lambda c: c.vtype == "bool"),
+_TYPES = {  # type -> (in words, test of a card, the value types that pass the test)
+    "string": ("a string", lambda c: c.vtype == "str", frozenset({"str"})),
+    "date": ("a date string", lambda c: c.vtype == "str", frozenset({"str"})),
+    "number": ("a number", lambda c: is_number(c.value) and c.vtype in ("int", "float"), frozenset({"int", "float"})),
+    "int": ("an integer", lambda c: is_int(c.value), frozenset({"int"})),
+    "bool": ("a logical (T or F)", lambda c: c.vtype == "bool", frozenset({"bool"})),
 }
 
 
 @RULE.check
 def check(ctx: FileContext):
     if ctx.profile is None:
-        return
+        return ()
     wanted = _wanted(ctx.profile, is_product(ctx))
     found = []  # (profile order, HDU, finding): reported keyword by keyword, then HDU by HDU
     for hdu in ctx.hdus():
-        for card in first_cards_named(hdu.header, wanted.names):
-            if not card.has_value or card.vtype in ("undefined", "invalid"):
-                continue  # missing: KW001-3; unparseable: FS007
+        header = hdu.header
+        cards = header.cards
+        for pos in _suspects(header.layout, value_types(header), wanted):
+            card = cards[pos]
+            if not card.has_value:
+                continue  # missing: KW001-3
             order, want_type, want_value = wanted.by_name[card.keyword]
             if want_type and not want_type[1](card):
                 message = f"{card.keyword} = {shown(card)} is {_describe(card)}; the profile requires {want_type[0]}"
@@ -60,11 +64,10 @@ def check(ctx: FileContext):
                 continue
             found.append((order, hdu.index, RULE.finding(message, hdu=hdu.index, keyword=card.keyword)))
     found.sort(key=lambda f: f[:2])
-    for _, _, finding in found:
-        yield finding
+    return [finding for _, _, finding in found]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key of _suspects
 class _Wanted:
     """What the profile requires of each keyword it gives a type or a value."""
 
@@ -85,6 +88,25 @@ def _build_wanted(profile, check_values: bool) -> _Wanted:
         if want_type is not None or want_value is not None:
             by_name.setdefault(spec.name, (order, want_type, want_value))
     return _Wanted(by_name, frozenset(by_name))
+
+
+@functools.lru_cache(maxsize=1024)  # the distinct (layout, value types) of a delivery x a few profiles
+def _suspects(layout: tuple[str, ...], vtypes: tuple[str, ...], wanted: _Wanted) -> tuple[int, ...]:
+    """Positions of the first cards of ``wanted`` keywords that may be wrong, in card order.
+
+    Whether a value has the required type follows from its value type alone,
+    so only cards of another type, and those whose exact value is required,
+    need a look.  Undefined and unparseable values are skipped (FS007 reports those).
+    """
+    out = []
+    for pos in first_positions(layout, wanted.names):
+        vtype = vtypes[pos]
+        if vtype == "undefined" or vtype == "invalid":
+            continue
+        _, want_type, want_value = wanted.by_name[layout[pos]]
+        if want_value is not None or (want_type is not None and vtype not in want_type[2]):
+            out.append(pos)
+    return tuple(out)
 
 
 def _describe(card) -> str:
