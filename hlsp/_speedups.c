@@ -27,6 +27,16 @@
 
 #define RELEASE_GIL_ABOVE (64 * 1024)
 
+/* Run `stmt` without the GIL when the buffer is big enough for that to pay. */
+#define MAYBE_WITHOUT_GIL(len, stmt)                         \
+    do {                                                     \
+        if ((len) >= RELEASE_GIL_ABOVE) {                    \
+            Py_BEGIN_ALLOW_THREADS stmt; Py_END_ALLOW_THREADS \
+        } else {                                             \
+            stmt;                                            \
+        }                                                    \
+    } while (0)
+
 /* ------------------------------------------------------------------ ones_sum */
 
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
@@ -87,13 +97,7 @@ ones_sum(PyObject *self, PyObject *arg)
         return NULL;
     }
     uint64_t total;
-    if (view.len >= RELEASE_GIL_ABOVE) {
-        Py_BEGIN_ALLOW_THREADS
-        total = sum_words(view.buf, view.len / 4);
-        Py_END_ALLOW_THREADS
-    } else {
-        total = sum_words(view.buf, view.len / 4);
-    }
+    MAYBE_WITHOUT_GIL(view.len, total = sum_words(view.buf, view.len / 4));
     PyBuffer_Release(&view);
     return PyLong_FromUnsignedLongLong(total);
 }
@@ -129,13 +133,7 @@ any_finite(PyObject *self, PyObject *args)
         return NULL;
     }
     int found;
-    if (view.len >= RELEASE_GIL_ABOVE) {
-        Py_BEGIN_ALLOW_THREADS
-        found = scan_finite(view.buf, view.len, size);
-        Py_END_ALLOW_THREADS
-    } else {
-        found = scan_finite(view.buf, view.len, size);
-    }
+    MAYBE_WITHOUT_GIL(view.len, found = scan_finite(view.buf, view.len, size));
     PyBuffer_Release(&view);
     return PyBool_FromLong(found);
 }
