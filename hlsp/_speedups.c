@@ -1,9 +1,10 @@
 /*
- * hlsp._speedups -- the three inner loops of the FITS reader (hlsp/fitsfile.py),
- * in C.  Each has a pure-Python twin in hlsp/fitsfile.py that gives the same
- * answers (tests/test_speedups.py runs both on the same bytes); the reader uses
- * this module when it is built and falls back to the twins otherwise (or when
- * HLSP_PURE_PYTHON=1).
+ * hlsp._speedups -- the inner loops of the FITS reader (hlsp/fitsfile.py), in C.
+ * Each function has a pure-Python twin that gives the same answers (in
+ * hlsp/fitsfile.py; scan_rows's in hlsp/tablescan.py): tests/test_speedups.py
+ * runs both on the same bytes, tests/test_speedups_sanitized.py runs this file
+ * under ASan/UBSan.  The reader uses this module when it is built and falls
+ * back to the twins otherwise (or when HLSP_PURE_PYTHON=1).
  *
  *   ones_sum(buffer)            sum of the big-endian 32-bit words (checksums)
  *   any_finite(buffer, size)    is any big-endian float of `size` bytes finite?
@@ -188,7 +189,7 @@ parse_cards(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "UnO!OO!:parse_cards", &text, &n, &PyDict_Type, &memo, &parse,
                           &PyType_Type, &card_type))
         return NULL;
-    if (n < 0 || PyUnicode_GET_LENGTH(text) < n * 80) {
+    if (n < 0 || n > PY_SSIZE_T_MAX / 80 || PyUnicode_GET_LENGTH(text) < n * 80) {
         PyErr_SetString(PyExc_ValueError, "parse_cards: the text is shorter than n_cards cards");
         return NULL;
     }
@@ -203,8 +204,12 @@ parse_cards(PyObject *self, PyObject *args)
         PyObject *raw = PyUnicode_Substring(text, i * 80, (i + 1) * 80);
         if (raw == NULL)
             goto fail;
-        PyObject *parsed = PyDict_GetItemWithError(memo, raw); /* borrowed */
-        if (parsed == NULL) {
+        /* A reference of our own: Python code run below (a garbage collection,
+         * the Card class) could let another thread clear the memo. */
+        PyObject *parsed = PyDict_GetItemWithError(memo, raw);
+        if (parsed != NULL) {
+            Py_INCREF(parsed);
+        } else {
             if (PyErr_Occurred()) {
                 Py_DECREF(raw);
                 goto fail;
@@ -215,15 +220,16 @@ parse_cards(PyObject *self, PyObject *args)
                 Py_DECREF(raw);
                 goto fail;
             }
-            Py_DECREF(parsed); /* the memo holds it */
         }
         if (!PyTuple_Check(parsed) || PyTuple_GET_SIZE(parsed) != 6) {
+            Py_DECREF(parsed);
             Py_DECREF(raw);
             PyErr_SetString(PyExc_TypeError, "parse_cards: parse() must return a 6-tuple");
             goto fail;
         }
         PyObject *index = PyLong_FromSsize_t(i + 1);
         if (index == NULL) {
+            Py_DECREF(parsed);
             Py_DECREF(raw);
             goto fail;
         }
@@ -245,10 +251,13 @@ parse_cards(PyObject *self, PyObject *args)
         }
         Py_DECREF(index);
         Py_DECREF(raw);
-        if (card == NULL)
+        if (card == NULL) {
+            Py_DECREF(parsed);
             goto fail;
+        }
         PyList_SET_ITEM(cards, i, card); /* steals */
         PyObject *got = PyDict_SetDefault(first, values[1], card);
+        Py_DECREF(parsed);
         if (got == NULL)
             goto fail;
     }

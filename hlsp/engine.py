@@ -81,6 +81,14 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
         except OSError as exc:
             result.findings.append(_read_error_finding(f"cannot read the file: {exc.strerror or exc}"))
             return result
+        except Exception as exc:  # a bug in the reader: say so, and go on with the other files
+            result.findings.append(
+                _read_error_finding(
+                    f"internal error while reading the file ({type(exc).__name__}: {exc}); it was not checked "
+                    "-- please report it"
+                )
+            )
+            return result
     vocab = load_vocabulary()
     ptype = options.product_type or name.product_type
     profile_name = options.product_type if options.product_type in ("image", "spectrum", "lightcurve", "catalog") else vocab.profile_for(ptype)

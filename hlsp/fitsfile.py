@@ -29,10 +29,11 @@ from typing import Any, BinaryIO, Callable, Iterator
 from hlsp.tablescan import RowScanner, ValueProblem, plan_table, py_scan_rows
 
 # The inner loops (checksums, the finite-value scan, splitting headers into
-# cards) run in C when hlsp._speedups is built (hlsp/_speedups.c); otherwise,
-# or with HLSP_PURE_PYTHON=1, in the pure-Python twins below, which give the
-# same answers (tests/test_speedups.py).  numpy is imported only by the twins:
-# it costs ~75 ms to import.
+# cards and parsing them, the table-row checks) run in C when hlsp._speedups is
+# built (hlsp/_speedups.c); otherwise, or with HLSP_PURE_PYTHON=1, in the
+# pure-Python twins below and in hlsp.tablescan, which give the same answers
+# (tests/test_speedups.py).  numpy is imported only by the twins: it costs
+# ~75 ms to import.
 if os.environ.get("HLSP_PURE_PYTHON"):
     _speedups = None
 else:

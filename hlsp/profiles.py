@@ -31,10 +31,11 @@ def validators_dir() -> Path:
 
 def _load_yaml(path: Path) -> Any:
     """The content of a validators YAML file, from its parsed copy when that is current."""
-    data = _parsed_copy(path)
+    where = _copy_path(path)  # stamped before the file is read
+    data = _parsed_copy(path, where)
     if data is _MISSING:
         data = _parse_yaml(path)
-        _keep_parsed_copy(path, data)
+        _keep_parsed_copy(path, data, where)
     return data
 
 
@@ -79,10 +80,9 @@ def _copy_path(path: Path) -> tuple[str, list[int]] | None:
     return os.path.join(default_dir(), "validators", name), [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def _parsed_copy(path: Path) -> Any:
+def _parsed_copy(path: Path, where: tuple[str, list[int]] | None) -> Any:
     import json
 
-    where = _copy_path(path)
     if where is None:
         return _MISSING
     copy, stamp = where
@@ -96,12 +96,12 @@ def _parsed_copy(path: Path) -> Any:
     return _MISSING
 
 
-def _keep_parsed_copy(path: Path, data: Any) -> None:
+def _keep_parsed_copy(path: Path, data: Any, where: tuple[str, list[int]] | None) -> None:
+    """Store ``data`` under the stamp taken before it was parsed, if the file still has it."""
     import json
     import time
 
-    where = _copy_path(path)
-    if where is None:
+    if where is None or _copy_path(path) != where:  # (replaced while it was parsed: keep nothing)
         return
     copy, stamp = where
     if max(stamp[3], stamp[4]) >= time.time_ns() - int(RACY_SECONDS * 1e9):

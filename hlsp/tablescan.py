@@ -28,9 +28,24 @@ from typing import Any
 _BIN_FORM = re.compile(r"\s*([0-9]*)([LXBIJKAEDCMPQ])(.*?)\s*\Z")
 _VAR_FORM = re.compile(r"([LXBIJKAEDCM])(?:\(([0-9]+)\))?\Z")
 _ASCII_FORM = re.compile(r"\s*([AIFED])([0-9]+)(?:\.[0-9]+)?\s*\Z")
-_SIZES = {"L": 1, "B": 1, "I": 2, "J": 4, "K": 8, "A": 1, "E": 4, "D": 8, "C": 8, "M": 16, "P": 8, "Q": 16}
-_ASCII_INT = re.compile(rb"[+-]?[0-9]+\Z")
-_ASCII_REAL = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[EeDd]?[+-]?[0-9]+)?\Z")
+# Bytes per element of each binary-table type (X: bits, see column_width).
+SIZES = {"L": 1, "B": 1, "I": 2, "J": 4, "K": 8, "A": 1, "E": 4, "D": 8, "C": 8, "M": 16, "P": 8, "Q": 16}
+_INT64_MAX = 2**63 - 1  # (the C loop takes 64-bit numbers: bigger ones mean "no limit" / "all of it")
+
+
+def column_width(repeat: int, code: str) -> int:
+    """Bytes a binary-table column of TFORM ``<repeat><code>`` takes in each row
+    (``rP``/``rQ`` with r > 1 hold one descriptor, as fitsverify counts them)."""
+    if code == "X":
+        return (repeat + 7) // 8
+    if code in "PQ":
+        return SIZES[code] * min(repeat, 1)
+    return SIZES[code] * repeat
+# What CFITSIO reads as a number in an ASCII-table field, once every blank is
+# removed (it ignores them): sign, digits, a '.' or ',' and an upper-case E/D
+# exponent, each part optional.  fitsverify adds, for F/E/D fields, that the
+# number has a '.' and no blank between its first and last characters.
+_ASCII_NUMBER = re.compile(rb"[+-]?[0-9]*(?:[.,][0-9]*)?(?:[ED][+-]?[0-9]*)?\Z")
 _PRINTABLE = bytes(range(0x20, 0x7F))
 
 # What each check is about, in the words of FS019's findings.
@@ -84,7 +99,7 @@ def plan_table(hdu: Any) -> TablePlan | None:
         if m is None:
             return None  # FS015 reports it; without every width the columns cannot be found
         repeat, code, rest = int(m.group(1) or 1), m.group(2), m.group(3)
-        width = (repeat + 7) // 8 if code == "X" else _SIZES[code] * (min(repeat, 1) if code in "PQ" else repeat)
+        width = column_width(repeat, code)
         check = None
         if code in "LA" and repeat:
             check = (offset, code, repeat, 0, -1)
@@ -92,7 +107,8 @@ def plan_table(hdu: Any) -> TablePlan | None:
             check = (offset, code, repeat, 0, -1)
         elif code in "PQ" and repeat and (v := _VAR_FORM.match(rest)):  # (else FS015 reports the TFORM)
             elem, maxlen = v.group(1), v.group(2)
-            check = (offset, code, 1, 0 if elem == "X" else _SIZES[elem], int(maxlen) if maxlen else -1)
+            maxlen = min(int(maxlen), _INT64_MAX) if maxlen else -1
+            check = (offset, code, 1, 0 if elem == "X" else SIZES[elem], maxlen)
         if check is not None:
             checks.append(check)
             columns.append((i, form.strip()))
@@ -108,7 +124,7 @@ def plan_table(hdu: Any) -> TablePlan | None:
         checks, columns = [checks[k] for k in keep], [columns[k] for k in keep]
         if not checks:
             return None
-    return TablePlan(row_len, rows_end, tuple(checks), tuple(columns), max(heap_size, 0))
+    return TablePlan(row_len, rows_end, tuple(checks), tuple(columns), min(max(heap_size, 0), _INT64_MAX))
 
 
 def _plan_ascii(h, n: int, row_len: int, nrows: int) -> TablePlan | None:
@@ -122,7 +138,7 @@ def _plan_ascii(h, n: int, row_len: int, nrows: int) -> TablePlan | None:
         if code == "A" or tbcol < 1 or tbcol - 1 + width > row_len or width == 0:
             continue
         tnull = h.get(f"TNULL{i}")
-        tnull = tnull.strip().encode("latin-1") if isinstance(tnull, str) else None
+        tnull = tnull.rstrip().encode("latin-1") if isinstance(tnull, str) else None
         fields.append((i, form.strip(), tbcol - 1, width, code == "I", tnull))
     if not fields:
         return None
@@ -172,10 +188,14 @@ def _scan_ascii(buf: bytes, plan: TablePlan, first_row: int, found: dict) -> Non
     for r in range(len(buf) // row_len):
         row = buf[r * row_len : (r + 1) * row_len]
         for k, (_col, _form, start, width, integer, tnull) in enumerate(plan.ascii_fields):
-            text = row[start : start + width].strip(b" ")
-            if not text or text == tnull:
+            field = row[start : start + width]
+            text = field.strip(b" ")
+            if not text or field.rstrip(b" ") == tnull:  # (TNULL is matched from the field's first column)
                 continue
-            if not (_ASCII_INT if integer else _ASCII_REAL).match(text.replace(b" ", b"")):
+            bad = not _ASCII_NUMBER.match(text.replace(b" ", b""))
+            if not bad and not integer:
+                bad = b"." not in text or b" " in text
+            if bad:
                 _note(found, k, first_row + r, 1)
 
 
@@ -201,8 +221,8 @@ class RowScanner:
         self.plan = plan
         self.pos = start
         self.skip = -start % plan.row_len if start < plan.rows_end else 0
-        self.head = b""
-        self.carry = b""
+        self.head = bytearray()  # bytes of the row that began before ``start``
+        self.carry = bytearray()  # bytes of the row still incomplete at ``pos``
         self.found: dict[int, list[int]] = {}  # check index -> [count, first row]
         if kernel is None:
             from hlsp import fitsfile
@@ -220,21 +240,21 @@ class RowScanner:
         data = memoryview(data)[:n]
         if self.skip:
             k = min(self.skip, n)
-            self.head += bytes(data[:k])
+            self.head += data[:k]
             self.skip -= k
             data, start = data[k:], start + k
         if self.carry and len(data):
             k = min(plan.row_len - len(self.carry), len(data))
-            self.carry += bytes(data[:k])
+            self.carry += data[:k]
             data, start = data[k:], start + k
             if len(self.carry) == plan.row_len:
-                self._scan(self.carry, start // plan.row_len - 1)
-                self.carry = b""
+                self._scan(bytes(self.carry), start // plan.row_len - 1)
+                self.carry = bytearray()
         whole = len(data) // plan.row_len * plan.row_len
         if whole:
             self._scan(data[:whole], start // plan.row_len)
         if whole < len(data):
-            self.carry = bytes(data[whole:])
+            self.carry = bytearray(data[whole:])
 
     def _scan(self, rows, first_row: int) -> None:
         plan = self.plan
@@ -245,11 +265,16 @@ class RowScanner:
             _note(self.found, k, first_row + first, count)
 
     def join(self, later: RowScanner) -> None:
-        """Take in the findings of the scanner that read the bytes right after ours."""
-        if self.carry and len(self.carry) + len(later.head) == self.plan.row_len:
-            row = (self.pos - len(self.carry)) // self.plan.row_len
-            self._scan(self.carry + later.head, row)
-            self.carry = b""
+        """Take in what the scanner over the bytes right after ours found, so that
+        this scanner stands for both ranges (scanners are joined left to right)."""
+        row_len = self.plan.row_len
+        straddling = self.carry + later.head  # the row across the boundary, as far as it was read
+        if len(straddling) == row_len:
+            self._scan(bytes(straddling), (self.pos - len(self.carry)) // row_len)
+            self.carry = later.carry
+        elif later.skip or not later.head:  # the later range ended inside that row (or both were aligned)
+            self.carry = straddling if later.skip else later.carry
+        self.pos = later.pos
         for k, (count, row) in later.found.items():
             _note(self.found, k, row, count)
 

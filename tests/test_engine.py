@@ -122,3 +122,18 @@ def test_a_file_that_always_kills_its_worker_gets_a_finding(delivery, serial, tm
             assert "worker process validating it died" in mine["findings"][0]["message"]
         else:
             assert mine == ref
+
+
+def test_a_crash_in_the_reader_is_a_finding_not_a_traceback(tmp_path, monkeypatch):
+    from hlsp import fitsfile
+    from hlsp.engine import Options, validate_file
+
+    path = tmp_path / "x.fits"
+    path.write_bytes(b"SIMPLE  =                    T" + b" " * 2850)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(fitsfile, "read_fits", broken)
+    (f,) = validate_file(str(path), Options(select=["FS001"])).findings
+    assert f.rule == "FS001" and "internal error while reading" in f.message and "simulated bug" in f.message

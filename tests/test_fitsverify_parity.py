@@ -1077,6 +1077,19 @@ def rows_ascii_table_field_not_a_number(d):
     return mef(empty_primary(), hdu_bytes(cards, rows, fill=b" "))
 
 
+@case(("FS019", 1), deviation="fitsverify measures a descriptor against PCOUNT from the end of the rows; "
+      "hlsp against the heap where THEAP puts it, so an array running past the heap's end is caught")
+def rows_descriptor_past_a_heap_placed_by_theap(d):
+    cards = [(k, 16) if k == "PCOUNT" else (k, v) for k, v in bintable_cards([("V", "1PE(3)")], 1, 8, [("THEAP", 16)])]
+    rows = struct.pack(">II", 3, 0)  # 12 bytes, but the heap holds 8 (bytes 16-23 of the data)
+    return mef(empty_primary(), hdu_bytes(cards, rows + b"\0" * 8 + b"\0" * 8))
+
+
+@case(("FS019", 1), deviation="fitsverify sizes a 1PX array of n bits as n // 8 bytes; hlsp as ceil(n / 8)")
+def rows_bit_array_descriptor_one_byte_short(d):
+    return _rows_table([("V", "1PX(16)")], 1, 8, struct.pack(">II", 9, 0), heap=b"\0")
+
+
 @case()
 def rows_ascii_table_blank_fields(d):
     cards = ascii_table_cards()
@@ -1185,3 +1198,22 @@ def test_fitsverify_parity(c: Case, tmp_path, system_tool):
         assert {f.hdu for f in ours_fits} == set(fv.errors), fv.text
     ours_sums = {(f.keyword, f.hdu) for f in ours if f.category is Category.CHECKSUM}
     assert ours_sums == fv.checksum_warnings, fv.text
+
+
+@pytest.mark.system
+def test_ascii_table_number_verdicts_agree_with_fitsverify(tmp_path, system_tool):
+    """The ASCII-table number verdicts tests/rules/test_fs019.py states are fitsverify's."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "rules"))
+    from test_fs019 import ASCII_FIELDS, ascii_field_table
+
+    tool = system_tool("fitsverify")
+    for field, bad_int, bad_real in ASCII_FIELDS:
+        for form, bad in (("I8", bad_int), ("F8.2", bad_real), ("E8.2", bad_real)):
+            path = tmp_path / "a.fits"
+            path.write_bytes(empty_primary() + ascii_field_table(field, form))
+            fv = run_fitsverify(tool, path)
+            ours = [f for f in errors(path) if f.rule == "FS019"]
+            assert bool(fv.errors) is bad, (field, form, fv.text)
+            assert bool(ours) is bad, (field, form, ours)

@@ -79,3 +79,20 @@ def test_the_shipped_validators_round_trip(cache):
     assert len(_copies(cache)) == len(files)
     for f in files:
         assert profiles._load_yaml(f) == parsed[f]
+
+
+def test_a_file_replaced_while_it_is_parsed_is_not_copied(tmp_path, cache, monkeypatch):
+    src = tmp_path / "v.yaml"
+    src.write_text("a: 1\n")
+    real = profiles._parse_yaml
+
+    def parse_then_replace(path):
+        data = real(path)
+        src.write_text("a: 2\n")  # a new version lands between the read and the copy
+        return data
+
+    monkeypatch.setattr(profiles, "_parse_yaml", parse_then_replace)
+    assert profiles._load_yaml(src) == {"a": 1}
+    assert _copies(cache) == []
+    monkeypatch.setattr(profiles, "_parse_yaml", real)
+    assert profiles._load_yaml(src) == {"a": 2}

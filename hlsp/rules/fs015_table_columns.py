@@ -24,6 +24,7 @@ import re
 from hlsp.fitsfile import HDU
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.rules._util import is_int
+from hlsp.tablescan import column_width
 
 RULE = Rule(
     id="FS015",
@@ -38,18 +39,9 @@ RULE = Rule(
 
 _BIN_FORM = re.compile(r"([0-9]*)([LXBIJKAEDCMPQ])(.*)\Z")
 _ASCII_FORM = re.compile(r"([AI][0-9]+|[FED][0-9]+\.[0-9]+)\s*\Z")
-_SIZES = {"L": 1, "B": 1, "I": 2, "J": 4, "K": 8, "A": 1, "E": 4, "D": 8, "C": 8, "M": 16, "P": 8, "Q": 16}
 _COLUMN_KEY = re.compile(r"(TTYPE|TFORM|TUNIT|TDISP|TNULL|TSCAL|TZERO|TDIM|TBCOL|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)([0-9]+)")
 _TFORM_CHARS = re.compile(r"[0-9A-Z.()]*\Z")
 _NUMERIC = "EFCDMIJKBX"  # the TFORM codes a numeric display format may show
-
-
-def _width(repeat: int, code: str) -> int:
-    if code == "X":
-        return (repeat + 7) // 8
-    if code in "PQ":
-        return _SIZES[code] * min(repeat, 1)
-    return _SIZES[code] * repeat
 
 
 def _int_prefix(text: str) -> int:
@@ -123,7 +115,7 @@ def _binary_width(form: str) -> int | None:
     m = _BIN_FORM.match(form)
     if not m or not _TFORM_CHARS.match(form.split(" ")[0]):
         return None
-    return _width(int(m.group(1)) if m.group(1) else 1, m.group(2))
+    return column_width(int(m.group(1)) if m.group(1) else 1, m.group(2))
 
 
 def _check_table(hdu: HDU):

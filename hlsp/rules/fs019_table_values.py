@@ -5,11 +5,21 @@ a logical (``L``) value is ``T``, ``F`` or 0 (undefined); text (``A``) is
 printable ASCII, ended early by a NUL byte; in a bit column (``X``) the bits
 after the last one declared are zero; a variable-length array descriptor
 (``P``/``Q``) points inside the heap and is no longer than the maximum given
-in ``TFORMn``; a numeric field of an ASCII table holds a number (or blanks,
-or the ``TNULLn`` string).  Anything else is read as garbage, or makes the
-reader fail (CFITSIO: "Cannot read number from ASCII table").  fitsverify
-reports each of these as an error; so do we, once per column, with the number
-of rows affected and the first of them (fitsverify prints a line per row).
+in ``TFORMn``; a numeric field of an ASCII table holds a number CFITSIO can
+read (blanks are ignored; an upper-case ``E``/``D`` exponent; for ``F``/``E``/``D``
+fields also a decimal point and no blank inside), or blanks, or the
+``TNULLn`` string starting in the field's first column.  Anything else is read
+as garbage, or makes the reader fail (CFITSIO: "Cannot read number from ASCII
+table").  fitsverify reports each of these as an error; so do we, once per
+column, with the number of rows affected and the first of them (fitsverify
+prints a line per row).
+
+Where we differ from fitsverify 4.20 (the parity tests keep these true):
+a descriptor is checked against the heap as ``THEAP`` places it (fitsverify
+measures from the end of the rows, so it misses arrays that overrun a heap
+placed further on), and a ``1PX`` array of n bits takes ceil(n/8) bytes
+(fitsverify counts n // 8).  The values *inside* the heap of ``PA``/``PL``
+columns are not checked (fitsverify checks them).
 
 The reader checks the rows while it streams the data for the checksums, so
 this costs no second pass over the file (``hlsp/tablescan.py``).

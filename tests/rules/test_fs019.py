@@ -4,10 +4,13 @@ import struct
 
 import numpy as np
 import pytest
-from fitsgen import bintable_cards, hdu_bytes
+from fitsgen import bintable_cards, card, hdu_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _helpers import empty_primary, findings_for, write_fits
 from hlsp import fitsfile
+from hlsp.tablescan import RowScanner, TablePlan, py_scan_rows
 
 
 def _table(columns, nrows, row_len, data, extra=(), heap=b"", fill=b"\x00"):
@@ -58,7 +61,7 @@ def test_ascii_table_fields_that_are_not_numbers(tmp_path):
     cards = [("XTENSION", "TABLE"), ("BITPIX", 8), ("NAXIS", 2), ("NAXIS1", 10), ("NAXIS2", 3), ("PCOUNT", 0),
              ("GCOUNT", 1), ("TFIELDS", 2), ("TTYPE1", "ID"), ("TFORM1", "I5"), ("TBCOL1", 1),
              ("TTYPE2", "MAG"), ("TFORM2", "F5.1"), ("TBCOL2", 6), ("TNULL2", "---")]
-    rows = b"   12  1.5" + b"  1x2  ---" + b"       1E3"  # a blank integer and TNULL are fine
+    rows = b"   12  1.5" + b"  1x2---  " + b"     1.5E3"  # a blank integer and TNULL (left-aligned) are fine
     (f,) = _fs019(tmp_path, hdu_bytes(cards, rows, fill=b" "))
     assert (f.keyword, f.hdu) == ("TFORM1", 1) and "row 2" in f.message and "not a number" in f.message
 
@@ -87,3 +90,72 @@ def test_rows_across_chunks_and_threads(tmp_path, monkeypatch, pure):
         rows[r * row_len] = ord("?")
     (f,) = _fs019(tmp_path, _table([("F", "L"), ("S", "6A")], nrows, row_len, bytes(rows)))
     assert f"{len(bad)} rows hold a logical value" in f.message and "(first: row 1)" in f.message
+
+
+# CFITSIO's reading of ASCII-table numbers, and fitsverify's two extra rules for
+# F/E/D fields (a '.' and no inner blank).  Each verdict below was checked with
+# fitsverify 4.20; tests/test_fitsverify_parity.py re-checks them live.
+ASCII_FIELDS = [  # (field, bad as I8, bad as F8.2)
+    ("12", False, True), ("+12", False, True), (" 1 2", False, True), ("1.5", False, False), ("1E3", False, True),
+    ("12.", False, False), (".", False, False), ("-", False, True), ("E", False, True), ("1,5", False, True),
+    ("1.5E", False, False), ("1.5e3", True, True), ("1.5+3", True, True), ("1.5D3", False, False),
+    ("1.2.3", True, True), ("1 .5", False, True), ("0x1", True, True), ("nan", True, True), ("--1", True, True),
+    ("  1.5", False, False), ("1.5E+03", False, False),
+]
+
+
+def ascii_field_table(field: str, form: str, tnull: str | None = None) -> bytes:
+    """A one-row ASCII table whose 8-character field holds ``field`` (right-aligned if shorter)."""
+    cards = [("XTENSION", "TABLE"), ("BITPIX", 8), ("NAXIS", 2), ("NAXIS1", 8), ("NAXIS2", 1), ("PCOUNT", 0),
+             ("GCOUNT", 1), ("TFIELDS", 1), ("TTYPE1", "V"), ("TFORM1", form), ("TBCOL1", 1)]
+    if tnull is not None:
+        cards.append(card("", raw=f"TNULL1  = '{tnull}'"))
+    return hdu_bytes(cards, field.rjust(8).encode(), fill=b" ")
+
+
+@pytest.mark.parametrize("field,bad_int,bad_real", ASCII_FIELDS)
+def test_ascii_numbers_as_cfitsio_and_fitsverify_read_them(tmp_path, field, bad_int, bad_real):
+    assert bool(_fs019(tmp_path, ascii_field_table(field, "I8"))) is bad_int
+    assert bool(_fs019(tmp_path, ascii_field_table(field, "F8.2"))) is bad_real
+
+
+@pytest.mark.parametrize("field,tnull,bad", [
+    ("N/A     ", "N/A", False), ("     N/A", "N/A", True),  # TNULL is matched from the field's first column
+    ("  N/A   ", "  N/A", False), ("-999    ", "-999", False),
+])
+def test_ascii_null_strings(tmp_path, field, tnull, bad):
+    assert len(field) == 8  # the whole field, blanks included
+    assert bool(_fs019(tmp_path, ascii_field_table(field, "I8", tnull))) is bad
+
+
+def test_huge_maximum_lengths_and_heaps_are_no_crash(tmp_path):
+    rows = struct.pack(">II", 2, 0)
+    for extra, tform in (([], "1PE(99999999999999999999)"), ([("THEAP", -(10**19))], "1PE(2)"), ([], "1PE(2)")):
+        cards = bintable_cards([("V", tform)], 1, 8, extra)
+        if not extra and tform == "1PE(2)":
+            cards = [(k, 10**19) if k == "PCOUNT" else (k, v) for k, v in cards]
+        result = _fs019(tmp_path, hdu_bytes(cards, rows + b"\0" * 8))
+        assert all("internal error" not in f.message for f in result)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(1, 7 * 300 - 1), max_size=5), st.lists(st.sampled_from(range(300)), max_size=20))
+def test_scanners_joined_left_to_right_equal_one_scanner(cuts, bad_rows):
+    """The reader may split a data unit among threads: joined scanners must find what one finds."""
+    plan = TablePlan(row_len=7, rows_end=7 * 300, checks=((0, "L", 1, 0, -1), (1, "A", 6, 0, -1)), columns=((1, "L"), (2, "6A")), heap_size=0)
+    data = bytearray(b"Tabcdef" * 300 + b"\0" * 60)
+    for r in bad_rows:
+        data[r * 7] = ord("?")
+    whole = RowScanner(plan, 0, py_scan_rows)
+    whole.feed(bytes(data))
+    bounds = [0, *sorted(set(cuts)), len(data)]
+    parts = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        scanner = RowScanner(plan, lo, py_scan_rows)
+        for i in range(lo, hi, 50):  # in chunks, as the reader feeds them
+            scanner.feed(bytes(data[i : min(i + 50, hi)]))
+        parts.append(scanner)
+    for later in parts[1:]:
+        parts[0].join(later)
+    assert parts[0].problems() == whole.problems()
+    assert len(whole.problems()) == (1 if bad_rows else 0)
