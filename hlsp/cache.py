@@ -54,11 +54,10 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
-from hlsp.cachedir import default_dir
+from hlsp.cachedir import RACY_SECONDS, default_dir
 from hlsp.findings import FileResult, Finding
 
 FILE_NAME = "validate-cache-v1.sqlite"
-RACY_SECONDS = 3.0  # coarser than any timestamp granularity we expect (FAT: 2 s)
 KEEP_FINGERPRINTS = 4
 FLUSH_EVERY = 256  # results per write transaction
 LOOKUP_EVERY = 256  # files per lookup query (SQLite allows at least 999 parameters)

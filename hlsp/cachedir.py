@@ -11,6 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# A file changed less than this long before its stat stamp was taken may change
+# again within the same timestamp tick, so its stamp alone cannot vouch for its
+# content (git's "racy" index entries).  Coarser than any timestamp granularity
+# we expect (FAT: 2 s).  Used by the result cache and the validators copies.
+RACY_SECONDS = 3.0
+
 
 def default_dir() -> Path:
     env = os.environ.get("HLSP_CACHE_DIR")

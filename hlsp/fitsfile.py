@@ -742,15 +742,8 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
         if not chunk:
             break
         n = len(chunk)
-        if n % 4:
-            chunk = chunk + b"\x00" * (4 - n % 4)
-        total += ones_sum(chunk)
         real = min(n, max(data_left, 0))
-        if float_size and not hdu.any_finite and real >= float_size:
-            if any_finite(memoryview(chunk)[:real], float_size):
-                hdu.any_finite = True
-        if rows is not None:
-            rows.feed(memoryview(chunk)[:n])
+        total += _take_chunk(memoryview(chunk + b"\x00" * (-n % 4)), n, real, float_size, hdu, rows)
         if real < n:
             pad = chunk[real:n]
             if pad.strip(fill_char):
@@ -800,12 +793,9 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill
 
 
 def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_size: int, hdu: HDU, rows: RowScanner | None) -> int:
-    """The ``ones_sum`` of bytes [lo, hi) of ``fd`` (zero-padded to 4).
-
-    Also notes in ``hdu.any_finite`` whether a finite float of ``float_size``
-    bytes is among the bytes before ``data_end`` (until one is found), and
-    feeds the bytes to the table's row scanner.
-    """
+    """The ``ones_sum`` of bytes [lo, hi) of ``fd`` (zero-padded to 4), read
+    into one reused buffer; each chunk goes through :func:`_take_chunk`
+    (``data_end``: where the values end and the fill begins)."""
     buf = bytearray(CHUNK)
     view = memoryview(buf)
     total = 0
@@ -822,12 +812,22 @@ def _sum_range(fd: int, lo: int, hi: int, data_end: int, float_size: int, hdu: H
             break
         m = n + (-n % 4)
         view[n:m] = bytes(m - n)
-        total += ones_sum(view[:m])
-        real = min(n, data_end - off)
-        if float_size and not hdu.any_finite and real >= float_size:
-            if any_finite(view[:real], float_size):
-                hdu.any_finite = True
-        if rows is not None:
-            rows.feed(view[:n])
+        total += _take_chunk(view[:m], n, min(n, data_end - off), float_size, hdu, rows)
         off += n
     return total
+
+
+def _take_chunk(words: memoryview, n: int, real: int, float_size: int, hdu: HDU, rows: RowScanner | None) -> int:
+    """What the reader does with each chunk of a data unit; returns its ``ones_sum``.
+
+    ``words``: the ``n`` bytes read, zero-padded to a multiple of 4; ``real``:
+    how many of them are values (the rest is the fill after the data).  Notes
+    in ``hdu.any_finite`` whether a finite float of ``float_size`` bytes is
+    among the values (until one is found), and feeds the bytes to the table's
+    row scanner.
+    """
+    if float_size and not hdu.any_finite and real >= float_size and any_finite(words[:real], float_size):
+        hdu.any_finite = True
+    if rows is not None:
+        rows.feed(words[:n])
+    return ones_sum(words)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hlsp.cachedir import RACY_SECONDS, default_dir
 from hlsp.errors import HlspError
 
 LEVELS = ("required", "recommended", "suggested")
@@ -62,10 +63,11 @@ def _parse_yaml(path: Path) -> Any:
 # and does not bypass them.  Any failure to read or write a copy just means
 # parsing the YAML.
 _MISSING = object()
-RACY_SECONDS = 3.0
 
 
 def _copy_path(path: Path) -> tuple[str, list[int]] | None:
+    """(where the parsed copy of ``path`` lives, ``path``'s stat stamp), or None
+    when ``path`` cannot be stat'ed."""
     import zlib  # (not hashlib, ~4 ms to import: the copy names its source, checked on reading)
 
     try:
@@ -73,8 +75,6 @@ def _copy_path(path: Path) -> tuple[str, list[int]] | None:
         st = os.stat(source)
     except OSError:
         return None
-    from hlsp.cachedir import default_dir
-
     key = os.fsencode(source)
     name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.json"
     return os.path.join(default_dir(), "validators", name), [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]

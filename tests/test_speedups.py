@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import need_system
 from fitsgen import bintable_cards, card, hdu_bytes, header_bytes, image_ext_cards, primary_cards
 from hlsp import fitsfile
 from hlsp.fitsfile import Card, ones_fold, py_any_finite, py_ones_sum, py_parse_cards, read_fits
@@ -252,7 +253,7 @@ def test_reader_facts_match_on_a_big_file(tmp_path, monkeypatch):
 @pytest.mark.realdata
 def test_reader_facts_match_on_real_files(realdata, monkeypatch):
     if speedups is None:
-        pytest.skip("hlsp._speedups is not built here")
+        need_system("hlsp._speedups is not built here (no C compiler?)")
     files = sorted(p for p in realdata.rglob("*") if p.is_file() and ".fits" in p.name.lower())
     assert files, "no FITS files in the real-data folder"
     for path in files:
