@@ -61,8 +61,12 @@ def _read_error_finding(message: str) -> Finding:
     )
 
 
-def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None) -> FileResult:
-    """Validate one file.  Never raises for anything in or about the file."""
+def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None, fits=None) -> FileResult:
+    """Validate one file.  Never raises for anything in or about the file.
+
+    ``fits``: the file already read (:func:`hlsp.fitsfile.read_fits_from`, e.g.
+    streamed from an object store by :mod:`hlsp.events`); ``path`` then only names it.
+    """
     from hlsp.fitsfile import read_fits
     from hlsp.profiles import load_profile, load_vocabulary
     from hlsp.rules._base import FileContext
@@ -71,8 +75,7 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
     shown = display(path)
     name = parse_name(path)
     result = FileResult(shown)
-    fits = None
-    if name.is_fits or _has_fits_magic(path):
+    if fits is None and (name.is_fits or _has_fits_magic(path)):
         try:
             fits = read_fits(path)
         except IsADirectoryError:

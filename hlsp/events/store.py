@@ -1,0 +1,171 @@
+"""The object store, through boto3 (imported here, not by ``import hlsp``).
+
+Endpoint and credentials as for every ``s3://`` access in hlsp
+(:class:`hlsp.remote.RemoteOptions`: ``HLSP_S3_ENDPOINT`` or
+``AWS_ENDPOINT_URL``, the usual ``AWS_*`` variables); path-style addressing
+unless the AWS config says otherwise.  One client per process (boto3 clients
+are thread-safe, and cost ~50 ms to make).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Iterator
+
+_LOCK = threading.Lock()
+_CLIENTS: dict[tuple, Any] = {}
+
+
+class StoreError(Exception):
+    """The store did not do what was asked (refused, unreachable, broke mid-read): retry later."""
+
+
+class Precondition(Exception):
+    """A conditional request did not hold (the object changed, or the report exists)."""
+
+
+def client(endpoint: str | None = None, timeout: float | None = None):
+    from hlsp.remote import RemoteOptions
+
+    opts = RemoteOptions.from_env()
+    endpoint = endpoint or opts.s3_endpoint
+    timeout = timeout or opts.timeout
+    k = (endpoint, timeout, os.getpid())
+    with _LOCK:
+        if k not in _CLIENTS:
+            import boto3
+            import botocore.config
+            import botocore.session
+
+            core = botocore.session.get_session()
+            style = (core.get_scoped_config().get("s3") or {}).get("addressing_style", "path")
+            session = boto3.session.Session(botocore_session=core)
+            _CLIENTS[k] = session.client(
+                "s3",
+                endpoint_url=endpoint,
+                config=botocore.config.Config(
+                    s3={"addressing_style": style},
+                    retries={"max_attempts": 3, "mode": "standard"},
+                    connect_timeout=timeout,
+                    read_timeout=timeout,
+                    max_pool_connections=32,
+                ),
+            )
+        return _CLIENTS[k]
+
+
+def status_of(exc: BaseException) -> tuple[int | None, str]:
+    """(HTTP status, error code) of a botocore ClientError."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return None, ""
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return (status if isinstance(status, int) else None), str((response.get("Error") or {}).get("Code", ""))
+
+
+def describe(exc: BaseException) -> str:
+    status, code = status_of(exc)
+    if status is not None:
+        return f"HTTP {status} {code}".strip()
+    text = str(exc).strip() or type(exc).__name__
+    return f"{type(exc).__name__}: {text.splitlines()[0][:200]}"
+
+
+class Store:
+    """The few S3 calls the event service makes."""
+
+    def __init__(self, s3=None):
+        self.s3 = s3 or client()
+
+    def head(self, bucket: str, key: str, etag: str | None = None, version_id: str | None = None) -> dict | None:
+        """{"etag", "size", "version_id"} of the object, None when it is gone or changed from ``etag``."""
+        kw: dict[str, Any] = {"Bucket": bucket, "Key": key}
+        if version_id:
+            kw["VersionId"] = version_id
+        elif etag:
+            kw["IfMatch"] = f'"{etag}"'
+        try:
+            r = self.s3.head_object(**kw)
+        except Exception as exc:
+            status, _ = status_of(exc)
+            if status in (404, 412):
+                return None
+            raise StoreError(f"cannot look up s3://{bucket}/{key}: {describe(exc)}") from exc
+        return {"etag": (r.get("ETag") or "").strip('"'), "size": r.get("ContentLength"), "version_id": r.get("VersionId")}
+
+    def exists(self, bucket: str, key: str) -> bool:
+        try:
+            self.s3.head_object(Bucket=bucket, Key=key)
+            return True
+        except Exception as exc:
+            if status_of(exc)[0] == 404:
+                return False
+            raise StoreError(f"cannot look up s3://{bucket}/{key}: {describe(exc)}") from exc
+
+    def open(self, bucket: str, key: str, etag: str | None, version_id: str | None = None):
+        """(streaming body, response) of exactly that version; raises Precondition when it is gone or changed."""
+        kw: dict[str, Any] = {"Bucket": bucket, "Key": key}
+        if version_id:
+            kw["VersionId"] = version_id
+        if etag:
+            kw["IfMatch"] = f'"{etag}"'
+        try:
+            r = self.s3.get_object(**kw)
+        except Exception as exc:
+            status, code = status_of(exc)
+            if status in (404, 412) or code in ("NoSuchKey", "PreconditionFailed"):
+                raise Precondition(f"s3://{bucket}/{key} is gone or changed ({describe(exc)})") from exc
+            raise StoreError(f"the store refuses to serve s3://{bucket}/{key}: {describe(exc)}") from exc
+        return r["Body"], r
+
+    def get_json(self, bucket: str, key: str) -> Any | None:
+        import json
+
+        try:
+            r = self.s3.get_object(Bucket=bucket, Key=key)
+            data = r["Body"].read(16 * 1024 * 1024 + 1)
+        except Exception as exc:
+            if status_of(exc)[0] == 404:
+                return None
+            raise StoreError(f"cannot read s3://{bucket}/{key}: {describe(exc)}") from exc
+        try:
+            return json.loads(data)
+        except ValueError:
+            return None
+
+    def put_new(self, bucket: str, key: str, body: bytes, conditional: bool = True) -> bool:
+        """Write ``key`` unless it exists (If-None-Match: *); False when it already did."""
+        kw: dict[str, Any] = {"Bucket": bucket, "Key": key, "Body": body, "ContentType": "application/json"}
+        if conditional:
+            kw["IfNoneMatch"] = "*"
+        try:
+            self.s3.put_object(**kw)
+            return True
+        except Exception as exc:
+            status, code = status_of(exc)
+            if status == 412 or code == "PreconditionFailed":
+                return False
+            if status == 409 and code == "ConditionalRequestConflict":  # a concurrent writer on AWS
+                return False
+            raise StoreError(f"cannot write s3://{bucket}/{key}: {describe(exc)}") from exc
+
+    def put(self, bucket: str, key: str, body: bytes) -> None:
+        self.put_new(bucket, key, body, conditional=False)
+
+    def list(self, bucket: str, prefix: str) -> Iterator[dict]:
+        """Every object under ``prefix`` in key order: {"key", "etag", "size"} (pages of 1,000)."""
+        token = None
+        while True:
+            kw: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": 1000}
+            if token:
+                kw["ContinuationToken"] = token
+            try:
+                page = self.s3.list_objects_v2(**kw)
+            except Exception as exc:
+                raise StoreError(f"cannot list s3://{bucket}/{prefix}: {describe(exc)}") from exc
+            for o in page.get("Contents") or ():
+                yield {"key": o["Key"], "etag": (o.get("ETag") or "").strip('"'), "size": o.get("Size")}
+            token = page.get("NextContinuationToken")
+            if not page.get("IsTruncated") or not token:
+                return
