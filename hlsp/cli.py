@@ -26,6 +26,7 @@ COMMANDS = {
     "init": "init",
     "manifest": "manifest",
     "fix": "fix",
+    "watch": "watch",
 }
 
 
