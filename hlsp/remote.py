@@ -19,7 +19,9 @@ Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE`` (cache
 folder, default ``~/.cache/hlsp``), ``HLSP_TIMEOUT`` (seconds, default 30),
 ``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
 (or ``AWS_ENDPOINT_URL``) for S3-compatible stores; S3 credentials come from
-the usual ``AWS_*`` variables.
+the usual ``AWS_*`` variables.  ``use_reports`` (``hlsp validate
+--revalidate`` turns it off): an ``s3://`` product whose upload report
+(:mod:`hlsp.events`) is current is not downloaded (see hlsp.collection).
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class RemoteOptions:
     retries: int = 2  # extra attempts after a transient failure
     allow_private: bool = False  # admit loopback/private hosts and http:// to them (tests)
     s3_endpoint: str | None = None  # S3-compatible endpoint, e.g. http://127.0.0.1:8333
+    use_reports: bool = True  # s3:// products: use their upload report when current (hlsp.events); False: download
 
     @classmethod
     def from_env(cls, **overrides) -> "RemoteOptions":

