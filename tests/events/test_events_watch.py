@@ -1,0 +1,212 @@
+"""`hlsp watch` against real SeaweedFS servers whose filer posts its webhook.
+
+Each test starts a SeaweedFS of its own (tests/servers.py ``seaweedfs``) with
+``WEED_NOTIFICATION_WEBHOOK_ENABLED=true`` and the endpoint it needs, and runs
+``hlsp watch`` as a real process.  Waits are on events (a line printed, a
+notification received, a socket opened), never on the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from events_support import CAT, IMG, LC, Watch, children, connected_to, env_for, example_bytes, keys, read_json, reports, wait_for
+from servers import free_port, seaweedfs
+
+from hlsp.events.records import ObjectEvent, failed_key, from_seaweedfs, report_key
+
+
+def webhook_env(port: int) -> dict[str, str]:
+    return {"WEED_NOTIFICATION_WEBHOOK_ENABLED": "true", "WEED_NOTIFICATION_WEBHOOK_ENDPOINT": f"http://127.0.0.1:{port}/"}
+
+
+def product(i: int) -> str:
+    return f"hlsp_example_tess_ffi_tic{i:07d}_tess_v1_lc.fits"
+
+
+def test_1000_concurrent_uploads_are_each_validated_exactly_once():
+    port = free_port()
+    with seaweedfs(webhook_env(port)) as weed:
+        client, bucket = weed.server.client(), weed.server.new_bucket()
+        w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "2", "--interval", "3600"], env_for(weed.server))
+        try:
+            assert w.listening() == f"http://127.0.0.1:{port}/"
+            data = example_bytes(LC)
+            names = [f"up/{product(i)}" for i in range(1000)]
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda k: client.put_object(Bucket=bucket, Key=k, Body=data), names))
+            lines = w.lines(1000)
+            code, rest = w.stop()
+        finally:
+            w.kill()
+        assert code == 0 and rest == [], w.drain_err()
+        assert sorted(line["key"] for line in lines) == sorted(names)  # each once, none missing
+        etag = client.head_object(Bucket=bucket, Key=names[0])["ETag"].strip('"')
+        assert {(line["etag"], line["errors"]) for line in lines} == {(etag, lines[0]["errors"])}
+        assert reports(client, bucket) == sorted(report_key(k, etag) for k in names)
+
+
+def test_uploads_while_the_endpoint_is_down_are_caught_up_by_the_sweep():
+    port = free_port()  # nothing listens there while the uploads happen: the webhook's events are lost
+    with seaweedfs(webhook_env(port)) as weed:
+        client, bucket = weed.server.client(), weed.server.new_bucket()
+        env = env_for(weed.server)
+        names = [f"up/{product(i)}" for i in range(40)]
+        for k in names:
+            client.put_object(Bucket=bucket, Key=k, Body=example_bytes(LC))
+        client.put_object(Bucket=bucket, Key="up/README.txt", Body=b"not a product")
+        client.put_object(Bucket=bucket, Key="other/" + product(1), Body=example_bytes(LC))  # outside the prefix
+        import subprocess
+
+        from events_support import HLSP
+
+        first = subprocess.run([HLSP, "watch", f"s3://{bucket}/up/", "--once", "--jobs", "2"], env=env, capture_output=True, text=True, timeout=600)
+        assert first.returncode == 0, first.stderr
+        assert sorted(json.loads(x)["key"] for x in first.stdout.splitlines()) == names
+        again = subprocess.run([HLSP, "watch", f"s3://{bucket}/up/", "--once"], env=env, capture_output=True, text=True, timeout=600)
+        assert (again.returncode, again.stdout) == (0, "")  # a sweep with nothing new prints nothing
+        assert len(reports(client, bucket)) == 40 and reports(client, bucket, "other/") == []
+        # the endpoint is back: the start sweep finds nothing new, the next upload arrives by webhook
+        w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--interval", "3600"], env)
+        try:
+            w.listening()
+            client.put_object(Bucket=bucket, Key=f"up/{product(99)}", Body=example_bytes(LC))
+            [line] = w.lines(1)
+            code, rest = w.stop()
+        finally:
+            w.kill()
+        assert line["key"] == f"up/{product(99)}" and code == 0 and rest == []
+
+
+class _Capture:
+    """An HTTP endpoint that keeps what SeaweedFS posts (to be forwarded when the test chooses)."""
+
+    def __init__(self):
+        self.got: queue.Queue = queue.Queue()
+        got = self.got
+
+        class H(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                got.put(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.port = self.server.server_address[1]
+
+    def wait(self, bucket: str, key: str) -> bytes:
+        while True:
+            body = self.got.get(timeout=600)
+            p = json.loads(body)
+            if p.get("key") == f"/buckets/{bucket}/{key}" and p.get("event_type") in ("create", "update"):
+                return body
+
+    def close(self):
+        self.server.shutdown()
+
+
+def post(url: str, body: bytes) -> None:
+    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status in (200, 204)
+
+
+def test_a_worker_killed_mid_object_is_retried_and_the_object_validated_once():
+    capture = _Capture()
+    port = free_port()
+    try:
+        with seaweedfs(webhook_env(capture.port)) as weed:
+            client, bucket = weed.server.client(), weed.server.new_bucket()
+            w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "1", "--interval", "3600"], env_for(weed.server))
+            try:
+                w.listening()
+                key = f"up/{IMG}"
+                etag = client.put_object(Bucket=bucket, Key=key, Body=example_bytes(IMG))["ETag"].strip('"')
+                body = capture.wait(bucket, key)  # the real notification SeaweedFS sent
+                assert from_seaweedfs(json.loads(body)) == ObjectEvent(bucket, key, etag, len(example_bytes(IMG)), None, "seaweedfs")
+                # Freeze the store, deliver the notification: the worker connects and waits for an answer.
+                os.kill(weed.proc.pid, signal.SIGSTOP)
+                try:
+                    post(f"http://127.0.0.1:{port}/", body)
+                    s3_port = int(weed.server.endpoint.rsplit(":", 1)[1])
+                    worker = wait_for(
+                        lambda: next((c for c in children(w.proc.pid) if connected_to(c, s3_port)), None),
+                        "a worker talking to the store",
+                    )
+                    os.kill(worker, signal.SIGKILL)  # killed in the middle of the object
+                finally:
+                    os.kill(weed.proc.pid, signal.SIGCONT)
+                [line] = w.lines(1)
+                code, rest = w.stop()
+            finally:
+                w.kill()
+            assert (line["key"], line["etag"], line["errors"]) == (key, etag, 0)
+            assert code == 0 and rest == [], w.drain_err()
+            assert reports(client, bucket) == [report_key(key, etag)]
+    finally:
+        capture.close()
+
+
+def test_an_object_the_store_refuses_is_dead_lettered_not_dropped():
+    import subprocess
+
+    from events_support import HLSP
+
+    with seaweedfs() as weed:
+        client, bucket = weed.server.client(), weed.server.new_bucket()
+        secret = f"up/{CAT}"
+        # SSE-C: readable only with the uploader's key -- the store refuses us (HTTP 400)
+        etag = client.put_object(
+            Bucket=bucket, Key=secret, Body=example_bytes(CAT), SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32)
+        )["ETag"].strip('"')
+        client.put_object(Bucket=bucket, Key=f"up/{IMG}", Body=example_bytes(IMG))
+        args = [HLSP, "watch", f"s3://{bucket}/up/", "--once", "--retries", "1"]
+        r = subprocess.run(args, env=env_for(weed.server), capture_output=True, text=True, timeout=600)
+        assert r.returncode == 1
+        assert [json.loads(x)["key"] for x in r.stdout.splitlines()] == [f"up/{IMG}"]
+        [dead] = [json.loads(x) for x in r.stderr.splitlines()]
+        assert dead["key"] == secret and dead["attempts"] == 2 and "refuses" in dead["failed"]
+        record = read_json(client, bucket, failed_key(secret, etag))
+        assert record["reason"] == dead["failed"] and dead["record"] == f"s3://{bucket}/{failed_key(secret, etag)}"
+        # not dropped: the next sweep tries it again (and says so again)
+        again = subprocess.run(args, env=env_for(weed.server), capture_output=True, text=True, timeout=600)
+        assert (again.returncode, again.stdout) == (1, "") and secret in again.stderr
+        assert report_key(secret, etag) not in keys(client, bucket)
+
+
+def test_dask_scheduler_validates_the_same_way(monkeypatch):
+    import subprocess
+
+    distributed = pytest.importorskip("distributed")
+    from events_support import HLSP
+
+    with seaweedfs() as weed:
+        for k, v in weed.server.env().items():  # the cluster's workers read the store with these
+            monkeypatch.setenv(k, v)
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        )
+        client, bucket = weed.server.client(), weed.server.new_bucket()
+        names = [f"up/{product(i)}" for i in range(6)]
+        for k in names:
+            client.put_object(Bucket=bucket, Key=k, Body=example_bytes(LC))
+        args = [HLSP, "watch", f"s3://{bucket}/up/", "--once", "--scheduler", cluster.scheduler_address]
+        try:
+            r = subprocess.run(args, env=env_for(weed.server), capture_output=True, text=True, timeout=600)
+        finally:
+            cluster.close()
+        assert r.returncode == 0, r.stderr
+        assert sorted(json.loads(x)["key"] for x in r.stdout.splitlines()) == names
+        assert len(reports(client, bucket)) == 6
