@@ -274,6 +274,7 @@ class Watcher:
         job.attempt += 1
         if job.attempt <= self.retries:
             delay = BACKOFF[min(job.attempt - 1, len(BACKOFF) - 1)]
+            self._log({"key": job.event.key, "etag": job.event.etag, "retry": job.attempt, "reason": reason})
             heapq.heappush(self.delayed, (time.monotonic() + delay, next(self._tick), job))
             return
         from hlsp.events.core import dead_letter

@@ -74,6 +74,7 @@ class Watch:
         self.out: queue.Queue = queue.Queue()
         self.err: queue.Queue = queue.Queue()
         self.err_lines: list[str] = []
+        self.err_done = False
         for stream, q in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
             threading.Thread(target=self._pump, args=(stream, q), daemon=True).start()
 
@@ -86,6 +87,7 @@ class Watch:
     def err_json(self) -> dict:
         """The next JSON line on stderr (blocks until it comes)."""
         line = self.err.get(timeout=GUARD)
+        self.err_done = line is None
         assert line is not None, f"hlsp watch ended: {self.err_lines}"
         self.err_lines.append(line)
         return json.loads(line)
@@ -103,14 +105,18 @@ class Watch:
         return got
 
     def drain_err(self) -> list[str]:
-        while True:
+        """Every stderr line so far; all of them once the process has ended."""
+        ended = self.proc.poll() is not None
+        while not self.err_done:
             try:
-                line = self.err.get_nowait()
+                line = self.err.get(timeout=GUARD) if ended else self.err.get_nowait()
             except queue.Empty:
-                return self.err_lines
+                break
             if line is None:
-                return self.err_lines
-            self.err_lines.append(line)
+                self.err_done = True
+            else:
+                self.err_lines.append(line)
+        return self.err_lines
 
     def stop(self) -> tuple[int, list[dict]]:
         """SIGTERM; (exit status, the stdout lines that came after the last read)."""

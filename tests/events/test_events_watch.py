@@ -154,6 +154,8 @@ def test_a_worker_killed_mid_object_is_retried_and_the_object_validated_once():
                 w.kill()
             assert (line["key"], line["etag"], line["errors"]) == (key, etag, 0)
             assert code == 0 and rest == [], w.drain_err()
+            retries = [json.loads(x) for x in w.drain_err() if '"retry"' in x]
+            assert [(x["key"], x["reason"]) for x in retries] == [(key, "the worker process died while processing it")]
             assert reports(client, bucket) == [report_key(key, etag)]
     finally:
         capture.close()
@@ -176,7 +178,9 @@ def test_an_object_the_store_refuses_is_dead_lettered_not_dropped():
         r = subprocess.run(args, env=env_for(weed.server), capture_output=True, text=True, timeout=600)
         assert r.returncode == 1
         assert [json.loads(x)["key"] for x in r.stdout.splitlines()] == [f"up/{IMG}"]
-        [dead] = [json.loads(x) for x in r.stderr.splitlines()]
+        logged = [json.loads(x) for x in r.stderr.splitlines()]
+        assert [(x["key"], x["retry"]) for x in logged if "retry" in x] == [(secret, 1)]
+        [dead] = [x for x in logged if "failed" in x]
         assert dead["key"] == secret and dead["attempts"] == 2 and "refuses" in dead["failed"]
         record = read_json(client, bucket, failed_key(secret, etag))
         assert record["reason"] == dead["failed"] and dead["record"] == f"s3://{bucket}/{failed_key(secret, etag)}"
