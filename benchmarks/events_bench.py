@@ -2,6 +2,7 @@
 
     python benchmarks/events_bench.py               # 1,000 set-A products (~30 KB: images and light curves)
     python benchmarks/events_bench.py --count 200   # quicker
+    python benchmarks/events_bench.py --tess 50     # only: a real 2 MB TESS light curve (../shared/realdata), per object
 
 Measured in one run on the same files (``make_data.make_small``, in a
 temporary folder):
@@ -70,10 +71,67 @@ def upload_all(client, bucket: str, prefix: str, files: list[Path]) -> None:
         list(pool.map(lambda p: client.put_object(Bucket=bucket, Key=prefix + p.name, Body=p.read_bytes()), files))
 
 
+TESS = ROOT.parent / "shared" / "realdata" / "hlsp_tess-data-alerts_tess_phot_00055652896-s01_tess_v1_lc.fits"
+
+
+def tess_section(count: int) -> dict:
+    """A real 2 MB TESS light curve (../shared/realdata), ``count`` copies: per-object cost in one process."""
+    from servers import seaweedfs
+
+    from hlsp.engine import Options, validate_file
+
+    data = TESS.read_bytes()
+    options = Options()
+    rules = options.rules()
+    validate_file(str(TESS), options, rules)
+    c0, t0 = time.process_time(), time.perf_counter()
+    for _ in range(count):
+        validate_file(str(TESS), options, rules)
+    local = {"cpu_s": (time.process_time() - c0) / count, "wall_s": (time.perf_counter() - t0) / count}
+    with seaweedfs() as weed:
+        os.environ.update(weed.server.env())
+        from hlsp.events.core import process
+        from hlsp.events.records import ObjectEvent
+        from hlsp.events.store import Store
+
+        client, bucket = weed.server.client(), weed.server.new_bucket()
+        keys = [f"up/{i:04d}/{TESS.name}" for i in range(count + 1)]
+        upload = client.put_object(Bucket=bucket, Key=keys[0], Body=data)
+        for k in keys[1:]:
+            client.put_object(Bucket=bucket, Key=k, Body=data)
+        store = Store()
+        etag = upload["ETag"].strip('"')
+        process(ObjectEvent(bucket, keys[0], etag, len(data)), store)
+        c0, s0, t0 = time.process_time(), proc_cpu(weed.proc.pid), time.perf_counter()
+        requests = 0
+        for k in keys[1:]:
+            out = process(ObjectEvent(bucket, k, etag, len(data)), store)  # as from an S3 event: ETag and size known
+            assert out.status == "validated" and out.bytes_read == len(data)
+            requests += out.requests
+        events = {
+            "cpu_s": (time.process_time() - c0) / count,
+            "wall_s": (time.perf_counter() - t0) / count,
+            "store_cpu_s": (proc_cpu(weed.proc.pid) - s0) / count,
+            "requests": requests / count,
+        }
+    return {"size": len(data), "local": local, "events": events}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--tess", type=int, default=0, metavar="N", help="only: N copies of a real 2 MB TESS light curve, per-object cost")
     args = ap.parse_args(argv)
+    if args.tess:
+        r = tess_section(args.tess)
+        print(json.dumps(r, indent=1))
+        lo, ev = r["local"], r["events"]
+        print(
+            f"\nTESS light curve, {r['size'] / 1e6:.1f} MB, one process: local {lo['cpu_s'] * 1e3:.2f} ms CPU "
+            f"({lo['wall_s'] * 1e3:.2f} ms wall); from SeaweedFS {ev['cpu_s'] * 1e3:.2f} ms CPU ({ev['wall_s'] * 1e3:.2f} ms wall), "
+            f"{ev['requests']:.1f} requests, store {ev['store_cpu_s'] * 1e3:.2f} ms CPU"
+        )
+        return 0
 
     from events_support import Watch, env_for
     from make_data import make_small

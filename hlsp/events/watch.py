@@ -192,7 +192,8 @@ class Watcher:
             from distributed import Client
 
             self.client = Client(self.scheduler, set_as_default=False)
-            self.workers = len(self.client.scheduler_info().get("workers", {})) or 1
+            workers = self.client.scheduler_info().get("workers", {})
+            self.workers = sum(int(w.get("nthreads", 1)) for w in workers.values()) or 1  # threads: objects at once
         else:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
