@@ -49,6 +49,12 @@ def run(args: argparse.Namespace) -> int:
     if args.hlsp_version:
         expected["version"] = args.hlsp_version
     prefix = parts.path.lstrip("/")
+    from hlsp.events.store import Store, StoreError
+
+    try:  # a bucket we cannot list is a usage error, said before anything starts
+        next(iter(Store().list(parts.netloc, prefix)), None)
+    except StoreError as exc:
+        raise HlspError(str(exc)) from None
     watcher = Watcher(
         parts.netloc,
         prefix,

@@ -304,7 +304,9 @@ class Watcher:
 
     # --------------------------------------------------------------------- run
     def stop(self, *_args) -> None:
-        self.inbox.put(("stop",))
+        # (called as a signal handler, maybe while this thread holds the queue's
+        # lock: put from another thread, never from here)
+        threading.Thread(target=self.inbox.put, args=(("stop",),), daemon=True).start()
 
     def idle(self) -> bool:
         return not (self.sweeping or self.inflight or self.waiting or self.delayed or self.later)

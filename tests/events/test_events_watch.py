@@ -214,3 +214,14 @@ def test_dask_scheduler_validates_the_same_way(monkeypatch):
         assert r.returncode == 0, r.stderr
         assert sorted(json.loads(x)["key"] for x in r.stdout.splitlines()) == names
         assert len(reports(client, bucket)) == 6
+
+
+def test_usage_errors_exit_2_with_one_line(s3_server, monkeypatch, run_cli):
+    for k, v in s3_server.env().items():
+        monkeypatch.setenv(k, v)
+    r = run_cli("watch", "/local/folder", "--once")
+    assert r.code == 2 and "s3://BUCKET/PREFIX" in r.err and len(r.err.strip().splitlines()) == 1
+    r = run_cli("watch", "s3://no-such-bucket-here/up/", "--once")
+    assert r.code == 2 and "cannot list s3://no-such-bucket-here/up/" in r.err and "Traceback" not in r.err
+    r = run_cli("watch", f"s3://{s3_server.new_bucket()}/up/", "--once", "--listen", "nowhere")
+    assert r.code == 2 and "HOST:PORT" in r.err
