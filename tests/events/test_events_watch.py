@@ -33,10 +33,12 @@ def product(i: int) -> str:
 
 
 def test_1000_concurrent_uploads_are_each_validated_exactly_once():
+    """Webhook events and sweeps every 2 s both feed the watcher while the uploads
+    run (each object is seen by both, some several times): one line, one report each."""
     port = free_port()
     with seaweedfs(webhook_env(port)) as weed:
         client, bucket = weed.server.client(), weed.server.new_bucket()
-        w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "2", "--interval", "3600"], env_for(weed.server))
+        w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "2", "--interval", "2"], env_for(weed.server))
         try:
             assert w.listening() == f"http://127.0.0.1:{port}/"
             data = example_bytes(LC)
