@@ -179,10 +179,16 @@ def validate_stream(body, url: str, size: int | None, expected: dict | None = No
     from hlsp.engine import Options, validate_file
     from hlsp.fitsfile import read_fits_from
 
+    from hlsp.names import parse_name
+
     options = Options(expected=dict(expected or {}))
     reader = _Reader(body, url)
-    stream, compression = _content_stream(reader)
-    fits = read_fits_from(stream, url, size if size is not None else 0, compression)
+    fits = None
+    # As validate_file decides for a local file: read as FITS when the name
+    # says so or the bytes start like FITS (else only the file-name rules run).
+    if parse_name(url).is_fits or reader.peek(9) == b"SIMPLE  =":
+        stream, compression = _content_stream(reader)
+        fits = read_fits_from(stream, url, size if size is not None else 0, compression)
     if reader.peek(1):
         # The reader stopped early (no END card, bytes after the last HDU ...):
         # read the rest so that the sha256 covers the whole object.

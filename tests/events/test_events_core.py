@@ -245,3 +245,14 @@ def test_verdict_for_reads_only_a_current_matching_report(s3):
     put(client, bucket, key, data + b"\0" * 2880)  # overwritten: the report is no longer current
     assert verdict_for(url, len(data), sha) is None
     assert Store().exists(bucket, report_key(key, hashlib.md5(data).hexdigest()))
+
+
+def test_a_product_that_is_not_fits_gets_the_findings_of_local_validation(s3, tmp_path):
+    client, bucket = s3
+    name, data = "hlsp_example_hst_acs_ngc1234_f606w_v1_notes.txt", b"not a FITS file\n" * 100
+    put(client, bucket, f"up/{name}", data)
+    out = process(ObjectEvent(bucket, f"up/{name}"))
+    assert out.status == "validated" and out.bytes_read == len(data)
+    doc = read_json(client, bucket, out.line["report"].split("/", 3)[3])
+    assert doc["report"]["files"][0]["findings"] == local_findings(tmp_path, name, data)
+    assert doc["sha256"] == hashlib.sha256(data).hexdigest()
