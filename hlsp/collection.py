@@ -248,11 +248,21 @@ def collection_rules(options) -> list[Rule]:
     return [r for r in select_rules(options.select, options.ignore) if r.scope == "collection"]
 
 
+GENERIC_FOLDER = "contributions/<proj-id>"
+
+
+def _in_folder(f: Finding, root: str) -> Finding:
+    """The finding with its hint naming the real folder instead of ``contributions/<proj-id>``."""
+    if f.hint and GENERIC_FOLDER in f.hint:
+        return dataclasses.replace(f, hint=f.hint.replace(GENERIC_FOLDER, root))
+    return f
+
+
 def run_collection_rules(ctx: CollectionContext, rules: list[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(rule.func(ctx))
+            findings.extend(_in_folder(f, ctx.root) for f in rule.func(ctx))
         except Exception as exc:  # a bug in a rule must not hide the other findings
             findings.append(
                 rule.finding(
