@@ -7,7 +7,8 @@ Compared for every FITS science product (its first HDUs, no data read):
 * ``FILTER`` must be one of ``filters`` (``MULTI``, ``NONE`` and ``CLEAR`` are
   not compared);
 * ``HLSPTARG`` must be one of ``targets`` (or a per-epoch / per-sector part
-  of one, as in CO014);
+  of one, as in CO014) -- when it differs from the file name's target, which
+  CO014 checks;
 * the target position, ``RA_TARG``/``DEC_TARG`` (else ``RA_OBJ``/``DEC_OBJ``),
   must lie within 60 arcseconds of the ``ra``/``dec`` that ``targets`` gives
   for the file's target.
@@ -77,7 +78,8 @@ def check(ctx: CollectionContext):
             if value not in filters:
                 seen.setdefault(("filters", value, "FILTER", got[0]), []).append(file)
         got = header_value(chk.headers, "HLSPTARG")
-        if got and isinstance(got[0], str) and not target_matches(got[0], names):
+        name_target = (chk.product.name.get("target") if chk.product.name.fields else None) or ""
+        if got and isinstance(got[0], str) and got[0].lower() != name_target and not target_matches(got[0], names):
             seen.setdefault(("targets", got[0].lower(), "HLSPTARG", got[0]), []).append(file)
         yield from _position(ctx, chk, meta)
     for (key, value, keyword, raw), files in seen.items():
