@@ -150,3 +150,19 @@ def test_metadata_must_be_hlsp_yaml(tmp_path, run_cli):
     shutil.copy(EXAMPLE / IMG, tmp_path / IMG)
     r = run_cli("fix", tmp_path / IMG, "--metadata", tmp_path / "other.yaml")
     assert r.code == 2 and "give the collection's hlsp.yaml" in r.err
+
+
+# ------------------------------------------------------ derived values (issue 12)
+def test_fix_derives_missing_keywords_with_their_source(tmp_path, realdata, run_cli):
+    import shutil
+
+    name = "hlsp_tglc_tess_ffi_gaiaid-5707485527450614656-s0007-cam2-ccd3_tess_v2_llc.fits"
+    shutil.copy(realdata / name, tmp_path / name)
+    r = run_cli("fix", tmp_path / name)
+    assert r.code == 1
+    assert "OBSERVAT = 'TESS'  (from TELESCOP in HDU 0)" in r.err
+    assert "RA_TARG = 124.60675204561329  (from RA_OBJ in HDU 0)" in r.err
+    assert "DETECTOR = 'CAM2-CCD3'  (from CAMERA, CCD in HDU 0)" in r.err
+    assert "MJD-BEG = 58491.14031561636  (from MJD_BEG in HDU 1)" in r.err
+    assert "next: the same command with --write" in r.err
+    assert "+OBSERVAT= 'TESS    '" in r.out
