@@ -1,0 +1,31 @@
+"""`--format markdown` renders the same report as the pull-request comment (one renderer)."""
+
+from __future__ import annotations
+
+from contribution_support import copy_example, edit
+
+from hlsp import validate
+from hlsp.gh.report import Artifact, render_comment
+from hlsp.reporters.markdown import render_report
+
+HEAD = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _sections(body: str) -> str:
+    """From the verdict heading on, without the table of contributions (the comment's own part)."""
+    lines = body.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("## "))
+    return "\n".join(line for line in lines[start:] if not line.startswith("| contribution") and "changes no collection" not in line)
+
+
+def test_markdown_and_comment_agree(tmp_path, run_cli):
+    root = copy_example(tmp_path)
+    edit(root / "hlsp.yaml", "calibration_level: 3", "calibration_level: three")  # an error
+    edit(root / "hlsp.yaml", 'doi: "10.17909/hlsp-example"', "doi: pending")  # a warning
+    report = validate([str(root)])
+    comment = render_comment(Artifact(report, {"head": HEAD, "contributions": []}))
+    local = render_report(report, head=HEAD)
+    assert _sections(local) == _sections(comment)
+    assert "Commit 0123456789ab:" in local and "### Errors" in local and "MD002" in local
+    assert local.index("### Errors") < local.index("### Warnings")
+    assert comment.startswith("<!-- hlsp-report -->") and "<!-- hlsp-report -->" not in local
