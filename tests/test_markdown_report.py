@@ -29,3 +29,18 @@ def test_markdown_and_comment_agree(tmp_path, run_cli):
     assert "Commit 0123456789ab:" in local and "### Errors" in local and "MD002" in local
     assert local.index("### Errors") < local.index("### Warnings")
     assert comment.startswith("<!-- hlsp-report -->") and "<!-- hlsp-report -->" not in local
+
+
+def test_a_warning_shared_by_files_is_folded_into_one_row(tmp_path):
+    from hlsp.findings import Category, FileResult, Finding, Report, Severity
+
+    def warn(message):
+        return Finding("KW011", Category.KEYWORDS, Severity.WARNING, message, "Write FITS units.", hdu=0, keyword="BUNIT")
+
+    files = [FileResult(f"c/hlsp_x_{i}.fits", [warn("BUNIT = 'e-/s' is not a valid FITS unit")]) for i in range(5)]
+    files.append(FileResult("c/hlsp_x_odd.fits", [warn("BUNIT = 'furlong' is not a valid FITS unit")]))
+    body = render_report(Report(files), head=HEAD)
+    assert body.count("e-/s") == 1  # once, not five times
+    assert "5: hlsp\\_x\\_0.fits, hlsp\\_x\\_1.fits, hlsp\\_x\\_2.fits and 2 more" in body
+    assert "1 warning shared by several files" in body
+    assert "c/hlsp_x_odd.fits: 1 warning</summary>" in body and "furlong" in body  # its own warning, under its file

@@ -3,7 +3,8 @@
 One renderer, :func:`render_report`, turns a :class:`~hlsp.findings.Report`
 into Markdown with ``templates/report/comment.md.j2``: the verdict, the commit
 when known, the counts, **errors first** (rule, where, problem, how to fix),
-warnings folded per file, notes folded at the end.  ``hlsp validate --format
+warnings folded (one row for a warning that several files share, the rest per
+file), notes folded at the end.  ``hlsp validate --format
 markdown`` and the pull-request comment (:func:`hlsp.gh.report.render_comment`,
 which adds the per-contribution table and the hidden marker) both call it.
 
@@ -100,20 +101,45 @@ def verdict_of(report: Report) -> str:
     return "failed" if s.errors else "needs-review" if s.warnings else "passed"
 
 
-def _rows(results: list[FileResult], severity: Severity, budget: list[int]) -> list[dict[str, Any]]:
+def _rows(results: list[FileResult], severity: Severity, budget: list[int], skip: set[tuple] = frozenset()) -> list[dict[str, Any]]:
     files = []
     for r in results:
         shown = []
         for f in ordered(r.findings):
-            if f.severity is not severity:
+            if f.severity is not severity or (skip and (f.rule, location(f), f.message, f.hint) in skip):
                 continue
             if budget[0] <= 0:
                 break
             budget[0] -= 1
             shown.append({"rule": f.rule, "where": location(f), "message": f.message, "hint": f.hint})
         if shown:
-            files.append({"path": r.path, "findings": shown, "count": sum(f.severity is severity for f in r.findings)})
+            files.append({"path": r.path, "findings": shown, "count": len(shown)})
     return files
+
+
+SHOWN_FILES = 3  # file names listed for a warning repeated in several files
+
+
+def _repeated(results: list[FileResult], budget: list[int]) -> tuple[set[tuple], list[dict[str, Any]]]:
+    """Warnings that several files share (same rule, place, message and hint): folded into one row each."""
+    files_of: dict[tuple, list[str]] = {}
+    for r in results:
+        for f in ordered(r.findings):
+            if f.severity is Severity.WARNING:
+                key = (f.rule, location(f), f.message, f.hint)
+                if r.path not in files_of.setdefault(key, []):
+                    files_of[key].append(r.path)
+    keys = {k for k, paths in files_of.items() if len(paths) > 1}
+    rows = []
+    for key, paths in files_of.items():
+        if key not in keys or budget[0] <= 0:
+            continue
+        budget[0] -= 1
+        names = ", ".join(p.rsplit("/", 1)[-1] for p in paths[:SHOWN_FILES])
+        more = f" and {len(paths) - SHOWN_FILES} more" if len(paths) > SHOWN_FILES else ""
+        rule, where, message, hint = key
+        rows.append({"rule": rule, "where": where, "message": message, "hint": hint, "count": len(paths), "files": names + more})
+    return keys, rows
 
 
 def render_report(
@@ -139,7 +165,8 @@ def render_report(
     while True:
         budget = [limit]
         errors = _rows(report.files, Severity.ERROR, budget)
-        warnings = _rows(report.files, Severity.WARNING, budget)
+        folded, repeated = _repeated(report.files, budget)
+        warnings = _rows(report.files, Severity.WARNING, budget, skip=folded)
         notes = _rows(report.files, Severity.INFO, budget)
         body = template.render(
             marker=Markup(marker),
@@ -151,6 +178,7 @@ def render_report(
             other=other,
             errors=errors,
             warnings=warnings,
+            repeated=repeated,
             notes=notes,
             hidden=total - (limit - budget[0]),
         )
