@@ -142,11 +142,14 @@ def build_previews(tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | 
 
 
 # A worker process costs about as much as drawing several previews (fork, then
-# matplotlib's and astropy's first-use setup in that process): measured with
-# `hlsp pages` on 3 previews + 2 sky maps, 2 cores, --jobs 0 was no faster than
-# --jobs 1 (benchmarks: wall 4.5-6.4 s against 3.7-4.3 s under load). So the
-# default starts one worker per MIN_TASKS_PER_WORKER previews to draw, at most
-# one per core: few previews are drawn in this process.
+# matplotlib's and astropy's first-use setup in that process).  Measured with
+# `hlsp pages` on a collection of 3 products without previews (3 previews + 2
+# sky maps), 2 cores, 3 runs each (machine shared, load ~7): --jobs 2 (the old
+# default, one per core) took 8.0-15.1 s wall, 2.56-2.85 s CPU; --jobs 1
+# 7.1-8.4 s wall, 2.31-2.64 s CPU; the new default (in this process for so few)
+# 7.4-9.2 s wall, 2.11-2.56 s CPU.  So the default starts one worker per
+# MIN_TASKS_PER_WORKER previews to draw, at most one per core, and draws a few
+# previews in this process.
 MIN_TASKS_PER_WORKER = 8
 
 
