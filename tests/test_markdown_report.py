@@ -12,10 +12,12 @@ HEAD = "0123456789abcdef0123456789abcdef01234567"
 
 
 def _sections(body: str) -> str:
-    """From the verdict heading on, without the table of contributions (the comment's own part)."""
+    """The verdict and the findings (errors, warnings, notes): what both show the same way."""
     lines = body.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("## "))
-    return "\n".join(line for line in lines[start:] if not line.startswith("| contribution") and "changes no collection" not in line)
+    verdict = next(line for line in lines if line.startswith("## "))
+    start = next(i for i, line in enumerate(lines) if line.startswith("### "))
+    end = max(i for i, line in enumerate(lines) if line == "---")
+    return "\n".join([verdict, *lines[start:end]])
 
 
 def test_markdown_and_comment_agree(tmp_path, run_cli):

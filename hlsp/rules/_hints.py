@@ -28,6 +28,11 @@ def keyword_hint(ctx: Any, keyword: str, default: str) -> str:
             headers.append((science.index, science.header))
     metadata = {"targets": ctx.expected.get("targets"), "keywords": ctx.expected.get("keywords")} if ctx.expected else None
     source = fix_can_add(keyword, headers, os.path.basename(ctx.path), metadata)
+    if source == "hlsp.yaml":
+        return (
+            f"`{fix_command(ctx)}` writes it from hlsp.yaml (once its field holds the real value, not a stand-in), "
+            "then `hlsp manifest` and `hlsp validate`."
+        )
     if source:
         return f"`{fix_command(ctx)}` adds it (value from {source}), then `hlsp manifest` and `hlsp validate`."
     if ctx.expected.get("folder"):
