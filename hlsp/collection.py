@@ -251,10 +251,14 @@ def collection_rules(options) -> list[Rule]:
 GENERIC_FOLDER = "contributions/<proj-id>"
 
 
+GENERIC_FIX = "`hlsp fix --write`"
+
+
 def _in_folder(f: Finding, root: str) -> Finding:
-    """The finding with its hint naming the real folder instead of ``contributions/<proj-id>``."""
-    if f.hint and GENERIC_FOLDER in f.hint:
-        return dataclasses.replace(f, hint=f.hint.replace(GENERIC_FOLDER, root))
+    """The finding with its hint naming the real folder (``contributions/<proj-id>``, ``hlsp fix --write``)."""
+    if f.hint and (GENERIC_FOLDER in f.hint or GENERIC_FIX in f.hint):
+        hint = f.hint.replace(GENERIC_FOLDER, root).replace(GENERIC_FIX, f"`hlsp fix {root} --write`")
+        return dataclasses.replace(f, hint=hint)
     return f
 
 
@@ -292,6 +296,7 @@ def iter_collection(root: str | os.PathLike, options) -> Iterator[FileResult]:
     results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
     for chk, result in zip(readable, results):
         result.path = chk.display
+        result.findings = [_in_folder(f, ctx.root) for f in result.findings]
         yield result
 
 
