@@ -20,6 +20,7 @@ lists, the hint names the values the products' file names use.
 
 from hlsp.placeholders import problems, readme_problems
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
+from hlsp.rules._crosscheck import LISTS, name_values
 
 RULE = Rule(
     id="MD006",
@@ -32,20 +33,17 @@ RULE = Rule(
     scope="collection",
 )
 
-USED_FIELDS = {"observatories": "observatory", "instruments": "instrument", "filters": "opt_elem", "product_types": "product_type"}
-
 
 @RULE.check
 def check(ctx: CollectionContext):
     c = ctx.contribution
     if c is None:
         return
-    used: dict[str, set[str]] = {k: set() for k in USED_FIELDS}
+    used: dict[str, set[str]] = {key: set() for key in LISTS}  # the values the products' file names use
     for p in c.science_products:
-        fields = p.name.fields
-        if fields:
-            for key, field in USED_FIELDS.items():
-                used[key].update(v for v in fields[field].split("-") if v) if key != "product_types" else used[key].add(fields[field])
+        if p.name.fields:
+            for key in LISTS:
+                used[key].update(name_values(p.name.fields, key))
     for problem in problems(c.metadata, used):
         yield RULE.finding(
             f"{problem.field} still holds a stand-in: {problem.value}", hint=problem.hint, **ctx.at(problem.path)
