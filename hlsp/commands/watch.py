@@ -26,6 +26,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster at tcp://HOST:PORT instead of local processes")
     p.add_argument("--retries", type=int, default=3, metavar="N", help="attempts after a failure before an object is dead-lettered (default 3)")
+    p.add_argument("--metadata", metavar="FOLDER", help="the collection folder (its hlsp.yaml): check the products against it, as hlsp validate of the collection does, so that the pull request can use the reports")
     p.add_argument("--proj-id", metavar="ID", help="the collection's proj-id the products must carry (default $HLSP_EXPECT_PROJ_ID)")
     p.add_argument("--version", dest="hlsp_version", metavar="V", help="the collection's version (default $HLSP_EXPECT_VERSION)")
     return p
@@ -44,6 +45,14 @@ def run(args: argparse.Namespace) -> int:
     if not sep or not port.isdigit():
         raise HlspError(f"--listen {args.listen}: give HOST:PORT")
     expected = expected_from_env()
+    if args.metadata:
+        from hlsp.events.core import expected_of_metadata
+        from hlsp.metadata import YamlLoadError
+
+        try:
+            expected = expected_of_metadata(args.metadata)
+        except (OSError, YamlLoadError) as exc:
+            raise HlspError(f"--metadata {args.metadata}: {exc}") from None
     if args.proj_id:
         expected["proj_id"] = args.proj_id
     if args.hlsp_version:

@@ -159,12 +159,45 @@ def code_digest() -> str:
     return hashlib.sha256(f"{hlsp.__version__}\0{sources_digest()}".encode()).hexdigest()
 
 
-def expected_from_env() -> dict[str, str]:
+def expected_from_env() -> dict:
+    """What the products are checked against: ``HLSP_EXPECT`` (a JSON object, as
+    ``hlsp watch --metadata`` derives from hlsp.yaml), else ``HLSP_EXPECT_PROJ_ID``
+    and ``HLSP_EXPECT_VERSION``; empty when none is set."""
+    if os.environ.get("HLSP_EXPECT"):
+        try:
+            value = json.loads(os.environ["HLSP_EXPECT"])
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise ValueError("HLSP_EXPECT must hold a JSON object")
+        return _comparable(value)
     out = {}
     for name, var in (("proj_id", "HLSP_EXPECT_PROJ_ID"), ("version", "HLSP_EXPECT_VERSION")):
         if os.environ.get(var):
             out[name] = os.environ[var]
     return out
+
+
+def _comparable(expected: dict | None) -> dict:
+    """``expected`` without what only names where the collection sits (``folder``: hints only) and empty values."""
+    return {k: v for k, v in (expected or {}).items() if k != "folder" and v not in (None, "", [], {})}
+
+
+def expected_of_metadata(folder: str) -> dict:
+    """What ``hlsp validate`` tells the file rules about the collection in ``folder`` (its hlsp.yaml)."""
+    from pathlib import Path
+
+    from hlsp.collection import expected_of
+    from hlsp.contribution import Contribution, load_metadata
+
+    c = Contribution.from_document(Path(folder), load_metadata(Path(folder)))
+    return _comparable(expected_of(c, folder))
+
+
+# The headers a report keeps, for the collection rules that compare them with
+# hlsp.yaml (CO015) when the PR reads the report instead of the file.
+HEADER_HDUS = 8
+_COMMENTARY = ("COMMENT", "HISTORY", "")
 
 
 @functools.lru_cache(maxsize=4)
@@ -175,7 +208,7 @@ def _rules(select: tuple | None, ignore: tuple | None):
 
 
 def validate_stream(body, url: str, size: int | None, expected: dict | None = None):
-    """(FileResult, sha256, bytes read) of an object body, streamed once."""
+    """(FileResult, sha256, bytes read, headers) of an object body, streamed once."""
     from hlsp.engine import Options, validate_file
     from hlsp.fitsfile import read_fits_from
 
@@ -194,13 +227,17 @@ def validate_stream(body, url: str, size: int | None, expected: dict | None = No
         # read the rest so that the sha256 covers the whole object.
         reader.drain()
     result = validate_file(url, options, _rules(None, None), fits=fits)
-    return result, reader.sha.hexdigest(), reader.size
+    headers = [
+        [h.index, [[c.index, c.raw] for c in h.header.cards if c.keyword not in _COMMENTARY]]
+        for h in (fits.hdus[:HEADER_HDUS] if fits is not None and fits.is_fits else [])
+    ]
+    return result, reader.sha.hexdigest(), reader.size, headers
 
 
 def process(event: ObjectEvent, store: Store | None = None, expected: dict | None = None) -> Outcome:
     """Validate one object event; see the module docstring.  Raises StoreError to be retried."""
     out = Outcome("skipped", event.bucket, event.key, event.etag)
-    expected = expected_from_env() if expected is None else expected
+    expected = expected_from_env() if expected is None else _comparable(expected)
     reason = skip_reason(event.key)
     if reason:
         out.reason = reason
@@ -229,13 +266,13 @@ def process(event: ObjectEvent, store: Store | None = None, expected: dict | Non
         out.requests += 1
     try:
         size = response.get("ContentLength", size)
-        result, sha, nread = validate_stream(body, event.url, size, expected)
+        result, sha, nread, headers = validate_stream(body, event.url, size, expected)
     finally:
         body.close()
     out.bytes_read = nread
     if size is not None and nread != size:
         raise StoreError(f"{event.url}: {nread} bytes received of the {size} the store announced")
-    exp = dict(expected or {})
+    exp = dict(expected)
     summary = result.counts()
     import hlsp
 
@@ -251,6 +288,7 @@ def process(event: ObjectEvent, store: Store | None = None, expected: dict | Non
         "code": code_digest(),
         "expected": exp,
         "validated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "headers": headers,
         "report": {
             "files": [result.to_dict()],
             "summary": {"files": 1, "errors": summary["error"], "warnings": summary["warning"], "infos": summary["info"]},
@@ -294,7 +332,10 @@ def dead_letter(event: ObjectEvent, reason: str, attempts: int, store: Store | N
 
 # ------------------------------------------------------------------- PR side
 def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None = None, store: Store | None = None):
-    """(findings, size) of the report of ``url`` when it is current and matches, else None.
+    """(findings, size, headers) of the report of ``url`` when it is current and matches, else None.
+
+    ``headers``: [(HDU index, :class:`hlsp.fitsfile.Header`)] of its first HDUs, as
+    :func:`hlsp.collection.read_headers` gives for a local file.
 
     Current: the report is that of the object's ETag now.  Matches: its sha256
     (of what was read) and size are those of the manifest, it was made by the
@@ -323,18 +364,22 @@ def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None =
         return None
     if (size is not None and doc.get("size") != size) or doc.get("code") != code_digest():
         return None
-    want = {k: str(v) for k, v in (expected or {}).items() if v}
+    want = _comparable(expected)
     got = doc.get("expected") or {}
     if got != want:
         # Checked without a collection, the name's own proj-id and version stood
-        # in for it: the same verdict when the collection's are those of the name.
+        # in for it: the same verdict when the collection gives nothing but
+        # those, and they are those of the name.
         from hlsp.names import parse_name
 
         name = parse_name(key)
         own = {"proj_id": name.proj_id, "version": name.version} if name.fields else {}
-        if got or any(own.get(k) != v for k, v in want.items()):
+        if got or any(own.get(k) != v for k, v in want.items()) or set(want) - set(own):
             return None
     try:
-        return FileResult.from_dict(doc["report"]["files"][0]).findings, doc["size"]
+        from hlsp.fitsfile import Header, parse_card
+
+        headers = [(int(i), Header([parse_card(int(n), str(raw)) for n, raw in cards])) for i, cards in doc.get("headers") or []]
+        return FileResult.from_dict(doc["report"]["files"][0]).findings, doc["size"], headers
     except (KeyError, IndexError, TypeError, ValueError):
         return None

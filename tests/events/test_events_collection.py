@@ -12,7 +12,7 @@ import pytest
 from events_support import EXAMPLE, IMG, read_json
 
 from hlsp.engine import validate
-from hlsp.events.core import process
+from hlsp.events.core import expected_of_metadata, process
 from hlsp.events.records import ObjectEvent, report_key
 from hlsp.remote import RemoteOptions, cache_path
 
@@ -68,7 +68,8 @@ def test_validate_reads_the_current_report_instead_of_downloading(tmp_path, s3, 
     assert {r for r, sev, *_ in expected if sev == "error"} == {"CK001", "CK002"}
     shutil.rmtree(tmp_path / "cache")
 
-    out = process(ObjectEvent(bucket, key))  # the upload is validated as it lands
+    # the upload is validated as it lands, against the collection's hlsp.yaml (hlsp watch --metadata)
+    out = process(ObjectEvent(bucket, key), expected=expected_of_metadata(str(root)))
     assert out.status == "validated"
     after = validate(str(root), jobs=1)
     assert not downloaded(sha)  # the report stood for the file
@@ -85,8 +86,13 @@ def test_a_report_of_other_code_or_other_bytes_is_not_used(tmp_path, s3):
     client, bucket = s3
     data = (EXAMPLE / IMG).read_bytes()
     root, key, sha = remote_collection(tmp_path, client, bucket, data)
-    process(ObjectEvent(bucket, key))
+    process(ObjectEvent(bucket, key))  # without the collection's hlsp.yaml: its targets, DOI ... were not checked
+    validate(str(root), jobs=1)
+    assert downloaded(sha)
+    shutil.rmtree(tmp_path / "cache")
     etag = client.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+    client.delete_object(Bucket=bucket, Key=report_key(key, etag))
+    process(ObjectEvent(bucket, key), expected=expected_of_metadata(str(root)))
     doc = read_json(client, bucket, report_key(key, etag))
     doc["code"] = "0" * 64  # made by other rules
     client.put_object(Bucket=bucket, Key=report_key(key, etag), Body=json.dumps(doc).encode())

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from events_support import CAT, IMG, LC, example_bytes, keys, local_findings, read_json, reports
+from events_support import EXAMPLE as EXAMPLE_DIR
 
 from hlsp.events import EventFailed, handle, lambda_handler
 from hlsp.events.core import process, verdict_for
@@ -238,9 +239,19 @@ def test_verdict_for_reads_only_a_current_matching_report(s3):
     url, sha = f"s3://{bucket}/{key}", hashlib.sha256(data).hexdigest()
     assert verdict_for(url, len(data), sha) is None  # no report yet
     process(ObjectEvent(bucket, key))
-    assert verdict_for(url, len(data), sha) == ([], len(data))
-    assert verdict_for(url, len(data), sha, {"proj_id": "example", "version": "v1"}) == ([], len(data))
+    findings, size, headers = verdict_for(url, len(data), sha)
+    assert (findings, size) == ([], len(data))
+    # the headers it kept are those the reader gives for the file (CO015 compares them with hlsp.yaml)
+    from hlsp.fitsfile import read_fits
+
+    local = read_fits(EXAMPLE_DIR / CAT, scan_data=False)
+    assert [(i, [c.raw for c in h.cards]) for i, h in headers] == [
+        (h.index, [c.raw for c in h.header.cards if c.keyword not in ("COMMENT", "HISTORY", "")]) for h in local.hdus
+    ]
+    assert headers[0][1].get("TELESCOP") == local.hdus[0].header.get("TELESCOP")
+    assert verdict_for(url, len(data), sha, {"proj_id": "example", "version": "v1", "folder": "x"})[:2] == ([], len(data))
     assert verdict_for(url, len(data), sha, {"proj_id": "other"}) is None  # checked against another collection
+    assert verdict_for(url, len(data), sha, {"proj_id": "example", "targets": [{"name": "ngc1234"}]}) is None  # more known there
     assert verdict_for(url, len(data), "0" * 64) is None  # the manifest names other bytes
     put(client, bucket, key, data + b"\0" * 2880)  # overwritten: the report is no longer current
     assert verdict_for(url, len(data), sha) is None
