@@ -18,11 +18,18 @@
 The report object (JSON): ``format``, ``bucket``, ``key``, ``etag``,
 ``version_id``, ``size``, ``sha256`` (of every byte of the object, read once),
 ``hlsp_version``, ``code`` (digest of the rules and their data: a verdict is
-reused only by the same code), ``expected`` (proj-id/version the file was
-checked against, from ``HLSP_EXPECT_PROJ_ID``/``HLSP_EXPECT_VERSION``),
-``validated_at``, and ``report``: a report in the ``hlsp validate --format
-json`` contract (``validators/schemas/report.schema.json``) with one file,
-named by its ``s3://`` URL.
+reused only by the same code), ``expected`` (what the file rules were told
+about the collection -- proj-id, version, targets, DOI, keywords from its
+hlsp.yaml, as ``hlsp validate`` tells them: ``hlsp watch --metadata FOLDER``,
+``HLSP_EXPECT`` (JSON) or ``HLSP_EXPECT_PROJ_ID``/``HLSP_EXPECT_VERSION``;
+empty when unknown), ``validated_at``, ``headers`` (the non-commentary cards
+of the first 8 HDUs: the collection rule CO015 compares them with hlsp.yaml
+when the pull request reads the report instead of the file), and ``report``:
+a report in the ``hlsp validate --format json`` contract
+(``validators/schemas/report.schema.json``) with one file, named by its
+``s3://`` URL.  The pull request uses a report only when its ``expected``
+is the collection's (or empty, for a collection that gives nothing but the
+proj-id and version of the file's own name).
 
 Why the report object is enough as the idempotency record: its key is a pure
 function of (bucket, key, ETag) and it is written once, after the whole

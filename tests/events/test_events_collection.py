@@ -98,3 +98,22 @@ def test_a_report_of_other_code_or_other_bytes_is_not_used(tmp_path, s3):
     client.put_object(Bucket=bucket, Key=report_key(key, etag), Body=json.dumps(doc).encode())
     validate(str(root), jobs=1)
     assert downloaded(sha)
+
+
+def test_watch_with_metadata_makes_reports_the_pull_request_uses(tmp_path, s3, s3_server):
+    import subprocess
+
+    from events_support import HLSP, env_for
+
+    client, bucket = s3
+    data = (EXAMPLE / IMG).read_bytes()
+    root, key, sha = remote_collection(tmp_path, client, bucket, data)
+    env = env_for(s3_server, HLSP_ALLOW_PRIVATE_URLS="1", HLSP_CACHE=str(tmp_path / "cache"))
+    r = subprocess.run([HLSP, "watch", f"s3://{bucket}/uploads/", "--once", "--metadata", str(root)], env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    [line] = [json.loads(x) for x in r.stdout.splitlines()]
+    assert read_json(client, bucket, line["report"].split("/", 3)[3])["expected"] == expected_of_metadata(str(root))
+    report = validate(str(root), jobs=1)
+    assert not downloaded(sha) and product_findings(report, f"s3://{bucket}/{key}") == []
+    bad = subprocess.run([HLSP, "watch", f"s3://{bucket}/uploads/", "--once", "--metadata", str(tmp_path)], env=env, capture_output=True, text=True, timeout=600)
+    assert bad.returncode == 2 and "hlsp.yaml" in bad.stderr and "Traceback" not in bad.stderr
