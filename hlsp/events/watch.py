@@ -43,7 +43,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterator, TextIO
 
-from hlsp.events.records import ObjectEvent, Skipped, from_seaweedfs, parse_report_key, skip_reason
+from hlsp.events.records import ObjectEvent, from_seaweedfs, parse_report_key, skip_reason
 
 BACKOFF = (0.5, 2.0, 5.0, 10.0)
 SWEEP_WINDOW = 1000  # sweep events waiting or in flight at once
