@@ -57,6 +57,24 @@ def work(event: dict, expected: dict | None) -> dict:
     return process(ObjectEvent.from_dict(event), expected=expected).to_dict()
 
 
+# On a Dask cluster a task costs ~1-3 ms of scheduler time (hlsp.engine): one
+# task per object would cap a cluster at a few hundred objects per second, so
+# there a task carries up to this many objects (one after another, each with
+# its own outcome or error).
+DASK_BATCH = 32
+
+
+def work_many(events: list[dict], expected: dict | None) -> list[dict]:
+    """Several events in one task: [{"ok": outcome} or {"error": reason}], in order."""
+    out = []
+    for event in events:
+        try:
+            out.append({"ok": work(event, expected)})
+        except Exception as exc:  # noqa: BLE001 -- StoreError or a bug: retried by the watcher, per object
+            out.append({"error": str(exc) or type(exc).__name__})
+    return out
+
+
 def sweep(store, bucket: str, prefix: str) -> Iterator[ObjectEvent]:
     """Products under ``prefix`` without a report of their current ETag, in key order."""
     stack: list[tuple[dict, set[str]]] = []  # products whose report can still come, with the report ETags seen
@@ -132,6 +150,7 @@ class Watcher:
         self.server = None
         self.sweep_failed = False
         self.workers = 0
+        self.batch: list[_Job] = []  # Dask: jobs waiting to go out in one task
 
     # ----------------------------------------------------------------- sources
     def _sweep_thread(self) -> None:
@@ -202,7 +221,7 @@ class Watcher:
 
     @property
     def capacity(self) -> int:
-        return 2 * (self.workers if self.client is not None else self.jobs)
+        return 2 * (self.workers * DASK_BATCH if self.client is not None else self.jobs)
 
     def _submit(self, job: _Job) -> None:
         key = job.event.key
@@ -220,7 +239,11 @@ class Watcher:
             return
         args = (job.event.to_dict(), self.expected)
         if self.client is not None:
-            fut = self.client.submit(work, *args, pure=False)
+            self.inflight[key] = (job, None, None)  # goes out with the next task (_flush)
+            self.batch.append(job)
+            if len(self.batch) >= DASK_BATCH:
+                self._flush()
+            return
         else:
             from concurrent.futures.process import BrokenProcessPool
 
@@ -232,6 +255,33 @@ class Watcher:
         self.inflight[key] = (job, fut, self.executor)
         fut.add_done_callback(lambda f, key=key: self.inbox.put(("done", key, f)))
 
+    def _flush(self) -> None:
+        """Send the waiting Dask jobs as one task."""
+        if not self.batch:
+            return
+        jobs, self.batch = self.batch, []
+        keys = [j.event.key for j in jobs]
+        fut = self.client.submit(work_many, [j.event.to_dict() for j in jobs], self.expected, pure=False)
+        for j in jobs:
+            self.inflight[j.event.key] = (j, fut, None)
+        fut.add_done_callback(lambda f, keys=keys: self.inbox.put(("done-many", keys, f)))
+
+    def _completed_many(self, keys: list[str], fut) -> None:
+        try:
+            results, error = fut.result(), None
+        except BaseException as exc:  # noqa: BLE001 -- a lost worker (KilledWorker ...): every object is retried
+            results, error = None, exc
+        for i, key in enumerate(keys):
+            entry = self.inflight.get(key)
+            if entry is None or entry[1] is not fut:
+                continue
+            if error is not None:
+                self._settle(key, None, error)
+            elif "error" in results[i]:
+                self._settle(key, None, RuntimeError(results[i]["error"]))
+            else:
+                self._settle(key, results[i]["ok"], None)
+
     def _finish_job(self, job: _Job) -> None:
         if job.from_sweep:
             self.sweep_slots.release()
@@ -240,13 +290,16 @@ class Watcher:
         entry = self.inflight.get(key)
         if entry is None or entry[1] is not fut:
             return
-        job, _, executor = entry
-        del self.inflight[key]
         try:
             result = fut.result()
             error = None
         except BaseException as exc:  # noqa: BLE001 -- a dead worker, StoreError, a bug: all retried
             result, error = None, exc
+        self._settle(key, result, error)
+
+    def _settle(self, key: str, result: dict | None, error: BaseException | None) -> None:
+        """One object's work came back: print its line, or retry / dead-letter it."""
+        job, _, executor = self.inflight.pop(key)
         if error is not None:
             self._failed(job, error, executor)
         else:
@@ -329,6 +382,8 @@ class Watcher:
                 if not self.once and now >= next_sweep:
                     self._start_sweep()
                     next_sweep = now + self.interval
+                if self.batch and self.inbox.empty():
+                    self._flush()  # nothing more to add to it right now
                 waits = [self.delayed[0][0] - now] if self.delayed else []
                 if not self.once:
                     waits.append(next_sweep - now)
@@ -350,6 +405,8 @@ class Watcher:
                         self._submit(job)
                 elif kind == "done":
                     self._completed(msg[1], msg[2])
+                elif kind == "done-many":
+                    self._completed_many(msg[1], msg[2])
                 elif kind == "sweep-done":
                     self.sweeping = False
                     if msg[1] < 0 and self.once:  # the listing failed (said on stderr)

@@ -205,17 +205,20 @@ def test_dask_scheduler_validates_the_same_way(monkeypatch):
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
         )
         client, bucket = weed.server.client(), weed.server.new_bucket()
-        names = [f"up/{product(i)}" for i in range(6)]
+        names = [f"up/{product(i)}" for i in range(40)]  # more than one task's worth (watch.DASK_BATCH)
         for k in names:
             client.put_object(Bucket=bucket, Key=k, Body=example_bytes(LC))
-        args = [HLSP, "watch", f"s3://{bucket}/up/", "--once", "--scheduler", cluster.scheduler_address]
+        refused = f"up/{product(999)}"  # in a task with others: its failure is its own
+        client.put_object(Bucket=bucket, Key=refused, Body=example_bytes(LC), SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32))
+        args = [HLSP, "watch", f"s3://{bucket}/up/", "--once", "--retries", "1", "--scheduler", cluster.scheduler_address]
         try:
             r = subprocess.run(args, env=env_for(weed.server), capture_output=True, text=True, timeout=600)
         finally:
             cluster.close()
-        assert r.returncode == 0, r.stderr
+        assert r.returncode == 1, r.stderr
         assert sorted(json.loads(x)["key"] for x in r.stdout.splitlines()) == names
-        assert len(reports(client, bucket)) == 6
+        assert [x["key"] for x in map(json.loads, r.stderr.splitlines()) if "failed" in x] == [refused]
+        assert len(reports(client, bucket)) == 40
 
 
 def test_usage_errors_exit_2_with_one_line(s3_server, monkeypatch, run_cli):
