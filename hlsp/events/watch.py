@@ -14,9 +14,10 @@ Two sources of :class:`~hlsp.events.records.ObjectEvent`:
   however many objects the prefix holds.
 
 Events go to a pool of worker processes (or a Dask cluster with
-``--scheduler``) running :func:`hlsp.events.core.process`; at most
-``2 x workers`` objects are in flight, each read in 1 MiB chunks, so memory is
-bounded whatever the object sizes.  One key is never processed twice at the
+``--scheduler``) running :func:`hlsp.events.core.process`: at most two
+objects per local worker process, or two tasks of up to ``DASK_BATCH``
+objects per Dask thread, are in flight; each worker reads one object at a
+time in 1 MiB chunks, so memory is bounded whatever the object sizes.  One key is never processed twice at the
 same time (a later event for a key in flight is handled after it).  An object
 that cannot be processed (the store refuses it, the download breaks, the
 worker dies) is retried ``--retries`` times with back-off, then dead-lettered:
