@@ -76,16 +76,27 @@ def test_uploads_while_the_endpoint_is_down_are_caught_up_by_the_sweep():
         again = subprocess.run([HLSP, "watch", f"s3://{bucket}/up/", "--once"], env=env, capture_output=True, text=True, timeout=600)
         assert (again.returncode, again.stdout) == (0, "")  # a sweep with nothing new prints nothing
         assert len(reports(client, bucket)) == 40 and reports(client, bucket, "other/") == []
-        # the endpoint is back: the start sweep finds nothing new, the next upload arrives by webhook
+        # the endpoint is back: the start sweep finds nothing new, the next uploads arrive by webhook --
+        # a multipart one too, whose parts SeaweedFS announces as entries under .uploads/
         w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--interval", "3600"], env)
         try:
             w.listening()
             client.put_object(Bucket=bucket, Key=f"up/{product(99)}", Body=example_bytes(LC))
             [line] = w.lines(1)
+            big = f"up/{product(98)}"
+            data = example_bytes(LC) + bytes(2880 * 2000)  # > 5 MiB: two parts
+            mp = client.create_multipart_upload(Bucket=bucket, Key=big)
+            parts = []
+            for n, (lo, hi) in enumerate([(0, 5 * 1024 * 1024), (5 * 1024 * 1024, len(data))], 1):
+                r = client.upload_part(Bucket=bucket, Key=big, UploadId=mp["UploadId"], PartNumber=n, Body=data[lo:hi])
+                parts.append({"PartNumber": n, "ETag": r["ETag"]})
+            client.complete_multipart_upload(Bucket=bucket, Key=big, UploadId=mp["UploadId"], MultipartUpload={"Parts": parts})
+            [multipart] = w.lines(1)
             code, rest = w.stop()
         finally:
             w.kill()
         assert line["key"] == f"up/{product(99)}" and code == 0 and rest == []
+        assert multipart["key"] == big and multipart["etag"].endswith("-2")
 
 
 class _Capture:
