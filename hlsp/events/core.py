@@ -42,6 +42,16 @@ one recorded verdict per (key, ETag).  No table, lease or lock is needed; the
 price is one HEAD per event, and at worst a repeated validation, never a
 repeated or half-written report.
 
+Trust: the pull request believes a report because only this service can
+write it.  Uploaders must not be able to write ``*.hlsp-report.json`` (nor
+``*.hlsp-failed.json``) under the upload prefix -- on AWS a bucket policy
+statement denying ``s3:PutObject`` on ``arn:aws:s3:::BUCKET/*.hlsp-report.json``
+to every principal but the function's role; in SeaweedFS an identity for
+uploaders without ``Write`` on the bucket's report keys, or reports kept in a
+bucket only the service writes.  Where that cannot be ensured, validate the
+pull request with ``--revalidate``.  (The pull-request job holds no secret,
+so it cannot check a signature made with one.)
+
 Failures the object is not to blame for (the store refuses or breaks off)
 raise :class:`~hlsp.events.store.StoreError`: the caller retries, then
 dead-letters.  Everything wrong *in* the object is a finding, as for a local file.
