@@ -34,9 +34,12 @@ def client(endpoint: str | None = None, timeout: float | None = None):
     k = (endpoint, timeout, os.getpid())
     with _LOCK:
         if k not in _CLIENTS:
-            import boto3
-            import botocore.config
-            import botocore.session
+            try:
+                import boto3
+                import botocore.config
+                import botocore.session
+            except ImportError as exc:  # an install without the S3 client
+                raise StoreError(f"the S3 client is not installed ({exc.name}): pip install 'hlsp[remote]'") from exc
 
             core = botocore.session.get_session()
             style = (core.get_scoped_config().get("s3") or {}).get("addressing_style", "path")
