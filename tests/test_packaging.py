@@ -247,3 +247,31 @@ def test_the_wheel_built_without_a_compiler_installs_and_validates(tmp_path_fact
     ok = hlsp(bin_dir, "validate", "--format", "json", "example", cwd=workdir)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert json.loads(ok.stdout)["summary"]["errors"] == 0
+
+
+@pytest.mark.install
+def test_the_result_cache_fingerprint_covers_the_installed_rule_data(core, tmp_path):
+    """hlsp.cache.sources_digest() hashes the validators files inside the installed
+    package: editing one there changes it (cached results are not reused)."""
+    bin_dir, _ = core
+    code = ("import json, hlsp.cache as c; files, note = c._source_files(); "
+            "print(json.dumps([note, files, c.sources_digest()]))")
+
+    def listing() -> tuple[str, list, str]:
+        return json.loads(run(bin_dir / "python", "-I", "-c", code, cwd=tmp_path, env=_env(tmp_path)).stdout)
+
+    note, files, before = listing()
+    assert note == ""
+    names = [name for name, _ in files]
+    assert len(names) == len(set(names))
+    data = {name: path for name, path in files if name.startswith("validators/")}
+    profile = Path(data["validators/profiles/common.yaml"])
+    assert profile.is_relative_to(bin_dir.parent / "lib")
+    assert {n.split("/", 1)[1] for n in data} == {str(p.relative_to(ROOT / "validators")) for p in (ROOT / "validators").rglob("*") if p.is_file()}
+    text = profile.read_text()
+    try:
+        profile.write_text(text + "# an archive's edit\n")
+        assert listing()[2] != before
+    finally:
+        profile.write_text(text)
+    assert listing()[2] == before
