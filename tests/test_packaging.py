@@ -3,7 +3,7 @@ extras in a fresh venv, the extras and their one-line "install hlsp[EXTRA]" erro
 
 The tests marked ``install`` build the wheel from a copy of the working tree and
 install it, offline, into fresh venvs (tests/install_support.py); together
-~1-2 min on 2 cores (the first build fills the session's wheel folder from
+2-3 min on 2 cores, most of it pip (the first build fills the session's wheel folder from
 pip's configured indexes).  They are part of ``make test``; ``-m 'not install'``
 leaves them out while working on something else.
 """
@@ -275,3 +275,27 @@ def test_the_result_cache_fingerprint_covers_the_installed_rule_data(core, tmp_p
     finally:
         profile.write_text(text)
     assert listing()[2] == before
+
+
+@pytest.mark.install
+def test_the_pull_request_check_and_merge_gate_run_on_the_core_install(core, tmp_path):
+    """validate.yml's job (hlsp github changes / check) and stage.yml's verify-merge
+    need no extra: a workflow can install hlsp alone for them."""
+    from gh_support import GitRepo
+
+    bin_dir, _ = core
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "# archive contributions\n")
+    repo.commit("initial")
+    repo.copy_example()
+    head = repo.commit("add example")
+    git = ["--base", "HEAD~1", "--head", head, "--repo-dir", str(repo.path)]
+    changes = hlsp(bin_dir, "github", "changes", *git, cwd=tmp_path)
+    assert changes.returncode == 0, changes.stderr
+    assert [c["id"] for c in json.loads(changes.stdout)["contributions"]] == ["example"]
+    checked = hlsp(bin_dir, "github", "check", *git, "--out", "artifact", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "HLSP validation passed" in (tmp_path / "artifact" / "comment.md").read_text()
+    merged = hlsp(bin_dir, "github", "verify-merge", *git, "--reviewed", "artifact", "--reviewed-sha", head, cwd=tmp_path)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "identical to the review: example" in merged.stdout
