@@ -1,11 +1,11 @@
 """``pip install hlsp`` as a user gets it: the wheel, the core install without
 extras in a fresh venv, the extras and their one-line "install hlsp[EXTRA]" errors.
 
-The tests marked ``install`` build the wheel from a copy of the working tree and
-install it, offline, into fresh venvs (tests/install_support.py); together
-2-3 min on 2 cores, most of it pip (the first build fills the session's wheel folder from
-pip's configured indexes).  They are part of ``make test``; ``-m 'not install'``
-leaves them out while working on something else.
+The tests marked ``install`` build the wheel from a copy of the working tree
+and install it, offline, into fresh venvs (tests/install_support.py): 2-3 min
+together on 2 cores, most of it pip (the first build fills the session's wheel
+folder from pip's configured indexes).  They are part of ``make test``;
+``-m 'not install'`` leaves them out while working on something else.
 """
 
 from __future__ import annotations
