@@ -41,6 +41,11 @@ def run(args: argparse.Namespace) -> int:
         raise HlspError(f"{args.url}: give the upload area as s3://BUCKET/PREFIX")
     if args.interval <= 0 or args.retries < 0 or args.jobs < 0:
         raise HlspError("--interval must be positive, --retries and --jobs not negative")
+    if args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise HlspError("--scheduler needs Dask: pip install 'hlsp[dask]'") from None
     host, sep, port = args.listen.rpartition(":")
     if not sep or not port.isdigit():
         raise HlspError(f"--listen {args.listen}: give HOST:PORT")

@@ -16,8 +16,8 @@ One core, thin adapters:
   whose manifest lists ``s3://`` products reads their reports instead of
   downloading them when ETag, sha256 and code match.
 
-boto3 is imported only when the store is first used: ``import hlsp`` and
-``import hlsp.events`` stay light.
+botocore (from the ``remote`` extra) is imported only when the store is
+first used: ``import hlsp`` and ``import hlsp.events`` stay light.
 """
 
 from __future__ import annotations

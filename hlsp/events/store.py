@@ -1,10 +1,11 @@
-"""The object store, through boto3 (imported here, not by ``import hlsp``).
+"""The object store, through botocore (imported here, not by ``import hlsp``).
 
 Endpoint and credentials as for every ``s3://`` access in hlsp
 (:class:`hlsp.remote.RemoteOptions`: ``HLSP_S3_ENDPOINT`` or
 ``AWS_ENDPOINT_URL``, the usual ``AWS_*`` variables); path-style addressing
-unless the AWS config says otherwise.  One client per process (boto3 clients
-are thread-safe, and cost ~50 ms to make).
+unless the AWS config says otherwise.  One client per process (botocore
+clients are thread-safe, and cost ~50 ms to make).  botocore comes with
+s3fs (``pip install 'hlsp[remote]'``); boto3 is not needed.
 """
 
 from __future__ import annotations
@@ -34,8 +35,7 @@ def client(endpoint: str | None = None, timeout: float | None = None):
     k = (endpoint, timeout, os.getpid())
     with _LOCK:
         if k not in _CLIENTS:
-            try:
-                import boto3
+            try:  # botocore: installed with s3fs (the remote extra); boto3 is not needed
                 import botocore.config
                 import botocore.session
             except ImportError as exc:  # an install without the S3 client
@@ -43,8 +43,7 @@ def client(endpoint: str | None = None, timeout: float | None = None):
 
             core = botocore.session.get_session()
             style = (core.get_scoped_config().get("s3") or {}).get("addressing_style", "path")
-            session = boto3.session.Session(botocore_session=core)
-            _CLIENTS[k] = session.client(
+            _CLIENTS[k] = core.create_client(
                 "s3",
                 endpoint_url=endpoint,
                 config=botocore.config.Config(
