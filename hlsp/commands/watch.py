@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from urllib.parse import urlsplit
 
-from hlsp.errors import HlspError
+from hlsp.errors import HlspError, require_extra
 
 
 def add_parser(sub, name: str) -> argparse.ArgumentParser:
@@ -33,6 +33,9 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("remote", "hlsp watch")  # the S3 client: botocore, with s3fs
+    if args.scheduler:
+        require_extra("dask", "hlsp watch --scheduler")
     from hlsp.events.core import expected_from_env
     from hlsp.events.watch import Watcher, install_signals
 
@@ -41,11 +44,6 @@ def run(args: argparse.Namespace) -> int:
         raise HlspError(f"{args.url}: give the upload area as s3://BUCKET/PREFIX")
     if args.interval <= 0 or args.retries < 0 or args.jobs < 0:
         raise HlspError("--interval must be positive, --retries and --jobs not negative")
-    if args.scheduler:
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
-            raise HlspError("--scheduler needs Dask: pip install 'hlsp[dask]'") from None
     host, sep, port = args.listen.rpartition(":")
     if not sep or not port.isdigit():
         raise HlspError(f"--listen {args.listen}: give HOST:PORT")

@@ -39,7 +39,9 @@ def client(endpoint: str | None = None, timeout: float | None = None):
                 import botocore.config
                 import botocore.session
             except ImportError as exc:  # an install without the S3 client
-                raise StoreError(f"the S3 client is not installed ({exc.name}): pip install 'hlsp[remote]'") from exc
+                from hlsp.errors import missing_extra
+
+                raise StoreError(missing_extra("remote", exc.name or "botocore", "reading the object store")) from exc
 
             core = botocore.session.get_session()
             style = (core.get_scoped_config().get("s3") or {}).get("addressing_style", "path")
