@@ -93,3 +93,22 @@ def test_seaweedfs_payload_in_the_aws_shape():
     assert isinstance(from_seaweedfs({"event_type": "delete", "key": f"/buckets/b/{PRODUCT}", "message": {"old_entry": {}}}), Skipped)
     assert isinstance(from_seaweedfs(_weed("create", "/etc/x")), Skipped)
     assert isinstance(from_seaweedfs([1, 2]), Skipped)
+
+
+def test_expected_values_from_the_environment(monkeypatch):
+    from hlsp.events.core import expected_from_env, expected_of_metadata
+
+    from events_support import EXAMPLE
+
+    for k in ("HLSP_EXPECT", "HLSP_EXPECT_PROJ_ID", "HLSP_EXPECT_VERSION"):
+        monkeypatch.delenv(k, raising=False)
+    assert expected_from_env() == {}
+    monkeypatch.setenv("HLSP_EXPECT_PROJ_ID", "example")
+    assert expected_from_env() == {"proj_id": "example"}
+    of_yaml = expected_of_metadata(str(EXAMPLE))
+    assert of_yaml["proj_id"] == "example" and "folder" not in of_yaml
+    monkeypatch.setenv("HLSP_EXPECT", json.dumps({**of_yaml, "folder": "anywhere"}))
+    assert expected_from_env() == of_yaml  # (where the folder sits only shapes hints)
+    monkeypatch.setenv("HLSP_EXPECT", "[1, 2]")
+    with pytest.raises(ValueError, match="JSON object"):
+        expected_from_env()
