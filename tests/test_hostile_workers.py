@@ -1,0 +1,131 @@
+"""Issue 17, items 4 and 9: SIGKILLed local workers cost a retry, never a hang, and never a cached verdict.
+
+The kills are real SIGKILLs of real worker processes (what the OOM killer
+does).  The first test reproduces the exact hang of
+``concurrent.futures.ProcessPoolExecutor``: a worker killed half-way through
+writing its result.  It waits for events (the worker's pid file, data on the
+pipe), never for a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fitsgen import hdu_bytes, primary_cards
+from hlsp.engine import Options, _crash_result, iter_validate
+from hlsp.scheduler import LocalPool
+
+BIG = 32 * 1024 * 1024  # far more than a pipe holds: the writer blocks half-way
+
+
+def big_result_once(paths: list[str], marker: str) -> list:
+    """First call: note the pid, then return a result too big for the pipe; later calls: a small one."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return [("small", p) for p in paths]
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    return [("big", b"x" * BIG)]
+
+
+def test_a_worker_killed_while_writing_its_result_costs_a_retry_not_a_hang(tmp_path):
+    import functools
+
+    marker = tmp_path / "pid"
+    with LocalPool(functools.partial(big_result_once, marker=str(marker)), _crash_result, jobs=2) as pool:
+        job = pool.submit(["a.fits", "b.fits"])
+        # the worker that took the batch has started writing its result (the header and
+        # the first bytes are on its pipe) and is blocked: nobody is reading yet
+        busy = next(w for w in pool._pool if w.task is not None)
+        assert wait([busy.conn], timeout=120), "the worker never started writing its result"
+        pid = int(marker.read_text())
+        assert pid == busy.process.pid
+        os.kill(pid, signal.SIGKILL)
+        got = pool.results(job)  # ProcessPoolExecutor blocks here for ever
+        assert got == [("small", "a.fits"), ("small", "b.fits")]
+        assert pool.replaced == 1 and job.attempts == 2
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    mine = Path(f"/proc/{pid}/cmdline").read_bytes()
+    out = []
+    for c in text.split():
+        try:
+            if Path(f"/proc/{c}/cmdline").read_bytes() == mine:  # forked workers, not helpers
+                out.append(int(c))
+        except OSError:
+            pass
+    return out
+
+
+@pytest.fixture(scope="module")
+def delivery(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("killed-delivery")
+    good = hdu_bytes(primary_cards(-32, [8, 8]), np.ones((8, 8), ">f4").tobytes(), checksum=True)
+    damaged = bytearray(good)
+    damaged[-4] ^= 0x01
+    for i in range(1500):
+        (d / f"hlsp_x_hst_acs_t{i:04d}_f606w_v1_img.fits").write_bytes(bytes(damaged) if i % 7 == 3 else good)
+    return d
+
+
+@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(), reason="needs /proc children")
+def test_killing_workers_again_and_again_never_hangs_the_run(delivery, tmp_path):
+    """`hlsp validate --jobs 2` while its workers are SIGKILLed, one after the other, up to 30 times.
+
+    Every kill waits until a worker is there (a new pid), so kills land while
+    batches are sent, run and written back.  The run must end (the timeout is
+    only the hang detector) with one result per file: the file's own, or the
+    "worker died" finding for files whose batch ran out of retries.
+    """
+    serial = {r.path: r.to_dict() for r in iter_validate([str(delivery)], Options(jobs=1))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hlsp", "validate", "--jobs", "2", "--no-cache", "--format", "json", str(delivery)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "HLSP_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    killed: list[int] = []
+
+    def killer():
+        while len(killed) < 30 and proc.poll() is None:
+            workers = [c for c in _children(proc.pid) if c not in killed]
+            if not workers:
+                threading.Event().wait(0.005)  # poll for the next worker to exist
+                continue
+            try:
+                os.kill(workers[len(killed) % len(workers)], signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+            killed.append(workers[len(killed) % len(workers)])
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        out, err = proc.communicate(timeout=600)  # a hang fails here
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        thread.join()
+    assert proc.returncode == 1, err.decode()  # the damaged files
+    assert killed, "no worker was ever killed"
+    files = json.loads(out)["files"]
+    assert [f["path"] for f in files] == list(serial)
+    crashed = _crash_result("x").to_dict()["findings"]
+    for f in files:
+        assert f == serial[f["path"]] or f["findings"] == crashed, f
