@@ -38,6 +38,13 @@ RETRIES = 2  # resubmissions of a whole batch after its worker died
 Work = Callable[[list[str]], list[FileResult]]
 
 
+class NotJudged(FileResult):
+    """The result of a file whose worker kept dying: not the file's verdict, so never cached."""
+
+    __slots__ = ()
+    cacheable = False
+
+
 @dataclass(slots=True)
 class Job:
     paths: list[str]
@@ -77,7 +84,8 @@ class Scheduler:
                     job.handle = self._submit(job.paths)
                     continue
                 if len(job.paths) == 1:
-                    return [self.on_crash(job.paths[0])]
+                    crash = self.on_crash(job.paths[0])
+                    return [NotJudged(crash.path, crash.findings)]
                 # a file in this batch kills workers: find it by running them one by one
                 return [r for p in job.paths for r in self.results(self.submit([p]))]
 

@@ -129,3 +129,51 @@ def test_killing_workers_again_and_again_never_hangs_the_run(delivery, tmp_path)
     crashed = _crash_result("x").to_dict()["findings"]
     for f in files:
         assert f == serial[f["path"]] or f["findings"] == crashed, f
+
+
+class _KillOn:
+    """Wraps validate_file: in a worker process (not this one), SIGKILLs itself on a chosen file.
+
+    Installed before the pool forks, so only the workers inherit it; ``armed``
+    is a file: while it exists, the victim kills every worker that reads it.
+    """
+
+    def __init__(self, real, victim: str, armed: Path):
+        self.real, self.victim, self.armed, self.parent = real, victim, armed, os.getpid()
+
+    def __call__(self, path, *a, **kw):
+        if self.victim in path and os.getpid() != self.parent and self.armed.exists():
+            os.kill(os.getpid(), signal.SIGKILL)
+        return self.real(path, *a, **kw)
+
+
+def test_a_worker_crash_is_never_cached_as_the_files_verdict(delivery, tmp_path, monkeypatch):
+    """Issue 17, item 9: after a run where a file kept killing its worker, the next
+    cached run shows the file's real findings, not "the worker died"."""
+    import hlsp.engine
+
+    armed = tmp_path / "armed"
+    armed.touch()
+    victim = "t0703_"  # a damaged file (703 % 7 == 3): it has real findings to show
+    monkeypatch.setattr(hlsp.engine, "validate_file", _KillOn(hlsp.engine.validate_file, victim, armed))
+    opts = dict(jobs=2, cache=True, cache_dir=str(tmp_path / "cache"))
+    first = {r.path: r.to_dict() for r in iter_validate([str(delivery)], Options(**opts))}
+    crashed = _crash_result("x").to_dict()["findings"]
+    hit = [p for p in first if victim in p]
+    assert len(hit) == 1 and first[hit[0]]["findings"] == crashed  # the attack: it kept dying
+    armed.unlink()  # the out-of-memory moment has passed
+    again = {r.path: r.to_dict() for r in iter_validate([str(delivery)], Options(**opts))}
+    real = next(iter_validate([hit[0]], Options(jobs=1))).to_dict()
+    assert {f["rule"] for f in real["findings"]} >= {"CK002"}
+    assert again[hit[0]] == real
+    assert {p: r for p, r in again.items() if p != hit[0]} == {p: r for p, r in first.items() if p != hit[0]}
+
+
+def test_a_read_that_failed_is_not_cached_either(tmp_path):
+    from hlsp.cache import is_verdict
+    from hlsp.engine import _read_error_finding
+    from hlsp.findings import FileResult
+
+    assert not is_verdict(FileResult("a.fits", [_read_error_finding("cannot read the file: Input/output error")]))
+    assert is_verdict(FileResult("a.fits", [_read_error_finding("this is a folder, not a file")]))
+    assert is_verdict(FileResult("a.fits", []))
