@@ -208,6 +208,17 @@ def _note(found: dict, k: int, row: int, count: int) -> None:
         seen[1] = min(seen[1], row)
 
 
+class _CheckState:
+    """What one check has seen of the current row, when rows stream (see RowScanner)."""
+
+    __slots__ = ("bad", "ended", "desc")
+
+    def __init__(self):
+        self.bad = False
+        self.ended = False  # A: a NUL byte ended the text
+        self.desc = b""  # P/Q: the descriptor's bytes so far
+
+
 class RowScanner:
     """Checks the rows of one table as its data unit streams past.
 
@@ -215,9 +226,23 @@ class RowScanner:
     Bytes must be fed in order.  A scanner that starts or stops inside a row
     keeps those bytes (``head``, ``carry``) so that two scanners over adjacent
     ranges can be joined (:meth:`join`).
+
+    Memory: a row is kept whole only up to ``row_buffer`` bytes (default
+    ``HLSP_MAX_ROW_BUFFER``, :mod:`hlsp.limits`).  Longer rows of a binary
+    table are checked column by column as they stream past, keeping a few
+    bytes per column (:meth:`_feed_streaming`); such a scanner must start at
+    the first row (the reader does not split those tables between threads).
     """
 
-    def __init__(self, plan: TablePlan, start: int = 0, kernel=None):
+    def __init__(self, plan: TablePlan, start: int = 0, kernel=None, row_buffer: int | None = None):
+        if row_buffer is None:
+            from hlsp import limits
+
+            row_buffer = limits.get_int("row_buffer")
+        self.streaming = plan.row_len > row_buffer and not plan.ascii_fields
+        if self.streaming and start:
+            raise ValueError("a scanner of rows longer than the row buffer starts at the first row")
+        self.state = [_CheckState() for _ in plan.checks] if self.streaming else []
         self.plan = plan
         self.pos = start
         self.skip = -start % plan.row_len if start < plan.rows_end else 0
@@ -231,6 +256,9 @@ class RowScanner:
         self.kernel = kernel
 
     def feed(self, data) -> None:
+        if self.streaming:
+            self._feed_streaming(data)
+            return
         plan = self.plan
         start = self.pos
         self.pos += len(data)
@@ -255,6 +283,55 @@ class RowScanner:
             self._scan(data[:whole], start // plan.row_len)
         if whole < len(data):
             self.carry = bytearray(data[whole:])
+
+    def _feed_streaming(self, data) -> None:
+        """Check rows longer than the row buffer piece by piece: each check looks
+        only at the bytes of its column and keeps a few bytes of state per row."""
+        plan = self.plan
+        row_len = plan.row_len
+        start = self.pos
+        self.pos += len(data)
+        n = min(len(data), plan.rows_end - start)
+        if n <= 0:
+            return
+        view = memoryview(data)[:n]
+        i, pos = 0, start
+        while i < n:
+            row, col = divmod(pos, row_len)
+            take = min(n - i, row_len - col)
+            for k, (off, code, repeat, elem_size, maxlen) in enumerate(plan.checks):
+                width = 8 if code == "P" else 16 if code == "Q" else column_width(repeat, code)
+                lo, hi = max(off, col), min(off + width, col + take)
+                if lo >= hi:
+                    continue
+                st = self.state[k]
+                if st.bad:
+                    continue
+                seg = bytes(view[i + lo - col : i + hi - col])
+                if code == "L":
+                    st.bad = bool(seg.translate(None, b"TF\0"))
+                elif code == "A":
+                    if not st.ended:
+                        nul = seg.find(b"\0")
+                        if nul >= 0:
+                            seg, st.ended = seg[:nul], True
+                        st.bad = bool(seg.translate(None, _PRINTABLE))
+                elif code == "X":
+                    if hi == off + width:  # the last byte of the bit array is here
+                        st.bad = bool(seg[-1] & ((1 << (8 - repeat % 8)) - 1))
+                else:
+                    st.desc += seg
+                    if len(st.desc) == width:
+                        nelem, first = struct.unpack(">II" if code == "P" else ">QQ", st.desc)
+                        length = (nelem + 7) // 8 if elem_size == 0 else nelem * elem_size
+                        st.bad = (maxlen >= 0 and nelem > maxlen) or first + length > plan.heap_size
+            i += take
+            pos += take
+            if col + take == row_len:  # the row is complete
+                for k, st in enumerate(self.state):
+                    if st.bad:
+                        _note(self.found, k, row, 1)
+                self.state = [_CheckState() for _ in plan.checks]
 
     def _scan(self, rows, first_row: int) -> None:
         plan = self.plan
