@@ -43,7 +43,7 @@ SETTINGS: dict[str, Setting] = {
         "a .gz/.bz2 file may inflate to this many times its size (beyond HLSP_INFLATE_FREE)",
     ),
     "inflate_free": Setting(
-        "HLSP_INFLATE_FREE", 2 * GiB, "bytes", "a .gz/.bz2 file may always inflate to this many bytes, whatever its ratio"
+        "HLSP_INFLATE_FREE", 1 * GiB, "bytes", "a .gz/.bz2 file may always inflate to this many bytes, whatever its ratio"
     ),
     "inflate_max": Setting(
         "HLSP_MAX_INFLATED", 64 * GiB, "bytes", "no .gz/.bz2 file inflates beyond this many bytes"

@@ -178,3 +178,54 @@ def test_rows_checked_as_they_stream_give_the_same_problems(case):
         streamed.feed(rows[pos : pos + c])
         pos += c
     assert streamed.problems() == whole.problems()
+
+
+def _bomb(path: Path, declared: list[int], inflated: int) -> None:
+    """A bzip2 file of a few KB: a header declaring ``declared`` bytes, then ``inflated`` zero bytes.
+
+    (bzip2 readers read concatenated streams on: one stream of 64 MiB of zeros,
+    compressed once, is repeated.)"""
+    zeros = bz2.compress(bytes(64 * MiB), 9)
+    path.write_bytes(bz2.compress(header_bytes(primary_cards(8, declared))) + zeros * (inflated // (64 * MiB)))
+
+
+@pytest.mark.slow
+def test_a_bzip2_bomb_stops_at_the_default_cap(tmp_path):
+    """The attack: a few KB of .fits.bz2 declaring 80 GiB of data (it ran 244 s and more).
+
+    With the defaults it is read up to HLSP_INFLATE_FREE (1 GiB) and stops with
+    FS020; the 80 GiB are never inflated (the stream holds 3 GiB here)."""
+    path = tmp_path / "hlsp_x_hst_acs_t1_f606w_v1_img.fits.bz2"
+    _bomb(path, [1024, 1024, 1024, 80], 3 * GiB)
+    assert path.stat().st_size < 64 * 1024
+    ff = read_fits(path)
+    (issue,) = ff.issues
+    assert issue.code == "limit" and f"more than {GiB} bytes" in issue.message
+    assert ff.hdus[0].data_read <= GiB
+
+
+def test_the_inflate_cap_grows_with_the_compressed_size(tmp_path, monkeypatch):
+    from hlsp.fitsfile import inflate_cap
+
+    monkeypatch.setenv("HLSP_INFLATE_FREE", "1000")
+    monkeypatch.setenv("HLSP_MAX_INFLATE_RATIO", "10")
+    monkeypatch.setenv("HLSP_MAX_INFLATED", "50000")
+    assert inflate_cap(10) == 1000 and inflate_cap(2000) == 20000 and inflate_cap(10**9) == 50000
+    # a gzip file within its cap is read whole, one just past it is stopped
+    data = header_bytes(primary_cards(8, [4 * BLOCK])) + bytes(4 * BLOCK)
+    path = tmp_path / "x.fits.gz"
+    path.write_bytes(gzip.compress(data))
+    monkeypatch.setenv("HLSP_INFLATE_FREE", str(10**9))  # the absolute cap decides
+    monkeypatch.setenv("HLSP_MAX_INFLATED", str(len(data)))
+    assert read_fits(path).issues == []
+    monkeypatch.setenv("HLSP_MAX_INFLATED", str(len(data) - 1))
+    assert [i.code for i in read_fits(path).issues] == ["limit"]
+
+
+def test_a_bad_setting_is_a_one_line_error(monkeypatch):
+    from hlsp import limits
+    from hlsp.errors import HlspError
+
+    monkeypatch.setenv("HLSP_MAX_ROW_BUFFER", "lots")
+    with pytest.raises(HlspError, match=r"HLSP_MAX_ROW_BUFFER='lots': expected a positive number of bytes"):
+        limits.get("row_buffer")
