@@ -610,6 +610,7 @@ def _read_hdus(ff: FitsFile, stream: BinaryIO, scan_data: bool) -> None:
 
 
 _MAX_HEADER_BLOCKS = 10_000  # 360,000 cards: beyond this it is not a header
+MAX_DATA_SIZE = 2**63 - 1  # bytes: the largest file offset; a header declaring more is broken
 
 
 def _cards_message() -> str:
@@ -672,6 +673,16 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
         ff.issues.append(ReadIssue("end-card", "the END card has characters after END", index, "END"))
     hdu.header_sum = ones_fold(ones_sum(raw))
     _classify(hdu)
+    if hdu.data_size > MAX_DATA_SIZE:  # e.g. NAXIS = 999 with every NAXISn = 2**62
+        ff.issues.append(
+            ReadIssue(
+                "truncated",
+                f"the header declares more than {MAX_DATA_SIZE} bytes of data (BITPIX x NAXIS1 x ... x NAXISn): "
+                "no file can hold them",
+                index,
+            )
+        )
+        hdu.data_size, hdu.size_known = 0, False  # (a number of thousands of digits is no size)
     return hdu
 
 
