@@ -15,6 +15,17 @@ is downloaded once however often it is validated.  Timeouts apply to every
 connection and read; transient failures are retried with back-off; a dead URL
 ends as a :class:`RemoteError` naming the URL, never as a hang.
 
+Bounds (issue 17; ``docs/limits.md``): nothing is fetched without a valid
+size in the manifest, nor when that size is above ``HLSP_REMOTE_MAX_BYTES``
+(default 10 GiB); a transfer stops as soon as more bytes arrive than the
+manifest says, and when a product takes longer than ``HLSP_REMOTE_DEADLINE``
+seconds (default 900, retries included: a server dripping a byte every few
+seconds is cut off).  ``hlsp manifest``, which measures URLs before any size
+is known, downloads at most ``HLSP_REMOTE_MAX_BYTES``.  Partial downloads are
+temporary files that are always removed: at once on any error, and -- when the
+process was killed -- by the next fetch into the same cache, which removes the
+``.download.<pid>.*`` files of processes that no longer run.
+
 Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE`` (cache
 folder, default ``~/.cache/hlsp``), ``HLSP_TIMEOUT`` (seconds, default 30),
 ``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
@@ -37,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
+
+from hlsp import limits
 
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
@@ -68,6 +81,8 @@ class RemoteOptions:
     retries: int = 2  # extra attempts after a transient failure
     allow_private: bool = False  # admit loopback/private hosts and http:// to them (tests)
     s3_endpoint: str | None = None  # S3-compatible endpoint, e.g. http://127.0.0.1:8333
+    max_bytes: int = field(default_factory=lambda: limits.get_int("remote_bytes"))  # per product
+    deadline: float = field(default_factory=lambda: limits.get("remote_seconds"))  # seconds per product
 
     @classmethod
     def from_env(cls, **overrides) -> "RemoteOptions":
@@ -78,6 +93,8 @@ class RemoteOptions:
             retries=int(env.get("HLSP_RETRIES") or 2),
             allow_private=_env_flag("HLSP_ALLOW_PRIVATE_URLS"),
             s3_endpoint=env.get("HLSP_S3_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
+            max_bytes=limits.get_int("remote_bytes"),
+            deadline=limits.get("remote_seconds"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -226,6 +243,10 @@ def _open_http(fs, url: str, options: RemoteOptions):
     raise RemoteError(f"more than {MAX_REDIRECTS} redirects")
 
 
+class DeadlineError(RemoteError):
+    """A product took longer than its wall-clock deadline (HLSP_REMOTE_DEADLINE)."""
+
+
 def _chunks(url: str, options: RemoteOptions) -> Iterator[bytes]:
     fs = _filesystem(url, options)
     if urlsplit(url).scheme.lower() == "s3":
@@ -238,11 +259,21 @@ def _chunks(url: str, options: RemoteOptions) -> Iterator[bytes]:
 
 
 def _download(url: str, options: RemoteOptions, dest: Path, max_size: int | None) -> tuple[int, str]:
-    """Stream ``url`` into ``dest``; (size, sha256).  Stops early beyond ``max_size``."""
+    """Stream ``url`` into ``dest``; (size, sha256).  Stops early beyond ``max_size``
+    (the manifest's) or ``options.max_bytes``, and at ``options.deadline`` seconds."""
     last: BaseException | None = None
+    deadline = time.monotonic() + options.deadline
+
+    def over_time() -> None:
+        if time.monotonic() > deadline:
+            raise DeadlineError(
+                f"{url}: not fetched within {options.deadline:g} seconds (limit: HLSP_REMOTE_DEADLINE); transfer stopped"
+            )
+
     for attempt in range(options.retries + 1):
         if attempt:
-            time.sleep(min(0.5 * 2 ** (attempt - 1), 5.0))
+            time.sleep(min(0.5 * 2 ** (attempt - 1), 5.0, max(0.0, deadline - time.monotonic())))
+            over_time()
         h = hashlib.sha256()
         size = 0
         try:
@@ -253,10 +284,16 @@ def _download(url: str, options: RemoteOptions, dest: Path, max_size: int | None
                         raise IntegrityError(
                             f"{url}: more than the {max_size} bytes the manifest gives; transfer stopped", size, None
                         )
+                    if size > options.max_bytes:
+                        raise RemoteError(
+                            f"{url}: more than {options.max_bytes} bytes, the most a remote product may have "
+                            "(limit: HLSP_REMOTE_MAX_BYTES); transfer stopped"
+                        )
+                    over_time()
                     h.update(chunk)
                     out.write(chunk)
             return size, h.hexdigest()
-        except IntegrityError:
+        except (IntegrityError, DeadlineError):
             raise
         except Exception as exc:  # network libraries raise many types; all end here
             last = exc
@@ -324,9 +361,49 @@ def _store(tmp: Path, sha256: str, options: RemoteOptions, name: str | None) -> 
 
 def _tempfile(options: RemoteOptions) -> Path:
     options.cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".download.", dir=options.cache_dir)
+    _remove_orphans(options.cache_dir)
+    fd, name = tempfile.mkstemp(prefix=f".download.{os.getpid()}.", dir=options.cache_dir)
     os.close(fd)
     return Path(name)
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Remove the partial downloads of processes that were killed (they could not clean up)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for e in entries:
+        parts = e.name.split(".")
+        if not e.name.startswith(".download.") or len(parts) < 4 or not parts[2].isdigit():
+            continue
+        pid = int(parts[2])
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running (or not ours to signal): its download may be in progress
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(e.path)
+
+
+def _check_size(url: str, size, options: RemoteOptions) -> int:
+    """The manifest's size, if it is one that may be fetched; else RemoteError (nothing is fetched)."""
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise RemoteError(
+            f"{url}: the manifest gives no valid size (a whole number of bytes), so it is not fetched: "
+            "add the size (`hlsp manifest` measures it)"
+        )
+    if size > options.max_bytes:
+        raise RemoteError(
+            f"{url}: the manifest gives {size} bytes, more than the {options.max_bytes} a remote product may have "
+            "(limit: HLSP_REMOTE_MAX_BYTES); nothing was fetched"
+        )
+    return size
 
 
 def fetch(url: str, size: int | None, sha256: str | None, options: RemoteOptions | None = None, name: str | None = None) -> Path:
@@ -340,6 +417,7 @@ def fetch(url: str, size: int | None, sha256: str | None, options: RemoteOptions
     problem = url_problem(url, options)
     if problem:
         raise RemoteError(f"{url}: {problem}")
+    size = _check_size(url, size, options)
     if sha256:
         hit = _cached(sha256, size, options, name)
         if hit is not None:
