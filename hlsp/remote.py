@@ -29,8 +29,14 @@ process was killed -- by the next fetch into the same cache, which removes the
 Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE`` (cache
 folder, default ``~/.cache/hlsp``), ``HLSP_TIMEOUT`` (seconds, default 30),
 ``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
-(or ``AWS_ENDPOINT_URL``) for S3-compatible stores; S3 credentials come from
-the usual ``AWS_*`` variables.
+for S3-compatible stores.
+
+Contributor products are read **anonymously**, or with the credentials given
+for them alone (``HLSP_S3_ACCESS_KEY_ID`` and ``HLSP_S3_SECRET_ACCESS_KEY``):
+never with the ``AWS_*`` variables, the AWS configuration files or
+``AWS_ENDPOINT_URL``, which belong to the archive destination that ``hlsp
+stage`` writes to (``hlsp.stage.targets``).  Otherwise a contributor's
+``s3://`` URL would be fetched with the archive's keys at stage time (issue 17).
 """
 
 from __future__ import annotations
@@ -81,6 +87,8 @@ class RemoteOptions:
     retries: int = 2  # extra attempts after a transient failure
     allow_private: bool = False  # admit loopback/private hosts and http:// to them (tests)
     s3_endpoint: str | None = None  # S3-compatible endpoint, e.g. http://127.0.0.1:8333
+    s3_key: str | None = None  # credentials for contributor products only (default: anonymous)
+    s3_secret: str | None = field(default=None, repr=False)
     max_bytes: int = field(default_factory=lambda: limits.get_int("remote_bytes"))  # per product
     deadline: float = field(default_factory=lambda: limits.get("remote_seconds"))  # seconds per product
 
@@ -92,7 +100,9 @@ class RemoteOptions:
             timeout=float(env.get("HLSP_TIMEOUT") or 30.0),
             retries=int(env.get("HLSP_RETRIES") or 2),
             allow_private=_env_flag("HLSP_ALLOW_PRIVATE_URLS"),
-            s3_endpoint=env.get("HLSP_S3_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
+            s3_endpoint=env.get("HLSP_S3_ENDPOINT") or None,  # (never the archive's AWS_ENDPOINT_URL)
+            s3_key=env.get("HLSP_S3_ACCESS_KEY_ID") or None,
+            s3_secret=env.get("HLSP_S3_SECRET_ACCESS_KEY") or None,
             max_bytes=limits.get_int("remote_bytes"),
             deadline=limits.get("remote_seconds"),
         )
@@ -160,12 +170,15 @@ def _filesystem(url: str, options: RemoteOptions):
                 "read_timeout": options.timeout,
                 "retries": {"max_attempts": 1},
                 "s3": {"addressing_style": "path"},
+                "ignore_configured_endpoint_urls": True,  # AWS_ENDPOINT_URL is the archive's
             },
         }
         if options.s3_endpoint:
             kwargs["endpoint_url"] = options.s3_endpoint
-        if not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
-            kwargs["anon"] = True
+        if options.s3_key and options.s3_secret:
+            kwargs["key"], kwargs["secret"] = options.s3_key, options.s3_secret
+        else:
+            kwargs["anon"] = True  # no credentials looked up: not AWS_*, not ~/.aws
         return fsspec.filesystem("s3", **kwargs)
     import aiohttp
 

@@ -143,3 +143,43 @@ def test_a_download_killed_half_way_leaves_no_temporary_file_behind(remote_env, 
     alive.write_bytes(b"")
     assert fetch(httpserver.url_for("/ok"), len(DATA), SHA).read_bytes() == DATA
     assert leftovers(remote_env) == [alive.name]  # ... is gone after the next fetch
+
+
+# ------------------------------------------- item 5: contributor s3:// URLs and the archive's keys
+def test_a_contributors_s3_url_never_gets_the_archives_credentials(s3_server, remote_env, monkeypatch):
+    """The attack: at stage time the environment holds the archive's AWS_* keys (stage.yml sets
+    them for the destination); a contributor's s3:// URL pointing at a bucket those keys can
+    read must be fetched anonymously, and so be refused, not read with them."""
+    from hlsp.contribution import Product
+    from hlsp.stage import StageRefused, _fetch
+
+    bucket = s3_server.new_bucket()  # private: only the archive's keys read it
+    s3_server.client().put_object(Bucket=bucket, Key="secret.fits", Body=DATA)
+    for key, value in s3_server.env().items():  # exactly what stage.yml gives `hlsp stage`
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("HLSP_S3_ENDPOINT", s3_server.endpoint)  # the contributor's store is this server
+    url = f"s3://{bucket}/secret.fits"
+    with pytest.raises(RemoteError, match=r"access denied"):
+        fetch(url, len(DATA), SHA)
+    with pytest.raises(StageRefused, match=r"access denied"):
+        _fetch(Product(0, url=url, size=len(DATA), sha256=SHA))
+    # with credentials given for contributor products, and only then, it is read
+    monkeypatch.setenv("HLSP_S3_ACCESS_KEY_ID", s3_server.access_key)
+    monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", s3_server.secret_key)
+    assert fetch(url, len(DATA), SHA).read_bytes() == DATA
+
+
+def test_the_archive_endpoint_is_not_the_contributors(s3_server, monkeypatch):
+    """AWS_ENDPOINT_URL (the archive's) neither becomes the endpoint of contributor products
+    nor is picked up by botocore behind our back."""
+    from hlsp.remote import _filesystem
+
+    for key, value in s3_server.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("HLSP_S3_ENDPOINT", raising=False)
+    options = RemoteOptions.from_env()
+    assert options.s3_endpoint is None and options.s3_key is None
+    fs = _filesystem("s3://bucket/key", options)
+    assert fs.anon is True
+    assert fs.client_kwargs.get("endpoint_url") is None and "endpoint_url" not in fs.kwargs
+    assert fs.config_kwargs["ignore_configured_endpoint_urls"] is True

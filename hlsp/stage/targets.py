@@ -21,7 +21,9 @@ S3 configuration is the usual AWS one (environment variables such as
 ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``,
 ``AWS_PROFILE``, or ``~/.aws/config``).  Path-style addressing is used unless the
 configuration asks for another style, so S3-compatible servers on a bare host
-name or IP address work.
+name or IP address work.  These settings are the archive destination's only:
+contributor products listed by ``s3://`` URL are fetched by :mod:`hlsp.remote`
+anonymously or with ``HLSP_S3_*`` credentials, never with these.
 """
 
 from __future__ import annotations
