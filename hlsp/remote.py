@@ -121,13 +121,63 @@ def _host_problem(host: str | None, port: int | None, options: RemoteOptions) ->
     except (socket.gaierror, UnicodeError):
         return None  # unknown host: the fetch will fail and say so
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
-            return (
-                f"host {host} resolves to the private or local address {addr}; remote products must be on a "
-                "public server (set HLSP_ALLOW_PRIVATE_URLS=1 only for local testing)"
-            )
+        problem = _address_problem(host, info[4][0])
+        if problem:
+            return problem
     return None
+
+
+def _address_problem(host: str, address: str) -> str | None:
+    addr = ipaddress.ip_address(address.split("%", 1)[0])
+    if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
+        return (
+            f"host {host} resolves to the private or local address {addr}; remote products must be on a "
+            "public server (set HLSP_ALLOW_PRIVATE_URLS=1 only for local testing)"
+        )
+    return None
+
+
+class _RefusedAddress(OSError):
+    """The connection's own resolution of a host gave an address the policy refuses."""
+
+
+def _checked_resolver(allow_private: bool):
+    """An aiohttp resolver that checks the very addresses the connection will use.
+
+    The policy check above resolves the host once; the HTTP client would
+    resolve it again to connect, and a DNS server that answers a public address
+    the first time and 127.0.0.1 the second ("DNS rebinding") would slip past.
+    This resolver is the only resolution the connection makes, and it refuses
+    any address the policy refuses: what is checked is what is connected to.
+    """
+    import asyncio
+
+    from aiohttp.abc import AbstractResolver
+
+    class CheckedResolver(AbstractResolver):
+        async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM, family=family)
+            out = []
+            for fam, _type, proto, _name, sockaddr in infos:
+                problem = None if allow_private else _address_problem(host, sockaddr[0])
+                if problem:
+                    raise _RefusedAddress(problem)
+                out.append(
+                    {
+                        "hostname": host,
+                        "host": sockaddr[0],
+                        "port": sockaddr[1],
+                        "family": fam,
+                        "proto": proto,
+                        "flags": socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
+                    }
+                )
+            return out
+
+        async def close(self) -> None:
+            pass
+
+    return CheckedResolver()
 
 
 def url_problem(url: str, options: RemoteOptions | None = None) -> str | None:
@@ -183,7 +233,12 @@ def _filesystem(url: str, options: RemoteOptions):
     import aiohttp
 
     timeout = aiohttp.ClientTimeout(total=None, connect=options.timeout, sock_connect=options.timeout, sock_read=options.timeout)
-    return fsspec.filesystem(scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout})
+
+    async def get_client(**kwargs):
+        connector = aiohttp.TCPConnector(resolver=_checked_resolver(options.allow_private))
+        return aiohttp.ClientSession(connector=connector, **kwargs)
+
+    return fsspec.filesystem(scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout}, get_client=get_client)
 
 
 def _status(exc: BaseException) -> int | None:
@@ -202,6 +257,8 @@ def _is_permanent(exc: BaseException) -> bool:
     """Not worth retrying: the file is not there, we may not read it, or the policy refuses it."""
     if isinstance(exc, RemoteError):
         return True
+    if isinstance(exc, _RefusedAddress) or isinstance(getattr(exc, "os_error", None), _RefusedAddress):
+        return True
     if isinstance(exc, (FileNotFoundError, PermissionError)):
         cause = exc.__cause__  # fsspec wraps connection errors in FileNotFoundError
         return cause is None or _is_permanent(cause)
@@ -214,6 +271,10 @@ def _describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, (FileNotFoundError, PermissionError)) and exc.__cause__ is not None:
         exc = exc.__cause__
+    if isinstance(getattr(exc, "os_error", None), _RefusedAddress):
+        exc = exc.os_error
+    if isinstance(exc, _RefusedAddress):
+        return f"refused: {exc}"
     if isinstance(exc, FileNotFoundError):
         return "not found (HTTP 404 or no such key)"
     status = _status(exc)

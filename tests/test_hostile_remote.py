@@ -183,3 +183,41 @@ def test_the_archive_endpoint_is_not_the_contributors(s3_server, monkeypatch):
     assert fs.anon is True
     assert fs.client_kwargs.get("endpoint_url") is None and "endpoint_url" not in fs.kwargs
     assert fs.config_kwargs["ignore_configured_endpoint_urls"] is True
+
+
+# ------------------------------------------------------------------ item 11: DNS rebinding
+def test_dns_rebinding_cannot_reach_a_local_address(tmp_path, monkeypatch):
+    """The attack: the host resolves to a public address when the policy checks it, and to
+    127.0.0.1 when the HTTP client resolves it again to connect.
+
+    The one stand-in here is the DNS answer: ``socket.getaddrinfo`` is wrapped to
+    answer like a rebinding DNS server (no DNS server can be pointed at from a test).
+    The listening socket on 127.0.0.1 is real: it must never see a connection.
+    """
+    import socket
+
+    monkeypatch.delenv("HLSP_ALLOW_PRIVATE_URLS", raising=False)
+    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_RETRIES", "0")
+    monkeypatch.setenv("HLSP_TIMEOUT", "2")
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        address = "93.184.216.34" if not answers else "127.0.0.1"  # public first, then local
+        answers.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, int(port or 443)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with socket.socket() as local:
+        local.bind(("127.0.0.1", 0))
+        local.listen(4)
+        local.setblocking(False)
+        url = f"https://rebind.test:{local.getsockname()[1]}/x.fits"
+        with pytest.raises(RemoteError, match=r"resolves to the private or local address 127\.0\.0\.1"):
+            fetch(url, len(DATA), SHA)
+        assert answers[:2] == ["93.184.216.34", "127.0.0.1"]  # checked once, resolved again to connect
+        with pytest.raises(BlockingIOError):
+            local.accept()  # nobody connected to the local address
