@@ -840,7 +840,7 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
         )
         plan = None
     if isinstance(stream, io.BufferedReader):  # a plain file on disk, too big to have been read whole
-        _read_data_direct(stream, hdu, float_size, fill_char, plan)
+        _read_data_direct(ff, stream, hdu, float_size, fill_char, plan)
         return
     rows = RowScanner(plan) if plan is not None else None
     data_left = hdu.data_size  # unpadded bytes still to come
@@ -864,10 +864,23 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
             break
     hdu.data_sum = ones_fold(total)
     if rows is not None:
-        hdu.value_problems = rows.problems()
+        _take_problems(ff, hdu, rows)
 
 
-def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes, plan) -> None:
+def _take_problems(ff: FitsFile, hdu: HDU, rows: RowScanner) -> None:
+    hdu.value_problems = rows.problems()
+    if rows.heap is not None and rows.heap.overflow:
+        ff.issues.append(
+            ReadIssue(
+                "row-limit",
+                f"more than {rows.heap.cap} variable-length logical arrays: the values of those after the first "
+                f"{rows.heap.cap} were not checked (limit: HLSP_MAX_HEAP_ARRAYS)",
+                hdu.index,
+            )
+        )
+
+
+def _read_data_direct(ff: FitsFile, stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes, plan) -> None:
     """The data of a plain file: positioned reads into reused 1 MiB buffers, no copies.
 
     Big data units are split in two halves summed by two threads: the ones'-
@@ -881,8 +894,8 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill
     avail = max(0, min(hdu.padded_data_size, os.fstat(fd).st_size - start))
     data_end = start + min(hdu.data_size, avail)  # end of the values, before the padding
     half = (avail // 2) // CHUNK * CHUNK if avail >= PARALLEL_DATA else 0
-    if plan is not None and plan.row_len > limits.get_int("row_buffer"):
-        half = 0  # rows streamed column by column are read in one pass (nothing to join)
+    if plan is not None and (plan.row_len > limits.get_int("row_buffer") or plan.heap_logicals):
+        half = 0  # rows streamed column by column, or a heap checked from the rows' descriptors: one pass
     parts = [(start, start + half), (start + half, start + avail)] if half else [(start, start + avail)]
     scanners = [RowScanner(plan, lo - start) if plan is not None else None for lo, _ in parts]
     if len(parts) == 1:
@@ -893,7 +906,7 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill
     if plan is not None:
         for later in scanners[1:]:
             scanners[0].join(later)
-        hdu.value_problems = scanners[0].problems()
+        _take_problems(ff, hdu, scanners[0])
     pad_len = start + avail - data_end
     if pad_len > 0 and os.pread(fd, pad_len, data_end).strip(fill_char):
         hdu.fill_ok = False

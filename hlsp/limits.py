@@ -37,6 +37,10 @@ SETTINGS: dict[str, Setting] = {
         "HLSP_MAX_HEADER_CARDS", 200_000, "cards",
         "header cards kept for one file, all HDUs together; reading stops there with a finding",
     ),
+    "heap_arrays": Setting(
+        "HLSP_MAX_HEAP_ARRAYS", 500_000, "arrays",
+        "variable-length logical arrays (PL/QL) of one table whose heap values are checked (32 bytes each)",
+    ),
     "hdus": Setting("HLSP_MAX_HDUS", 10_000, "HDUs", "HDUs read in one file; reading stops there with a finding"),
     "inflate_ratio": Setting(
         "HLSP_MAX_INFLATE_RATIO", 1000, "ratio",

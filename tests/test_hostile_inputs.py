@@ -110,3 +110,21 @@ def test_naxis_999_with_huge_axes_is_judged_by_every_rule(tmp_path):
     rules = {f.rule for f in result.findings}
     assert "FS002" in rules  # the data the header declares are not there
     assert "KW001" in rules  # and the other rules ran: required keywords are missing
+
+
+# ------------------------------------------------- item 12: a.b.fits.gz is read as FITS
+def test_a_compressed_fits_file_whose_name_holds_another_dot_is_read(tmp_path):
+    import gzip
+
+    import numpy as np
+
+    from fitsgen import hdu_bytes, primary_cards
+    from hlsp.engine import Options, validate_file
+
+    good = hdu_bytes(primary_cards(-32, [4, 4]), np.ones((4, 4), ">f4").tobytes(), checksum=True)
+    damaged = bytearray(good)
+    damaged[-4] ^= 0x01
+    path = tmp_path / "hlsp_x_hst_acs_t1_f606w_v1_img.b.fits.gz"
+    path.write_bytes(gzip.compress(bytes(damaged)))
+    rules = {f.rule for f in validate_file(str(path), Options()).findings}
+    assert "CK002" in rules  # the content was read and checked (not only the name rules)
