@@ -80,3 +80,9 @@ def get(name: str) -> float:
 
 def get_int(name: str) -> int:
     return int(get(name))
+
+
+def check_all() -> None:
+    """Raise :class:`HlspError` for the first setting whose variable holds no valid value."""
+    for name in SETTINGS:
+        get(name)
