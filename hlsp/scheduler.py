@@ -179,7 +179,10 @@ class _Worker:
                 pass
         else:
             self.process.kill()  # its batch is not wanted any more
-        self.process.join()
+        self.process.join(10)
+        if self.process.is_alive():  # (an idle worker that does not stop when told: never waited on for ever)
+            self.process.kill()
+            self.process.join()
         self.conn.close()
 
 
