@@ -278,7 +278,7 @@ def _matrix_problem(alt: str, naxis: int, linear: tuple[tuple[str, float | None]
         names = ", ".join(str(i) for i in involved) if involved else ", ".join(str(i) for i in range(1, n + 1))
         return ws.key(stem, involved[0], involved[0]), (
             f"the {stem}{'i_j' if use_cd else 'i_j x CDELTi'} matrix of axes {names} is singular: "
-            "its rows are not independent (or its inverse overflows), so world coordinates cannot be converted "
+            "its rows are not independent, so world coordinates cannot be converted "
             "back to pixels"
         )
     return None
