@@ -88,7 +88,8 @@ def delivery(tmp_path_factory) -> Path:
 def test_killing_workers_again_and_again_never_hangs_the_run(delivery, tmp_path):
     """`hlsp validate --jobs 2` while its workers are SIGKILLed, one after the other, up to 30 times.
 
-    Every kill waits until a worker is there (a new pid), so kills land while
+    Every kill waits for an event: a new worker pid, or (every other kill) a
+    worker that has started reading the files of its batch, so kills land while
     batches are sent, run and written back.  The run must end (the timeout is
     only the hang detector) with one result per file: the file's own, or the
     "worker died" finding for files whose batch ran out of retries.
@@ -102,17 +103,34 @@ def test_killing_workers_again_and_again_never_hangs_the_run(delivery, tmp_path)
     )
     killed: list[int] = []
 
+    def read_so_far(pid: int) -> int | None:
+        try:
+            return int(next(x for x in Path(f"/proc/{pid}/io").read_text().split("\n") if x.startswith("rchar:")).split()[1])
+        except (OSError, StopIteration):
+            return None
+
     def killer():
+        seen: dict[int, int] = {}
         while len(killed) < 30 and proc.poll() is None:
             workers = [c for c in _children(proc.pid) if c not in killed]
-            if not workers:
-                threading.Event().wait(0.005)  # poll for the next worker to exist
+            # every other kill waits until the worker is reading files (it holds a batch);
+            # the others kill it as soon as it exists (idle, or just handed a batch)
+            ready = []
+            for w in workers:
+                now = read_so_far(w)
+                if now is None:
+                    continue
+                first = seen.setdefault(w, now)
+                if len(killed) % 2 == 0 or now - first > 16 * 1024:
+                    ready.append(w)
+            if not ready:
+                threading.Event().wait(0.002)  # poll for the next event
                 continue
             try:
-                os.kill(workers[len(killed) % len(workers)], signal.SIGKILL)
+                os.kill(ready[0], signal.SIGKILL)
             except ProcessLookupError:
                 continue
-            killed.append(workers[len(killed) % len(workers)])
+            killed.append(ready[0])
 
     thread = threading.Thread(target=killer)
     thread.start()
