@@ -277,6 +277,8 @@ class LocalPool(Scheduler):
                 message = w.conn.recv()  # a writer killed mid-message: EOF, not a hang
             except (EOFError, OSError):
                 message = None
+            except Exception as exc:  # a result that does not unpickle: a bug, raised to the caller
+                message = ("error", RuntimeError(f"a worker's result could not be read ({type(exc).__name__}: {exc})"))
         if message is not None:
             task.state, task.value = message
             w.task = None
