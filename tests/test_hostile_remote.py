@@ -221,3 +221,18 @@ def test_dns_rebinding_cannot_reach_a_local_address(tmp_path, monkeypatch):
         assert answers[:2] == ["93.184.216.34", "127.0.0.1"]  # checked once, resolved again to connect
         with pytest.raises(BlockingIOError):
             local.accept()  # nobody connected to the local address
+
+
+def test_a_manifest_entry_without_size_is_a_finding_and_fetches_nothing(tmp_path, remote_env, httpserver):
+    """The attack: a URL product without `size` was fetched with no limit (9.5 GB in 60 s)."""
+    from contribution_support import edit
+    from test_remote import DATA as IMG_DATA
+    from test_remote import IMG, findings_of, remote_collection
+
+    httpserver.expect_request(f"/{IMG}").respond_with_data(IMG_DATA)
+    root = remote_collection(tmp_path, httpserver.url_for(f"/{IMG}"))
+    edit(root / "hlsp.yaml", f"    size: {len(IMG_DATA)}\n", "")
+    got = findings_of(root)
+    assert any(rule == "CO004" and "no valid size" in msg for rule, msg in got), got
+    assert httpserver.log == []
+    assert leftovers(remote_env) == []
