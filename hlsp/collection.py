@@ -121,7 +121,7 @@ def _check_remote(c: ProductCheck, remote_options, expected: dict | None = None)
         # (same ETag now, same sha256 as the manifest, same code) -- no download.
         from hlsp.events.core import verdict_for
 
-        found = verdict_for(p.url, p.size, sha, expected)
+        found = verdict_for(p.url, p.size, sha, expected, options=options)
         if found is not None:
             c.verdict, c.size, c.headers = found  # (the headers it recorded: for CO015)
             c.sha256 = sha

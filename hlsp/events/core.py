@@ -348,7 +348,7 @@ def dead_letter(event: ObjectEvent, reason: str, attempts: int, store: Store | N
 
 
 # ------------------------------------------------------------------- PR side
-def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None = None, store: Store | None = None):
+def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None = None, store: Store | None = None, options=None):
     """(findings, size, headers) of the report of ``url`` when it is current and matches, else None.
 
     ``headers``: [(HDU index, :class:`hlsp.fitsfile.Header`)] of its first HDUs, as
@@ -368,7 +368,11 @@ def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None =
     if parts.scheme != "s3" or not bucket or not key:
         return None
     try:
-        store = store or Store()
+        if store is None:  # read as hlsp.remote reads contributor products (not with the archive's keys)
+            from hlsp.events.store import contributor_client
+            from hlsp.remote import RemoteOptions
+
+            store = Store(contributor_client(options or RemoteOptions.from_env()))
         head = store.head(bucket, key)
         if head is None:
             return None

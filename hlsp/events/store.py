@@ -1,9 +1,9 @@
 """The object store, through botocore (imported here, not by ``import hlsp``).
 
-Endpoint and credentials as for every ``s3://`` access in hlsp
-(:class:`hlsp.remote.RemoteOptions`: ``HLSP_S3_ENDPOINT`` or
-``AWS_ENDPOINT_URL``, the usual ``AWS_*`` variables); path-style addressing
-unless the AWS config says otherwise.  One client per process (botocore
+Two kinds of client: the service's own (:func:`client`: the AWS credential
+chain and ``AWS_ENDPOINT_URL``; path-style addressing unless the AWS config
+says otherwise), and the one ``hlsp validate`` reads contributor data with
+(:func:`contributor_client`: the policy of :mod:`hlsp.remote`).  One client per process (botocore
 clients are thread-safe, and cost ~50 ms to make).  botocore comes with
 s3fs (``pip install 'hlsp[remote]'``); boto3 is not needed.
 """
@@ -26,28 +26,31 @@ class Precondition(Exception):
     """A conditional request did not hold (the object changed, or the report exists)."""
 
 
-def client(endpoint: str | None = None, timeout: float | None = None):
-    from hlsp.remote import RemoteOptions
+def _botocore():
+    try:  # botocore: installed with s3fs (the remote extra); boto3 is not needed
+        import botocore
+        import botocore.config
+        import botocore.session
+    except ImportError as exc:  # an install without the S3 client
+        from hlsp.errors import missing_extra
 
-    opts = RemoteOptions.from_env()
-    endpoint = endpoint or opts.s3_endpoint
-    timeout = timeout or opts.timeout
-    k = (endpoint, timeout, os.getpid())
+        raise StoreError(missing_extra("remote", exc.name or "botocore", "reading the object store")) from exc
+    return botocore
+
+
+def client(timeout: float | None = None):
+    """The service's own client (``hlsp watch``, the Lambda function): the usual
+    AWS credential chain and ``AWS_ENDPOINT_URL`` -- it reads the uploads and
+    writes the reports, with the rights the deployment gives it."""
+    timeout = timeout or float(os.environ.get("HLSP_TIMEOUT") or 30.0)
+    k = ("service", timeout, os.getpid())
     with _LOCK:
         if k not in _CLIENTS:
-            try:  # botocore: installed with s3fs (the remote extra); boto3 is not needed
-                import botocore.config
-                import botocore.session
-            except ImportError as exc:  # an install without the S3 client
-                from hlsp.errors import missing_extra
-
-                raise StoreError(missing_extra("remote", exc.name or "botocore", "reading the object store")) from exc
-
+            botocore = _botocore()
             core = botocore.session.get_session()
             style = (core.get_scoped_config().get("s3") or {}).get("addressing_style", "path")
             _CLIENTS[k] = core.create_client(
                 "s3",
-                endpoint_url=endpoint,
                 config=botocore.config.Config(
                     s3={"addressing_style": style},
                     retries={"max_attempts": 3, "mode": "standard"},
@@ -55,6 +58,42 @@ def client(endpoint: str | None = None, timeout: float | None = None):
                     read_timeout=timeout,
                     max_pool_connections=32,
                 ),
+            )
+        return _CLIENTS[k]
+
+
+def contributor_client(options):
+    """A client for reading contributor data in ``hlsp validate`` (the reports
+    beside the products), with the same credentials policy as
+    :mod:`hlsp.remote`: anonymous, or ``HLSP_S3_ACCESS_KEY_ID``/``SECRET``,
+    at ``HLSP_S3_ENDPOINT`` -- never the archive's ``AWS_*`` settings."""
+    k = ("contributor", options.s3_endpoint, options.s3_key, options.s3_secret, options.timeout, os.getpid())
+    with _LOCK:
+        if k not in _CLIENTS:
+            botocore = _botocore()
+            import botocore.credentials
+
+            config = dict(
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=options.timeout,
+                read_timeout=options.timeout,
+                ignore_configured_endpoint_urls=True,
+            )
+            session = botocore.session.Session()
+            session.set_config_variable("config_file", os.devnull)
+            session.set_config_variable("credentials_file", os.devnull)
+            kw = {}
+            if options.s3_key and options.s3_secret:
+                kw = {"aws_access_key_id": options.s3_key, "aws_secret_access_key": options.s3_secret}
+            else:
+                config["signature_version"] = botocore.UNSIGNED
+            _CLIENTS[k] = session.create_client(
+                "s3",
+                region_name=os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+                endpoint_url=options.s3_endpoint,
+                config=botocore.config.Config(**config),
+                **kw,
             )
         return _CLIENTS[k]
 

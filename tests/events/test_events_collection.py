@@ -19,8 +19,12 @@ from hlsp.remote import RemoteOptions, cache_path
 
 @pytest.fixture
 def s3(s3_server, tmp_path, monkeypatch):
-    for k, v in s3_server.env().items():
+    for k, v in s3_server.env().items():  # the service's credentials (hlsp.events)
         monkeypatch.setenv(k, v)
+    env = s3_server.env()  # ... and those hlsp validate reads contributor data with (hlsp.remote)
+    monkeypatch.setenv("HLSP_S3_ENDPOINT", env["AWS_ENDPOINT_URL"])
+    monkeypatch.setenv("HLSP_S3_ACCESS_KEY_ID", env["AWS_ACCESS_KEY_ID"])
+    monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", env["AWS_SECRET_ACCESS_KEY"])
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")  # the store is on loopback
     monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("HLSP_RETRIES", "0")

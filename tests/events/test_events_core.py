@@ -24,9 +24,13 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "validators" / "schem
 
 @pytest.fixture
 def s3(s3_server, monkeypatch):
-    for k, v in s3_server.env().items():
+    for k, v in s3_server.env().items():  # the service's credentials (hlsp.events)
         monkeypatch.setenv(k, v)
-    for k in ("HLSP_EXPECT_PROJ_ID", "HLSP_EXPECT_VERSION", "HLSP_S3_ENDPOINT"):
+    env = s3_server.env()  # ... and those hlsp validate reads contributor data with (hlsp.remote)
+    monkeypatch.setenv("HLSP_S3_ENDPOINT", env["AWS_ENDPOINT_URL"])
+    monkeypatch.setenv("HLSP_S3_ACCESS_KEY_ID", env["AWS_ACCESS_KEY_ID"])
+    monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", env["AWS_SECRET_ACCESS_KEY"])
+    for k in ("HLSP_EXPECT", "HLSP_EXPECT_PROJ_ID", "HLSP_EXPECT_VERSION"):
         monkeypatch.delenv(k, raising=False)
     return s3_server.client(), s3_server.new_bucket()
 
@@ -231,7 +235,7 @@ def test_records_are_handed_back_when_the_invocation_runs_out_of_time(s3):
     assert len(lambda_handler(batch, _Context(600_000))["results"]) == 1
 
 
-def test_verdict_for_reads_only_a_current_matching_report(s3):
+def test_verdict_for_reads_only_a_current_matching_report(s3, monkeypatch):
     client, bucket = s3
     key = f"up/{CAT}"
     data = example_bytes(CAT)
@@ -253,6 +257,11 @@ def test_verdict_for_reads_only_a_current_matching_report(s3):
     assert verdict_for(url, len(data), sha, {"proj_id": "other"}) is None  # checked against another collection
     assert verdict_for(url, len(data), sha, {"proj_id": "example", "targets": [{"name": "ngc1234"}]}) is None  # more known there
     assert verdict_for(url, len(data), "0" * 64) is None  # the manifest names other bytes
+    # read as contributor data: anonymously without HLSP_S3_* keys, never with the service's AWS_* ones
+    monkeypatch.delenv("HLSP_S3_ACCESS_KEY_ID")
+    assert verdict_for(url, len(data), sha) is None
+    monkeypatch.setenv("HLSP_S3_ACCESS_KEY_ID", os.environ["AWS_ACCESS_KEY_ID"])
+    assert verdict_for(url, len(data), sha) is not None
     put(client, bucket, key, data + b"\0" * 2880)  # overwritten: the report is no longer current
     assert verdict_for(url, len(data), sha) is None
     assert Store().exists(bucket, report_key(key, hashlib.md5(data).hexdigest()))
