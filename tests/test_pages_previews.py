@@ -4,6 +4,7 @@ be previewed becomes a warning."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -15,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from astropy.io import fits
 from astropy.wcs import WCS
 from fitsgen import header_bytes, primary_cards
-from pages_support import write_image, write_table
+from pages_support import make_collection, write_image, write_table
 
 from hlsp.pages import previews
 from hlsp.pages.previews import MAX_SIDE, PreviewTask, build_previews, draw, read_image
@@ -317,6 +319,53 @@ class _Hostage:
         return self.real(task)
 
 
+class _HostageWriter:
+    """atomic_open() as the forked workers inherit it: for the hostage's PNG, write
+    half of it into the temporary file, then wait like :class:`_Hostage`."""
+
+    def __init__(self, real, name: str, fd: int):
+        self.real, self.name, self.fd = real, name, fd
+
+    @contextlib.contextmanager
+    def __call__(self, path, *args, **kw):
+        with self.real(path, *args, **kw) as fh:
+            if Path(path).name == self.name:
+                fh.write(b"\x89PNG half")
+                fh.flush()
+                os.write(self.fd, f"{os.getpid()}\n".encode())
+                while True:
+                    signal.pause()
+            yield fh
+
+
+@contextlib.contextmanager
+def _killed_while_busy_with(monkeypatch, label: str, writing: bool = False):
+    """While inside: every pool worker that starts drawing ``label`` is SIGKILLed.
+    Yields a list that afterwards holds how many workers were killed."""
+
+    def hung(signum, frame):
+        raise AssertionError("the build hung: a killed worker was waited on for ever")
+
+    kills: list[int] = []
+    old_handler = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(600)  # only the hang detector: the test itself waits for events
+    r, w = os.pipe()
+    killer = subprocess.Popen([sys.executable, "-c", KILLER], stdin=r, stdout=subprocess.PIPE, text=True)
+    os.close(r)
+    try:
+        if writing:  # killed while writing the PNG named label
+            monkeypatch.setattr(previews, "atomic_open", _HostageWriter(previews.atomic_open, label, w))
+        else:  # killed while reading the product labelled label
+            monkeypatch.setattr(previews, "draw", _Hostage(previews.draw, label, w))
+        yield kills
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old_handler)
+        os.close(w)  # the workers are gone with the pool: the killer reads the end of its input
+        out, _ = killer.communicate()
+        kills.append(int(out))
+
+
 def test_a_killed_preview_worker_costs_retries_then_a_warning_never_a_hang(tmp_path, products, monkeypatch):
     """Each time a worker is busy with the hostage product it is SIGKILLed (what the
     out-of-memory killer does): the preview is retried in a new worker, and when
@@ -325,25 +374,11 @@ def test_a_killed_preview_worker_costs_retries_then_a_warning_never_a_hang(tmp_p
     waits for an event (the busy worker's pid on a pipe), never for a time."""
     from hlsp.scheduler import RETRIES
 
-    def hung(signum, frame):
-        raise AssertionError("the build hung: a killed worker was waited on for ever")
-
-    old_handler = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(600)  # only the hang detector: the test itself waits for events
-    r, w = os.pipe()
-    killer = subprocess.Popen([sys.executable, "-c", KILLER], stdin=r, stdout=subprocess.PIPE, text=True)
-    os.close(r)
-    try:
-        monkeypatch.setattr(previews, "draw", _Hostage(previews.draw, "hostage.fits", w))
-        tasks = [PreviewTask(str(tmp_path / "out" / f"{k}.png"), f"{k}.fits", k, str(p)) for k, p in products.items()]
-        tasks.insert(2, PreviewTask(str(tmp_path / "out" / "hostage.png"), "hostage.fits", "image", str(products["image"])))
+    tasks = [PreviewTask(str(tmp_path / "out" / f"{k}.png"), f"{k}.fits", k, str(p)) for k, p in products.items()]
+    tasks.insert(2, PreviewTask(str(tmp_path / "out" / "hostage.png"), "hostage.fits", "image", str(products["image"])))
+    with _killed_while_busy_with(monkeypatch, "hostage.fits") as kills:
         results = build_previews(tasks, tmp_path / "cache", jobs=2)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old_handler)
-        os.close(w)  # the workers are gone with the pool: the killer reads the end of its input
-        out, _ = killer.communicate()
-    assert int(out) == 1 + RETRIES  # the first attempt and every retry, each killed while busy
+    assert kills == [1 + RETRIES]  # the first attempt and every retry, each killed while busy
     assert [r.task.label for r in results] == [t.label for t in tasks]
     assert [r.ok for r in results] == [True, True, False, True, True]
     assert results[2].warning == "hostage.fits: no preview: the preview process crashed while reading the file"
@@ -351,6 +386,41 @@ def test_a_killed_preview_worker_costs_retries_then_a_warning_never_a_hang(tmp_p
     for r in results:
         if r.ok:
             assert _png_size(Path(r.task.out).read_bytes()) == (640, 480)
+
+
+def test_a_worker_killed_while_writing_a_png_leaves_no_temporary_file(tmp_path, products, monkeypatch):
+    from hlsp.scheduler import RETRIES
+
+    tasks = [PreviewTask(str(tmp_path / "out" / f"{k}.png"), f"{k}.fits", k, str(p)) for k, p in products.items()]
+    with _killed_while_busy_with(monkeypatch, "spectrum.png", writing=True) as kills:
+        results = build_previews(tasks, None, jobs=2)
+    assert kills == [1 + RETRIES]
+    assert [r.ok for r in results] == [True, False, True, True]
+    assert results[1].warning == "spectrum.fits: no preview: the preview process crashed while reading the file"
+    # no half-written PNG, and none of the killed writers' temporary files
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["catalog.png", "image.png", "lightcurve.png"]
+
+
+def test_a_site_build_survives_a_killed_preview_worker(tmp_path, monkeypatch):
+    """The same through `build_site`: the build succeeds, warns about the product
+    (naming its collection and file) and its page shows the placeholder."""
+    from hlsp.pages import build_site
+    from hlsp.scheduler import RETRIES
+
+    root = make_collection(tmp_path / "c", "demo")
+    meta = yaml.safe_load((root / "hlsp.yaml").read_text())
+    science = [p["path"] for p in meta["products"] if p["path"].endswith(".fits")]
+    victim = science[1]
+    with _killed_while_busy_with(monkeypatch, victim) as kills:
+        result = build_site([root], tmp_path / "site", jobs=2)
+    assert kills == [1 + RETRIES]
+    assert result.warnings == [f"demo: {victim}: no preview: the preview process crashed while reading the file"]
+    assert result.previews == len(science) - 1 + 2  # the others, the collection's sky map and the index's
+    html = (tmp_path / "site" / "demo" / "index.html").read_text()
+    assert html.count('src="../static/placeholder.svg"') == 1
+    assert f'alt="No preview available for {victim}' in html
+    drawn = sorted((tmp_path / "site" / "demo" / "previews").iterdir())
+    assert len(drawn) == len(science) - 1 and all(p.read_bytes().startswith(b"\x89PNG") for p in drawn)
 
 
 def test_the_worker_pool_gives_what_the_serial_path_gives(tmp_path, products):

@@ -29,6 +29,7 @@ placeholder image instead.  The build never fails because of one product.
 
 from __future__ import annotations
 
+import glob
 import io
 import math
 import os
@@ -178,7 +179,21 @@ def _draw_in_pool(tasks: list[PreviewTask], targets: list[str], jobs: int) -> li
     _import_drawing_modules()  # once here, so forked workers start with them loaded
     with LocalPool(_draw_batch, _crashed, jobs=min(jobs, len(tasks))) as pool:
         handles = [pool.submit([(t, out)]) for t, out in zip(tasks, targets)]
-        return [pool.results(h)[0] for h in handles]
+        outcomes = [pool.results(h)[0] for h in handles]
+    if pool.replaced:
+        # a worker killed while writing a PNG leaves atomic_open's temporary file:
+        # none may stay in the site (in the cache, another build may be writing the
+        # same name; a stray hidden file there is never read)
+        for task, target in zip(tasks, targets):
+            if target == task.out:
+                _remove_temporaries(target)
+    return outcomes
+
+
+def _remove_temporaries(path: str) -> None:
+    p = Path(path)
+    for tmp in p.parent.glob(f".{glob.escape(p.name)}.*.tmp"):
+        tmp.unlink(missing_ok=True)
 
 
 def _draw_batch(items: list[tuple[PreviewTask, str]]) -> list[str | None]:
