@@ -103,9 +103,22 @@ def test_outside_files_need_the_maintenance_label(repo, run_cli, tmp_path):
     assert json.loads((tmp_path / "b/review.json").read_text())["maintenance"] is True
 
 
+def test_labels_null_is_no_labels(repo, run_cli, tmp_path):
+    """act renders toJSON() of an empty label list as `null` (GitHub gives []): same as no labels."""
+    repo.write("hlsp/engine.py", "# weaker rules\n")
+    repo.commit()
+    res = check(run_cli, repo, tmp_path / "a", "--labels", "null")
+    assert res.code == 1, res
+    assert re.search(r"^::error file=hlsp/engine.py,title=GH001::", res.out, re.M)
+    assert json.loads((tmp_path / "a/review.json").read_text())["maintenance"] is False
+
+
 def test_bad_labels_argument(repo, run_cli, tmp_path):
     res = check(run_cli, repo, tmp_path / "a", "--labels", "maintenance")
     assert res.code == 2 and "--labels must be a JSON list" in res.err
+    for bad in ('"maintenance"', "[1]", "{}", "[null]"):
+        res = check(run_cli, repo, tmp_path / "a", "--labels", bad)
+        assert res.code == 2 and "--labels must be a JSON list" in res.err, bad
     assert not (tmp_path / "a").exists()
 
 

@@ -118,7 +118,8 @@ def test_find_review_picks_the_merged_pull_request_and_its_newest_finished_run(g
     res = run_cli("github", "find-review", "--repo", "archive/hlsp", "--sha", MERGE)
     assert res.code == 0, res
     outputs = dict(line.split("=", 1) for line in (tmp_path / "out").read_text().splitlines())
-    assert outputs == {"run-id": "3002", "pull-request": "7", "head-sha": json.dumps(HEAD)}
+    # plain values: ${{ steps.review.outputs.head-sha }} must be the SHA itself, not a quoted JSON string
+    assert outputs == {"run-id": "3002", "pull-request": "7", "head-sha": HEAD}
     assert ("GET", "/api/v3/repos/archive/hlsp/actions/workflows/validate.yml/runs") in github.requests
 
 

@@ -6,8 +6,11 @@
 - ``find-review``  after merge: the pull request and validation run behind a commit;
 - ``verify-merge`` after merge: re-validate and compare with the reviewed checksums.
 
-Values for later workflow steps go to ``$GITHUB_OUTPUT`` as ``key=JSON`` lines
-(JSON has no newlines, so a crafted folder name cannot forge another key).
+Values for later workflow steps go to ``$GITHUB_OUTPUT`` one ``key=value`` line
+each: numbers and plain strings (commit SHAs) as they are -- ``${{ steps.x.outputs.head-sha }}``
+must be the SHA itself, not a quoted JSON string -- and lists as JSON, read with
+``jq``.  No value can hold a newline (a string with a control character is
+refused), so a crafted folder name cannot forge another key.
 """
 
 from __future__ import annotations
@@ -88,14 +91,24 @@ def run(args: argparse.Namespace) -> int:
     return args._action(args)
 
 
+def _output_value(value: Any) -> str:
+    """One $GITHUB_OUTPUT value: ints and plain strings as they are, lists and objects as JSON."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return json.dumps(value, ensure_ascii=True)  # one line: JSON escapes every control character
+    text = str(value)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise HlspError(f"refusing to write an output value with a control character: {text[:40]!r}")
+    return text
+
+
 def _outputs(values: dict[str, Any]) -> None:
-    """Append ``key=JSON`` lines to $GITHUB_OUTPUT when running under Actions."""
+    """Append ``key=value`` lines to $GITHUB_OUTPUT when running under Actions."""
     path = os.environ.get("GITHUB_OUTPUT")
     if not path:
         return
+    lines = [f"{key}={_output_value(value)}\n" for key, value in values.items()]
     with open(path, "a", encoding="utf-8") as fh:
-        for key, value in values.items():
-            fh.write(f"{key}={json.dumps(value, ensure_ascii=True)}\n")
+        fh.writelines(lines)
 
 
 def _changes(args: argparse.Namespace) -> int:
@@ -118,7 +131,9 @@ def _labels(text: str) -> list[str]:
     try:
         labels = json.loads(text)
     except ValueError:
-        labels = None
+        labels = False
+    if labels is None:  # act renders toJSON() of an empty label list as null (GitHub gives [])
+        labels = []
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
         raise HlspError("--labels must be a JSON list of strings, e.g. '[\"maintenance\"]'")
     return labels
