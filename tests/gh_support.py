@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,7 @@ class FakeGitHub:
         self.reviews: dict[int, list[dict[str, Any]]] = {}
         self.git_dir: Path | None = None  # a bare repository for /tarball/REF (set_git_dir)
         self.requests: list[tuple[str, str]] = []
+        self.status_times: list[float] = []  # time.monotonic() of each status received (benchmarks/journey.py)
         self._failures: list[tuple[str, str, int]] = []
         self._next_id = 1000
         httpserver.expect_request(re.compile(r"/api/v3/.*")).respond_with_handler(self._handle)
@@ -531,6 +533,7 @@ class FakeGitHub:
                 "created_at": STAMP, "updated_at": STAMP, "creator": self.bot, "sha": m[1],
             }
             self.statuses.append(status)
+            self.status_times.append(time.monotonic())
             return self._json(status, 201)
         if (m := re.fullmatch(r"/actions/workflows/([\w.\-]+)/runs", rest)) and method == "GET":
             sha = request.args.get("head_sha")
