@@ -3,7 +3,7 @@
 The server (pytest-httpserver on 127.0.0.1, see gh_support.FakeGitHub) keeps
 comments and statuses, so the tests follow what a reviewer would see across
 pushes: the first report creates the comment and the status, the next one
-edits the comment, a changed verdict posts a new comment.
+edits the comment, whatever the verdict.
 """
 
 from __future__ import annotations
@@ -84,14 +84,16 @@ def test_second_report_edits_the_comment(github, run_cli, tmp_path):
     assert len(github.statuses) == 2
 
 
-def test_changed_verdict_posts_a_new_comment(github, run_cli, tmp_path):
+def test_changed_verdict_edits_the_same_comment(github, run_cli, tmp_path):
+    """No stale red report stays above the green one: the one comment is brought up to date."""
     github.add_pull(7, HEAD)
     report(run_cli, write_artifact(tmp_path / "a", [finding("FS006", "error", "broken")]))
     res = report(run_cli, write_artifact(tmp_path / "b", [finding("FS008", "info", "a hint only")]))
     assert res.code == 0, res
-    first, second = github.comments[7]
-    assert "validation failed" in first["body"]
-    assert "validation passed" in second["body"]
+    [comment] = github.comments[7]
+    assert "passed (was failed): status success" in res.out
+    assert "validation passed" in comment["body"] and "validation failed" not in comment["body"]
+    assert "broken" not in comment["body"]
     assert github.statuses[-1]["state"] == "success"  # hints never fail the status
 
 

@@ -168,7 +168,8 @@ def _report(args: argparse.Namespace) -> int:
         raise
     posted = post_report(repo, artifact, args.sha, run_url, args.bot_login)
     where = f"pull request #{posted.pull_request}" if posted.pull_request else "no open pull request"
-    print(f"{posted.verdict}: status {posted.state} ({posted.description}); comment {posted.comment} on {where}")
+    was = f" (was {posted.previous})" if posted.previous and posted.previous != posted.verdict else ""
+    print(f"{posted.verdict}{was}: status {posted.state} ({posted.description}); comment {posted.comment} on {where}")
     if posted.scope_findings:
         print(f"added {posted.scope_findings} GH001 finding(s) the validation run did not report")
     return 0
