@@ -64,3 +64,162 @@ def test_1_first_fork_pull_request_with_a_new_valid_collection(hub: Hub):
     [body] = comments(hub, 11)
     assert MARKER in body and "example" in body
     assert f"/actions/runs/{run_id}" in body  # the full report is linked
+
+
+def break_products(collection) -> None:
+    """A product without TELESCOP (KW001, so its sha256 no longer matches: CO006) and a typo in an ORCID (MD003)."""
+    from astropy.io import fits
+
+    with fits.open(collection / SPEC, mode="update") as hdul:
+        del hdul[0].header["TELESCOP"]
+    meta = collection / "hlsp.yaml"
+    meta.write_text(meta.read_text().replace("0000-0002-1825-0097", "0000-0002-1825-0098"))
+
+
+def line_of(path, text: str) -> str:
+    return str(next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line))
+
+
+def test_2_broken_products_then_3_a_push_that_fixes_them(hub: Hub):
+    hub.branch("add-example")
+    collection = hub.add_example()
+    good_spec = (collection / SPEC).read_bytes()
+    good_meta = (collection / "hlsp.yaml").read_text()
+    break_products(collection)
+    hub.commit("Add the example HLSP (broken)")
+    head = hub.open_pull_request(12, "add-example")
+
+    # 2. red status, annotations on the exact files and hlsp.yaml lines, errors first in the comment
+    validate, run_id = hub.validate(12)
+    assert validate.jobs == {"validate": "failure"}, validate.tail()
+    assert validate.steps[("validate", "Validate the changed contributions")] == "failure"
+    assert validate.steps[("validate", "Upload the report artifact")] == "success"  # the artifact still goes up
+    errors = {(a[1].get("file"), a[1].get("line"), a[1].get("title", "").split()[0]) for a in annotations(validate) if a[0] == "error"}
+    meta = collection / "hlsp.yaml"
+    assert ("contributions/example/hlsp.yaml", line_of(meta, "0000-0002-1825-0098"), "MD003") in errors
+    assert ("contributions/example/hlsp.yaml", str(int(line_of(meta, f"path: {SPEC}")) + 2), "CO006") in errors
+    assert (f"contributions/example/{SPEC}", None, "KW001") in errors
+    report_json = json.loads(validate.artifact_files()["report.json"])
+    assert report_json["summary"]["errors"] == 3
+
+    report = hub.report(run_id)
+    assert report.jobs == {"report": "success"}, report.tail()
+    [(state, description)] = statuses(hub, head)
+    assert state == "failure" and description.startswith("3 errors")
+    [body] = comments(hub, 12)
+    assert "validation failed" in body
+    errors_at = body.index("### Errors")
+    assert all(body.index(rule) > errors_at for rule in ("MD003", "CO006", "KW001"))
+    assert "### Warnings" not in body or body.index("### Warnings") > errors_at
+    first_comment_id = hub.fake.comments[12][0]["id"]
+
+    # 3. a second push that fixes it: the same comment edited, the status green
+    (collection / SPEC).write_bytes(good_spec)
+    (collection / "hlsp.yaml").write_text(good_meta)
+    hub.commit("Fix TELESCOP and the ORCID iD")
+    fixed = hub.open_pull_request(12, "add-example")
+    validate, run_id = hub.validate(12, action="synchronize")
+    assert validate.jobs == {"validate": "success"}, validate.tail()
+    report = hub.report(run_id)
+    assert report.jobs == {"report": "success"}, report.tail()
+    assert report.output("passed (was failed)")
+    [(state, _)] = statuses(hub, fixed)
+    assert state == "success"
+    [comment] = hub.fake.comments[12]
+    assert comment["id"] == first_comment_id and "validation passed" in comment["body"]
+    assert "MD003" not in comment["body"] and fixed[:12] in comment["body"]
+    assert ("PATCH", f"/api/v3/repos/archive/hlsp/issues/comments/{first_comment_id}") in hub.fake.requests
+    assert statuses(hub, head) == [("failure", description)]  # the old head keeps its red status
+
+
+def test_4_no_labels_and_files_outside_contributions(hub: Hub):
+    hub.branch("add-example")
+    hub.add_example()
+    (hub.dev / "README.md").write_text((hub.dev / "README.md").read_text() + "\nA contributor's note.\n")
+    hub.commit("Add the example HLSP and edit the README")
+    head = hub.open_pull_request(13, "add-example")  # no labels: `null` in act
+
+    validate, run_id = hub.validate(13)
+    assert not validate.output("--labels must be a JSON list"), validate.tail()
+    assert validate.jobs == {"validate": "failure"}
+    assert ("error", "README.md", "GH001") in {(a[0], a[1].get("file"), a[1].get("title")) for a in annotations(validate)}
+    hub.report(run_id)
+    [(state, description)] = statuses(hub, head)
+    assert state == "failure" and description.startswith("1 error")
+    [body] = comments(hub, 13)
+    assert "GH001" in body and "README.md" in body
+
+    # with the maintenance label the same change is allowed
+    hub.open_pull_request(13, "add-example", labels=("maintenance",))
+    validate, run_id = hub.validate(13, action="labeled")
+    assert validate.jobs == {"validate": "success"}, validate.tail()
+    assert json.loads(validate.artifact_files()["review.json"])["maintenance"] is True
+    hub.report(run_id)
+    assert statuses(hub, head)[-1][0] == "success"
+
+
+def test_5_a_pull_request_that_edits_validate_yml_to_hide_its_errors(hub: Hub):
+    hub.branch("sneaky")
+    hub.add_example()
+    wf = hub.dev / ".github" / "workflows" / "validate.yml"
+    text = wf.read_text()
+    assert '--labels "$PR_LABELS"' in text and "exit \"$status\"" in text
+    # claim the maintenance label (no GH001 for the workflow edit) and never fail
+    wf.write_text(text.replace('--labels "$PR_LABELS"', "--labels '[\"maintenance\"]'").replace('exit "$status"', "exit 0"))
+    hub.commit("Add the example HLSP")
+    head = hub.open_pull_request(14, "sneaky")
+
+    validate, run_id = hub.validate(14)  # the pull request's own validate.yml runs, as on GitHub
+    assert validate.jobs == {"validate": "success"}, validate.tail()
+    assert json.loads(validate.artifact_files()["report.json"])["summary"]["errors"] == 0  # hidden
+    report = hub.report(run_id)
+    assert report.jobs == {"report": "success"}, report.tail()
+    assert report.output("added 1 GH001 finding(s) the validation run did not report")
+    [(state, description)] = statuses(hub, head)
+    assert state == "failure" and description.startswith("1 error")
+    [body] = comments(hub, 14)
+    assert "GH001" in body and ".github/workflows/validate.yml" in body
+
+
+def _rezip(src, dest, change) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, change(item.filename, data))
+
+
+def test_6_missing_or_tampered_artifact(hub: Hub, tmp_path):
+    hub.branch("add-example")
+    collection = hub.add_example()
+    break_products(collection)
+    hub.commit("Add the example HLSP (broken)")
+    head = hub.open_pull_request(15, "add-example")
+    validate, _ = hub.validate(15)
+    assert validate.jobs == {"validate": "failure"}
+
+    # a run that stored no artifact
+    hub.fake.add_run(5001, head, conclusion="failure")
+    report = hub.report(5001)
+    assert report.jobs == {"report": "failure"}
+    assert statuses(hub, head) == [("error", "the validation report was rejected; see the run log")]
+    assert comments(hub, 15) == []
+
+    # the artifact altered after upload: findings dropped, summary kept
+    def drop_findings(name: str, data: bytes) -> bytes:
+        if name != "report.json":
+            return data
+        doc = json.loads(data)
+        for f in doc["files"]:
+            f["findings"] = []
+        return json.dumps(doc).encode()
+
+    tampered = tmp_path / "tampered.zip"
+    _rezip(validate.artifact_zip(), tampered, drop_findings)
+    hub.fake.add_run(5002, head, conclusion="failure", artifact=tampered)
+    report = hub.report(5002)
+    assert report.jobs == {"report": "failure"}
+    assert report.output("its summary does not match its findings")
+    assert [s[0] for s in statuses(hub, head)] == ["error", "error"]
+    assert comments(hub, 15) == []  # nothing posted from it
