@@ -139,18 +139,25 @@ def _labels(text: str) -> list[str]:
     return labels
 
 
+STEP_SUMMARY_CHARS = 250_000  # GitHub takes 1 MiB of job summary per step; 4 bytes a character at worst
+
+
 def _check(args: argparse.Namespace) -> int:
     from hlsp.gh.check import check_pull_request, write_artifact
     from hlsp.gh.report import Artifact, render_comment
 
     check = check_pull_request(args.base, args.head, args.repo_dir, _labels(args.labels))
-    comment = render_comment(Artifact(check.report, check.review()))
+    artifact = Artifact(check.report, check.review())
+    comment = render_comment(artifact)
     write_artifact(check, args.out, comment)
-    summary = make_reporter("github", sys.stdout).render(check.report)
+    # Annotations within GitHub's per-step limits; whatever they leave out is in the
+    # comment and, with room for every finding up to GitHub's 1 MiB, in the job summary.
+    reporter = make_reporter("github", sys.stdout, more_where="the pull-request comment and this run's job summary")
+    summary = reporter.render(check.report)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as fh:
-            fh.write(comment + "\n")
+            fh.write(render_comment(artifact, max_chars=STEP_SUMMARY_CHARS) + "\n")
     _outputs({"contributions": [c.id for c in check.changes.to_validate], "errors": summary.errors})
     return 1 if summary.errors else 0
 
