@@ -134,3 +134,23 @@ def test_pull_request_without_contributions(repo, run_cli, tmp_path):
     res = check(run_cli, repo, tmp_path / "a", "--labels", '["maintenance"]')
     assert res.code == 0, res
     assert "changes no collection" in (tmp_path / "a/comment.md").read_text()
+
+
+def test_job_summary_names_every_finding_the_comment_cannot_hold(repo, run_cli, tmp_path, actions_env):
+    """GitHub caps a comment at 65,536 characters and keeps 10 error annotations per step:
+    the job summary (up to 1 MiB) still lists every error."""
+    repo.copy_example()
+    meta = repo.path / "contributions/example/hlsp.yaml"
+    names = [f"hlsp_example_hst_acs_ngc{3000 + i}_f606w_v1_img.fits" for i in range(500)]
+    meta.write_text(meta.read_text() + "".join(
+        f"  - path: {n}\n    size: 2880\n    sha256: {'0' * 64}\n    product_type: img\n" for n in names
+    ))
+    repo.commit("500 products not uploaded")
+    res = check(run_cli, repo, tmp_path / "art")
+    assert res.code == 1
+    assert len([line for line in res.out.splitlines() if line.startswith("::error ")]) == 10
+    comment = (tmp_path / "art/comment.md").read_text()
+    assert "did not fit in this comment" in comment and len(comment) <= 65_536
+    summary = actions_env["summary"].read_text().replace("\\", "")
+    assert "did not fit" not in summary
+    assert all(n in summary for n in names)

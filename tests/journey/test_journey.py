@@ -223,3 +223,157 @@ def test_6_missing_or_tampered_artifact(hub: Hub, tmp_path):
     assert report.output("its summary does not match its findings")
     assert [s[0] for s in statuses(hub, head)] == ["error", "error"]
     assert comments(hub, 15) == []  # nothing posted from it
+
+
+def test_10_more_errors_than_github_annotates(hub: Hub):
+    hub.branch("big")
+    collection = hub.add_example()
+    meta = collection / "hlsp.yaml"
+    missing = [f"hlsp_example_hst_acs_ngc{2000 + i}_f606w_v1_img.fits" for i in range(24)]
+    meta.write_text(meta.read_text() + "".join(
+        f"  - path: {name}\n    size: 2880\n    sha256: {'0' * 64}\n    product_type: img\n" for name in missing
+    ))
+    hub.commit("Add the example HLSP with 24 products not uploaded")
+    head = hub.open_pull_request(16, "big")
+
+    validate, run_id = hub.validate(16)
+    assert validate.jobs == {"validate": "failure"}
+    report_json = json.loads(validate.artifact_files()["report.json"])
+    total = report_json["summary"]["errors"]
+    assert total >= 24
+    errors = [a for a in annotations(validate) if a[0] == "error"]
+    assert len(errors) == 10  # GitHub keeps 10 error annotations per step
+    *first, more = errors
+    assert all(a[1].get("file") == "contributions/example/hlsp.yaml" and a[1].get("line") for a in first)
+    assert f"{total - 9} more findings ({total - 9} errors" in more[2]
+    assert "the pull-request comment and this run's job summary" in more[2]
+
+    hub.report(run_id)
+    [(state, description)] = statuses(hub, head)
+    assert state == "failure" and description.startswith(f"{total} errors")
+    [body] = comments(hub, 16)
+    plain = body.replace("\\", "")  # Markdown escapes (hlsp\_example\_...) removed
+    for name in missing:  # every error still reaches the reviewer
+        assert name in plain
+    assert "did not fit" not in body
+    # act empties $GITHUB_STEP_SUMMARY after each step, so the job summary (the same report,
+    # with room for every finding) is checked in tests/test_gh_check.py; the run page's copy:
+    page = validate.artifact_files()["comment.md"].decode().replace("\\", "")
+    assert all(name in page for name in missing)
+
+
+def _reviewed_pull_request(hub: Hub, number: int, branch: str = "add-example") -> tuple[str, int]:
+    """A fork pull request adding the example, validated and reported green; (head, validation run id)."""
+    hub.branch(branch)
+    hub.add_example()
+    hub.commit("Add the example HLSP")
+    head = hub.open_pull_request(number, branch)
+    validate, run_id = hub.validate(number)
+    assert validate.jobs == {"validate": "success"}, validate.tail()
+    report = hub.report(run_id)
+    assert report.jobs == {"report": "success"} and statuses(hub, head)[-1][0] == "success"
+    return head, run_id
+
+
+def _archive(s3_server, postgres_server) -> tuple[str, str, dict, dict]:
+    bucket = s3_server.new_bucket()
+    catalog = postgres_server.new_database()
+    variables = {"ARCHIVE_DEST": f"s3://{bucket}/staging", "ARCHIVE_S3_ENDPOINT": s3_server.endpoint}
+    secrets = {
+        "ARCHIVE_S3_ACCESS_KEY_ID": s3_server.access_key,
+        "ARCHIVE_S3_SECRET_ACCESS_KEY": s3_server.secret_key,
+        "ARCHIVE_CATALOG_URL": catalog,
+    }
+    return bucket, catalog, variables, secrets
+
+
+def _stage(hub: Hub, before: str, after: str, variables: dict, secrets: dict) -> Run:
+    return hub.act("stage.yml", "push", hub.push_event(before, after), checkout=after, variables=variables, secrets=secrets)
+
+
+def _keys(s3_server, bucket: str) -> list[str]:
+    listing = s3_server.client().list_objects_v2(Bucket=bucket)
+    return sorted(o["Key"] for o in listing.get("Contents", []))
+
+
+def test_7_merge_then_stage_to_s3_and_postgres(hub: Hub, s3_server, postgres_server):
+    import subprocess
+    import sys
+
+    head, _ = _reviewed_pull_request(hub, 17)
+    before, after = hub.merge("add-example", "Merge pull request #17 from science-team/add-example")
+    hub.fake.merge_pull(17, after)
+    bucket, catalog, variables, secrets = _archive(s3_server, postgres_server)
+
+    stage = _stage(hub, before, after, variables, secrets)
+    assert stage.jobs == {"verify": "success", "stage": "success"}, stage.tail(80)
+    assert stage.output(f"commit {after[:12]} merged pull request #17")
+    keys = _keys(s3_server, bucket)
+    assert "staging/example/v1/READY" in keys and "staging/example/v1/manifest.json" in keys
+    assert f"staging/example/v1/{SPEC}" in keys
+
+    check = subprocess.run(
+        [sys.executable, "-m", "hlsp", "ingest-check", f"s3://{bucket}/staging/example/v1", "--catalog", catalog],
+        capture_output=True, text=True, env={**s3_server.env(), "PATH": "/usr/bin:/bin", "HOME": str(hub.folder)},
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.startswith(f"ok: s3://{bucket}/staging/example/v1")
+    manifest = json.loads(s3_server.client().get_object(Bucket=bucket, Key="staging/example/v1/manifest.json")["Body"].read())
+    assert after in json.dumps(manifest)  # the merged commit is recorded
+
+
+def test_8a_force_push_after_the_report_is_not_staged(hub: Hub, s3_server, postgres_server):
+    head, _ = _reviewed_pull_request(hub, 18)
+    readme = hub.dev / "contributions" / "example" / "README.md"
+    readme.write_text(readme.read_text() + "\nChanged after the review.\n")
+    hub.commit("Amend the README")
+    forced = hub.open_pull_request(18, "add-example", force=True)  # merged before any validation of it
+    before, after = hub.merge("add-example")
+    hub.fake.merge_pull(18, after)
+    bucket, _, variables, secrets = _archive(s3_server, postgres_server)
+
+    stage = _stage(hub, before, after, variables, secrets)
+    assert stage.jobs.get("verify") == "failure", stage.tail(80)
+    assert "stage" not in stage.jobs or stage.jobs["stage"] != "success"
+    assert stage.output(f"pull request #18 has no finished validate.yml run for its head {forced[:12]}")
+    assert _keys(s3_server, bucket) == []
+
+
+def test_8b_merge_whose_content_differs_from_the_reviewed_head_is_not_staged(hub: Hub, s3_server, postgres_server):
+    from act_support import git
+
+    head, _ = _reviewed_pull_request(hub, 19)
+    before = hub.head("main")
+    git(hub.dev, "checkout", "-q", "main")
+    git(hub.dev, "merge", "-q", "--no-ff", "--no-commit", "add-example")
+    readme = hub.dev / "contributions" / "example" / "README.md"
+    readme.write_text(readme.read_text() + "\nEdited while merging.\n")
+    after = hub.commit("Merge pull request #19 (edited while merging)")
+    git(hub.dev, "push", "-q", "origin", "main")
+    hub.fake.merge_pull(19, after)
+    bucket, _, variables, secrets = _archive(s3_server, postgres_server)
+
+    stage = _stage(hub, before, after, variables, secrets)
+    assert stage.jobs.get("verify") == "failure", stage.tail(80)
+    assert "stage" not in stage.jobs or stage.jobs["stage"] != "success"
+    assert stage.output("differs from what was reviewed (changed: contributions/example/README.md)")
+    assert _keys(s3_server, bucket) == []
+
+
+def test_9_pages_build_job_produces_the_site_artifact(hub: Hub):
+    import io
+    import tarfile
+
+    hub.branch("add-example")
+    hub.add_example()
+    hub.commit("Add the example HLSP")
+    before, after = hub.merge("add-example")
+    pages = hub.act("pages.yml", "push", hub.push_event(before, after), checkout=after, job="build")
+    assert pages.jobs == {"build": "success"}, pages.tail(80)
+    files = pages.artifact_files("github-pages")
+    [tar_name] = list(files)
+    with tarfile.open(fileobj=io.BytesIO(files[tar_name])) as tar:
+        names = tar.getnames()
+        index = tar.extractfile(next(n for n in names if n.endswith("index.html") and n.count("/") <= 1)).read().decode()
+    assert any("example" in n and n.endswith(".html") for n in names), names
+    assert "example" in index.lower()
