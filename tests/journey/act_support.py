@@ -37,6 +37,7 @@ import subprocess
 import sys
 import sysconfig
 import tarfile
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +55,8 @@ PATH = "/usr/local/bin:/usr/bin:/bin"
 _NOT_SHARED = re.compile(r"^(hlsp|_?hlsp[-_.].*|__editable__.*|setuptools.*|_distutils_hack|pkg_resources|distutils-precedence\.pth|wheel|wheel-.*)$", re.I)
 
 _GIT_ENV = {
-    "GIT_CONFIG_GLOBAL": os.devnull,
+    # a file nobody writes (not /dev/null: a `git config --global` would replace it by a regular file)
+    "GIT_CONFIG_GLOBAL": os.path.join(tempfile.gettempdir(), "hlsp-journey-no-gitconfig"),
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_AUTHOR_NAME": "Ada Contributor",
     "GIT_AUTHOR_EMAIL": "ada@example.org",
