@@ -337,12 +337,15 @@ class FakeGitHub:
         pr.update(state="closed", closed_at=STAMP, merged_at=STAMP, merge_commit_sha=merge_sha)
         return pr
 
-    def add_review(self, number: int, commit_id: str, state: str = "APPROVED", login: str = "curator") -> dict:
+    def add_review(
+        self, number: int, commit_id: str, state: str = "APPROVED", login: str = "curator", association: str = "MEMBER"
+    ) -> dict:
         """A review of pull request ``number`` on its commit ``commit_id`` (APPROVED, CHANGES_REQUESTED, ...)."""
         self._next_id += 1
         review = {
-            "id": self._next_id, "node_id": f"PRR_{self._next_id}", "user": user(self.base, login, 3003),
-            "body": "", "state": state, "commit_id": commit_id, "author_association": "MEMBER",
+            "id": self._next_id, "node_id": f"PRR_{self._next_id}", "user": user(self.base, login, 3000 + len(login)),
+            "body": "", "body_html": "", "body_text": "", "state": state, "commit_id": commit_id,
+            "author_association": association,
             "html_url": f"https://github.com/{self.owner}/{self.name}/pull/{number}#pullrequestreview-{self._next_id}",
             "pull_request_url": f"{self.base}/repos/{self.owner}/{self.name}/pulls/{number}",
             "submitted_at": STAMP,

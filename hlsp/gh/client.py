@@ -52,6 +52,16 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class PullReview:
+    """A pull-request review: who, on which commit, with what verdict."""
+
+    login: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+    commit_id: str | None  # None when the commit is gone from the branch (force-push)
+    association: str  # OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, ...
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowRun:
     id: int
     head_sha: str
@@ -170,6 +180,19 @@ class Repository:
                 if previous:
                     paths.append(previous)
         return paths
+
+    def reviews(self, pr: PullRequest) -> list[PullReview]:
+        """The pull request's reviews, oldest first (as GitHub lists them)."""
+        with _api_errors(f"reading the reviews of pull request #{pr.number}"):
+            return [
+                PullReview(
+                    login=r.user.login,
+                    state=str(r.state or "").upper(),
+                    commit_id=r.commit_id,
+                    association=str(r.author_association or "NONE").upper(),
+                )
+                for r in pr._raw.reviews()
+            ]
 
     def comments(self, pr: PullRequest) -> list[Comment]:
         with _api_errors(f"reading the comments of pull request #{pr.number}"):

@@ -4,7 +4,11 @@ The stage workflow runs on the merged commit of main.  Before any archive
 credential is used it
 
 1. finds the pull request that produced the commit and the validation run
-   of that pull request's head (:func:`find_review`, GitHub API);
+   of that pull request's head (:func:`find_review`, GitHub API), and checks
+   that the head is the commit a maintainer approved (:func:`approval_problem`):
+   a push after the approval -- even one re-validated green -- is not staged
+   until it is approved again, whatever the branch-protection settings
+   (a stale approval need not be dismissed by GitHub for this to hold);
 2. re-validates the merged commit (:func:`verify_merge`) and compares the
    sha256 of every file of every contribution to stage with what the reviewed
    report recorded: a file that differs, appeared or disappeared since the
@@ -22,11 +26,12 @@ from dataclasses import dataclass
 from hlsp.errors import HlspError
 from hlsp.gh import rules
 from hlsp.gh.check import Check, check_pull_request
-from hlsp.gh.client import PullRequest, Repository, WorkflowRun
+from hlsp.gh.client import PullRequest, PullReview, Repository, WorkflowRun
 from hlsp.gh.report import Artifact
 from hlsp.reporters.base import location, plural
 
 MAX_NAMED = 5  # files named in a refusal; the rest are counted
+TRUSTED = ("OWNER", "MEMBER", "COLLABORATOR")  # reviewers whose approval counts (write access)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +40,39 @@ class Review:
     run: WorkflowRun
 
 
+def approval_problem(reviews: list[PullReview], head_sha: str) -> str | None:
+    """Why the reviews do not approve exactly ``head_sha`` (None when they do).
+
+    Each reviewer's latest verdict counts (APPROVED, CHANGES_REQUESTED or
+    DISMISSED; a mere comment changes nothing).  It takes at least one approval
+    of ``head_sha`` by someone with write access and no open request for changes.
+    """
+    latest: dict[str, PullReview] = {}
+    for r in reviews:
+        if r.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+            latest[r.login] = r
+    blocking = sorted(login for login, r in latest.items() if r.state == "CHANGES_REQUESTED")
+    if blocking:
+        return f"{', '.join(blocking)} requested changes"
+    approvals = [r for r in latest.values() if r.state == "APPROVED" and r.association in TRUSTED]
+    if any(r.commit_id == head_sha for r in approvals):
+        return None
+    if not approvals:
+        return "no maintainer approved it"
+    approved = sorted({r.commit_id[:12] if r.commit_id else "a commit no longer in the branch" for r in approvals})
+    return f"the approval is for {', '.join(approved)}, not the merged head {head_sha[:12]} (pushed after the review)"
+
+
 def find_review(repo: Repository, merge_sha: str, workflow: str = "validate.yml") -> Review:
-    """The merged pull request behind ``merge_sha`` and the newest finished validation run of its head."""
+    """The merged pull request behind ``merge_sha``, approved on its head, and the newest finished validation run of that head."""
     pr = repo.merged_pull_request(merge_sha)
     if pr is None:
         raise HlspError(
             f"no merged pull request produced commit {merge_sha[:12]}; contributions are staged only from reviewed pull requests"
         )
+    problem = approval_problem(repo.reviews(pr), pr.head_sha)
+    if problem:
+        raise HlspError(f"pull request #{pr.number} is not staged: {problem}; approve its head again, then re-run stage.yml")
     runs = [
         r
         for r in repo.workflow_runs(workflow, pr.head_sha)

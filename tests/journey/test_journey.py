@@ -272,6 +272,7 @@ def _reviewed_pull_request(hub: Hub, number: int, branch: str = "add-example") -
     assert validate.jobs == {"validate": "success"}, validate.tail()
     report = hub.report(run_id)
     assert report.jobs == {"report": "success"} and statuses(hub, head)[-1][0] == "success"
+    hub.fake.add_review(number, head)  # a curator approves this head
     return head, run_id
 
 
@@ -322,12 +323,19 @@ def test_7_merge_then_stage_to_s3_and_postgres(hub: Hub, s3_server, postgres_ser
     assert after in json.dumps(manifest)  # the merged commit is recorded
 
 
-def test_8a_force_push_after_the_report_is_not_staged(hub: Hub, s3_server, postgres_server):
-    head, _ = _reviewed_pull_request(hub, 18)
+def test_8a_force_push_after_the_approval_is_not_staged(hub: Hub, s3_server, postgres_server):
+    """Also issue 17 item 10: the push after the approval is validated green, yet not staged."""
+    from act_support import git
+
+    head, _ = _reviewed_pull_request(hub, 18)  # validated, reported green, approved
     readme = hub.dev / "contributions" / "example" / "README.md"
     readme.write_text(readme.read_text() + "\nChanged after the review.\n")
-    hub.commit("Amend the README")
-    forced = hub.open_pull_request(18, "add-example", force=True)  # merged before any validation of it
+    git(hub.dev, "commit", "-q", "--amend", "-a", "--no-edit")
+    forced = hub.open_pull_request(18, "add-example", force=True)
+    validate, run_id = hub.validate(18, action="synchronize")
+    assert validate.jobs == {"validate": "success"}
+    hub.report(run_id)
+    assert statuses(hub, forced) == [("success", statuses(hub, head)[0][1])]  # green again, but never approved
     before, after = hub.merge("add-example")
     hub.fake.merge_pull(18, after)
     bucket, _, variables, secrets = _archive(s3_server, postgres_server)
@@ -335,8 +343,14 @@ def test_8a_force_push_after_the_report_is_not_staged(hub: Hub, s3_server, postg
     stage = _stage(hub, before, after, variables, secrets)
     assert stage.jobs.get("verify") == "failure", stage.tail(80)
     assert "stage" not in stage.jobs or stage.jobs["stage"] != "success"
-    assert stage.output(f"pull request #18 has no finished validate.yml run for its head {forced[:12]}")
+    assert stage.output(f"the approval is for {head[:12]}, not the merged head {forced[:12]}")
     assert _keys(s3_server, bucket) == []
+
+    # once the new head is approved, running stage.yml again stages it
+    hub.fake.add_review(18, forced)
+    rerun = _stage(hub, before, after, variables, secrets)
+    assert rerun.jobs == {"verify": "success", "stage": "success"}, rerun.tail(80)
+    assert "staging/example/v1/READY" in _keys(s3_server, bucket)
 
 
 def test_8b_merge_whose_content_differs_from_the_reviewed_head_is_not_staged(hub: Hub, s3_server, postgres_server):
