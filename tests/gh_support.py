@@ -377,13 +377,14 @@ class FakeGitHub:
     def add_run(
         self, run_id: int, head_sha: str, *, event="pull_request", status="completed", conclusion="success",
         artifact: Path | None = None, artifact_name: str = "hlsp-report",
+        workflow: str = "validate.yml", branch: str = "add-hlsp",
     ):
         """A workflow run; ``artifact`` is a zip file served as its artifact ``artifact_name``."""
         if artifact is not None:
             self.add_artifact(run_id, Path(artifact), artifact_name)
         self.runs.append({
-            "id": run_id, "name": "validate", "node_id": f"WFR_{run_id}", "head_branch": "add-hlsp",
-            "head_sha": head_sha, "path": ".github/workflows/validate.yml", "run_number": run_id % 1000,
+            "id": run_id, "name": workflow.removesuffix(".yml"), "node_id": f"WFR_{run_id}", "head_branch": branch,
+            "head_sha": head_sha, "path": f".github/workflows/{workflow}", "run_number": run_id % 1000,
             "event": event, "status": status, "conclusion": conclusion, "workflow_id": 161335,
             "url": f"{self.base}/repos/{self.owner}/{self.name}/actions/runs/{run_id}",
             "html_url": f"https://github.com/{self.owner}/{self.name}/actions/runs/{run_id}",
@@ -539,8 +540,13 @@ class FakeGitHub:
             self.status_times.append(time.monotonic())
             return self._json(status, 201)
         if (m := re.fullmatch(r"/actions/workflows/([\w.\-]+)/runs", rest)) and method == "GET":
-            sha = request.args.get("head_sha")
-            runs = [r for r in self.runs if sha is None or r["head_sha"] == sha]
+            sha, branch, status = (request.args.get(k) for k in ("head_sha", "branch", "status"))
+            runs = [
+                r for r in self.runs
+                if r["path"] == f".github/workflows/{m[1]}" and (sha is None or r["head_sha"] == sha)
+                and (branch is None or r["head_branch"] == branch)
+                and (status is None or status in (r["status"], r["conclusion"]))
+            ]
             runs.sort(key=lambda r: r["id"], reverse=True)  # newest first, as GitHub lists them
             return self._json({"total_count": len(runs), "workflow_runs": runs})
         return self._error(404, "Not Found")

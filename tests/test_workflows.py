@@ -205,7 +205,22 @@ def test_artifact_names_match():
     }
     assert set(names.values()) == {"hlsp-report"}
     assert ("validate.yml", "actions/upload-artifact") in names
-    assert ("report.yml", "actions/download-artifact") in names and ("stage.yml", "actions/download-artifact") in names
+    assert ("report.yml", "actions/download-artifact") in names
+    # stage.yml fetches one artifact per merge through `hlsp github pending`
+    from hlsp.gh.pending import ARTIFACT
+
+    assert ARTIFACT == "hlsp-report"
+    assert "hlsp github pending" in (WORKFLOWS / "stage.yml").read_text()
+
+
+def test_stage_catches_up_and_fails_loudly_on_refusals():
+    """Issue 17 item 1: staging covers everything merged since the last successful run; refusals fail the run."""
+    jobs = load(WORKFLOWS / "stage.yml")["jobs"]
+    runs = "\n".join(s.get("run", "") for s in jobs["verify"]["steps"])
+    assert "hlsp github pending" in runs and "--plan" in runs
+    assert jobs["refused"]["needs"] == ["verify", "stage"]
+    assert jobs["refused"]["if"].startswith("${{ always() &&")
+    assert "exit 1" in jobs["refused"]["steps"][0]["run"]
 
 
 def test_secrets_only_in_the_protected_environment():

@@ -4,6 +4,8 @@
 - ``check``        the unprivileged job: validate them, annotate, write the artifact;
 - ``report``       the privileged job: post the comment and the commit status;
 - ``find-review``  after merge: the pull request and validation run behind a commit;
+- ``pending``      after merges: everything merged since the last successful staging,
+                   each contribution with the review of the merge that last changed it;
 - ``verify-merge`` after merge: re-validate and compare with the reviewed checksums.
 
 Values for later workflow steps go to ``$GITHUB_OUTPUT`` one ``key=value`` line
@@ -69,14 +71,33 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     a.set_defaults(_action=_find_review)
 
     a = actions.add_parser(
+        "pending",
+        help="find what is merged on main and not yet staged, with each merge's review",
+        description="Base: the head of the newest successful stage.yml run on main (else --fallback-base). For every "
+        "merge since, find its approved pull request and validation run and download the artifact; write "
+        "DIR/plan.json for verify-merge --plan. Uses GITHUB_TOKEN and GITHUB_API_URL.",
+    )
+    a.add_argument("--repo", required=True, metavar="OWNER/NAME")
+    a.add_argument("--head", default="HEAD", metavar="REF", help="the commit on main to stage up to (default: HEAD)")
+    a.add_argument("--fallback-base", required=True, metavar="REF", help="the base when no stage run succeeded yet")
+    a.add_argument("--workflow", default="stage.yml", help="file name of the staging workflow")
+    a.add_argument("--out", required=True, metavar="DIR", help="folder for plan.json and the reviewed artifacts")
+    a.add_argument("--repo-dir", default=".", metavar="DIR", help="the git work tree, full history (default: .)")
+    a.set_defaults(_action=_pending)
+
+    a = actions.add_parser(
         "verify-merge",
         help="re-validate a merged commit and compare it with the reviewed artifact",
         description="Exit 0 and list the contributions to stage only if the merged commit validates without "
         "errors and every file's sha256 equals the one the reviewed report recorded.",
     )
     _git_options(a)
-    a.add_argument("--reviewed", required=True, metavar="DIR", help="the reviewed validation artifact")
-    a.add_argument("--reviewed-sha", required=True, help="the pull request head the artifact must describe")
+    a.add_argument("--reviewed", metavar="DIR", help="the reviewed validation artifact (one merge)")
+    a.add_argument("--reviewed-sha", help="the pull request head the artifact must describe")
+    a.add_argument(
+        "--plan", metavar="FILE", help="plan.json of `hlsp github pending` (every merge since its base; "
+        "--base is ignored): stage what verifies, name and count what is refused (output `refused`)",
+    )
     a.set_defaults(_action=_verify_merge)
     return p
 
@@ -193,10 +214,39 @@ def _find_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pending(args: argparse.Namespace) -> int:
+    from hlsp.gh.changes import resolve
+    from hlsp.gh.client import GitHub
+    from hlsp.gh.pending import last_staged, plan
+
+    repo = GitHub.from_env().repository(args.repo)
+    head = resolve(args.repo_dir, args.head)
+    base = last_staged(repo, head, args.repo_dir, args.workflow)
+    source = f"the last successful {args.workflow} run" if base else "no successful staging yet: the fallback base"
+    base = base or resolve(args.repo_dir, args.fallback_base)
+    p = plan(repo, base, head, args.out, args.repo_dir)
+    print(f"merged since {base[:12]} ({source}): {len(p.contributions) + len(p.refused)} contribution(s)")
+    for cid, entry in sorted(p.contributions.items()):
+        print(f"  {cid}: merge {entry['merge'][:12]}, pull request #{entry['pull_request']}, run {entry['run']}")
+    for cid, why in sorted(p.refused.items()):
+        print(f"  {cid}: refused: {why}")
+    _outputs({"base": base, "count": len(p.contributions) + len(p.refused)})
+    return 0
+
+
 def _verify_merge(args: argparse.Namespace) -> int:
-    from hlsp.gh.gate import verify_merge
+    from hlsp.gh.gate import verify_merge, verify_plan
     from hlsp.gh.report import load_artifact
 
+    if args.plan:
+        verified = verify_plan(args.plan, args.head, args.repo_dir)
+        print(summary_line(verified.check.report.summary) + f"; identical to their reviews: {', '.join(verified.staged) or 'nothing'}")
+        for cid, why in sorted(verified.refused.items()):
+            print(f"refused {cid}: {why}")
+        _outputs({"contributions": verified.staged, "count": len(verified.staged), "refused": len(verified.refused)})
+        return 0
+    if not args.reviewed or not args.reviewed_sha:
+        raise HlspError("give --plan FILE, or --reviewed DIR with --reviewed-sha SHA")
     reviewed = load_artifact(args.reviewed, head_sha=args.reviewed_sha)
     check = verify_merge(reviewed, args.base, args.head, args.repo_dir)
     ids = [c.id for c in check.changes.to_validate]

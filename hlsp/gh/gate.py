@@ -88,26 +88,83 @@ def _names(paths: list[str]) -> str:
     return shown + (f" and {len(paths) - MAX_NAMED} more" if len(paths) > MAX_NAMED else "")
 
 
+def _difference(cid: str, recorded: dict[str, dict[str, str]], now: dict[str, str]) -> str | None:
+    """Why contribution ``cid`` as it is ``now`` is not what the review recorded (None when identical)."""
+    if cid not in recorded:
+        return f"contribution {cid!r} is not in the reviewed report; re-run the validation on a pull request"
+    before = recorded[cid]
+    changed = sorted(p for p in before.keys() & now.keys() if before[p] != now[p])
+    added, removed = sorted(now.keys() - before.keys()), sorted(before.keys() - now.keys())
+    problems = [
+        f"{what}: {_names(paths)}" for what, paths in (("changed", changed), ("added", added), ("removed", removed)) if paths
+    ]
+    if problems:
+        return (
+            f"contribution {cid!r} differs from what was reviewed ({'; '.join(problems)}); "
+            "open a pull request so the change is validated and reviewed"
+        )
+    return None
+
+
+@dataclass(slots=True)
+class Verified:
+    check: Check
+    staged: list[str]  # contribution ids identical to their review, without errors
+    refused: dict[str, str]  # contribution id -> why
+
+
+def verify_plan(plan_file: str, head: str = "HEAD", repo: str = ".") -> Verified:
+    """Verify each contribution merged since the plan's base against its own review (hlsp.gh.pending)."""
+    import json
+    from pathlib import Path
+
+    from hlsp.gh.changes import contribution_of
+    from hlsp.gh.report import load_artifact
+
+    path = Path(plan_file)
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+        base, planned, refused = plan["base"], plan["contributions"], dict(plan["refused"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise HlspError(f"{plan_file}: not a plan written by `hlsp github pending`") from None
+    check = check_pull_request(base, head, repo, labels=rules.MAINTENANCE_LABELS)  # merged: scope was reviewed
+    errors: dict[str, str] = {}
+    for p, f in check.report.findings():
+        cid = contribution_of(p)
+        if f.severity.value == "error" and cid and cid not in errors:
+            where = location(f)
+            errors[cid] = f"the merged commit fails validation (first error: {p}{' ' + where if where else ''}: {f.rule} {f.message})"
+    staged: list[str] = []
+    for change in check.changes.to_validate:
+        cid = change.id
+        if cid in refused:
+            continue
+        if cid not in planned:
+            refused[cid] = f"contribution {cid!r} was changed by no reviewed merge"
+            continue
+        entry = planned[cid]
+        try:
+            artifact = load_artifact(path.parent / str(entry["artifact"]), head_sha=str(entry["reviewed_sha"]))
+        except HlspError as exc:
+            refused[cid] = f"pull request #{entry['pull_request']}: {exc}"
+            continue
+        recorded = {c["id"]: c["files"] for c in artifact.review["contributions"]}
+        problem = _difference(cid, recorded, check.checksums[cid]) or errors.get(cid)
+        if problem:
+            refused[cid] = f"pull request #{entry['pull_request']}: {problem}"
+        else:
+            staged.append(cid)
+    return Verified(check=check, staged=staged, refused=refused)
+
+
 def verify_merge(reviewed: Artifact, base: str, head: str = "HEAD", repo: str = ".") -> Check:
     """Re-validate the merged commit and compare it with ``reviewed``; HlspError if it must not be staged."""
     check = check_pull_request(base, head, repo, labels=rules.MAINTENANCE_LABELS)  # merged: scope was reviewed
     recorded = {c["id"]: c["files"] for c in reviewed.review["contributions"]}
     for change in check.changes.to_validate:
-        if change.id not in recorded:
-            raise HlspError(f"contribution {change.id!r} is not in the reviewed report; re-run the validation on a pull request")
-        before, now = recorded[change.id], check.checksums[change.id]
-        changed = sorted(p for p in before.keys() & now.keys() if before[p] != now[p])
-        added, removed = sorted(now.keys() - before.keys()), sorted(before.keys() - now.keys())
-        problems = [
-            f"{what}: {_names(paths)}"
-            for what, paths in (("changed", changed), ("added", added), ("removed", removed))
-            if paths
-        ]
-        if problems:
-            raise HlspError(
-                f"contribution {change.id!r} differs from what was reviewed ({'; '.join(problems)}); "
-                "open a pull request so the change is validated and reviewed"
-            )
+        problem = _difference(change.id, recorded, check.checksums[change.id])
+        if problem:
+            raise HlspError(problem)
     summary = check.report.summary
     if summary.errors:
         path, first = next((p, f) for p, f in check.report.findings() if f.severity.value == "error")

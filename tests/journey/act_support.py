@@ -253,6 +253,28 @@ class Hub:
         shutil.copytree(ROOT / "contributions" / "example", dest)
         return dest
 
+    def add_collection(self, proj_id: str) -> Path:
+        """The example collection as another valid one, ``proj_id``: files, HLSPID and hlsp.yaml renamed, manifest refreshed."""
+        from astropy.io import fits
+
+        from hlsp.manifest import refresh_manifest
+
+        dest = self.add_example(proj_id)
+        for path in sorted(dest.glob("hlsp_example_*")):
+            renamed = path.with_name(path.name.replace("hlsp_example_", f"hlsp_{proj_id}_"))
+            path.rename(renamed)
+            if renamed.suffix == ".fits":
+                with fits.open(renamed, memmap=False) as hdul:
+                    for hdu in hdul:
+                        if "HLSPID" in hdu.header:
+                            hdu.header["HLSPID"] = proj_id.upper() if hdu.header["HLSPID"].isupper() else proj_id
+                    hdul.writeto(renamed, overwrite=True, checksum=True)
+        meta = dest / "hlsp.yaml"
+        text = meta.read_text().replace("hlsp_example_", f"hlsp_{proj_id}_")
+        meta.write_text(re.sub(r"^proj_id: example$", f"proj_id: {proj_id}", text, flags=re.M))
+        refresh_manifest(dest)
+        return dest
+
     def changed_files(self, base: str, head: str) -> list[str]:
         out = git(self.dev, "diff", "--name-only", "--no-renames", f"{base}...{head}")
         return [line for line in out.splitlines() if line]

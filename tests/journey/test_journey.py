@@ -308,7 +308,7 @@ def test_7_merge_then_stage_to_s3_and_postgres(hub: Hub, s3_server, postgres_ser
 
     stage = _stage(hub, before, after, variables, secrets)
     assert stage.jobs == {"verify": "success", "stage": "success"}, stage.tail(80)
-    assert stage.output(f"commit {after[:12]} merged pull request #17")
+    assert stage.output(f"example: merge {after[:12]}, pull request #17")
     keys = _keys(s3_server, bucket)
     assert "staging/example/v1/READY" in keys and "staging/example/v1/manifest.json" in keys
     assert f"staging/example/v1/{SPEC}" in keys
@@ -341,7 +341,7 @@ def test_8a_force_push_after_the_approval_is_not_staged(hub: Hub, s3_server, pos
     bucket, _, variables, secrets = _archive(s3_server, postgres_server)
 
     stage = _stage(hub, before, after, variables, secrets)
-    assert stage.jobs.get("verify") == "failure", stage.tail(80)
+    assert stage.jobs.get("refused") == "failure", stage.tail(80)  # the run is red and says why
     assert "stage" not in stage.jobs or stage.jobs["stage"] != "success"
     assert stage.output(f"the approval is for {head[:12]}, not the merged head {forced[:12]}")
     assert _keys(s3_server, bucket) == []
@@ -368,7 +368,7 @@ def test_8b_merge_whose_content_differs_from_the_reviewed_head_is_not_staged(hub
     bucket, _, variables, secrets = _archive(s3_server, postgres_server)
 
     stage = _stage(hub, before, after, variables, secrets)
-    assert stage.jobs.get("verify") == "failure", stage.tail(80)
+    assert stage.jobs.get("refused") == "failure", stage.tail(80)  # the run is red and says why
     assert "stage" not in stage.jobs or stage.jobs["stage"] != "success"
     assert stage.output("differs from what was reviewed (changed: contributions/example/README.md)")
     assert _keys(s3_server, bucket) == []
@@ -391,3 +391,33 @@ def test_9_pages_build_job_produces_the_site_artifact(hub: Hub):
         index = tar.extractfile(next(n for n in names if n.endswith("index.html") and n.count("/") <= 1)).read().decode()
     assert any("example" in n and n.endswith(".html") for n in names), names
     assert "example" in index.lower()
+
+
+def test_stretch_three_quick_merges_all_staged_after_a_cancelled_run(hub: Hub, s3_server, postgres_server):
+    """Issue 17 item 1: GitHub cancels the pending stage run of the middle merge; the next run catches up."""
+    merges = []
+    for number, proj_id in ((31, "m31"), (32, "m32"), (33, "m33")):
+        hub.branch(f"add-{proj_id}", "main")
+        hub.add_collection(proj_id)
+        head = hub.commit(f"Add {proj_id}")
+        hub.open_pull_request(number, f"add-{proj_id}")
+        validate, _ = hub.validate(number)
+        assert validate.jobs == {"validate": "success"}, validate.tail()
+        hub.fake.add_review(number, head)
+        before, after = hub.merge(f"add-{proj_id}", f"Merge pull request #{number}")
+        hub.fake.merge_pull(number, after)
+        merges.append((before, after))
+    bucket, catalog, variables, secrets = _archive(s3_server, postgres_server)
+
+    # the run for the first merge stages m31 (GitHub records it as a success)
+    first = _stage(hub, *merges[0], variables, secrets)
+    assert first.jobs == {"verify": "success", "stage": "success"}, first.tail(80)
+    hub.fake.add_run(9001, merges[0][1], event="push", workflow="stage.yml", branch="main")
+    # the run for the second merge was pending and got cancelled by the third one's
+    hub.fake.add_run(9002, merges[1][1], event="push", workflow="stage.yml", branch="main", conclusion="cancelled")
+    third = _stage(hub, *merges[2], variables, secrets)
+    assert third.jobs == {"verify": "success", "stage": "success"}, third.tail(80)
+    assert third.output(f"merged since {merges[0][1][:12]} (the last successful stage.yml run): 2 contribution(s)")
+    keys = _keys(s3_server, bucket)
+    for proj_id in ("m31", "m32", "m33"):
+        assert f"staging/{proj_id}/v1/READY" in keys, (proj_id, keys)
