@@ -34,14 +34,16 @@ import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hlsp.atomic import atomic_open
 from hlsp.errors import HlspError
 from hlsp.gh.changes import changed_contributions, resolve
-from hlsp.gh.client import Repository
 from hlsp.gh.gate import find_review
 from hlsp.gh.report import LIMITS
+
+if TYPE_CHECKING:  # github3 comes with hlsp[github], which `hlsp github pending` needs
+    from hlsp.gh.client import Repository
 
 PLAN_FORMAT = "hlsp-stage-plan/1"
 ARTIFACT = "hlsp-report"
