@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from gh_support import ROOT, GitRepo
+from hlsp.errors import HlspError
 from hlsp.gh.report import load_artifact
 
 IMG = "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"
@@ -154,3 +155,14 @@ def test_job_summary_names_every_finding_the_comment_cannot_hold(repo, run_cli, 
     summary = actions_env["summary"].read_text().replace("\\", "")
     assert "did not fit" not in summary
     assert all(n in summary for n in names)
+
+
+def test_output_values_are_plain_or_json_and_never_span_lines():
+    from hlsp.commands.github import _output_value
+
+    assert _output_value("a" * 40) == "a" * 40  # a SHA as it is: ${{ steps.x.outputs.head-sha }} is usable
+    assert _output_value(3) == "3"
+    assert _output_value(["m31", "x\ny"]) == '["m31", "x\\ny"]'  # lists as JSON, one line
+    assert _output_value(True) == "true"
+    with pytest.raises(HlspError, match="control character"):
+        _output_value("abc\ninjected=1")
