@@ -90,8 +90,8 @@ def main() -> int:
     finally:
         shutil.rmtree(base, ignore_errors=True)
     med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
-    print(f"pull_request event -> status hlsp/validation: median {med('event_to_status'):.1f} s "
-          f"over {len(runs)} runs ({', '.join(f'{r['event_to_status']:.1f}' for r in runs)})")
+    each = ", ".join(f"{r['event_to_status']:.1f}" for r in runs)
+    print(f"pull_request event -> status hlsp/validation: median {med('event_to_status'):.1f} s over {len(runs)} runs ({each})")
     print(f"  validate.yml run {med('validate'):.1f} s, report.yml run {med('report'):.1f} s")
     for key in ("validate_steps", "report_steps"):
         names = runs[0][key]

@@ -43,8 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_ACTIONS = ROOT.parent / "shared" / "github-actions" / "actions.tar.xz"
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -148,12 +146,6 @@ class Kit:
 
 
 # ---------------------------------------------------------------- one scenario's GitHub
-
-
-@dataclass
-class Job:
-    name: str
-    result: str  # success | failure (act's verdict of the job)
 
 
 @dataclass
@@ -458,9 +450,3 @@ def _parse_results(run: Run) -> None:
             run.jobs[job] = entry["jobResult"]
         if job and entry.get("stepResult") and entry.get("stage") == "Main":
             run.steps[(job, entry.get("step", ""))] = entry["stepResult"]
-
-
-def workflow_text(name: str) -> dict:
-    data = yaml.safe_load((WORKFLOWS / name).read_text())
-    data["on"] = data.pop(True, data.get("on"))
-    return data
