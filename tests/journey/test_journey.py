@@ -9,7 +9,6 @@ See tests/journey/act_support.py for the harness.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
