@@ -230,7 +230,7 @@ def test_10_more_errors_than_github_annotates(hub: Hub):
     meta = collection / "hlsp.yaml"
     missing = [f"hlsp_example_hst_acs_ngc{2000 + i}_f606w_v1_img.fits" for i in range(24)]
     meta.write_text(meta.read_text() + "".join(
-        f"  - path: {name}\n    size: 2880\n    sha256: {'0' * 64}\n    product_type: img\n" for name in missing
+        f"  - path: {name}\n    size: 2880\n    sha256: {'ab' * 32}\n    product_type: img\n" for name in missing
     ))
     hub.commit("Add the example HLSP with 24 products not uploaded")
     head = hub.open_pull_request(16, "big")
