@@ -212,3 +212,21 @@ def test_library_call_returns_what_was_done(github, tmp_path):
     posted = post_report(repo, artifact, HEAD, RUN_URL, "github-actions[bot]")
     assert (posted.verdict, posted.state, posted.pull_request, posted.comment) == ("failed", "failure", 9, "created")
     assert posted.comment_url == github.comments[9][0]["html_url"]
+
+
+def test_a_folded_warning_is_not_counted_as_hidden(github, run_cli, tmp_path):
+    """A warning shared by two files is one row standing for both: nothing 'did not fit'."""
+    from hlsp.findings import Category, FileResult, Finding, Report, Severity
+    from hlsp.reporters.markdown import render_report
+
+    same = lambda: Finding("KW002", Category.KEYWORDS, Severity.WARNING, "TELESCOP is recommended", "add it", hdu=0, keyword="TELESCOP")  # noqa: E731
+    report = Report()
+    report.files = [FileResult("a.fits", [same()]), FileResult("b.fits", [same()])]
+    body = render_report(report)
+    assert "2: a.fits, b.fits" in body.replace("\\", "")
+    assert "did not fit" not in body
+    report.files.append(FileResult("c.fits", [Finding("FS006", Category.FITS, Severity.ERROR, "x" * 300, "y")] * 40))
+    cut = render_report(report, max_chars=6000)
+    hidden = int(cut.split("**")[-2].split()[0]) if "did not fit" in cut else 0
+    shown_errors = cut.count("| FS006 |")
+    assert hidden == 40 - shown_errors + (0 if "2: a.fits, b.fits" in cut.replace("\\", "") else 2)
