@@ -11,11 +11,44 @@ from __future__ import annotations
 import json
 
 import pytest
+from pytest_httpserver import HTTPServer
 
-from act_support import Hub, Run
+from act_support import TOKEN, Hub, Kit, Run
+from gh_support import FakeGitHub
 from hlsp.gh.report import MARKER
+from servers import need_system  # tests/conftest.py's, as servers.py imported it
 
 pytestmark = pytest.mark.journey
+
+# The fixtures live here, not in a tests/journey/conftest.py: a second module named
+# "conftest" would shadow tests/conftest.py for the modules that import from it.
+
+
+@pytest.fixture(scope="session")
+def act_kit(tmp_path_factory) -> Kit:
+    """act, the pinned actions and the wheelhouse; skips in a plain clone, fails under CI=true."""
+    try:
+        return Kit.build(tmp_path_factory.mktemp("act-kit"))
+    except LookupError as exc:
+        need_system(str(exc))
+
+
+@pytest.fixture
+def fake_github():
+    """The fake GitHub REST API, on its own server on 127.0.0.1 (so scenarios can run side by side)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        yield FakeGitHub(server, token=TOKEN)
+    finally:
+        server.clear()
+        if server.is_running():
+            server.stop()
+
+
+@pytest.fixture
+def hub(act_kit, fake_github, tmp_path) -> Hub:
+    return Hub(act_kit, tmp_path, fake_github)
 
 SPEC = "hlsp_example_hst_stis_ngc1234_g430l_v1_spec.fits"
 
