@@ -217,6 +217,7 @@ def _find_review(args: argparse.Namespace) -> int:
 
 
 def _pending(args: argparse.Namespace) -> int:
+    require_extra("github", "hlsp github pending")
     from hlsp.gh.changes import resolve
     from hlsp.gh.client import GitHub
     from hlsp.gh.pending import last_staged, plan
