@@ -9,6 +9,7 @@ See tests/journey/act_support.py for the harness.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -98,14 +99,18 @@ def test_1_first_fork_pull_request_with_a_new_valid_collection(hub: Hub):
     assert f"/actions/runs/{run_id}" in body  # the full report is linked
 
 
-def break_products(collection) -> None:
+def break_products(collection) -> str:
     """A product without TELESCOP (KW001, so its sha256 no longer matches: CO006) and a typo in an ORCID (MD003)."""
     from astropy.io import fits
 
     with fits.open(collection / SPEC, mode="update") as hdul:
         del hdul[0].header["TELESCOP"]
     meta = collection / "hlsp.yaml"
-    meta.write_text(meta.read_text().replace("0000-0002-1825-0097", "0000-0002-1825-0098"))
+    text = meta.read_text()
+    good = re.search(r"orcid: (\d{4}-\d{4}-\d{4}-\d{3}[\dX])", text)[1]  # the lead's
+    bad = good[:-1] + ("0" if good[-1] in "9X" else str(int(good[-1]) + 1))  # wrong check digit
+    meta.write_text(text.replace(good, bad, 1))
+    return bad
 
 
 def line_of(path, text: str) -> str:
@@ -117,7 +122,7 @@ def test_2_broken_products_then_3_a_push_that_fixes_them(hub: Hub):
     collection = hub.add_example()
     good_spec = (collection / SPEC).read_bytes()
     good_meta = (collection / "hlsp.yaml").read_text()
-    break_products(collection)
+    bad_orcid = break_products(collection)
     hub.commit("Add the example HLSP (broken)")
     head = hub.open_pull_request(12, "add-example")
 
@@ -128,7 +133,7 @@ def test_2_broken_products_then_3_a_push_that_fixes_them(hub: Hub):
     assert validate.steps[("validate", "Upload the report artifact")] == "success"  # the artifact still goes up
     errors = {(a[1].get("file"), a[1].get("line"), a[1].get("title", "").split()[0]) for a in annotations(validate) if a[0] == "error"}
     meta = collection / "hlsp.yaml"
-    assert ("contributions/example/hlsp.yaml", line_of(meta, "0000-0002-1825-0098"), "MD003") in errors
+    assert ("contributions/example/hlsp.yaml", line_of(meta, bad_orcid), "MD003") in errors
     assert ("contributions/example/hlsp.yaml", str(int(line_of(meta, f"path: {SPEC}")) + 2), "CO006") in errors
     assert (f"contributions/example/{SPEC}", None, "KW001") in errors
     report_json = json.loads(validate.artifact_files()["report.json"])
