@@ -80,8 +80,12 @@ def _join(root: str, rel: str) -> str:
     return display(os.path.join(root, rel))
 
 
-def check_products(root: str, products: list[Product], remote_options=None) -> list[ProductCheck]:
-    """Measure every manifest entry (hash, fetch); never raises for a product."""
+def check_products(root: str, products: list[Product], remote_options=None, reads=None) -> list[ProductCheck]:
+    """Measure every manifest entry (hash, fetch); never raises for a product.
+
+    ``reads``: local path -> an object with ``size`` and ``sha256`` of products
+    already read (staging hashes them while it copies them): not read again.
+    """
     checks = []
     for p in products:
         if p.path is not None:
@@ -94,7 +98,8 @@ def check_products(root: str, products: list[Product], remote_options=None) -> l
                 c.missing = "not a regular file"
             else:
                 try:
-                    c.size, c.sha256 = sha256_file(p.local_path)
+                    done = reads.get(p.local_path) if reads else None
+                    c.size, c.sha256 = (done.size, done.sha256) if done else sha256_file(p.local_path)
                     c.file = Path(_join(root, p.path))
                 except OSError as exc:
                     c.missing = f"cannot read it: {exc.strerror or exc}"
@@ -183,7 +188,7 @@ def previous_version(root: Path, base: str | None = None) -> PreviousVersion | N
     return PreviousVersion(ref, version, files, names)
 
 
-def build_context(root: str | os.PathLike, options) -> CollectionContext:
+def build_context(root: str | os.PathLike, options, reads=None) -> CollectionContext:
     """Gather every fact the collection rules judge (all I/O happens here)."""
     shown = display(os.fspath(root))
     folder = Path(root)
@@ -201,7 +206,7 @@ def build_context(root: str | os.PathLike, options) -> CollectionContext:
         ctx.load_error = exc
         return ctx
     ctx.contribution = Contribution.from_document(folder, doc)
-    ctx.checks = check_products(shown, ctx.contribution.products, options.remote)
+    ctx.checks = check_products(shown, ctx.contribution.products, options.remote, reads)
     ctx.previous = previous_version(folder, options.base)
     return ctx
 
@@ -227,11 +232,16 @@ def run_collection_rules(ctx: CollectionContext, rules: list[Rule]) -> list[Find
     return findings
 
 
-def iter_collection(root: str | os.PathLike, options) -> Iterator[FileResult]:
-    """Validate one contribution folder: the hlsp.yaml result, then one result per product."""
-    from hlsp.engine import iter_files
+def iter_collection(root: str | os.PathLike, options, reads=None) -> Iterator[FileResult]:
+    """Validate one contribution folder: the hlsp.yaml result, then one result per product.
 
-    ctx = build_context(root, options)
+    ``reads``: local path -> an object with the ``fits`` (FitsFile or None),
+    ``size`` and ``sha256`` of products already read, which are validated from
+    that in this process instead of being read again (staging).
+    """
+    from hlsp.engine import iter_files, validate_file
+
+    ctx = build_context(root, options, reads)
     yield FileResult(ctx.metadata_path, run_collection_rules(ctx, collection_rules(options)))
     if ctx.contribution is None:
         return
@@ -240,7 +250,16 @@ def iter_collection(root: str | os.PathLike, options) -> Iterator[FileResult]:
         options, expected={**options.expected, "proj_id": c.proj_id, "version": c.version}
     )
     readable = [chk for chk in ctx.checks if chk.file is not None]
-    results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
+    if reads:
+        rules = file_options.rules()
+        results = (
+            validate_file(os.fspath(chk.file), file_options, rules, fits=reads[chk.product.local_path].fits)
+            if chk.product.local_path in reads
+            else next(iter_files([os.fspath(chk.file)], file_options))
+            for chk in readable
+        )
+    else:
+        results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
     for chk, result in zip(readable, results):
         result.path = chk.display
         yield result

@@ -61,8 +61,15 @@ def _read_error_finding(message: str) -> Finding:
     )
 
 
-def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None) -> FileResult:
-    """Validate one file.  Never raises for anything in or about the file."""
+_READ = object()  # validate_file's default: read the file
+
+
+def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None, fits: Any = _READ) -> FileResult:
+    """Validate one file.  Never raises for anything in or about the file.
+
+    ``fits``: the file's :class:`~hlsp.fitsfile.FitsFile` already read (None: not
+    a FITS file), as staging does while it copies the file; default: read it here.
+    """
     from hlsp.fitsfile import read_fits
     from hlsp.profiles import load_profile, load_vocabulary
     from hlsp.rules._base import FileContext
@@ -71,8 +78,8 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
     shown = display(path)
     name = parse_name(path)
     result = FileResult(shown)
-    fits = None
-    if name.is_fits or _has_fits_magic(path):
+    given, fits = fits is not _READ, (None if fits is _READ else fits)
+    if not given and (name.is_fits or _has_fits_magic(path)):
         try:
             fits = read_fits(path)
         except IsADirectoryError:

@@ -469,14 +469,16 @@ def read_full(stream: BinaryIO, n: int) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
+def read_fits(path: str | os.PathLike, scan_data: bool = True, opened: tuple | None = None) -> FitsFile:
     """Read every HDU of ``path``.  Never raises for bad *content*.
 
     OSError (unreadable file) is raised to the caller, which turns it into a
     finding; the content itself is judged by rules from what is recorded here.
+    ``opened``: ``path``'s bytes already opened, as :func:`open_stream` returns
+    them (staging passes a stream that hashes and copies what the reader reads).
     """
     path = os.fspath(path)
-    stream, compression, size = open_stream(path)
+    stream, compression, size = opened if opened is not None else open_stream(path)
     ff = FitsFile(path=path, size=size, compression=compression)
     try:
         _read_hdus(ff, stream, scan_data)
