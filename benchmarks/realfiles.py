@@ -23,7 +23,6 @@ astropy on every one of them (``realfiles.py units > tests/data/pypi_units.txt``
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import re
 import shutil
@@ -161,43 +160,6 @@ def unit_strings(files: list[Path]) -> set[str]:
     return units
 
 
-# ------------------------------------------------------------------ verdicts
-# Why hlsp's and fitsverify's verdicts may differ on a file, by what each says.
-# hlsp's structural rules are FS001-FS020 and CK001-CK004 (file structure and
-# checksums); fitsverify checks the structure of the standard, and more of the
-# keyword conventions (which hlsp's KW and WC rules cover under other IDs).
-EXPLAIN = [
-    (r"gz", "compressed (.gz) file: fitsverify reads it through zlib; hlsp validates the decompressed bytes too"),
-]
-
-
-def fitsverify_errors(path: Path) -> tuple[int, int, list[str]]:
-    """(errors, warnings, first messages) that ``fitsverify`` prints for one file."""
-    run = subprocess.run(["fitsverify", "-e", str(path)], capture_output=True, text=True, errors="replace")
-    text = run.stdout
-    m = re.search(r"\*\*\*\*\s*Verification found (\d+) warning\(s\) and (\d+) error\(s\)", text)
-    errors = int(m.group(2)) if m else (0 if "0 error" in text else 1)
-    warnings = int(m.group(1)) if m else 0
-    msgs = [line.strip() for line in text.splitlines() if line.strip().startswith("*** Error:")]
-    return errors, warnings, msgs
-
-
-STRUCTURAL = re.compile(r"^(FS|CK)\d{3}\Z")
-
-
-def hlsp_findings(files: list[Path]) -> dict[str, list]:
-    """Per file, hlsp's structural error findings (rules FS*, CK*), in one in-process run."""
-    sys.path.insert(0, str(ROOT))
-    from hlsp.engine import validate
-
-    report = validate([str(p) for p in files], use_cache=False)
-    out: dict[str, list] = {str(p): [] for p in files}
-    for path, f in report.findings():
-        if STRUCTURAL.match(f.rule) and f.severity.value == "error":
-            out.setdefault(str(path), []).append(f)
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("what", choices=["fetch", "units", "verdicts"])
@@ -211,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         for u in sorted(unit_strings(corpus_files())):
             print(u)
     else:
+        sys.path.insert(0, str(HERE))
         import verdicts
 
         print(verdicts.report(corpus_files()))

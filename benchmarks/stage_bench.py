@@ -1,6 +1,6 @@
 """How much does staging cost compared with `cp` and with hashing alone?
 
-    python benchmarks/stage_bench.py                  # the 4 x 500 MiB set (benchmarks/data/B)
+    python benchmarks/stage_bench.py                  # the 4 x 500 MiB set (benchmarks/data/full/B, shared with run.py)
     python benchmarks/stage_bench.py --size-mb 100    # a quicker 4 x 100 MiB set
 
 Measured in one run, on the same files, page cache warm (every input is read
@@ -20,7 +20,7 @@ once before timing), each timing the best of ``--repeat`` runs:
 - ``stage()``       the whole command on a collection of these files:
                     validation, FITS checksums, the copy pass, CAOM, ObsCore.
 
-The set is made with ``benchmarks/make_data.py`` if absent (``data/B`` for
+The set is made with ``benchmarks/make_data.py`` if absent (``data/full/B`` for
 500 MiB, ``data/B-<n>mib`` otherwise, so a quick run never replaces the full set).
 """
 
@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-end-to-end", action="store_true", help="skip the whole-command stage() run")
     a = p.parse_args(argv)
 
-    data = make_data.DATA / ("B" if (a.size_mb, a.count) == (500, 4) else f"B-{a.count}x{a.size_mb}mib")
+    # the 4 x 500 MiB set is run.py's set B (data/full/B): one copy on disk for both
+    data = make_data.DATA / ("full/B" if (a.size_mb, a.count) == (500, 4) else f"B-{a.count}x{a.size_mb}mib")
     make_data.make_big(data, a.count, a.size_mb)
     files = sorted(data.glob("hlsp_*.fits"))
     total = sum(f.stat().st_size for f in files)

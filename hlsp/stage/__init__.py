@@ -323,6 +323,7 @@ def _read_and_copy(s: Source, target: Target, prefix: str, stop, pending: list[U
     upload = target.upload(prefix + s.file)
     pending.append(upload)
     ff, digest = read_copy(str(s.local), _StoppableSink(upload, stop), fits)
+    upload.sync()  # on this worker, while the other files are read: the commits then only rename
     return Read(ff, digest, upload)
 
 

@@ -56,6 +56,9 @@ class Upload:
     def abort(self) -> None:
         raise NotImplementedError
 
+    def sync(self) -> None:
+        """Make what was written durable now (commit() would otherwise do it), still invisible."""
+
 
 class Target:
     """A staging destination.  ``url`` is how it is shown and recorded."""
@@ -117,6 +120,10 @@ class LocalUpload(Upload):
 
     def write(self, data: memoryview) -> None:
         self.fh.write(data)
+
+    def sync(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
 
     def commit(self, replace: bool = False) -> None:
         self.fh.flush()
