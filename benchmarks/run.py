@@ -274,8 +274,8 @@ def dask_table(folder: Path, tools: Tools, repeat: int) -> Table:
     return t
 
 
-def profile_summary(folder: Path, tools: Tools, top: int = 18) -> str:
-    """cProfile of one in-process run over set A: the functions and modules that take the time."""
+def profile_summary(folder: Path, tools: Tools, top: int = 18, label: str = "set A") -> str:
+    """cProfile of one in-process run over a set (A by default): the functions and modules that take the time."""
     import pstats
 
     out = tools.tmp / "prof"
@@ -293,7 +293,7 @@ def profile_summary(folder: Path, tools: Tools, top: int = 18) -> str:
         key = _module_of(file)
         by_module[key] = by_module.get(key, 0.0) + tt
         rows.append((tt, f"{Path(file).name}:{line}({func})"))
-    lines = [f"### Profile: one process over set A (--no-cache -j 1), {total:.2f} s of profiled time", ""]
+    lines = [f"### Profile: one process over {label} (--no-cache -j 1), {total:.2f} s of profiled time", ""]
     lines += ["| where (self time) | s | share |", "|---|---|---|"]
     for k, v in sorted(by_module.items(), key=lambda kv: -kv[1])[:top]:
         lines.append(f"| {k} | {v:.3f} | {v / total:.0%} |")
@@ -379,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                 report.append(make().render())
         if a.profile:
             report.append(profile_summary(data / "A", tools))
+            if real_files:
+                report.append(profile_summary(Path(real_files[0]).parent, tools, label="the real-file corpus"))
     finally:
         os.chdir(ROOT)
         tools.close()
