@@ -49,6 +49,7 @@ import datetime
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,7 @@ def stage(
     sources = _sources(c)
     _plan(sources, target, prefix, c)
 
+    threading.Thread(target=_preload, name="hlsp-preload", daemon=True).start()
     pending: list[Upload] = []  # temporaries of this run, made visible only when all is verified
     try:
         reads = map_in_order(lambda s, stop: _read_and_copy(s, target, prefix, stop, pending), sources)
@@ -206,6 +208,19 @@ def stage(
 
 
 # ----------------------------------------------------------------------------- steps
+def _preload() -> None:
+    """Import what the steps after the copy pass use (astropy's WCS, time and FITS header
+    for ObsCore, the metadata schema), while the pass is bound by the hashes and the disk.
+    A step that needs a module first waits for this import to finish (the import lock)."""
+    import importlib
+
+    for name in ("astropy.wcs", "astropy.time", "astropy.io.fits", "jsonschema"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 -- the step that needs it reports the problem
+            return
+
+
 def _validate(c: Contribution, reads: dict[Path, Read]) -> dict[str, int]:
     """Validate the collection from what the copy pass read; refuse on errors.  Returns the summary for the manifest."""
     from hlsp.collection import iter_collection
