@@ -100,7 +100,6 @@ FITS_NAMES = frozenset(SI_SCALE) | {"deg C"}  # "deg C": the whole string only
 # is Angstrom**-32), and the names astropy sorts a unit's terms by.
 _SAME_UNIT = {"count": "ct", "photon": "ph", "pixel": "pix", "angstrom": "Angstrom"}
 _SORT_NAME = {"voxel": "vox", "Celsius": "deg_C"}
-_UNPREFIXED = frozenset(_PREFIXABLE_SI) | frozenset(_PLAIN_SI)
 
 # ------------------------------------------------------------------------- tokens
 # astropy's lexer, token for token and in its order: the first pattern that
@@ -281,10 +280,7 @@ def _raise(u: _Unit, p: Power) -> _Unit:
         return _Unit(1.0, {} if p == 0 else {next(iter(u.bases)): p})
     if p == 0:
         return _Unit(1.0, {})
-    scale = _pow(u.scale, p)
-    if p < 0:  # astropy expands and re-sorts for negative powers
-        scale = 1 * scale
-    return _Unit(_sanitize(scale), {k: _power_value(v * p) for k, v in u.bases.items()})
+    return _Unit(_sanitize(_pow(u.scale, p)), {k: _power_value(v * p) for k, v in u.bases.items()})
 
 
 def _as_unit(x: Any) -> Any:
