@@ -118,14 +118,17 @@ def make_collection(files: list[Path], folder: Path) -> Path:
     """A collection folder of hard links to ``files`` with hlsp.yaml and README (made once)."""
     from hlsp.manifest import refresh_manifest
 
-    if (folder / "hlsp.yaml").is_file():
-        return folder
+    example = ROOT / "contributions" / "example"
+    made = folder / "hlsp.yaml"
+    if made.is_file() and made.stat().st_mtime >= (example / "hlsp.yaml").stat().st_mtime:
+        return folder  # (remade when the example changed: new rules may refuse the old metadata)
+    if made.is_file():
+        shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for f in files:
         link = folder / f.name
         if not link.exists():
             os.link(f, link)
-    example = ROOT / "contributions" / "example"
     meta = yaml.safe_load((example / "hlsp.yaml").read_text())
     meta.update(
         proj_id="bench",
