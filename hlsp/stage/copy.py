@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
-from hlsp.fitsfile import FitsFile, read_fits, read_full
+from hlsp.fitsfile import FitsFile, Inflated, read_fits, read_full
 
 CHUNK = 8 * 1024 * 1024  # large enough to amortise thread hand-offs, small enough for memory
 
@@ -191,11 +191,12 @@ def read_copy(path: str, sink: Sink | None, fits: bool | None = None, chunk: int
             ff = None
             if fits:
                 stream: Any = tee
-                if compression == "gzip":
-                    stream = gzip.GzipFile(fileobj=tee, mode="rb")
+                size = os.fstat(fh.fileno()).st_size
+                if compression == "gzip":  # (bounded as hlsp.fitsfile.open_stream bounds it)
+                    stream = Inflated(gzip.GzipFile(fileobj=tee, mode="rb"), "gzip", size)
                 elif compression == "bzip2":
-                    stream = bz2.BZ2File(tee, mode="rb")
-                ff = read_fits(path, opened=(stream, compression, os.fstat(fh.fileno()).st_size))
+                    stream = Inflated(bz2.BZ2File(tee, mode="rb"), "bzip2", size)
+                ff = read_fits(path, opened=(stream, compression, size))
             return ff, tee.finish()
         except BaseException:
             tee.abandon()

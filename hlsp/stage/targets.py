@@ -142,8 +142,11 @@ class LocalUpload(Upload):
             raise self._refused(exc) from None
 
     def sync(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+        except OSError as exc:  # (the caller aborts the upload)
+            raise self._refused(exc) from None
 
     def commit(self, replace: bool = False) -> None:
         try:
