@@ -387,3 +387,13 @@ def test_with_two_sources_altered_the_first_one_in_manifest_order_is_reported(co
     assert str(refused.value).startswith(f"{collection / 'README.md'}: ")
     delivery = dest / "example" / "v1"
     assert visible(delivery) == [] and hidden(delivery) == [] and not (delivery / "READY").exists()
+
+
+def test_a_named_pipe_listed_as_a_product_is_refused_by_validation_without_waiting(collection, dest):
+    """The one-read pass reads before validation: it must not open what is not a regular file."""
+    (collection / LC).unlink()
+    os.mkfifo(collection / LC)
+    with pytest.raises(StageRefused, match="validation finds"):
+        stage(collection, dest)
+    delivery = dest / "example" / "v1"
+    assert not delivery.exists() or (visible(delivery) == [] and hidden(delivery) == [])

@@ -155,7 +155,7 @@ def stage(
     pending: list[Upload] = []  # temporaries of this run, made visible only when all is verified
     try:
         reads = map_in_order(lambda s, stop: _read_and_copy(s, target, prefix, stop, pending), sources)
-        validation = _validate(c, {s.local: r for s, r in zip(sources, reads) if s.role != "document"})
+        validation = _validate(c, {s.local: r for s, r in zip(sources, reads) if s.role != "document" and r.read})
         for s, r in zip(sources, reads):  # in source order: the first wrong file is the one reported
             _verify(s, r.digest)
         for s, r in zip(sources, reads):
@@ -346,7 +346,8 @@ class Read:
 
     fits: FitsFile | None
     digest: Digest
-    upload: Upload | None  # None: already staged, nothing copied
+    upload: Upload | None  # None: already staged (or not read), nothing copied
+    read: bool = True  # False: not a regular file, left to validation to refuse (CO004)
 
     @property
     def size(self) -> int:  # (what hlsp.collection.check_products needs of a file already read)
@@ -364,6 +365,8 @@ def _read_and_copy(s: Source, target: Target, prefix: str, stop, pending: list[U
     touches its own file and upload (``pending.append`` is atomic); ``stop()``
     turns true when an earlier file failed.
     """
+    if not s.local.is_file():  # a folder, a named pipe (opening it would wait forever) ...
+        return Read(None, Digest(0, "", ""), None, read=False)
     # as the validation engine decides: a FITS name, or FITS's first bytes
     fits = (parse_name(s.local.name).is_fits or None) if s.role == "product" else False
     if s.staged:  # already staged with the right bytes: read for validation only
