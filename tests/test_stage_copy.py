@@ -113,3 +113,22 @@ def test_read_copy_of_a_damaged_and_a_non_fits_file(tmp_path):
     text.write_bytes(b"not a FITS file\n" * 1000)
     ff, digest = read_copy(str(text), None, fits=None, chunk=4096)
     assert ff is None and digest.sha256 == hashlib.sha256(text.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("stream", [io.BytesIO, Trickle], ids=["file-like", "short-reads"])
+def test_tee_reader_serves_every_byte_once_to_reader_hashes_and_sink(stream):
+    """Reads of any size (what the FITS reader and the decompressors ask), a rest left unread."""
+    from hlsp.stage.copy import TeeReader
+
+    data = random.Random(7).randbytes(5 * CHUNK + 123)
+    sink = Collect()
+    tee = TeeReader(stream(data), sink, chunk=CHUNK)
+    assert tee.peek(9) == data[:9]
+    sizes = random.Random(8).choices([1, 7, 2880, CHUNK, 3 * CHUNK + 5], k=6)
+    served = b"".join(tee.read(n) for n in sizes)
+    assert served == data[: len(served)]
+    digest = tee.finish()  # the rest is read, hashed and copied, not served
+    assert bytes(sink.data) == data
+    assert (digest.size, digest.sha256, digest.md5) == (
+        len(data), hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest()
+    )  # fmt: skip
