@@ -477,6 +477,11 @@ def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
     """
     path = os.fspath(path)
     stream, compression, size = open_stream(path)
+    return read_stream(stream, path, size, compression, scan_data)
+
+
+def read_stream(stream: BinaryIO, path: str, size: int, compression: str | None = None, scan_data: bool = True) -> FitsFile:
+    """:func:`read_fits` of an open stream (closed on return): a remote file, read as it arrives."""
     ff = FitsFile(path=path, size=size, compression=compression)
     try:
         _read_hdus(ff, stream, scan_data)
