@@ -13,15 +13,20 @@ running in Jupyter *and* ``ipywidgets`` is installed, else tqdm's plain text
 bar on standard error -- never tqdm's "IProgress not found" warning.
 
 The CLI (``hlsp validate``) shows the bar on standard error only when
-:func:`cli_wants_bar` says so: the text format, standard error is a terminal,
-not in CI (``CI``, ``GITHUB_ACTIONS``) and only once a run has lasted
-:data:`CLI_DELAY` seconds; ``--progress always|never`` overrides it.
+:func:`cli_wants_bar` says so: the text format (json, github, junit and
+markdown are read by programs), standard error is a terminal, not in CI
+(``CI``, ``GITHUB_ACTIONS``), and only once a run has lasted :data:`CLI_DELAY`
+seconds; ``--progress always|never`` overrides it.  When the report goes to
+the same terminal, :class:`AroundBar` lifts the bar out of the way of each
+line.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import time
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
 from hlsp.findings import FileResult
@@ -88,34 +93,82 @@ def tqdm_class(notebook: bool | None = None):
 class Bar:
     """A progress callback drawing a tqdm bar: files done (of the total when known), errors so far.
 
-    ``Bar(file=sys.stderr, delay=0.0)``: ``delay`` seconds pass before it is drawn
-    (short runs never show it); other keyword arguments go to tqdm.
+    ``Bar(file=sys.stderr, delay=0.0)``: the bar is drawn at the first result
+    after ``delay`` seconds (so short runs never show it); ``notebook``: force
+    (True/False) the Jupyter widget, default when in Jupyter with ipywidgets.
+    Other keyword arguments go to tqdm.
     """
 
     def __init__(self, file: IO[str] | None = None, delay: float = 0.0, notebook: bool | None = None, **tqdm_options: Any):
         self._cls = tqdm_class(notebook)
-        self._options = dict(unit="file", desc="hlsp validate", delay=delay, dynamic_ncols=True, leave=True)
+        self._options = dict(unit=" files", desc="hlsp validate", leave=True)
         self._options.update(tqdm_options)
         if self._cls.__module__ == "tqdm.std":
-            self._options["file"] = file if file is not None else sys.stderr
+            file = file if file is not None else sys.stderr
+            self._options["file"] = file
+            if _columns(file) == 0:  # a terminal that tells no size (a bare pty): tqdm would draw nothing
+                self._options.setdefault("ncols", 80)
+                self._options.setdefault("nrows", 24)
+        self.delay = delay
+        self._start = time.monotonic()
         self.errors = 0
-        self._bar = None  # made at the first result, when the total is known
+        self._bar = None  # made at the first result after the delay, when the total is known
+
+    @property
+    def shown(self) -> bool:
+        return self._bar is not None
 
     def __call__(self, done: int, total: int | None, result: FileResult) -> None:
+        self.errors += sum(1 for f in result.findings if f.severity.value == "error")
         if self._bar is None:
+            if self.delay > 0 and time.monotonic() - self._start < self.delay:
+                return
             self._bar = self._cls(total=total, **self._options)
         bar = self._bar
         if total is not None and bar.total != total:
             bar.total = total
-        new_errors = sum(1 for f in result.findings if f.severity.value == "error")
-        if new_errors:
-            self.errors += new_errors
+        if self.errors:
             bar.set_postfix_str(f"{self.errors} error{'' if self.errors == 1 else 's'}", refresh=False)
         bar.update(done - bar.n)
+
+    def clear(self) -> None:
+        if self._bar is not None:
+            self._bar.clear()
+
+    def refresh(self) -> None:
+        if self._bar is not None:
+            self._bar.refresh()
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def _columns(file: IO[str]) -> int | None:
+    try:
+        return os.get_terminal_size(file.fileno()).columns
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        return None
+
+
+class AroundBar:
+    """A text stream whose writes lift ``bar`` out of the way (for a report and a bar on one terminal)."""
+
+    def __init__(self, stream: IO[str], bar: Bar):
+        self.stream = stream
+        self.bar = bar
+
+    def write(self, text: str) -> int:
+        if not self.bar.shown:
+            return self.stream.write(text)
+        self.bar.clear()
+        n = self.stream.write(text)
+        self.stream.flush()
+        self.bar.refresh()
+        return n
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def in_ci(environ: Mapping[str, str] | None = None) -> bool:
