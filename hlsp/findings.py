@@ -296,7 +296,7 @@ def _e(value: Any) -> str:
 def _row(path: str, f: Finding) -> str:
     where = f"{path}:{f.line}" if f.line is not None else path
     cells = (where, f.hdu, f.keyword, f.rule, f.severity.value, f.message, f.hint)
-    return "<tr>" + "".join(f'<td style="text-align:left">{_e(c)}</td>' for c in cells) + "</tr>"
+    return "<tr>" + "".join(f'<td style="text-align:left;vertical-align:top">{_e(c)}</td>' for c in cells) + "</tr>"
 
 
 def _table(rows: list[str]) -> str:
