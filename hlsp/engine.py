@@ -165,6 +165,9 @@ def _crash_result(path: str) -> FileResult:
 def iter_validate(paths: Iterable[str], options: Options | None = None) -> Iterator[FileResult]:
     """Validate every file under ``paths``; yield results in discovery order.
 
+    A path may also be a remote file's ``https://`` or ``s3://`` URL: it is
+    streamed through the reader (:func:`hlsp.remote.read_url`), never stored.
+
     Raises :class:`hlsp.errors.HlspError` for a bad option, a path that does
     not exist or a folder without FITS files (usage errors) when called --
     before the first result, so that no half-written report is printed.

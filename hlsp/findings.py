@@ -239,8 +239,8 @@ class Report:
         return table
 
     def to_pandas(self) -> "pandas.DataFrame":
-        """The findings as a pandas ``DataFrame`` (the columns of :meth:`to_table`; missing values
-        are ``<NA>``).  Needs pandas (``pip install pandas``)."""
+        """The findings as a pandas ``DataFrame`` (the columns of :meth:`to_table`; masked values
+        are missing: ``isna()``).  Needs pandas (``pip install pandas``)."""
         try:
             import pandas  # noqa: F401
         except ImportError:

@@ -23,7 +23,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         description="Validate HLSP products (FITS files, or folders walked recursively). "
         "Exit status: 0 no errors, 1 findings at --fail-on level, 2 usage error.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder, or a remote file's https:// or s3:// URL (streamed, not stored)")
     p.add_argument("--format", choices=list(FORMATS), help="report format (default: text; github under GitHub Actions)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core; 1: none)")
