@@ -230,12 +230,9 @@ class Report:
         for name in TABLE_COLUMNS:
             values = [_column_value(name, path, f) for path, f in rows]
             missing = [v is None for v in values]
-            if name in _INT_COLUMNS:
-                table[name] = MaskedColumn([0 if v is None else v for v in values], dtype="int64", mask=missing)
-            elif any(missing):
-                table[name] = MaskedColumn(["" if v is None else v for v in values], dtype=str, mask=missing)
-            else:
-                table[name] = MaskedColumn(values, dtype=str)
+            fill = 0 if name in _INT_COLUMNS else ""
+            dtype = "int64" if name in _INT_COLUMNS else str
+            table[name] = MaskedColumn([fill if v is None else v for v in values], dtype=dtype, mask=missing)
         return table
 
     def to_pandas(self) -> "pandas.DataFrame":

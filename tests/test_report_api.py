@@ -520,6 +520,41 @@ def test_a_transfer_broken_off_is_a_fetch_finding_not_a_corrupt_file(remote_env,
     assert re.fullmatch(rf"cannot read the file: cannot fetch {re.escape(url)}: .* after \d+ bytes", f.message), f.message
 
 
+def test_a_big_remote_file_streams_in_bounded_memory(remote_env, tmp_path):
+    """64 MiB through Python's own HTTP server in another process: read in a few MiB, nothing stored."""
+    import tracemalloc
+
+    from hlsp.remote import read_url
+    from test_memory import MiB, sparse_image
+
+    size = 64 * MiB
+    served = tmp_path / "served"
+    served.mkdir()
+    expected = sparse_image(served / IMG, size, {0: 0x3F800000, size // 2: 0xDEADBEEF, size - 4: 0x01020304})
+    (served / "small.fits").write_bytes((EXAMPLE / IMG).read_bytes())
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(served)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        port = int(re.search(r"port (\d+)", server.stdout.readline()).group(1))  # printed once listening
+        read_url(f"http://127.0.0.1:{port}/small.fits")  # imports (aiohttp, fsspec) are not the reader's memory
+        tracemalloc.start()
+        try:
+            fits = read_url(f"http://127.0.0.1:{port}/{IMG}")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    finally:
+        server.terminate()
+        server.wait()
+    hdu = fits.hdus[0]
+    assert (hdu.data_sum, hdu.truncated, fits.size) == (expected, False, (served / IMG).stat().st_size)
+    assert peak < 10 * MiB, f"peak {peak / MiB:.1f} MiB"  # (~6.5 MiB for 8, 32 or 128 MiB files)
+
+
 @pytest.fixture
 def s3_env(s3_server, remote_env, monkeypatch):
     for key, value in s3_server.env().items():
