@@ -252,8 +252,10 @@ class Report:
 TABLE_COLUMNS = ("path", "rule", "category", "severity", "hdu", "keyword", "message", "hint", "line", "column")
 _INT_COLUMNS = ("hdu", "line", "column")
 
-# HTML view: each severity's first FOLD findings are shown, the rest folded in <details>.
+# HTML view: each severity's first FOLD findings are shown, the rest folded in <details>;
+# past MAX_ROWS per severity they are counted only (a page of megabytes would stall the browser).
 FOLD = 25
+MAX_ROWS = 1000
 _CLIP = 120
 
 
@@ -306,7 +308,8 @@ def _html(files: list[FileResult], title: str) -> str:
 
     Errors are shown (and warnings when there are no errors); every other
     section, and the rows of any section beyond :data:`FOLD`, are folded in
-    ``<details>``.  Every value from a file is escaped; there are no scripts.
+    ``<details>``; beyond :data:`MAX_ROWS` a note points to ``to_table()``.
+    Every value from a file is escaped; there are no scripts.
     """
     s = Summary()
     for r in files:
@@ -319,17 +322,23 @@ def _html(files: list[FileResult], title: str) -> str:
         heading += f" <code>{_e(title)}</code>"
     out.append(f"<p>{heading}: {_plural(s.files, 'file')} checked, {_counts_text(s.errors, s.warnings, s.infos)}</p>")
     by_severity: dict[Severity, list[str]] = {sev: [] for sev in _SEVERITY_TITLES}
+    counts = {Severity.ERROR: s.errors, Severity.WARNING: s.warnings, Severity.INFO: s.infos}
     for r in files:
         for f in sorted(r.findings, key=Finding.sort_key):
-            by_severity[f.severity].append(_row(f.path or r.path, f))
+            if len(by_severity[f.severity]) < MAX_ROWS:
+                by_severity[f.severity].append(_row(f.path or r.path, f))
     for sev, rows in by_severity.items():
-        if not rows:
+        n = counts[sev]
+        if not n:
             continue
-        label = f"{len(rows)} {_SEVERITY_TITLES[sev] if len(rows) != 1 else _SEVERITY_TITLES[sev].rstrip('s')}"
+        label = f"{n} {_SEVERITY_TITLES[sev] if n != 1 else _SEVERITY_TITLES[sev].rstrip('s')}"
         shown, rest = rows[:FOLD], rows[FOLD:]
         body = _table(shown)
         if rest:
-            body += f"<details><summary>{len(rest)} more</summary>{_table(rest)}</details>"
+            body += f"<details><summary>{n - FOLD} more</summary>{_table(rest)}"
+            if n > len(rows):
+                body += f"<p>{n - len(rows)} more not shown: <code>report.to_table()</code> has them all</p>"
+            body += "</details>"
         opened = sev is Severity.ERROR or (sev is Severity.WARNING and not s.errors)
         out.append(f"<details{' open' if opened else ''}><summary>{label}</summary>{body}</details>")
     out.append("</div>")

@@ -183,6 +183,19 @@ def test_html_shows_verdict_counts_errors_first_and_folds_long_lists():
     assert "PASS" in Report([FileResult("ok.fits")])._repr_html_() and "<table" not in Report([FileResult("ok.fits")])._repr_html_()
 
 
+def test_html_of_a_huge_report_stays_bounded():
+    from hlsp.findings import MAX_ROWS
+
+    n = MAX_ROWS + 4321
+    r = Report([FileResult(f"f{i}.fits", [F(message=f"error {i}")]) for i in range(n)])
+    markup = r._repr_html_()
+    p = assert_nothing_injected(markup)
+    assert len(p.cells) == MAX_ROWS * 7
+    assert f"error {MAX_ROWS - 1}<" in markup and f"error {MAX_ROWS}<" not in markup
+    assert re.findall(r"<summary>([^<]*)</summary>", markup) == [f"{n} errors", f"{n - FOLD} more"]
+    assert "4321 more not shown: report.to_table() has them all" in "".join(p.text)
+
+
 # ------------------------------------------------------------------------ tables
 def test_to_table_has_a_row_per_finding_named_as_in_the_json_report(broken):
     report = validate(str(broken), jobs=1)
