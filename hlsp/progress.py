@@ -38,11 +38,14 @@ CLI_DELAY = 1.0
 
 
 def known_total(paths: Iterable[str]) -> int | None:
-    """The number of results when every path is a plain file (each gives one), else None."""
+    """The number of results when every path is a plain file or a URL (each gives one), else None."""
     paths = list(paths)
-    if paths and all(os.path.isfile(p) for p in paths):
+    if paths and all(p[:8].lower().startswith(_URL_PREFIXES) or os.path.isfile(p) for p in paths):
         return len(paths)
     return None
+
+
+_URL_PREFIXES = ("https://", "http://", "s3://")  # as hlsp.engine._is_url: one remote file each
 
 
 def track(results: Iterable[FileResult], progress: ProgressCallback, total: int | None = None) -> Iterator[FileResult]:

@@ -284,6 +284,7 @@ def test_progress_callback_sees_every_result_in_order(broken, tmp_path):
     validate(files, jobs=1, progress=lambda done, total, result: calls.append((done, total, result.path)))
     assert calls == [(i + 1, len(files), p) for i, p in enumerate(files)]
     assert known_total(files + [str(broken)]) is None and known_total([]) is None
+    assert known_total([files[0], "https://example.org/a.fits", "s3://b/k.fits"]) == 3
 
 
 def test_track_closes_the_bar_also_when_stopped_early():
