@@ -390,7 +390,7 @@ class UrlStream(io.RawIOBase):
     Opening fetches the first chunk (so that a refused, missing or unreachable
     file fails at once, with retries and back-off for transient errors); a
     failure later in the transfer raises ``OSError`` naming the URL.
-    ``received`` and ``sha256()`` tell what came so far.
+    ``received`` counts the bytes so far.
     """
 
     def __init__(self, url: str, options: RemoteOptions | None = None):
@@ -401,7 +401,6 @@ class UrlStream(io.RawIOBase):
         if problem:
             raise RemoteError(f"{url}: {problem}")
         self.received = 0
-        self._hash = hashlib.sha256()
         self.failure: str | None = None  # why the transfer broke off, if it did
         last: BaseException | None = None
         for attempt in range(options.retries + 1):
@@ -426,7 +425,6 @@ class UrlStream(io.RawIOBase):
 
     def _take(self, chunk: bytes) -> None:
         self.received += len(chunk)
-        self._hash.update(chunk)
         self._view = memoryview(chunk)
 
     def readable(self) -> bool:
@@ -444,9 +442,6 @@ class UrlStream(io.RawIOBase):
         buffer[:n] = self._view[:n]
         self._view = self._view[n:]
         return n
-
-    def sha256(self) -> str:
-        return self._hash.hexdigest()
 
     def close(self) -> None:
         if not self.closed and hasattr(self, "_chunks"):
