@@ -409,6 +409,11 @@ class UrlStream(io.RawIOBase):
             self._chunks = _chunks(url, options)
             try:
                 first = next(self._chunks, b"")
+                while 0 < len(first) < 16:  # (a short read: the magic bytes must be in ``head``)
+                    more = next(self._chunks, b"")
+                    if not more:
+                        break
+                    first += more
             except Exception as exc:  # network libraries raise many types; all end here
                 last = exc
                 self._chunks.close()

@@ -459,10 +459,14 @@ def test_validate_https_url_streams_through_the_reader(remote_env, httpserver, b
     assert got == _local_findings(broken / IMG) and any(g[0] == "CK001" for g in got)  # same rules, same answers
 
 
-def test_validate_gzip_url_and_a_list_mixing_urls_and_files(remote_env, httpserver, broken):
+@pytest.mark.parametrize("suffix", [".gz", ".bz2"])
+def test_validate_compressed_url_and_a_list_mixing_urls_and_files(remote_env, httpserver, broken, suffix):
+    import bz2
+
     data = (broken / IMG).read_bytes()
-    httpserver.expect_request(f"/{IMG}.gz").respond_with_data(gzip.compress(data))
-    url = httpserver.url_for(f"/{IMG}.gz")
+    packed = gzip.compress(data) if suffix == ".gz" else bz2.compress(data)
+    httpserver.expect_request(f"/{IMG}{suffix}").respond_with_data(packed)
+    url = httpserver.url_for(f"/{IMG}{suffix}")
     report = validate([str(EXAMPLE / IMG), url, str(EXAMPLE / IMG)], jobs=1)
     assert [r.path for r in report.files] == [str(EXAMPLE / IMG), url, str(EXAMPLE / IMG)]
     remote = report.files[1]
