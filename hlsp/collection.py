@@ -53,6 +53,7 @@ class ProductCheck:
     sha256: str | None = None  # sha256 of the bytes found (None when not computed)
     stopped_early: bool = False  # remote transfer stopped: more bytes than the manifest says
     file: Path | None = None  # the verified local bytes the file rules read
+    headers: list = field(default_factory=list)  # (HDU index, hlsp.fitsfile.Header) of a FITS product, for CO015
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +203,44 @@ def build_context(root: str | os.PathLike, options) -> CollectionContext:
         return ctx
     ctx.contribution = Contribution.from_document(folder, doc)
     ctx.checks = check_products(shown, ctx.contribution.products, options.remote)
+    read_headers(ctx.checks)
     ctx.previous = previous_version(folder, options.base)
     return ctx
+
+
+MAX_HEADER_HDUS = 8  # CO015 compares the first HDUs' headers with hlsp.yaml
+
+
+def read_headers(checks: list[ProductCheck]) -> None:
+    """The headers (no data scan) of every readable FITS science product, for CO015."""
+    from hlsp.fitsfile import read_fits
+
+    for chk in checks:
+        if chk.file is None or chk.product.is_preview or not chk.product.name.is_fits:
+            continue
+        try:
+            fits = read_fits(chk.file, scan_data=False)
+        except (OSError, ValueError):
+            continue  # the file rules report what is wrong with it
+        chk.headers = [(h.index, h.header) for h in fits.hdus[:MAX_HEADER_HDUS]]
+
+
+def expected_of(c: Contribution, root: str) -> dict:
+    """What the file rules are told about the collection (JSON-serialisable: it keys the result cache)."""
+    m = c.metadata
+    out = {"proj_id": c.proj_id, "version": c.version, "folder": root}
+    if isinstance(m.get("doi"), str):
+        out["doi"] = m["doi"]
+    targets = [
+        {k: t[k] for k in ("name", "ra", "dec") if isinstance(t.get(k), (str, int, float)) and not isinstance(t.get(k), bool)}
+        for t in m.get("targets") or []
+        if isinstance(t, dict)
+    ]
+    if targets:
+        out["targets"] = targets
+    if isinstance(m.get("keywords"), dict):
+        out["keywords"] = {str(k): v for k, v in m["keywords"].items() if isinstance(v, (str, int, float, bool))}
+    return out
 
 
 # ----------------------------------------------------------------------------- run
@@ -211,11 +248,25 @@ def collection_rules(options) -> list[Rule]:
     return [r for r in select_rules(options.select, options.ignore) if r.scope == "collection"]
 
 
+GENERIC_FOLDER = "contributions/<proj-id>"
+
+
+GENERIC_FIX = "`hlsp fix --write`"
+
+
+def _in_folder(f: Finding, root: str) -> Finding:
+    """The finding with its hint naming the real folder (``contributions/<proj-id>``, ``hlsp fix --write``)."""
+    if f.hint and (GENERIC_FOLDER in f.hint or GENERIC_FIX in f.hint):
+        hint = f.hint.replace(GENERIC_FOLDER, root).replace(GENERIC_FIX, f"`hlsp fix {root} --write`")
+        return dataclasses.replace(f, hint=hint)
+    return f
+
+
 def run_collection_rules(ctx: CollectionContext, rules: list[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(rule.func(ctx))
+            findings.extend(_in_folder(f, ctx.root) for f in rule.func(ctx))
         except Exception as exc:  # a bug in a rule must not hide the other findings
             findings.append(
                 rule.finding(
@@ -234,15 +285,18 @@ def iter_collection(root: str | os.PathLike, options) -> Iterator[FileResult]:
     ctx = build_context(root, options)
     yield FileResult(ctx.metadata_path, run_collection_rules(ctx, collection_rules(options)))
     if ctx.contribution is None:
+        # hlsp.yaml is unusable (MD001): still check every FITS file of the folder on its own
+        files = [_join(ctx.root, f) for f in ctx.folder_files if parse_name(posixpath.basename(f)).is_fits]
+        file_options = dataclasses.replace(options, expected={**options.expected, "folder": ctx.root})
+        yield from iter_files(files, file_options)
         return
     c = ctx.contribution
-    file_options = dataclasses.replace(
-        options, expected={**options.expected, "proj_id": c.proj_id, "version": c.version}
-    )
+    file_options = dataclasses.replace(options, expected={**options.expected, **expected_of(c, ctx.root)})
     readable = [chk for chk in ctx.checks if chk.file is not None]
     results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
     for chk, result in zip(readable, results):
         result.path = chk.display
+        result.findings = [_in_folder(f, ctx.root) for f in result.findings]
         yield result
 
 

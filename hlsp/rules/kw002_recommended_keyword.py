@@ -10,10 +10,12 @@ Applies to files named ``hlsp_...`` and, with ``--product-type``, to any file.
 *Why:* the archive derives missing time keywords at ingest, and a reviewer
 may accept their absence -- but the derived values are coarser than yours.
 
-*How to fix:* add the keyword to the HDU the message names.
+*How to fix:* add the keyword to the HDU the message names; the hint says
+when ``hlsp fix <folder> --write`` can add it and from where (see KW001).
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._hints import keyword_hint
 from hlsp.rules._util import is_product, profile_gaps
 
 RULE = Rule(
@@ -31,4 +33,10 @@ RULE = Rule(
 def check(ctx: FileContext):
     if not is_product(ctx) or ctx.profile is None:
         return ()
-    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(ctx, "recommended")]
+    gaps = profile_gaps(ctx, "recommended")
+    if not gaps:
+        return ()
+    return [
+        RULE.finding(message, hdu=hdu, keyword=spec.name, hint=keyword_hint(ctx, spec.name, RULE.hint))
+        for spec, hdu, message in gaps
+    ]

@@ -27,7 +27,7 @@ RULE = Rule(
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
     summary="A DATE/DATE-OBS/DATE-BEG/DATE-END value ends in 'Z' (a blank instead of 'T' is FS013's error).",
-    hint="Drop the trailing Z; give the time scale in TIMESYS.",
+    hint="Drop the trailing Z (`hlsp fix --write` does); give the time scale in TIMESYS.",
     source="FITS Standard 4.0 sec. 9.1.1; MAST Common Metadata; HLSP-RULES sec. 3",
 )
 

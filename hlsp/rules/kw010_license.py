@@ -22,7 +22,7 @@ RULE = Rule(
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
     summary="LICENSE is not 'CC BY 4.0' or LICENURL is not 'https://creativecommons.org/licenses/by/4.0/'.",
-    hint="Write LICENSE = 'CC BY 4.0' and LICENURL = 'https://creativecommons.org/licenses/by/4.0/'.",
+    hint="Write LICENSE = 'CC BY 4.0' and LICENURL = 'https://creativecommons.org/licenses/by/4.0/' (`hlsp fix --write` writes both from hlsp.yaml).",
     source="MAST HLSP policy (CC BY 4.0); MAST Common Metadata; HLSP-RULES sec. 2, 3",
 )
 

@@ -26,7 +26,7 @@ RULE = Rule(
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
     summary="HLSPID differs from the file name's proj-id, or HLSPVER from its version (or from hlsp.yaml).",
-    hint="Make HLSPID/HLSPVER agree with the file name (a forgotten HLSPVER bump is the usual cause).",
+    hint="Make HLSPID/HLSPVER agree with the file name (a forgotten HLSPVER bump is the usual cause); `hlsp fix --write` writes them from hlsp.yaml.",
     source="MAST Common Metadata (HLSPID, HLSPVER); MAST File Naming Convention",
 )
 

@@ -20,7 +20,7 @@ RULE = Rule(
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
     summary="CONTINUE cards are used but LONGSTRN is missing from the primary header.",
-    hint="Add LONGSTRN = 'OGIP 1.0' to the primary header.",
+    hint="Add LONGSTRN = 'OGIP 1.0' to the primary header (`hlsp fix --write` does).",
     source="FITS Standard 4.0 sec. 4.2.1.2 and appendix; HEASARC long-string convention (fitsverify warning)",
 )
 
