@@ -22,7 +22,12 @@ from hlsp.errors import HlspError
 from hlsp.names import PROJ_ID_RE
 from hlsp.placeholders import load_placeholders
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "contribution"
+_HERE = Path(__file__).resolve().parent
+# inside the installed package (hlsp/templates), else the source checkout's templates/
+TEMPLATES = next(
+    (d for d in (_HERE / "templates" / "contribution", _HERE.parent / "templates" / "contribution") if d.is_dir()),
+    _HERE.parent / "templates" / "contribution",
+)
 MAX_PROJ_ID = 20
 
 

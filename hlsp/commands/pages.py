@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hlsp.errors import require_extra
+
 
 def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
@@ -43,6 +45,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("pages")
     from hlsp.pages import build_site
 
     result = build_site(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from hlsp.errors import require_extra
+
 # The staging library (caom2, lxml, ...) is imported in run(), so that `hlsp --help`
 # and the other commands do not pay for it; DEST's default is hlsp.stage.DEFAULT_DEST.
 
@@ -41,6 +43,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("stage")
     from hlsp.stage import DEFAULT_DEST, stage
 
     r = stage(args.contribution, args.dest or DEFAULT_DEST, catalog=args.catalog, commit=args.commit, doi=args.doi)

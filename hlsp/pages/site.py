@@ -67,14 +67,15 @@ _KIND_WORDS = {
 
 
 def templates_dir() -> Path:
-    """``templates/site`` next to the package (``$HLSP_TEMPLATES`` overrides the parent)."""
+    """``templates/site``: inside the installed package (``hlsp/templates``), else
+    beside it in a source checkout (``$HLSP_TEMPLATES`` overrides the parent)."""
     env = os.environ.get("HLSP_TEMPLATES")
     here = Path(__file__).resolve().parent.parent
-    candidates = [Path(env)] if env else [here.parent / "templates", here / "_templates"]
+    candidates = [Path(env)] if env else [here / "templates", here.parent / "templates"]
     for base in candidates:
         if (base / "site" / "base.html.j2").is_file():
             return base / "site"
-    raise HlspError(f"cannot find templates/site next to {here}; set HLSP_TEMPLATES")
+    raise HlspError(f"cannot find templates/site in or next to {here}; reinstall hlsp or set HLSP_TEMPLATES")
 
 
 def environment() -> jinja2.Environment:
