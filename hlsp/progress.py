@@ -10,7 +10,9 @@ any stream of results (``iter_validate``).  ``progress=True`` shows a
 
 :class:`Bar` is a tqdm bar (files, errors so far): the notebook widget when
 running in Jupyter *and* ``ipywidgets`` is installed, else tqdm's plain text
-bar on standard error -- never tqdm's "IProgress not found" warning.
+bar on standard error -- never tqdm's "IProgress not found" warning.  tqdm
+comes with ``pip install 'hlsp[progress]'``; without it a bar is a one-line
+:class:`hlsp.errors.MissingExtra` error (the callback needs nothing).
 
 The CLI (``hlsp validate``) shows the bar on standard error only when
 :func:`cli_wants_bar` says so: the text format (json, github, junit and
@@ -84,7 +86,13 @@ def _has_ipywidgets() -> bool:
 
 
 def tqdm_class(notebook: bool | None = None):
-    """tqdm's notebook bar when in Jupyter with ``ipywidgets``, else the plain one (which never warns)."""
+    """tqdm's notebook bar when in Jupyter with ``ipywidgets``, else the plain one (which never warns).
+
+    Raises :class:`hlsp.errors.MissingExtra` (one line) without tqdm (``hlsp[progress]``).
+    """
+    from hlsp.errors import require_extra
+
+    require_extra("progress", "a progress bar")
     notebook = in_notebook() if notebook is None else notebook
     if notebook and _has_ipywidgets():
         from tqdm.notebook import tqdm
@@ -182,9 +190,14 @@ def in_ci(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def cli_wants_bar(fmt: str, stream: IO[str], environ: Mapping[str, str] | None = None) -> bool:
-    """Whether ``hlsp validate --progress auto`` draws a bar on ``stream`` (its standard error)."""
+    """Whether ``hlsp validate --progress auto`` draws a bar on ``stream`` (its standard error).
+
+    Never without tqdm (``hlsp[progress]``): ``auto`` then quietly draws none.
+    """
+    from importlib.util import find_spec
+
     env = os.environ if environ is None else environ
-    if fmt != "text" or in_ci(env) or env.get("TERM") == "dumb":
+    if fmt != "text" or in_ci(env) or env.get("TERM") == "dumb" or find_spec("tqdm") is None:
         return False
     try:
         return stream.isatty()

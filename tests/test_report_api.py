@@ -322,6 +322,22 @@ def test_progress_true_draws_a_plain_bar_and_never_warns(broken):
     assert "IProgress" not in done.stderr and "Warning" not in done.stderr
 
 
+def test_without_tqdm_a_bar_is_one_line_naming_the_extra(broken, monkeypatch, run_cli):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # as if hlsp[progress] were not installed
+    line = "a progress bar needs hlsp[progress] (tqdm is not installed): pip install 'hlsp[progress]'"
+    with pytest.raises(HlspError) as info:
+        validate(str(broken), progress=True)
+    assert str(info.value) == line
+    calls = []
+    validate(str(broken), jobs=1, progress=lambda *a: calls.append(a))  # a callback needs nothing
+    assert len(calls) == 9
+    done = run_cli("validate", broken, "--progress", "always")
+    assert (done.code, done.out, done.err) == (2, "", f"hlsp validate: error: {line}\n")
+    assert not cli_wants_bar("text", _Tty(True), {})  # auto: quietly none
+    code, out, tty = _cli_with_tty_stderr(monkeypatch, ["validate", broken, "-j1", "--no-cache"], {})
+    assert code == 1 and "9 files checked" in out and tty == ""
+
+
 def test_bar_is_tqdm_std_without_ipywidgets():
     try:
         import ipywidgets  # noqa: F401
