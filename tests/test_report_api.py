@@ -508,6 +508,25 @@ def test_remote_failures_are_findings_naming_the_url(remote_env, httpserver, mon
     assert "an s3:// URL needs a bucket" in messages[2]
 
 
+@pytest.mark.parametrize(
+    "setting, value, says",
+    [
+        ("HLSP_REMOTE_MAX_BYTES", "1000", "more than 1000 bytes, the most a remote product may have (limit: HLSP_REMOTE_MAX_BYTES)"),
+        ("HLSP_REMOTE_MAX_BYTES", str(1536 * 1024), f"more than {1536 * 1024} bytes"),  # past the first chunk
+        ("HLSP_REMOTE_DEADLINE", "1e-9", "not fetched within 1e-09 seconds (limit: HLSP_REMOTE_DEADLINE)"),
+    ],
+)
+def test_the_remote_bounds_apply_to_a_url_too(remote_env, httpserver, monkeypatch, setting, value, says):
+    import numpy as np
+
+    values = np.arange(1024 * 768, dtype=">i4").tobytes()  # 3 MiB
+    httpserver.expect_request(f"/{IMG}").respond_with_data(hdu_bytes(primary_cards(bitpix=32, naxes=[1024, 768]), values))
+    monkeypatch.setenv(setting, value)
+    url = httpserver.url_for(f"/{IMG}")
+    [(path, f)] = list(validate(url).findings())
+    assert path == url and f.rule == "FS001" and says in f.message and f.message.endswith("transfer stopped"), f.message
+
+
 def _serve_truncated(body: bytes, claimed: int):
     """A real HTTP server (raw socket) that promises ``claimed`` bytes, sends ``body`` and hangs up."""
     server = socket.socket()
@@ -595,8 +614,13 @@ def test_a_big_remote_file_streams_in_bounded_memory(remote_env, tmp_path):
 
 @pytest.fixture
 def s3_env(s3_server, remote_env, monkeypatch):
-    for key, value in s3_server.env().items():
-        monkeypatch.setenv(key, value)
+    """Contributor products on the S3 server, with the credentials meant for them (HLSP_S3_*)."""
+    env = s3_server.env()
+    monkeypatch.setenv("HLSP_S3_ENDPOINT", env["AWS_ENDPOINT_URL"])
+    monkeypatch.setenv("HLSP_S3_ACCESS_KEY_ID", env["AWS_ACCESS_KEY_ID"])
+    monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", env["AWS_SECRET_ACCESS_KEY"])
+    for key in ("AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.setenv(key, env[key])
     return s3_server
 
 
