@@ -654,18 +654,31 @@ def read_url(url: str, options: RemoteOptions | None = None, scan_data: bool = T
     import bz2
     import gzip
 
-    from hlsp.fitsfile import read_stream
+    from hlsp.fitsfile import Inflated, inflate_cap, read_stream
+
+    class _Inflated(Inflated):
+        """The local reader's inflate bounds (a decompression bomb stops with FS020), with the
+        compressed size taken as what has arrived so far: a URL gives no size ahead."""
+
+        def __init__(self, stream, compression: str, raw: UrlStream):
+            super().__init__(stream, compression, raw.received)
+            self._raw = raw
+
+        def read(self, n: int = -1) -> bytes:
+            self.compressed_size = self._raw.received
+            self.cap = inflate_cap(self.compressed_size)
+            return super().read(n)
 
     try:
         raw = UrlStream(url, options)
     except RemoteError as exc:
         raise OSError(str(exc)) from exc
-    stream: io.RawIOBase | gzip.GzipFile | bz2.BZ2File = raw
+    stream: io.RawIOBase | _Inflated = raw
     compression = None
     if raw.head[:2] == b"\x1f\x8b":
-        stream, compression = gzip.GzipFile(fileobj=raw, mode="rb"), "gzip"
+        stream, compression = _Inflated(gzip.GzipFile(fileobj=raw, mode="rb"), "gzip", raw), "gzip"
     elif raw.head[:3] == b"BZh":
-        stream, compression = bz2.BZ2File(raw, mode="rb"), "bzip2"
+        stream, compression = _Inflated(bz2.BZ2File(raw, mode="rb"), "bzip2", raw), "bzip2"
     try:
         ff = read_stream(stream, url, 0, compression, scan_data)
     finally:

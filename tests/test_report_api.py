@@ -527,6 +527,23 @@ def test_the_remote_bounds_apply_to_a_url_too(remote_env, httpserver, monkeypatc
     assert path == url and f.rule == "FS001" and says in f.message and f.message.endswith("transfer stopped"), f.message
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".bz2"])
+def test_a_compression_bomb_over_http_stops_at_the_inflate_bound(remote_env, httpserver, monkeypatch, suffix):
+    import bz2
+
+    monkeypatch.setenv("HLSP_INFLATE_FREE", str(1024 * 1024))
+    monkeypatch.setenv("HLSP_MAX_INFLATE_RATIO", "10")
+    # a valid header, then 64 MiB of zeros: inflates far beyond 10x its compressed size
+    data = hdu_bytes(primary_cards(bitpix=8, naxes=[64 * 1024 * 1024]), b"\x00" * (64 * 1024 * 1024))
+    packed = gzip.compress(data) if suffix == ".gz" else bz2.compress(data)
+    assert len(packed) * 10 < 8 * 1024 * 1024
+    httpserver.expect_request(f"/{IMG}{suffix}").respond_with_data(packed)
+    url = httpserver.url_for(f"/{IMG}{suffix}")
+    findings = [f for _, f in validate(url).findings()]
+    assert [f.rule for f in findings if f.rule == "FS020"] == ["FS020"], findings
+    assert any("decompression bomb" in f.message for f in findings)
+
+
 def _serve_truncated(body: bytes, claimed: int):
     """A real HTTP server (raw socket) that promises ``claimed`` bytes, sends ``body`` and hangs up."""
     server = socket.socket()
