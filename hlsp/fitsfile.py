@@ -531,16 +531,19 @@ def read_full(stream: BinaryIO, n: int) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def read_fits(path: str | os.PathLike, scan_data: bool = True, opened: tuple | None = None) -> FitsFile:
+def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
     """Read every HDU of ``path``.  Never raises for bad *content*.
 
     OSError (unreadable file) is raised to the caller, which turns it into a
     finding; the content itself is judged by rules from what is recorded here.
-    ``opened``: ``path``'s bytes already opened, as :func:`open_stream` returns
-    them (staging passes a stream that hashes and copies what the reader reads).
     """
     path = os.fspath(path)
-    stream, compression, size = opened if opened is not None else open_stream(path)
+    stream, compression, size = open_stream(path)
+    return read_stream(stream, path, size, compression, scan_data)
+
+
+def read_stream(stream: BinaryIO, path: str, size: int, compression: str | None = None, scan_data: bool = True) -> FitsFile:
+    """:func:`read_fits` of an open stream (closed on return): a remote file, read as it arrives."""
     ff = FitsFile(path=path, size=size, compression=compression)
     try:
         _read_hdus(ff, stream, scan_data)

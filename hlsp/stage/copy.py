@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
-from hlsp.fitsfile import FitsFile, Inflated, read_fits, read_full
+from hlsp.fitsfile import FitsFile, Inflated, read_full, read_stream
 
 CHUNK = 8 * 1024 * 1024  # large enough to amortise thread hand-offs, small enough for memory
 
@@ -196,7 +196,7 @@ def read_copy(path: str, sink: Sink | None, fits: bool | None = None, chunk: int
                     stream = Inflated(gzip.GzipFile(fileobj=tee, mode="rb"), "gzip", size)
                 elif compression == "bzip2":
                     stream = Inflated(bz2.BZ2File(tee, mode="rb"), "bzip2", size)
-                ff = read_fits(path, opened=(stream, compression, size))
+                ff = read_stream(stream, path, size, compression)
             return ff, tee.finish()
         except BaseException:
             tee.abandon()
