@@ -9,6 +9,11 @@ Set A  ``data/full/A/``: 2,000 small products (~30 KB each), half 64x64 float32
        delivery: the peers and hlsp should find no errors.
 Set B  ``data/full/B/``: 4 float32 images of 500 MiB each (16384 x 8000), written
        in bounded chunks so making them needs little memory.
+Set A-real, B-real  ``data/full/A-real/``, ``data/full/B-real/``: the same
+       files with the units real products write (``units="real"``): images with
+       ``BUNIT = 'ELECTRONS/S'`` (HST), light curves with ``TUNITn = 'e-/s'``
+       (TESS).  These are not FITS units: hlsp reports them (KW011 warnings),
+       and judging them must cost no more than judging clean ones.
 Set C  ``data/full/C/NNNN/``: 100,000 tiny images (16x16 float32, same headers),
        1,000 per folder, for the memory/linearity run.
 
@@ -35,6 +40,14 @@ from hlsp.fitsfile import BLOCK, encode_checksum, ones_add, ones_fold, ones_sum 
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
+
+
+# Unit strings per variant: "clean" (valid FITS units) and "real" (what HST and
+# TESS products write; not FITS units).
+UNITS = {
+    "clean": {"image": "count/s", "rate": "count/s"},
+    "real": {"image": "ELECTRONS/S", "rate": "e-/s"},
+}
 
 
 # ----------------------------------------------------------------------- cards
@@ -115,7 +128,7 @@ def common_cards(i: int, target: str, telescop: str, instrume: str, filt: str) -
     ]
 
 
-def image_bytes(i: int, n: int, rng: np.random.Generator) -> bytes:
+def image_bytes(i: int, n: int, rng: np.random.Generator, units: str = "clean") -> bytes:
     target = f"ngc{i:06d}"
     data = rng.normal(100.0, 5.0, size=(n, n)).astype(">f4").tobytes()
     cards = [
@@ -126,7 +139,7 @@ def image_bytes(i: int, n: int, rng: np.random.Generator) -> bytes:
         card("NAXIS2", n),
         card("EXTEND", True),
         *common_cards(i, target, "HST", "ACS", "F606W"),
-        card("BUNIT", "count/s", "units"),
+        card("BUNIT", UNITS[units]["image"], "units"),
         card("PSFSIZE", 0.1, "[arcsec] PSF FWHM"),
         card("WCSAXES", 2, "WCS axes"),
         card("CTYPE1", "RA---TAN", "projection"),
@@ -146,7 +159,7 @@ def image_bytes(i: int, n: int, rng: np.random.Generator) -> bytes:
     return with_checksums(cards, ones_fold(ones_sum(body))) + body
 
 
-def lightcurve_bytes(i: int, rows: int, rng: np.random.Generator) -> bytes:
+def lightcurve_bytes(i: int, rows: int, rng: np.random.Generator, units: str = "clean") -> bytes:
     target = f"{100000000 + i}"
     prim_cards = [
         card("SIMPLE", True, "conforms to FITS"),
@@ -171,8 +184,8 @@ def lightcurve_bytes(i: int, rows: int, rng: np.random.Generator) -> bytes:
         card("GCOUNT", 1),
         card("TFIELDS", 4),
         card("TTYPE1", "TIME"), card("TFORM1", "D"), card("TUNIT1", "d"),
-        card("TTYPE2", "FLUX"), card("TFORM2", "E"), card("TUNIT2", "count/s"),
-        card("TTYPE3", "FLUX_ERR"), card("TFORM3", "E"), card("TUNIT3", "count/s"),
+        card("TTYPE2", "FLUX"), card("TFORM2", "E"), card("TUNIT2", UNITS[units]["rate"]),
+        card("TTYPE3", "FLUX_ERR"), card("TFORM3", "E"), card("TUNIT3", UNITS[units]["rate"]),
         card("TTYPE4", "QUALITY"), card("TFORM4", "J"),
         card("EXTNAME", "LIGHTCURVE"),
         card("TIMESYS", "TDB"),
@@ -206,21 +219,25 @@ def _reset(folder: Path) -> None:
     folder.mkdir(parents=True)
 
 
-def make_small(folder: Path, count: int, lc_rows: int = 1200, side: int = 64) -> None:
+def make_small(folder: Path, count: int, lc_rows: int = 1200, side: int = 64, units: str = "clean") -> None:
     params = {"count": count, "rows": lc_rows, "side": side, "format": 2}
+    if units != "clean":
+        params["units"] = units
     if _fresh(folder, params):
         return
     _reset(folder)
     rng = np.random.default_rng(1)
     for i in range(count):
-        raw = image_bytes(i, side, rng) if i % 2 == 0 else lightcurve_bytes(i, lc_rows, rng)
+        raw = image_bytes(i, side, rng, units) if i % 2 == 0 else lightcurve_bytes(i, lc_rows, rng, units)
         (folder / small_name(i)).write_bytes(raw)
     _finish(folder, params)
 
 
-def make_big(folder: Path, count: int, megabytes: int) -> None:
+def make_big(folder: Path, count: int, megabytes: int, units: str = "clean") -> None:
     """Images of ``megabytes`` MiB (float32, 16384 columns), written 16 MiB at a time."""
     params = {"count": count, "mib": megabytes, "format": 2}
+    if units != "clean":
+        params["units"] = units
     if _fresh(folder, params):
         return
     _reset(folder)
@@ -245,7 +262,7 @@ def make_big(folder: Path, count: int, megabytes: int) -> None:
             card("SIMPLE", True), card("BITPIX", -32), card("NAXIS", 2),
             card("NAXIS1", ncol), card("NAXIS2", nrow), card("EXTEND", True),
             *common_cards(k, f"mosaic{k:02d}", "HST", "ACS", "F606W"),
-            card("BUNIT", "count/s"), card("PSFSIZE", 0.1), card("WCSAXES", 2),
+            card("BUNIT", UNITS[units]["image"]), card("PSFSIZE", 0.1), card("WCSAXES", 2),
             card("CTYPE1", "RA---TAN"), card("CTYPE2", "DEC--TAN"),
             card("CRVAL1", 150.0), card("CRVAL2", 2.5),
             card("CRPIX1", ncol / 2), card("CRPIX2", nrow / 2),
@@ -281,14 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--big-count", type=int, default=4, help="set B: number of images")
     p.add_argument("--big-mb", type=int, default=500, help="set B: MiB per image")
     p.add_argument("--tiny", type=int, default=100_000, help="set C: number of files")
+    p.add_argument("--units", choices=sorted(UNITS), default="clean", help="sets A and B: clean or real units (A-real, B-real)")
     a = p.parse_args(argv)
     sets = {s.strip().upper() for s in a.sets.split(",")}
+    suffix = "" if a.units == "clean" else f"-{a.units}"
     if "A" in sets:
-        make_small(a.out / "A", a.small)
-        print(f"set A: {a.small} small files in {a.out / 'A'}")
+        make_small(a.out / f"A{suffix}", a.small, units=a.units)
+        print(f"set A{suffix}: {a.small} small files in {a.out / f'A{suffix}'}")
     if "B" in sets:
-        make_big(a.out / "B", a.big_count, a.big_mb)
-        print(f"set B: {a.big_count} x {a.big_mb} MiB images in {a.out / 'B'}")
+        make_big(a.out / f"B{suffix}", a.big_count, a.big_mb, units=a.units)
+        print(f"set B{suffix}: {a.big_count} x {a.big_mb} MiB images in {a.out / f'B{suffix}'}")
     if "C" in sets:
         make_tiny(a.out / "C", a.tiny)
         print(f"set C: {a.tiny} tiny files in {a.out / 'C'}")

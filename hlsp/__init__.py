@@ -3,8 +3,14 @@
 Library entry points (the CLI is a thin layer over these)::
 
     from hlsp import validate
-    report = validate(["contributions/example/"])
+    report = validate("contributions/example", progress=True)  # files, folders, collections, https:// or s3:// URLs
+    report                          # <Report PASS: 9 files, 0 errors, 0 warnings, 0 infos>; an HTML table in Jupyter
     report.summary.errors
+    report.to_table()               # astropy Table, one row per finding (report.to_pandas() with pandas)
+    print(report.render("text"))    # or "markdown", "json", "github", "junit"
+
+``iter_validate`` streams :class:`FileResult` objects instead; ``hlsp.progress``
+has the progress callback helpers (``track``, ``Bar``).
 """
 
 __version__ = "0.1.0"

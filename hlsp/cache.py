@@ -188,9 +188,9 @@ def _code_root() -> str:
     return os.path.dirname(os.path.realpath(hlsp.__file__))
 
 
-# Libraries whose answers can change findings: astropy parses the unit strings
-# the pure-Python fast path does not know (hlsp.units); numpy sums the data
-# where hlsp._speedups is not built.
+# Libraries whose answers can change findings: numpy sums the data where
+# hlsp._speedups is not built; astropy is the reference hlsp.units is held to
+# (its verdicts, not its code, decide a unit: kept so that an upgrade re-checks).
 _LIBRARIES = ("astropy", "numpy")
 
 

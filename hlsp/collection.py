@@ -82,8 +82,16 @@ def _join(root: str, rel: str) -> str:
     return display(os.path.join(root, rel))
 
 
-def check_products(root: str, products: list[Product], remote_options=None, expected: dict | None = None) -> list[ProductCheck]:
-    """Measure every manifest entry (hash, fetch); never raises for a product."""
+def check_products(
+    root: str, products: list[Product], remote_options=None, reads=None, expected: dict | None = None
+) -> list[ProductCheck]:
+    """Measure every manifest entry (hash, fetch); never raises for a product.
+
+    ``reads``: local path -> an object with ``size`` and ``sha256`` of products
+    already read (staging hashes them while it copies them): not read again.
+    ``expected``: what the file rules are told (an s3:// product's upload
+    report stands for it only when made against the same, hlsp.events).
+    """
     checks = []
     for p in products:
         if p.path is not None:
@@ -96,7 +104,8 @@ def check_products(root: str, products: list[Product], remote_options=None, expe
                 c.missing = "not a regular file"
             else:
                 try:
-                    c.size, c.sha256 = sha256_file(p.local_path)
+                    done = reads.get(p.local_path) if reads else None
+                    c.size, c.sha256 = (done.size, done.sha256) if done else sha256_file(p.local_path)
                     c.file = Path(_join(root, p.path))
                 except OSError as exc:
                     c.missing = f"cannot read it: {exc.strerror or exc}"
@@ -195,7 +204,7 @@ def previous_version(root: Path, base: str | None = None) -> PreviousVersion | N
     return PreviousVersion(ref, version, files, names)
 
 
-def build_context(root: str | os.PathLike, options) -> CollectionContext:
+def build_context(root: str | os.PathLike, options, reads=None) -> CollectionContext:
     """Gather every fact the collection rules judge (all I/O happens here)."""
     shown = display(os.fspath(root))
     folder = Path(root)
@@ -214,8 +223,8 @@ def build_context(root: str | os.PathLike, options) -> CollectionContext:
         return ctx
     ctx.contribution = Contribution.from_document(folder, doc)
     c = ctx.contribution
-    ctx.checks = check_products(shown, c.products, options.remote, expected_of(c, shown))
-    read_headers(ctx.checks)
+    ctx.checks = check_products(shown, c.products, options.remote, reads, expected_of(c, shown))
+    read_headers(ctx.checks, reads)
     ctx.previous = previous_version(folder, options.base)
     return ctx
 
@@ -223,17 +232,21 @@ def build_context(root: str | os.PathLike, options) -> CollectionContext:
 MAX_HEADER_HDUS = 8  # CO015 compares the first HDUs' headers with hlsp.yaml
 
 
-def read_headers(checks: list[ProductCheck]) -> None:
-    """The headers (no data scan) of every readable FITS science product, for CO015."""
+def read_headers(checks: list[ProductCheck], reads=None) -> None:
+    """The headers (no data scan) of every readable FITS science product, for CO015
+    (taken from ``reads``, see :func:`check_products`, for a product already read)."""
     from hlsp.fitsfile import read_fits
 
     for chk in checks:
         if chk.file is None or chk.product.is_preview or not chk.product.name.is_fits:
             continue
+        done = reads.get(chk.product.local_path) if reads else None
         try:
-            fits = read_fits(chk.file, scan_data=False)
+            fits = done.fits if done is not None else read_fits(chk.file, scan_data=False)
         except (OSError, ValueError):
             continue  # the file rules report what is wrong with it
+        if fits is None:
+            continue
         chk.headers = [(h.index, h.header) for h in fits.hdus[:MAX_HEADER_HDUS]]
 
 
@@ -290,11 +303,16 @@ def run_collection_rules(ctx: CollectionContext, rules: list[Rule]) -> list[Find
     return findings
 
 
-def iter_collection(root: str | os.PathLike, options) -> Iterator[FileResult]:
-    """Validate one contribution folder: the hlsp.yaml result, then one result per product."""
-    from hlsp.engine import iter_files
+def iter_collection(root: str | os.PathLike, options, reads=None) -> Iterator[FileResult]:
+    """Validate one contribution folder: the hlsp.yaml result, then one result per product.
 
-    ctx = build_context(root, options)
+    ``reads``: local path -> an object with the ``fits`` (FitsFile or None),
+    ``size`` and ``sha256`` of products already read, which are validated from
+    that in this process instead of being read again (staging).
+    """
+    from hlsp.engine import iter_files, validate_file
+
+    ctx = build_context(root, options, reads)
     yield FileResult(ctx.metadata_path, run_collection_rules(ctx, collection_rules(options)))
     if ctx.contribution is None:
         # hlsp.yaml is unusable (MD001): still check every FITS file of the folder on its own
@@ -305,7 +323,16 @@ def iter_collection(root: str | os.PathLike, options) -> Iterator[FileResult]:
     c = ctx.contribution
     file_options = dataclasses.replace(options, expected={**options.expected, **expected_of(c, ctx.root)})
     readable = [chk for chk in ctx.checks if chk.file is not None]
-    results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
+    if reads:
+        rules = file_options.rules()
+        results = (
+            validate_file(os.fspath(chk.file), file_options, rules, fits=reads[chk.product.local_path].fits)
+            if chk.product.local_path in reads
+            else next(iter_files([os.fspath(chk.file)], file_options))
+            for chk in readable
+        )
+    else:
+        results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
     for chk in ctx.checks:
         if chk.verdict is not None:  # validated when it was uploaded (hlsp.events)
             yield FileResult(chk.display, [_in_folder(f, ctx.root) for f in chk.verdict])

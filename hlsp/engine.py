@@ -15,6 +15,7 @@ import os
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from urllib.parse import urlsplit
 
 from hlsp.discover import Problem, check_paths, discover, display, has_candidates, is_candidate, is_contribution
 from hlsp.findings import Category, FileResult, Finding, Report, Severity
@@ -61,11 +62,14 @@ def _read_error_finding(message: str) -> Finding:
     )
 
 
-def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None, fits=None) -> FileResult:
+_READ = object()  # validate_file's default: read the file
+
+
+def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None, fits: Any = _READ) -> FileResult:
     """Validate one file.  Never raises for anything in or about the file.
 
-    ``fits``: the file already read (:func:`hlsp.fitsfile.read_fits_from`, e.g.
-    streamed from an object store by :mod:`hlsp.events`); ``path`` then only names it.
+    ``fits``: the file's :class:`~hlsp.fitsfile.FitsFile` already read (None: not
+    a FITS file), as staging does while it copies the file; default: read it here.
     """
     from hlsp.fitsfile import read_fits
     from hlsp.profiles import load_profile, load_vocabulary
@@ -73,11 +77,13 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
 
     rules = options.rules() if rules is None else rules
     shown = display(path)
-    name = parse_name(path)
+    remote = _is_url(path)  # streamed through the reader by hlsp.remote.read_url, never stored
+    name = parse_name(urlsplit(path).path if remote else path)
     result = FileResult(shown)
-    if fits is None and (name.is_fits or _has_fits_magic(path)):
+    given, fits = fits is not _READ, (None if fits is _READ else fits)
+    if not given and (remote or name.is_fits or _has_fits_magic(path)):
         try:
-            fits = read_fits(path)
+            fits = _read_url(path, options.remote) if remote else read_fits(path)
         except IsADirectoryError:
             result.findings.append(_read_error_finding("this is a folder, not a file"))
             return result
@@ -122,6 +128,17 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
     return result
 
 
+def _is_url(path: str) -> bool:
+    """A remote file for hlsp.remote.read_url (told here, without importing hlsp.remote)."""
+    return path[:8].lower().startswith(("https://", "http://", "s3://"))
+
+
+def _read_url(url: str, remote_options):
+    from hlsp.remote import read_url
+
+    return read_url(url, remote_options)
+
+
 def _has_fits_magic(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
@@ -155,6 +172,9 @@ def _crash_result(path: str) -> FileResult:
 def iter_validate(paths: Iterable[str], options: Options | None = None) -> Iterator[FileResult]:
     """Validate every file under ``paths``; yield results in discovery order.
 
+    A path may also be a remote file's ``https://`` or ``s3://`` URL: it is
+    streamed through the reader (:func:`hlsp.remote.read_url`), never stored.
+
     Raises :class:`hlsp.errors.HlspError` for a bad option, a path that does
     not exist or a folder without FITS files (usage errors) when called --
     before the first result, so that no half-written report is printed.
@@ -164,7 +184,7 @@ def iter_validate(paths: Iterable[str], options: Options | None = None) -> Itera
     if options.select or options.ignore:
         options.rules()  # an unknown rule ID, name or category is a usage error, raised before any work
     paths = [q for p in paths for q in _expand_collections(os.fspath(p))]
-    check_paths(p for p in paths if not is_contribution(p))
+    check_paths(p for p in paths if not is_contribution(p) and not _is_url(p))
     return _iter_validate(paths, options)
 
 
@@ -205,6 +225,10 @@ def _iter_validate(paths: list[str], options: Options) -> Iterator[FileResult]:
             yield from iter_files(plain, options)
             plain = []
             yield from iter_collection(p, options)
+        elif _is_url(p):  # one remote file (https://, s3://)
+            yield from iter_files(plain, options)
+            plain = []
+            yield validate_file(p, options)
         else:
             plain.append(p)
     yield from iter_files(plain, options)
@@ -424,10 +448,21 @@ def _drain(chunk: _Chunk, cache) -> Iterator[FileResult]:
         yield results[entry] if isinstance(entry, int) else entry
 
 
-def validate(paths: Iterable[str] | str, options: Options | None = None, **kwargs: Any) -> Report:
-    """Library entry point: validate files and folders, return a :class:`Report`."""
+def validate(paths: Iterable[str] | str, options: Options | None = None, progress: Any = None, **kwargs: Any) -> Report:
+    """Library entry point: validate files, folders, collections or URLs; return a :class:`Report`.
+
+    ``progress``: a callable ``progress(done, total, result)`` called per file
+    result (``total`` is None while unknown), or ``True`` for a progress bar
+    (:mod:`hlsp.progress`).  ``kwargs`` are :class:`Options` fields.
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [os.fspath(paths)]
+    paths = [os.fspath(p) for p in paths]
     if options is None:
         options = Options(**kwargs)
-    return Report(list(iter_validate(paths, options)))
+    results = iter_validate(paths, options)
+    if progress:
+        from hlsp.progress import Bar, known_total, track
+
+        results = track(results, Bar() if progress is True else progress, known_total(paths))
+    return Report(list(results))

@@ -25,6 +25,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "stage": ("caom2", "caom2utils", "psycopg", "boto3"),
     "github": ("github3",),
     "dask": ("dask", "distributed"),
+    "progress": ("tqdm",),
 }
 
 

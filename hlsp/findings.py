@@ -3,13 +3,26 @@
 A rule yields :class:`Finding` objects; the engine groups them per file into
 :class:`FileResult`; reporters receive :class:`Report`.  The JSON form of a
 report is specified by ``validators/schemas/report.schema.json``.
+
+For notebooks and scripts, reports and results also have a short, stable
+``repr`` (a summary line, no memory addresses), an HTML view
+(``_repr_html_``: every value from a file or ``hlsp.yaml`` escaped, no
+scripts), :meth:`Report.to_table` (astropy), :meth:`Report.to_pandas` and
+:meth:`Report.render` (the text, markdown, json, github or junit report as a
+string).
 """
 
 from __future__ import annotations
 
 import enum
+import html
+import io
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:  # imported lazily: `import hlsp` never loads astropy or pandas
+    import pandas
+    from astropy.table import Table
 
 
 class Severity(str, enum.Enum):
@@ -84,6 +97,21 @@ class Finding:
     def sort_key(self) -> tuple:
         return (-self.severity.rank, self.hdu if self.hdu is not None else -1, self.rule, self.keyword or "")
 
+    def where(self) -> str:
+        """Where in its file: ``line 12``, ``HDU 1``, ``HDU 1, EXPTIME`` (empty for the whole file)."""
+        parts = []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.hdu is not None:
+            parts.append(f"HDU {self.hdu}")
+        if self.keyword:
+            parts.append(self.keyword)
+        return ", ".join(parts)
+
+    def __repr__(self) -> str:
+        where = self.where()
+        return f"<Finding {self.rule} {self.severity.value}{' [' + where + ']' if where else ''}: {_clip(self.message)}>"
+
 
 @dataclass(slots=True)
 class FileResult:
@@ -102,6 +130,17 @@ class FileResult:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "FileResult":
         return cls(d["path"], [Finding.from_dict(f) for f in d["findings"]])
+
+    def __repr__(self) -> str:
+        c = self.counts()
+        return f"<FileResult {self.path}: {_counts_text(c['error'], c['warning'], c['info'])}>"
+
+    def render(self, fmt: str = "text", **options: Any) -> str:
+        """This file's report as a string; see :meth:`Report.render`."""
+        return Report([self]).render(fmt, **options)
+
+    def _repr_html_(self) -> str:
+        return _html([self], title=self.path)
 
 
 @dataclass(slots=True)
@@ -152,3 +191,155 @@ class Report:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Report":
         return cls([FileResult.from_dict(x) for x in d["files"]])
+
+    @property
+    def verdict(self) -> str:
+        """``FAIL`` (errors), ``NEEDS REVIEW`` (warnings, no errors) or ``PASS``."""
+        return _verdict(self.summary)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return f"<Report {_verdict(s)}: {_plural(s.files, 'file')}, {_counts_text(s.errors, s.warnings, s.infos)}>"
+
+    def render(self, fmt: str = "text", **options: Any) -> str:
+        """The report in ``fmt`` as a string: ``text`` (what ``hlsp validate`` prints), ``markdown``,
+        ``json`` (the contract in ``validators/schemas/report.schema.json``), ``github`` or ``junit``.
+
+        ``options`` go to the reporter: ``show_info=True`` lists info notes in the text
+        report (``-v``), ``show_clean=True`` also lists files without findings.
+        """
+        from hlsp.reporters import make_reporter  # the reporters import this module
+
+        out = io.StringIO()
+        make_reporter(fmt, out, **options).render(self)
+        return out.getvalue()
+
+    def to_table(self) -> "Table":
+        """The findings as an astropy :class:`~astropy.table.Table`, one row per finding.
+
+        Columns are named as in the JSON report: ``path`` (the file the finding is
+        about: the finding's own ``path`` when it has one, else its file's),
+        ``rule``, ``category``, ``severity``, ``hdu``, ``keyword``, ``message``,
+        ``hint``, ``line``, ``column``.  Empty values (``null`` in the JSON report)
+        are masked.  Rows are in report order (file by file, errors first).
+        """
+        from astropy.table import MaskedColumn, Table
+
+        rows = [(f.path or r.path, f) for r in self.files for f in sorted(r.findings, key=Finding.sort_key)]
+        table = Table()
+        for name in TABLE_COLUMNS:
+            values = [_column_value(name, path, f) for path, f in rows]
+            missing = [v is None for v in values]
+            fill = 0 if name in _INT_COLUMNS else ""
+            dtype = "int64" if name in _INT_COLUMNS else str
+            table[name] = MaskedColumn([fill if v is None else v for v in values], dtype=dtype, mask=missing)
+        return table
+
+    def to_pandas(self) -> "pandas.DataFrame":
+        """The findings as a pandas ``DataFrame`` (the columns of :meth:`to_table`; masked values
+        are missing: ``isna()``).  Needs pandas (``pip install pandas``)."""
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise ImportError("Report.to_pandas() needs pandas, which is not installed: pip install pandas") from None
+        return self.to_table().to_pandas()
+
+    def _repr_html_(self) -> str:
+        return _html(self.files, title="")
+
+
+# --------------------------------------------------------------------- notebook views
+TABLE_COLUMNS = ("path", "rule", "category", "severity", "hdu", "keyword", "message", "hint", "line", "column")
+_INT_COLUMNS = ("hdu", "line", "column")
+
+# HTML view: each severity's first FOLD findings are shown, the rest folded in <details>;
+# past MAX_ROWS per severity they are counted only (a page of megabytes would stall the browser).
+FOLD = 25
+MAX_ROWS = 1000
+_CLIP = 120
+
+
+def _column_value(name: str, path: str, f: Finding) -> Any:
+    if name == "path":
+        return path
+    value = getattr(f, name)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _clip(text: str, n: int = _CLIP) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _counts_text(errors: int, warnings: int, infos: int) -> str:
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {_plural(infos, 'info')}"
+
+
+def _verdict(s: Summary) -> str:
+    return "FAIL" if s.errors else "NEEDS REVIEW" if s.warnings else "PASS"
+
+
+_SEVERITY_TITLES = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info notes"}
+_HEAD = ("file", "HDU", "keyword", "rule", "severity", "message", "fix")
+
+
+def _e(value: Any) -> str:
+    """Escape anything that may come from a file or hlsp.yaml for HTML text or attribute values."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _row(path: str, f: Finding) -> str:
+    where = f"{path}:{f.line}" if f.line is not None else path
+    cells = (where, f.hdu, f.keyword, f.rule, f.severity.value, f.message, f.hint)
+    return "<tr>" + "".join(f'<td style="text-align:left;vertical-align:top">{_e(c)}</td>' for c in cells) + "</tr>"
+
+
+def _table(rows: list[str]) -> str:
+    head = "".join(f'<th style="text-align:left">{h}</th>' for h in _HEAD)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _html(files: list[FileResult], title: str) -> str:
+    """The HTML view of results: verdict and counts, then one table per severity, errors first.
+
+    Errors are shown (and warnings when there are no errors); every other
+    section, and the rows of any section beyond :data:`FOLD`, are folded in
+    ``<details>``; beyond :data:`MAX_ROWS` a note points to ``to_table()``.
+    Every value from a file is escaped; there are no scripts.
+    """
+    s = Summary()
+    for r in files:
+        s.add(r)
+    verdict = _verdict(s)
+    color = {"FAIL": "#b00020", "NEEDS REVIEW": "#8a6d00", "PASS": "#1b7f3b"}[verdict]
+    out = ['<div class="hlsp-report">']
+    heading = f'<strong style="color:{color}">{verdict}</strong>'
+    if title:
+        heading += f" <code>{_e(title)}</code>"
+    out.append(f"<p>{heading}: {_plural(s.files, 'file')} checked, {_counts_text(s.errors, s.warnings, s.infos)}</p>")
+    by_severity: dict[Severity, list[str]] = {sev: [] for sev in _SEVERITY_TITLES}
+    counts = {Severity.ERROR: s.errors, Severity.WARNING: s.warnings, Severity.INFO: s.infos}
+    for r in files:
+        for f in sorted(r.findings, key=Finding.sort_key):
+            if len(by_severity[f.severity]) < MAX_ROWS:
+                by_severity[f.severity].append(_row(f.path or r.path, f))
+    for sev, rows in by_severity.items():
+        n = counts[sev]
+        if not n:
+            continue
+        label = f"{n} {_SEVERITY_TITLES[sev] if n != 1 else _SEVERITY_TITLES[sev].rstrip('s')}"
+        shown, rest = rows[:FOLD], rows[FOLD:]
+        body = _table(shown)
+        if rest:
+            body += f"<details><summary>{n - FOLD} more</summary>{_table(rest)}"
+            if n > len(rows):
+                body += f"<p>{n - len(rows)} more not shown: <code>report.to_table()</code> has them all</p>"
+            body += "</details>"
+        opened = sev is Severity.ERROR or (sev is Severity.WARNING and not s.errors)
+        out.append(f"<details{' open' if opened else ''}><summary>{label}</summary>{body}</details>")
+    out.append("</div>")
+    return "".join(out)

@@ -539,13 +539,11 @@ def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
     """
     path = os.fspath(path)
     stream, compression, size = open_stream(path)
-    return read_fits_from(stream, path, size, compression, scan_data)
+    return read_stream(stream, path, size, compression, scan_data)
 
 
-def read_fits_from(stream: BinaryIO, path: str, size: int, compression: str | None = None, scan_data: bool = True) -> FitsFile:
-    """:func:`read_fits` over an open byte stream of the FITS content (closed at
-    the end), e.g. an object-store download (:mod:`hlsp.events`); ``path``
-    only names it.  Read errors of a plain stream are raised to the caller."""
+def read_stream(stream: BinaryIO, path: str, size: int, compression: str | None = None, scan_data: bool = True) -> FitsFile:
+    """:func:`read_fits` of an open stream (closed on return): a remote file, read as it arrives."""
     ff = FitsFile(path=path, size=size, compression=compression)
     try:
         _read_hdus(ff, stream, scan_data)

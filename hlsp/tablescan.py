@@ -195,12 +195,26 @@ def py_scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple
     return out
 
 
+# A column whose every field (joined by newlines) matches one of these has nothing
+# to report: each is a subset of what the per-field check below accepts (blank, or
+# an integer / a number with a '.' and no inner space), checked in one call per column.
+_CLEAN_INT_COLUMN = re.compile(rb"(?: *+(?:[+-]?[0-9]++ *+)?\n)*+ *+(?:[+-]?[0-9]++ *+)?")
+_CLEAN_FLOAT_COLUMN = re.compile(
+    rb"(?: *+(?:[+-]?[0-9]*+\.[0-9]*+(?:[ED][+-]?[0-9]*+)? *+)?\n)*+ *+(?:[+-]?[0-9]*+\.[0-9]*+(?:[ED][+-]?[0-9]*+)? *+)?"
+)
+
+
 def _scan_ascii(buf: bytes, plan: TablePlan, first_row: int, found: dict) -> None:
     row_len = plan.row_len
-    for r in range(len(buf) // row_len):
-        row = buf[r * row_len : (r + 1) * row_len]
-        for k, (_col, _form, start, width, integer, tnull) in enumerate(plan.ascii_fields):
-            field = row[start : start + width]
+    nrows = len(buf) // row_len
+    whole = b"\n" not in buf  # (a newline inside a field would split it in the joined column)
+    for k, (_col, _form, start, width, integer, tnull) in enumerate(plan.ascii_fields):
+        if whole and nrows:
+            column = b"\n".join([buf[i : i + width] for i in range(start, nrows * row_len, row_len)])
+            if (_CLEAN_INT_COLUMN if integer else _CLEAN_FLOAT_COLUMN).fullmatch(column):
+                continue
+        for r in range(nrows):
+            field = buf[r * row_len + start : r * row_len + start + width]
             text = field.strip(b" ")
             if not text or field.rstrip(b" ") == tnull:  # (TNULL is matched from the field's first column)
                 continue

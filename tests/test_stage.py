@@ -193,22 +193,75 @@ def test_validation_errors_refuse_staging(collection, dest, run_cli):
     assert not (dest / "example").exists() or visible(dest / "example") == []
 
 
-def test_a_source_altered_after_validation_is_refused(collection, dest, monkeypatch):
+def test_the_staged_bytes_are_the_validated_bytes_even_if_the_source_changes_afterwards(collection, dest, monkeypatch):
+    """One read per file: what is validated, hashed and copied is the same bytes; a later change is not staged."""
+    original = (collection / SPEC).read_bytes()
     validate = hlsp.stage._validate
 
-    def validate_then_alter(c):
-        summary = validate(c)
-        data = bytearray((collection / SPEC).read_bytes())
+    def validate_then_alter(c, reads):
+        summary = validate(c, reads)
+        data = bytearray(original)
         data[-1] ^= 0xFF  # same size, different bytes
         (collection / SPEC).write_bytes(bytes(data))
         return summary
 
     monkeypatch.setattr(hlsp.stage, "_validate", validate_then_alter)
-    with pytest.raises(StageRefused, match="changed after validation"):
+    result = stage(collection, dest)
+    delivery = dest / "example" / "v1"
+    assert result.files[SPEC] == "copied" and (delivery / SPEC).read_bytes() == original
+    assert ingest_check(str(delivery)).ok
+
+
+def test_a_source_altered_while_it_is_read_is_refused_and_nothing_becomes_visible(collection, dest, monkeypatch):
+    """The pass hashes what it validates; a file that changes half-way no longer matches hlsp.yaml."""
+    enlarge_image(collection, 20)  # several 8 MiB chunks
+    next_chunk = hlsp.stage.copy.TeeReader._next
+
+    def next_then_alter(self):
+        got = next_chunk(self)
+        if got and self.size == self.chunk and Path(self.src.name).name == IMG:  # after the first chunk
+            with open(collection / IMG, "r+b") as fh:
+                fh.seek(-1, os.SEEK_END)
+                last = fh.read(1)
+                fh.seek(-1, os.SEEK_END)
+                fh.write(bytes([last[0] ^ 0xFF]))
+        return got
+
+    monkeypatch.setattr(hlsp.stage.copy.TeeReader, "_next", next_then_alter)
+    with pytest.raises(StageRefused, match="validation finds"):
         stage(collection, dest)
     delivery = dest / "example" / "v1"
-    assert SPEC not in visible(delivery) and hidden(delivery) == []
-    assert not (delivery / "READY").exists()
+    assert visible(delivery) == [] and hidden(delivery) == []
+
+
+def test_every_product_is_read_once(collection, dest, monkeypatch):
+    """Validation, the FITS checksum status, the hashes and the copy come from one read of each product."""
+    opened: list[str] = []
+    products = {str((collection / name).resolve()) for name in PRODUCTS}
+    real_open = open
+
+    def counting_open(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and str(Path(file).resolve()) in products:
+            opened.append(Path(file).name)
+        return real_open(file, *args, **kwargs)
+
+    import builtins
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(hlsp.stage.obscore, "spectral_range", lambda fits, path: {})  # see below
+    stage(collection, dest)
+    assert sorted(opened) == sorted(PRODUCTS)
+
+
+def test_only_a_spectrums_wavelength_column_is_read_again_for_obscore(collection, dest, monkeypatch):
+    """ObsCore's em_min/em_max of a spectrum table come from its wavelength column (astropy, memory-mapped)."""
+    seen = []
+    spectral_range = hlsp.stage.obscore.spectral_range
+    monkeypatch.setattr(
+        hlsp.stage.obscore, "spectral_range", lambda fits, path: seen.append(Path(path).name) or spectral_range(fits, path)
+    )
+    stage(collection, dest)
+    assert seen == [SPEC]
 
 
 # ----------------------------------------------------------------------- interruption
@@ -239,18 +292,16 @@ def test_a_process_killed_mid_copy_leaves_no_visible_partial_file_and_a_rerun_co
     assert proc.returncode == -signal.SIGKILL
 
     delivery = dest / "example" / "v1"
-    before = visible(delivery)
-    assert IMG not in before and "READY" not in before
-    # the partial copy is a hidden temporary only; two files are copied at a time,
-    # so the other one may have been mid-copy too, equally hidden
+    # nothing is visible before the whole collection is validated: the partial copy
+    # and the finished ones are hidden temporaries only
+    assert visible(delivery) == []
     leftovers = hidden(delivery)
-    assert Path(tmp).name in leftovers and all(n.endswith(".part") for n in leftovers) and len(leftovers) <= 2
+    assert Path(tmp).name in leftovers and all(n.endswith(".part") for n in leftovers)
     assert not ingest_check(str(delivery)).ok
 
     result = stage(collection, dest)
     assert result.partials_removed == len(leftovers)
-    assert result.files[IMG] == "copied" and result.files[CAT] == ("already staged" if CAT in before else "copied")
-    assert {f for f, how in result.files.items() if how == "already staged"} == set(before)
+    assert set(result.files.values()) == {"copied"}
     assert hidden(delivery) == []
     assert sha256(delivery / IMG) == sha256(collection / IMG)
     assert ingest_check(str(delivery)).ok
@@ -321,20 +372,28 @@ def test_a_damaged_finished_delivery_is_reported_not_repaired(collection, dest):
 
 
 def test_with_two_sources_altered_the_first_one_in_manifest_order_is_reported(collection, dest, monkeypatch):
-    validate = hlsp.stage._validate
+    """README.md and hlsp.yaml are hashed when listed, then read by the pass: a change in between is refused."""
+    plan = hlsp.stage._plan
 
-    def validate_then_alter(c):
-        summary = validate(c)
-        for name in (CAT, LC):  # the first and the last product of hlsp.yaml, copied on different threads
-            data = bytearray((collection / name).read_bytes())
-            data[-1] ^= 0xFF
-            (collection / name).write_bytes(bytes(data))
-        return summary
+    def plan_then_alter(sources, target, prefix, c):
+        plan(sources, target, prefix, c)
+        for name in ("README.md", "hlsp.yaml"):  # in the order staged, copied on different threads
+            with open(collection / name, "a") as fh:
+                fh.write("\n# changed\n")
 
-    monkeypatch.setattr(hlsp.stage, "_validate", validate_then_alter)
-    with pytest.raises(StageRefused, match="changed after validation") as refused:
+    monkeypatch.setattr(hlsp.stage, "_plan", plan_then_alter)
+    with pytest.raises(StageRefused, match="changed while it was being staged") as refused:
         stage(collection, dest)
-    assert CAT in str(refused.value) and LC not in str(refused.value)
+    assert str(refused.value).startswith(f"{collection / 'README.md'}: ")
     delivery = dest / "example" / "v1"
-    assert CAT not in visible(delivery) and LC not in visible(delivery)
-    assert hidden(delivery) == [] and not (delivery / "READY").exists()
+    assert visible(delivery) == [] and hidden(delivery) == [] and not (delivery / "READY").exists()
+
+
+def test_a_named_pipe_listed_as_a_product_is_refused_by_validation_without_waiting(collection, dest):
+    """The one-read pass reads before validation: it must not open what is not a regular file."""
+    (collection / LC).unlink()
+    os.mkfifo(collection / LC)
+    with pytest.raises(StageRefused, match="validation finds"):
+        stage(collection, dest)
+    delivery = dest / "example" / "v1"
+    assert not delivery.exists() or (visible(delivery) == [] and hidden(delivery) == [])

@@ -23,7 +23,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         description="Validate HLSP products (FITS files, or folders walked recursively). "
         "Exit status: 0 no errors, 1 findings at --fail-on level, 2 usage error.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder, or a remote file's https:// or s3:// URL (streamed, not stored)")
     p.add_argument("--format", choices=list(FORMATS), help="report format (default: text; github under GitHub Actions)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core; 1: none)")
@@ -38,6 +38,12 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p.add_argument("--whole-collection", action="store_true", help="validate the whole contribution folder holding each PATH (for pre-commit and CI, which pass changed files)")
     p.add_argument("--revalidate", action="store_true", help="download and validate s3:// products even when their upload report (hlsp watch / Lambda) is current")
     p.add_argument("--base", metavar="REF", help="git ref with the previous version of a contribution (default: origin/main, else main)")
+    p.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="progress bar on standard error (default auto: text format to a terminal, not in CI, runs over a second)",
+    )
     return p
 
 
@@ -63,6 +69,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         paths = args.paths
     results = iter_validate(paths, options)
+    bar = None
+    if args.progress == "always" or (args.progress == "auto" and _auto_progress(fmt)):
+        from hlsp.progress import CLI_DELAY, Bar, known_total, track
+
+        bar = Bar(file=sys.stderr, delay=CLI_DELAY if args.progress == "auto" else 0.0, notebook=False)
+        results = track(results, bar, known_total(paths))
     if args.output:
         from hlsp.atomic import atomic_open  # tempfile, shutil ...: only when writing a file
 
@@ -71,8 +83,18 @@ def run(args: argparse.Namespace) -> int:
         target = nullcontext(sys.stdout)
     with target as stream:
         color = fmt == "text" and not args.output and stream.isatty() and "NO_COLOR" not in os.environ
+        if bar is not None and not args.output and stream.isatty():
+            from hlsp.progress import AroundBar
+
+            stream = AroundBar(stream, bar)  # the report and the bar share the terminal
         reporter = make_reporter(fmt, stream, color=color, show_clean=args.show_clean, show_info=args.verbose)
         summary = reporter.run(results)
     fail_on = Severity(args.fail_on)
     failed = summary.errors > 0 or (fail_on is Severity.WARNING and summary.warnings > 0)
     return 1 if failed else 0
+
+
+def _auto_progress(fmt: str) -> bool:
+    from hlsp.progress import cli_wants_bar
+
+    return cli_wants_bar(fmt, sys.stderr)

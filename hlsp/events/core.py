@@ -9,7 +9,7 @@
 4. streams exactly that version (GET with ``If-Match: ETag``, or the version
    id): a GET that fails because the object changed or went away means a
    newer event (or the sweep) covers it -- nothing to do;
-5. reads it with the same reader (:func:`hlsp.fitsfile.read_fits_from`), in
+5. reads it with the same reader (:func:`hlsp.fitsfile.read_stream`), in
    bounded chunks (never the whole object in memory, nothing on local disk),
    hashing what passes (sha256), and runs the same rules as ``hlsp validate``
    (:func:`hlsp.engine.validate_file`);
@@ -227,7 +227,7 @@ def _rules(select: tuple | None, ignore: tuple | None):
 def validate_stream(body, url: str, size: int | None, expected: dict | None = None):
     """(FileResult, sha256, bytes read, headers) of an object body, streamed once."""
     from hlsp.engine import Options, validate_file
-    from hlsp.fitsfile import read_fits_from
+    from hlsp.fitsfile import read_stream
 
     from hlsp.names import parse_name
 
@@ -238,7 +238,7 @@ def validate_stream(body, url: str, size: int | None, expected: dict | None = No
     # says so or the bytes start like FITS (else only the file-name rules run).
     if parse_name(url).is_fits or reader.peek(9) == b"SIMPLE  =":
         stream, compression = _content_stream(reader)
-        fits = read_fits_from(stream, url, size if size is not None else 0, compression)
+        fits = read_stream(stream, url, size if size is not None else 0, compression)
     if reader.peek(1):
         # The reader stopped early (no END card, bytes after the last HDU ...):
         # read the rest so that the sha256 covers the whole object.

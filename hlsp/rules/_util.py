@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from hlsp.fitsfile import HDU, Card, FitsFile
 from hlsp.profiles import LEVELS
-from hlsp.units import surely_valid
+from hlsp.units import unit_problem  # noqa: F401 -- KW011 and WC004 import it from here
 
 DATE_RE = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
@@ -118,37 +118,6 @@ def by_object(obj: Any, key: tuple, compute: Callable[[], Any]) -> Any:
 
 
 _BY_OBJECT: dict[tuple, tuple[Any, Any]] = {}
-
-
-# ------------------------------------------------------------------------ units
-@functools.lru_cache(maxsize=512)
-def unit_problem(text: str) -> str | None:
-    """None when ``text`` is a valid FITS unit string, else why not (one line).
-
-    Common unit strings are recognised without astropy (:mod:`hlsp.units`);
-    astropy.units judges the rest and is imported here, on the first such
-    string: importing it costs more than checking a small file, and a
-    delivery repeats a handful of distinct strings (hence the cache).
-    """
-    return None if surely_valid(text) else astropy_unit_problem(text)
-
-
-def astropy_unit_problem(text: str) -> str | None:
-    """:func:`unit_problem` as astropy alone judges it (its fallback, and the tests' reference)."""
-    import warnings
-
-    from astropy import units
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # deprecated units still parse
-            units.Unit(text, format="fits")
-    except ValueError as exc:
-        # "'X' did not parse as fits unit: At col 0, Unit 'X' not supported ... Did you mean x? If this ..."
-        reason = " ".join(str(exc).split()).split(" fits unit: ", 1)[-1]
-        reason = re.sub(r"^At col \d+, ", "", reason).split(" If this is meant", 1)[0].strip()
-        return reason[:200] or "not a FITS unit"
-    return None
 
 
 # ------------------------------------------------------------------- vocabulary

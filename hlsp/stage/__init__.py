@@ -19,23 +19,28 @@ The steps, in order (each re-run starts over and skips what is already done):
    were lost; if the files differ the run is refused: a staged version is
    immutable, a new version goes to its own folder.
 2. Leftovers of an interrupted run (hidden temporaries, unfinished multipart
-   uploads) are removed; the collection is validated and staging is refused if
-   validation finds errors.
+   uploads) are removed.
 3. Plan: every file already under its name must hold exactly the bytes hlsp.yaml
    lists (re-hashed to prove it); a different file is refused, never
    overwritten, and so is any unexpected file in the folder.  Nothing is
    written before the plan is clean.
-4. Copy what is missing, each file streamed once (size, sha256, md5 on the
-   way) to a temporary name and made visible only after its size and sha256
-   match hlsp.yaml -- a source altered after validation is refused.  Two files
-   are read and copied at a time (:mod:`hlsp.stage.pool`); results, messages
+4. Read every source file once (:func:`hlsp.stage.copy.read_copy`): the same
+   pass reads its FITS structure and checksums (what validation judges), its
+   size, sha256 and md5, and copies what is missing to a hidden temporary.
+   Two files are read at a time (:mod:`hlsp.stage.pool`); results, messages
    and the error of a refused file are the same as one file after another.
-5. Write the CAOM XML and ``manifest.json`` (derived files: rewritten while
+5. Validate the collection from what the pass read (the file rules on each
+   FitsFile, the collection rules on the sizes and hashes: nothing is read
+   again), and refuse on errors; then every file's size and sha256 must match
+   hlsp.yaml.  Only then are the temporaries made visible under their names;
+   a refusal discards them.  So the staged bytes are exactly the validated
+   bytes, even if a source changes while or after it is read.
+6. Write the CAOM XML and ``manifest.json`` (derived files: rewritten while
    READY is absent, so an interrupted run converges).
-6. Upsert the ObsCore rows.  If the catalog is unavailable the run stops with a
+7. Upsert the ObsCore rows.  If the catalog is unavailable the run stops with a
    one-line error *before* READY: the staged files stay verified and complete,
    the delivery is simply not marked ready, and a re-run finishes it.
-7. Write ``READY`` (the sha256 of manifest.json, the catalog, a timestamp).
+8. Write ``READY`` (the sha256 of manifest.json, the catalog, a timestamp).
 
 The DOI: a collection is reviewed with ``doi: pending`` (MD005) and no DOI
 card in its headers; the archive mints the DOI at acceptance and passes it
@@ -53,21 +58,22 @@ import datetime
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hlsp.contribution import METADATA_FILE, README_FILE, Contribution, Product, load_contribution
 from hlsp.errors import HlspError
-from hlsp.fitsfile import FitsFile, read_fits
+from hlsp.fitsfile import FitsFile
 from hlsp.names import parse_name
 import re
 
 from hlsp.stage import caom, manifest, obscore
 from hlsp.stage.catalog import Counts, open_catalog, redact
-from hlsp.stage.copy import Digest, copy_hashed
+from hlsp.stage.copy import Digest, copy_hashed, read_copy
 from hlsp.stage.pool import Stopped, map_in_order
-from hlsp.stage.targets import Exists, LocalTarget, Target, open_target
+from hlsp.stage.targets import Exists, LocalTarget, Target, Upload, open_target
 
 DEFAULT_DEST = "build/staging"
 CATALOG_FILE = "catalog.sqlite"
@@ -142,14 +148,26 @@ def stage(
         return _already_staged(c, target, prefix, catalog_url, result)
 
     result.partials_removed = target.discard_partials(prefix)
-    validation = _validate(c)
     sources = _sources(c)
     _plan(sources, target, prefix, c)
 
-    read = map_in_order(lambda s, stop: _read_and_copy(s, target, prefix, stop), sources)
+    threading.Thread(target=_preload, name="hlsp-preload", daemon=True).start()
+    pending: list[Upload] = []  # temporaries of this run, made visible only when all is verified
+    try:
+        reads = map_in_order(lambda s, stop: _read_and_copy(s, target, prefix, stop, pending), sources)
+        validation = _validate(c, {s.local: r for s, r in zip(sources, reads) if s.role != "document" and r.read})
+        for s, r in zip(sources, reads):  # in source order: the first wrong file is the one reported
+            _verify(s, r.digest)
+        for s, r in zip(sources, reads):
+            if r.upload is not None:
+                _commit(r.upload, target, prefix + s.file)
+                pending.remove(r.upload)
+    finally:
+        for upload in pending:
+            upload.abort()
     entries = []
-    for s, (fits, digest) in zip(sources, read):  # in source order, whatever order the copies ended in
-        entries.append(_describe(s, fits, digest, target, prefix, c))
+    for s, r in zip(sources, reads):  # in source order, whatever order the copies ended in
+        entries.append(_describe(s, r.fits, r.digest, target, prefix, c))
         result.files[s.file] = "already staged" if s.staged else "copied"
 
     caom_entries = []
@@ -222,11 +240,28 @@ def minted_doi(c: Contribution, doi: str | None) -> str:
             f"{c.root}: the DOI is still pending; pass the DOI the archive minted: hlsp stage {c.root} --doi 10.17909/..."
         )
     return said
-def _validate(c: Contribution) -> dict[str, int]:
-    """Validate the collection; refuse on errors.  Returns the summary for the manifest."""
-    from hlsp.engine import validate
 
-    summary = validate([str(c.root)]).summary
+
+def _preload() -> None:
+    """Import what the steps after the copy pass use (astropy's WCS, time and FITS header
+    for ObsCore, the metadata schema), while the pass is bound by the hashes and the disk.
+    A step that needs a module first waits for this import to finish (the import lock)."""
+    import importlib
+
+    for name in ("astropy.wcs", "astropy.time", "astropy.io.fits", "jsonschema"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 -- the step that needs it reports the problem
+            return
+
+
+def _validate(c: Contribution, reads: dict[Path, Read]) -> dict[str, int]:
+    """Validate the collection from what the copy pass read; refuse on errors.  Returns the summary for the manifest."""
+    from hlsp.collection import iter_collection
+    from hlsp.engine import Options
+    from hlsp.findings import Report
+
+    summary = Report(list(iter_collection(c.root, Options(), reads))).summary
     if summary.errors:
         raise StageRefused(
             f"{c.root}: validation finds {summary.errors} error(s); fix them first (`hlsp validate {c.root}` lists them)"
@@ -305,14 +340,43 @@ def _plan(sources: list[Source], target: Target, prefix: str, c: Contribution) -
         )
 
 
-def _read_and_copy(s: Source, target: Target, prefix: str, stop) -> tuple[FitsFile | None, Digest]:
-    """Read one file's FITS structure and checksums, and copy it if it is not staged yet.
+@dataclass(slots=True)
+class Read:
+    """What the one pass over a source file found: its FITS structure, digest, and its copy (not yet visible)."""
+
+    fits: FitsFile | None
+    digest: Digest
+    upload: Upload | None  # None: already staged (or not read), nothing copied
+    read: bool = True  # False: not a regular file, left to validation to refuse (CO004)
+
+    @property
+    def size(self) -> int:  # (what hlsp.collection.check_products needs of a file already read)
+        return self.digest.size
+
+    @property
+    def sha256(self) -> str:
+        return self.digest.sha256
+
+
+def _read_and_copy(s: Source, target: Target, prefix: str, stop, pending: list[Upload]) -> Read:
+    """Read one file once: its FITS structure and checksums, digest, and a copy if it is not staged yet.
 
     Runs on a worker thread (:func:`hlsp.stage.pool.map_in_order`), so it only
-    touches its own file and upload; ``stop()`` turns true when an earlier file failed.
+    touches its own file and upload (``pending.append`` is atomic); ``stop()``
+    turns true when an earlier file failed.
     """
-    fits = read_fits(s.local) if s.role == "product" and _is_fits(s.local) else None
-    return fits, s.staged or _copy(s, target, prefix, stop)
+    if not s.local.is_file():  # a folder, a named pipe (opening it would wait forever) ...
+        return Read(None, Digest(0, "", ""), None, read=False)
+    # as the validation engine decides: a FITS name, or FITS's first bytes
+    fits = (parse_name(s.local.name).is_fits or None) if s.role == "product" else False
+    if s.staged:  # already staged with the right bytes: read for validation only
+        ff, digest = read_copy(str(s.local), _StoppableSink(None, stop), fits)
+        return Read(ff, digest, None)
+    upload = target.upload(prefix + s.file)
+    pending.append(upload)
+    ff, digest = read_copy(str(s.local), _StoppableSink(upload, stop), fits)
+    upload.sync()  # on this worker, while the other files are read: the commits then only rename
+    return Read(ff, digest, upload)
 
 
 def _describe(
@@ -349,13 +413,8 @@ def _describe(
     return entry
 
 
-def _is_fits(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(9) == b"SIMPLE  =" or parse_name(path.name).is_fits
-
-
 class _StoppableSink:
-    """Passes chunks to an upload until ``stop()`` says an earlier file failed."""
+    """Passes chunks to an upload (or nowhere) until ``stop()`` says an earlier file failed."""
 
     def __init__(self, upload, stop):
         self.upload, self.stop = upload, stop
@@ -363,29 +422,30 @@ class _StoppableSink:
     def write(self, data: memoryview) -> None:
         if self.stop():
             raise Stopped
-        self.upload.write(data)
+        if self.upload is not None:
+            self.upload.write(data)
 
 
-def _copy(s: Source, target: Target, prefix: str, stop) -> Digest:
-    upload = target.upload(prefix + s.file)
+def _verify(s: Source, digest: Digest) -> None:
+    """The bytes read (validated, copied) must be the bytes hlsp.yaml lists."""
+    if (digest.size, digest.sha256) != (s.size, s.sha256) and s.role == "document":
+        raise StageRefused(
+            f"{s.local}: changed while it was being staged ({s.size} bytes, then {digest.size}); nothing was "
+            "made visible -- stage again once the collection is settled"
+        )
+    if (digest.size, digest.sha256) != (s.size, s.sha256):
+        raise StageRefused(
+            f"{s.local}: {digest.size} bytes with sha256 {digest.sha256[:12]}..., but hlsp.yaml lists "
+            f"{s.size} bytes with sha256 {s.sha256[:12]}...; the file changed after the manifest was made -- "
+            "validate it again and refresh the manifest"
+        )
+
+
+def _commit(upload: Upload, target: Target, key: str) -> None:
     try:
-        with open(s.local, "rb") as fh:
-            digest = copy_hashed(fh, _StoppableSink(upload, stop))
-        if (digest.size, digest.sha256) != (s.size, s.sha256):
-            raise StageRefused(
-                f"{s.local}: {digest.size} bytes with sha256 {digest.sha256[:12]}..., but hlsp.yaml lists "
-                f"{s.size} bytes with sha256 {s.sha256[:12]}...; the file changed after validation -- "
-                "validate it again and refresh the manifest"
-            )
         upload.commit()
     except Exists:
-        raise StageRefused(
-            f"{target.display(prefix + s.file)} appeared while staging (another run?); nothing overwritten"
-        ) from None
-    except BaseException:
-        upload.abort()
-        raise
-    return digest
+        raise StageRefused(f"{target.display(key)} appeared while staging (another run?); nothing overwritten") from None
 
 
 def _digest_dict(data: bytes) -> dict[str, Any]:

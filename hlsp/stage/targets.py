@@ -59,6 +59,9 @@ class Upload:
     def abort(self) -> None:
         raise NotImplementedError
 
+    def sync(self) -> None:
+        """Make what was written durable now (commit() would otherwise do it), still invisible."""
+
 
 class Target:
     """A staging destination.  ``url`` is how it is shown and recorded."""
@@ -136,6 +139,13 @@ class LocalUpload(Upload):
         try:
             self.fh.write(data)
         except OSError as exc:
+            raise self._refused(exc) from None
+
+    def sync(self) -> None:
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+        except OSError as exc:  # (the caller aborts the upload)
             raise self._refused(exc) from None
 
     def commit(self, replace: bool = False) -> None:
