@@ -1,4 +1,4 @@
-"""The CHECKSUM of an HDU does not match its bytes.
+"""CHECKSUM is present but the HDU's bytes do not sum to it.
 
 *Why:* ``CHECKSUM`` makes the ones'-complement sum of the whole HDU (header
 and data) come out as -0; a mismatch means the bytes changed after the
@@ -8,9 +8,12 @@ with non-standard cards or without ``DATASUM`` is not wrongly failed.
 A mismatch is an error here; fitsverify only warns about it (and ``-e``
 hides it), but an archive must not accept bytes that changed in transit.
 
-*How to fix:* if the file is intact, rewrite the checksums
-(``hlsp fix --write``, or ``astropy.io.fits`` ``writeto(..., checksum=True)``);
-otherwise copy the file again from its source.
+*How to fix:* Re-copy the file if it was damaged; if you edited the header on purpose,
+rewrite the checksums (hlsp fix --write).
+
+If the file is intact, rewrite the checksums (``hlsp fix --write``, or
+``astropy.io.fits`` ``writeto(..., checksum=True)``); otherwise copy the file again from
+its source.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -21,8 +24,6 @@ RULE = Rule(
     name="checksum-mismatch",
     category=Category.CHECKSUM,
     severity=Severity.ERROR,
-    summary="CHECKSUM is present but the HDU's bytes do not sum to it.",
-    hint="Re-copy the file if it was damaged; if you edited the header on purpose, rewrite the checksums (hlsp fix --write).",
     source="FITS Checksum Convention 1.0 (Seaman et al.); HLSP-RULES sec. 4",
 )
 

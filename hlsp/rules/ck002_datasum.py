@@ -1,12 +1,15 @@
-"""The DATASUM of an HDU does not match its data.
+"""DATASUM is present but differs from the sum of the HDU's data.
 
 *Why:* ``DATASUM`` is the ones'-complement sum of the data blocks as a decimal
 string; a mismatch means the data changed after it was written (damage, or an
 edit without updating the keyword).  An error here, a warning in fitsverify
 (see CK001).
 
-*How to fix:* re-copy the file if it was damaged; if the data were changed on
-purpose, rewrite the checksums (``hlsp fix --write``).
+*How to fix:* Re-copy the file if it was damaged; otherwise rewrite the checksums (hlsp
+fix --write).
+
+Re-copy the file if it was damaged; if the data were changed on purpose, rewrite the
+checksums (``hlsp fix --write``).
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -17,8 +20,6 @@ RULE = Rule(
     name="datasum-mismatch",
     category=Category.CHECKSUM,
     severity=Severity.ERROR,
-    summary="DATASUM is present but differs from the sum of the HDU's data.",
-    hint="Re-copy the file if it was damaged; otherwise rewrite the checksums (hlsp fix --write).",
     source="FITS Checksum Convention 1.0; HLSP-RULES sec. 4",
 )
 

@@ -4,8 +4,11 @@
 copy from the original.  MAST and ESO Phase 3 ask for ``CHECKSUM`` and
 ``DATASUM`` in every HDU.  Not an error: many valid products lack them.
 
-*How to fix:* write checksums when saving (astropy ``writeto(...,
-checksum=True)``, fitsio ``write_checksum()``), or run ``hlsp fix --write``.
+*How to fix:* Write checksums when saving (astropy writeto(..., checksum=True)) or run
+`hlsp fix --write`.
+
+Write checksums when saving (astropy ``writeto(..., checksum=True)``, fitsio
+``write_checksum()``), or run ``hlsp fix --write``.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -16,8 +19,6 @@ RULE = Rule(
     name="checksum-missing",
     category=Category.CHECKSUM,
     severity=Severity.WARNING,
-    summary="An HDU has no CHECKSUM keyword.",
-    hint="Write checksums when saving (astropy writeto(..., checksum=True)) or run `hlsp fix --write`.",
     source="FITS Checksum Convention 1.0; ESO Phase 3; HLSP-RULES sec. 4",
 )
 

@@ -1,12 +1,15 @@
-"""A field of the file name is longer than its maximum.
+"""A file-name field is longer than its maximum (target 30, version 9, product type 16,
+others 20).
 
 *Why:* each field becomes a database value of bounded size: proj-id,
 observatory, instrument and opt-elem at most 20 characters, target 30,
 version 9, product type 16, extension 16 (``field_lengths`` in
 ``validators/vocab/filename.yaml``, as in the official MAST checker).
 
-*How to fix:* shorten the field: a shorter target id, ``multi`` for a long
-list of filters or instruments.
+*How to fix:* Shorten the field; use 'multi' for long lists of values.
+
+Shorten the field: a shorter target id, ``multi`` for a long list of filters or
+instruments.
 """
 
 from hlsp.names import FIELD_LABELS
@@ -17,8 +20,6 @@ RULE = Rule(
     name="field-length",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="A file-name field is longer than its maximum (target 30, version 9, product type 16, others 20).",
-    hint="Shorten the field; use 'multi' for long lists of values.",
     source="mast_contributor_tools filename_check fc_config.yaml; HLSP-RULES sec. 1",
     scope="file",
 )

@@ -1,12 +1,14 @@
-"""A keyword name holds characters FITS does not allow.
+"""A keyword name has characters other than A-Z, 0-9, '-' and '_' or embedded blanks.
 
 *Why:* keyword names (columns 1-8) may contain only upper-case letters,
 digits, hyphen and underscore, left-justified and padded with blanks.  Names
 such as ``BEGIN MA`` or ``B+1ST`` are rejected by fitsverify and mangled by
 readers.
 
-*How to fix:* rename the keyword (e.g. ``B+1ST`` -> ``B_1ST``); for longer or
-free-form names use the HIERARCH convention or a COMMENT card.
+*How to fix:* Rename the keyword using only A-Z, 0-9, '-' and '_', at most 8 characters.
+
+Rename the keyword (e.g. ``B+1ST`` -> ``B_1ST``); for longer or free-form names use the
+HIERARCH convention or a COMMENT card.
 """
 
 import functools
@@ -20,8 +22,6 @@ RULE = Rule(
     name="keyword-name",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A keyword name has characters other than A-Z, 0-9, '-' and '_' or embedded blanks.",
-    hint="Rename the keyword using only A-Z, 0-9, '-' and '_', at most 8 characters.",
     source="FITS Standard 4.0, sec. 4.1.2.1",
 )
 

@@ -1,4 +1,6 @@
-"""A mandatory FITS keyword is missing, out of order, repeated, or has a wrong value.
+"""A mandatory keyword (SIMPLE, BITPIX, NAXIS, NAXISn, XTENSION, PCOUNT, GCOUNT, TFIELDS,
+TFORMn, TBCOLn) is missing, misplaced, repeated, not in fixed format or has a wrong
+value.
 
 *Why:* every header must begin with its structural keywords in a fixed order:
 ``SIMPLE BITPIX NAXIS NAXISn`` in the primary HDU; ``XTENSION BITPIX NAXIS
@@ -16,9 +18,11 @@ difference: ``SIMPLE = F`` is an error here (fitsverify only warns that the
 file "may not conform"): a file that declares itself non-standard cannot be
 archived as FITS.
 
-*How to fix:* write the file with a FITS library instead of assembling headers
-by hand; if a pipeline copies header cards between files, let it skip the
-structural ones.
+*How to fix:* Let a FITS library write the structural keywords; do not copy them between
+headers by hand.
+
+Write the file with a FITS library instead of assembling headers by hand; if a pipeline
+copies header cards between files, let it skip the structural ones.
 """
 
 import functools
@@ -33,9 +37,6 @@ RULE = Rule(
     name="mandatory-keywords",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A mandatory keyword (SIMPLE, BITPIX, NAXIS, NAXISn, XTENSION, PCOUNT, GCOUNT, TFIELDS, TFORMn, TBCOLn) "
-    "is missing, misplaced, repeated, not in fixed format or has a wrong value.",
-    hint="Let a FITS library write the structural keywords; do not copy them between headers by hand.",
     source="FITS Standard 4.0, sec. 4.1.2.3, 4.4.1, 7 and 8 (fitsverify errors)",
 )
 

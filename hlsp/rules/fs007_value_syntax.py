@@ -1,13 +1,15 @@
-"""A keyword value is not valid FITS value syntax.
+"""A keyword value is not a valid FITS string, logical, integer, float or complex value.
 
 *Why:* after ``= `` a value must be a quoted string, T or F, an integer, a
 floating-point number, a complex pair, or nothing.  Unquoted text, a string
 without its closing quote or text after the closing quote is read differently
 (or not at all) by different readers.
 
-*How to fix:* quote strings (``OBJECT = 'M31'``), write numbers without units
-(put the unit in the comment or in a unit keyword), and rewrite the card with
+*How to fix:* Quote string values and write numbers without units; rewrite the card with
 a FITS library.
+
+Quote strings (``OBJECT = 'M31'``), write numbers without units (put the unit in the
+comment or in a unit keyword), and rewrite the card with a FITS library.
 
 Like fitsverify, a lower-case exponent (``1.5e3``) is an error: the standard
 requires ``E`` or ``D``.  Deliberately stricter than fitsverify, the values of
@@ -26,8 +28,6 @@ RULE = Rule(
     name="value-syntax",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A keyword value is not a valid FITS string, logical, integer, float or complex value.",
-    hint="Quote string values and write numbers without units; rewrite the card with a FITS library.",
     source="FITS Standard 4.0, sec. 4.2 (fitsverify errors)",
 )
 

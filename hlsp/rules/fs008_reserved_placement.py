@@ -1,4 +1,5 @@
-"""A reserved keyword stands in a kind of HDU where FITS forbids it.
+"""A reserved keyword is used in the wrong HDU type (SIMPLE in an extension, BUNIT in a
+table ...).
 
 *Why:* ``SIMPLE``, ``EXTEND`` and ``BLOCKED`` belong to the primary header
 only, ``XTENSION`` to extensions only; ``PCOUNT``/``GCOUNT`` and the random
@@ -12,8 +13,10 @@ tables; ``BLANK`` has no meaning for floating-point images (NaN is the null
 value there).  Such cards usually come from copying a whole header into
 another HDU.  fitsverify reports each of these as an error.
 
-*How to fix:* remove the card; for tables move units to ``TUNITn`` of the
-column they describe.
+*How to fix:* Remove the card; in tables put units in TUNITn and scaling in
+TSCALn/TZEROn.
+
+Remove the card; for tables move units to ``TUNITn`` of the column they describe.
 """
 
 import functools
@@ -26,8 +29,6 @@ RULE = Rule(
     name="reserved-placement",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A reserved keyword is used in the wrong HDU type (SIMPLE in an extension, BUNIT in a table ...).",
-    hint="Remove the card; in tables put units in TUNITn and scaling in TSCALn/TZEROn.",
     source="FITS Standard 4.0, sec. 4.4.1, 4.4.2, 6, 7.2, 7.3 (fitsverify errors)",
 )
 

@@ -1,10 +1,12 @@
-"""A keyword appears more than once in one header.
+"""A keyword is repeated in the same header.
 
 *Why:* readers disagree on which copy counts (astropy takes the first,
 others the last), so the archive may ingest a different value than the one
 you meant.  fitsverify warns about it too.
 
-*How to fix:* keep one card per keyword; delete or rename the other.
+*How to fix:* Keep one card per keyword; delete or rename the duplicate.
+
+Keep one card per keyword; delete or rename the other.
 """
 
 import functools
@@ -17,8 +19,6 @@ RULE = Rule(
     name="duplicate-keywords",
     category=Category.FITS,
     severity=Severity.WARNING,
-    summary="A keyword is repeated in the same header.",
-    hint="Keep one card per keyword; delete or rename the duplicate.",
     source="FITS Standard 4.0, sec. 4.4.2 (fitsverify warning)",
 )
 

@@ -1,4 +1,5 @@
-"""A reserved keyword has a value of the wrong type, or no value.
+"""A reserved keyword (TELESCOP, INSTRUME, DATE-OBS, BSCALE, CRVALn, TTYPEn ...) has a
+value of the wrong type or none.
 
 *Why:* the FITS standard fixes the type of reserved keywords: ``TELESCOP``,
 ``INSTRUME``, ``OBJECT``, ``CREATOR``, every ``DATExxxx``, ``BUNIT``,
@@ -9,8 +10,11 @@
 that reads them.  The keyword lists are the ones fitsverify checks (each such
 case is a fitsverify error).
 
-*How to fix:* write the value with its proper type (quote strings, do not quote
-numbers); remove the card if the value is unknown.
+*How to fix:* Write strings in quotes and numbers without quotes; remove the card if the
+value is unknown.
+
+Write the value with its proper type (quote strings, do not quote numbers); remove the
+card if the value is unknown.
 """
 
 import functools
@@ -24,8 +28,6 @@ RULE = Rule(
     name="reserved-value-type",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A reserved keyword (TELESCOP, INSTRUME, DATE-OBS, BSCALE, CRVALn, TTYPEn ...) has a value of the wrong type or none.",
-    hint="Write strings in quotes and numbers without quotes; remove the card if the value is unknown.",
     source="FITS Standard 4.0, sec. 4.4.2, 7, 8, 9 (fitsverify errors)",
 )
 

@@ -1,4 +1,4 @@
-"""A date keyword does not hold a valid FITS date.
+"""A DATE/DATE-OBS/DATExxxx value is not a valid CCYY-MM-DD[Thh:mm:ss] (or DD/MM/YY) date.
 
 *Why:* every keyword whose name starts with ``DATE`` (``DATE``, ``DATE-OBS``,
 ``DATE-BEG``, ``DATE-END``, ``DATEREF`` ...) must hold ``CCYY-MM-DD`` or
@@ -12,7 +12,9 @@ One deliberate leniency: a trailing ``Z`` is accepted here (the archive rule
 KW005 warns about it), because real mission files carry it; fitsverify
 accepts it only after fractional seconds (``...:42.708Z``).
 
-*How to fix:* write ISO-8601 dates, e.g. ``astropy.time.Time(t).isot``.
+*How to fix:* Write the date as CCYY-MM-DDThh:mm:ss (astropy: Time(...).isot).
+
+Write ISO-8601 dates, e.g. ``astropy.time.Time(t).isot``.
 """
 
 import calendar
@@ -27,8 +29,6 @@ RULE = Rule(
     name="date-syntax",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A DATE/DATE-OBS/DATExxxx value is not a valid CCYY-MM-DD[Thh:mm:ss] (or DD/MM/YY) date.",
-    hint="Write the date as CCYY-MM-DDThh:mm:ss (astropy: Time(...).isot).",
     source="FITS Standard 4.0, sec. 4.4.2.1 and 9.1.1 (fitsverify errors)",
 )
 

@@ -1,4 +1,4 @@
-"""WCSAXES comes after other WCS keywords.
+"""WCSAXES appears after another WCS keyword of the same header.
 
 *Why:* the FITS WCS standard requires ``WCSAXES`` to precede every other WCS
 keyword of the header, so that a reader knows the number of axes before it
@@ -6,7 +6,9 @@ meets them (a fitsverify error).  The WCS keywords are those fitsverify
 counts: ``CTYPE CUNIT CRPIX CRVAL CDELT CROTA CRDER CSYER CNAME PV PS`` with
 an axis number (and any alternate letter), and ``PCi_j`` / ``CDi_j``.
 
-*How to fix:* move the ``WCSAXES`` card above the first ``CTYPE``/``CRPIX``/
+*How to fix:* Move WCSAXES above the first CTYPE/CRPIX/CRVAL/CDELT/CD/PC card.
+
+Move the ``WCSAXES`` card above the first ``CTYPE``/``CRPIX``/
 ``CRVAL``/``CDELT``/``CD``/``PC`` card.
 """
 
@@ -20,8 +22,6 @@ RULE = Rule(
     name="wcsaxes-order",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="WCSAXES appears after another WCS keyword of the same header.",
-    hint="Move WCSAXES above the first CTYPE/CRPIX/CRVAL/CDELT/CD/PC card.",
     source="FITS Standard 4.0, sec. 8.2 (fitsverify error)",
 )
 

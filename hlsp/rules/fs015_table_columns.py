@@ -1,4 +1,5 @@
-"""A table's column keywords are invalid or do not match its rows.
+"""A table's TFORMn/TBCOLn/TDISPn/TDIMn/TNULLn/TSCALn/THEAP keywords are invalid, number a
+column beyond TFIELDS, or do not add up to NAXIS1.
 
 *Why:* a binary table row is the concatenation of its columns; the widths
 given by ``TFORMn`` must add up to ``NAXIS1``, and each ``TFORMn`` must be a
@@ -14,8 +15,11 @@ follow its rules.
 
 The values inside the rows are checked by FS019.
 
-*How to fix:* write the table with a FITS library (astropy.table, fitsio),
-which computes these keywords; drop display formats you did not mean to set.
+*How to fix:* Write the table with a FITS library, which computes TFORMn, TBCOLn and
+NAXIS1.
+
+Write the table with a FITS library (astropy.table, fitsio), which computes these
+keywords; drop display formats you did not mean to set.
 """
 
 import functools
@@ -31,9 +35,6 @@ RULE = Rule(
     name="table-columns",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A table's TFORMn/TBCOLn/TDISPn/TDIMn/TNULLn/TSCALn/THEAP keywords are invalid, "
-    "number a column beyond TFIELDS, or do not add up to NAXIS1.",
-    hint="Write the table with a FITS library, which computes TFORMn, TBCOLn and NAXIS1.",
     source="FITS Standard 4.0, sec. 7.2 and 7.3 (fitsverify errors)",
 )
 

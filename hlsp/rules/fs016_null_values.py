@@ -1,4 +1,4 @@
-"""A keyword has no value.
+"""A keyword is present with an undefined (null) value.
 
 *Why:* a card ``KEY =`` with nothing after the value indicator is legal FITS
 (an undefined value) but usually means a pipeline wrote a missing quantity;
@@ -6,8 +6,9 @@ fitsverify warns about it.  It is reported as information (deliberately milder
 than fitsverify) so that a reviewer can see it without it drowning real
 problems; reserved keywords without a value are errors (FS012).
 
-*How to fix:* give the keyword a value, or remove the card if the quantity is
-unknown.
+*How to fix:* Give the keyword a value, or remove the card when the value is unknown.
+
+Give the keyword a value, or remove the card if the quantity is unknown.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -18,8 +19,6 @@ RULE = Rule(
     name="null-value",
     category=Category.FITS,
     severity=Severity.INFO,
-    summary="A keyword is present with an undefined (null) value.",
-    hint="Give the keyword a value, or remove the card when the value is unknown.",
     source="FITS Standard 4.0, sec. 4.1.2.3 (fitsverify warning)",
 )
 

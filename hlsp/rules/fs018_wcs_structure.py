@@ -1,4 +1,5 @@
-"""WCS keywords break the structural rules of the FITS WCS standard.
+"""A WCS keyword numbers an axis beyond WCSAXES, CDELTi = 0, CRDERi/CSYERi < 0, or PCi_j is
+combined with CDi_j or CROTA2.
 
 *Why:* once ``WCSAXES`` (or ``WCSAXESa``) is given, no WCS keyword may number
 an axis beyond it; ``CDELTi`` must not be 0 (the axis would have no scale);
@@ -8,8 +9,11 @@ apply).  fitsverify reports each as an error.  (Whether the resulting WCS can
 be used at all -- projections, singular matrices -- is judged by the ``wcs``
 rules.)
 
-*How to fix:* raise ``WCSAXES`` or drop the extra keywords; write the real
-pixel scale; keep one of ``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
+*How to fix:* Keep WCS axis numbers within WCSAXES, give CDELTi its real non-zero value,
+and use only one of PCi_j, CDi_j and CROTA2.
+
+Raise ``WCSAXES`` or drop the extra keywords; write the real pixel scale; keep one of
+``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
 """
 
 import functools
@@ -23,10 +27,6 @@ RULE = Rule(
     name="wcs-structure",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A WCS keyword numbers an axis beyond WCSAXES, CDELTi = 0, CRDERi/CSYERi < 0, "
-    "or PCi_j is combined with CDi_j or CROTA2.",
-    hint="Keep WCS axis numbers within WCSAXES, give CDELTi its real non-zero value, "
-    "and use only one of PCi_j, CDi_j and CROTA2.",
     source="FITS Standard 4.0, sec. 8.2 and 8.3 (fitsverify errors)",
 )
 

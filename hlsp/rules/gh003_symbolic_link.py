@@ -5,8 +5,11 @@ collection (or nowhere), so what was reviewed is not what would be
 published, and a link into the build machine could leak its files into
 the public report.
 
-*How to fix:* commit the file itself, or put a large product in remote
-storage and list its URL, size and sha256 in ``hlsp.yaml``.
+*How to fix:* Replace the link with the file itself, or list a remote product by URL in
+hlsp.yaml.
+
+Commit the file itself, or put a large product in remote storage and list its URL, size
+and sha256 in ``hlsp.yaml``.
 
 Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
 request (the files it changes, its labels); the file and collection runners
@@ -20,8 +23,6 @@ RULE = Rule(
     name="symbolic-link",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A contribution folder contains a symbolic link.",
-    hint="Replace the link with the file itself, or list a remote product by URL in hlsp.yaml.",
     source="Contribution process (CONTRIBUTING.md)",
     scope="pull-request",
 )

@@ -1,4 +1,5 @@
-"""A keyword the archive requires is missing or empty.
+"""A keyword the archive's profile requires (HLSPID, DOI, LICENSE, TELESCOP ... per product
+type) is missing or empty.
 
 Required for every HLSP product (``validators/profiles/common.yaml``):
 ``HLSPID``, ``HLSPTARG``, ``HLSPVER``, ``TELESCOP``, ``INSTRUME``,
@@ -13,8 +14,10 @@ Applies to files named ``hlsp_...`` and, with ``--product-type``, to any file.
 *Why:* the archive fills its database and search pages from these keywords;
 a product without them cannot be ingested.
 
-*How to fix:* add the keyword, with a value, to the HDU the message names
-(``hlsp fix`` can add the ones derivable from the file name).
+*How to fix:* Add the keyword with a value to the HDU named in the message.
+
+Add the keyword, with a value, to the HDU the message names (``hlsp fix`` can add the
+ones derivable from the file name).
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -25,8 +28,6 @@ RULE = Rule(
     name="required-keyword",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="A keyword the archive's profile requires (HLSPID, DOI, LICENSE, TELESCOP ... per product type) is missing or empty.",
-    hint="Add the keyword with a value to the HDU named in the message.",
     source="MAST Common / Spectral / Light-curve / Catalog Metadata; validators/profiles/*.yaml",
 )
 

@@ -1,4 +1,5 @@
-"""A keyword the archive recommends is missing or empty.
+"""A keyword the archive's profile recommends (HLSPLEAD, HLSPNAME, DATE-BEG, XPOSURE ...)
+is missing or empty.
 
 Recommended (``validators/profiles/*.yaml``): ``HLSPLEAD``, ``HLSPNAME``, the
 time keywords ``DATE-BEG``/``DATE-END`` (or ``MJD-BEG``/``MJD-END``),
@@ -10,7 +11,9 @@ Applies to files named ``hlsp_...`` and, with ``--product-type``, to any file.
 *Why:* the archive derives missing time keywords at ingest, and a reviewer
 may accept their absence -- but the derived values are coarser than yours.
 
-*How to fix:* add the keyword to the HDU the message names.
+*How to fix:* Add the keyword to the HDU named in the message.
+
+Add the keyword to the HDU the message names.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -21,8 +24,6 @@ RULE = Rule(
     name="recommended-keyword",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="A keyword the archive's profile recommends (HLSPLEAD, HLSPNAME, DATE-BEG, XPOSURE ...) is missing or empty.",
-    hint="Add the keyword to the HDU named in the message.",
     source="MAST Common Metadata; validators/profiles/*.yaml",
 )
 

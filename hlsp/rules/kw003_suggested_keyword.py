@@ -1,4 +1,5 @@
-"""A keyword the archive suggests is missing.
+"""A keyword the archive's profile suggests (PROPOSID, REFERENC, MJD-MID, TELAPSE ...) is
+missing.
 
 Suggested (``validators/profiles/*.yaml``): ``PROPOSID``, ``REFERENC``,
 ``MJD-BEG``/``MJD-END``/``MJD-MID``, ``TELAPSE``, ``EXPTIME``; images also
@@ -9,7 +10,9 @@ Applies to files named ``hlsp_...`` and, with ``--product-type``, to any file.
 *Why:* they make the product easier to find and to cite; nothing breaks
 without them, so this is only a note.
 
-*How to fix:* add the keyword if the value is known.
+*How to fix:* Add the keyword if its value is known.
+
+Add the keyword if the value is known.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -20,8 +23,6 @@ RULE = Rule(
     name="suggested-keyword",
     category=Category.KEYWORDS,
     severity=Severity.INFO,
-    summary="A keyword the archive's profile suggests (PROPOSID, REFERENC, MJD-MID, TELAPSE ...) is missing.",
-    hint="Add the keyword if its value is known.",
     source="MAST Common Metadata; validators/profiles/*.yaml",
 )
 

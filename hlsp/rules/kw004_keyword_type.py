@@ -1,4 +1,5 @@
-"""A keyword has a value of the type its profile entry requires, or not the exact value required.
+"""A profile keyword has the wrong value type (e.g. XPOSURE as a string) or not the exact
+value required.
 
 The profiles (``validators/profiles/*.yaml``) give many archive keywords a type:
 ``XPOSURE``, ``EXPTIME``, ``RA_TARG`` numbers; ``HLSPID``, ``DOI``, ``FILTER``
@@ -12,8 +13,11 @@ FITS standard (``TELESCOP``, ``EQUINOX`` ...) are FS012's.
 exposure-time sums and the archive's database load, and no common FITS tool
 reports it.
 
-*How to fix:* write numbers without quotes and strings in quotes:
-``XPOSURE = 300.0``, ``HLSPVER = 'v1.0'``.
+*How to fix:* Write numbers without quotes and strings in quotes, with the value the
+profile requires.
+
+Write numbers without quotes and strings in quotes: ``XPOSURE = 300.0``, ``HLSPVER =
+'v1.0'``.
 """
 
 import functools
@@ -28,8 +32,6 @@ RULE = Rule(
     name="keyword-type",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="A profile keyword has the wrong value type (e.g. XPOSURE as a string) or not the exact value required.",
-    hint="Write numbers without quotes and strings in quotes, with the value the profile requires.",
     source="MAST Common Metadata; validators/profiles/*.yaml",
 )
 

@@ -1,4 +1,5 @@
-"""A date keyword ends in 'Z'.
+"""A DATE/DATE-OBS/DATE-BEG/DATE-END value ends in 'Z' (a blank instead of 'T' is FS013's
+error).
 
 FITS dates are ``CCYY-MM-DD`` or ``CCYY-MM-DDThh:mm:ss[.sss]`` in the time
 scale of ``TIMESYS``.  A trailing ``Z`` was dropped from FITS by the Y2K
@@ -12,8 +13,9 @@ once, as an error.
 *Why:* the ``Z`` claims UTC while ``TIMESYS`` may say otherwise, and the
 archive's date parsers expect the FITS form.
 
-*How to fix:* drop the ``Z`` (``hlsp fix`` does it) and give the time scale
-in ``TIMESYS``.
+*How to fix:* Drop the trailing Z; give the time scale in TIMESYS.
+
+Drop the ``Z`` (``hlsp fix`` does it) and give the time scale in ``TIMESYS``.
 """
 
 import re
@@ -26,8 +28,6 @@ RULE = Rule(
     name="date-format",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="A DATE/DATE-OBS/DATE-BEG/DATE-END value ends in 'Z' (a blank instead of 'T' is FS013's error).",
-    hint="Drop the trailing Z; give the time scale in TIMESYS.",
     source="FITS Standard 4.0 sec. 9.1.1; MAST Common Metadata; HLSP-RULES sec. 3",
 )
 

@@ -1,4 +1,5 @@
-"""The DOI keyword is not a DOI, or not one of the archive's.
+"""DOI is not of the form 10.NNNN/suffix (error), or not under MAST's prefix 10.17909
+(warning).
 
 ``DOI`` holds the bare DOI of the collection, ``10.<registrant>/<suffix>``;
 MAST mints HLSP DOIs under its prefix ``10.17909``.
@@ -8,8 +9,10 @@ MAST mints HLSP DOIs under its prefix ``10.17909``.
 under another prefix may be deliberate (a journal's data DOI), so it is a
 warning.
 
-*How to fix:* write only the DOI the archive assigned, e.g.
-``DOI = '10.17909/t9-abcd-1234'``.
+*How to fix:* Write the bare DOI the archive assigned, e.g. 10.17909/t9-abcd-1234 (no
+URL, no 'doi:').
+
+Write only the DOI the archive assigned, e.g. ``DOI = '10.17909/t9-abcd-1234'``.
 """
 
 import re
@@ -21,8 +24,6 @@ RULE = Rule(
     name="doi",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="DOI is not of the form 10.NNNN/suffix (error), or not under MAST's prefix 10.17909 (warning).",
-    hint="Write the bare DOI the archive assigned, e.g. 10.17909/t9-abcd-1234 (no URL, no 'doi:').",
     source="MAST Common Metadata; HLSP-RULES sec. 2 (DOI under 10.17909)",
 )
 

@@ -1,4 +1,5 @@
-"""A BUNIT or TUNITn value is not a valid FITS unit string.
+"""BUNIT (images) or TUNITn (tables) does not parse as a FITS unit (e.g. 'e-/s', 'COUNTS',
+'pixels').
 
 Checked in every FITS file: ``BUNIT`` of image HDUs and ``TUNITn`` of table
 HDUs must parse as FITS units (FITS Standard sec. 4.3, the IAU style):
@@ -14,9 +15,11 @@ columns in ``e-/s`` do not drown the errors.
 strings; an unparseable one silently becomes "unknown unit", and users get
 wrong numbers or no plot axis labels.
 
-*How to fix:* write a FITS unit: ``Jy``, ``erg/s/cm2/Angstrom``, ``ct/s``,
-``adu``, ``mag``, ``d``, ``pixel``; a dimensionless column gets no ``TUNITn``
-(or ``''``).
+*How to fix:* Write FITS units: ct/s, adu, pixel, d, mag, Jy, erg/s/cm2/Angstrom (units
+are case-sensitive).
+
+Write a FITS unit: ``Jy``, ``erg/s/cm2/Angstrom``, ``ct/s``, ``adu``, ``mag``, ``d``,
+``pixel``; a dimensionless column gets no ``TUNITn`` (or ``''``).
 """
 
 import functools
@@ -29,8 +32,6 @@ RULE = Rule(
     name="units",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="BUNIT (images) or TUNITn (tables) does not parse as a FITS unit (e.g. 'e-/s', 'COUNTS', 'pixels').",
-    hint="Write FITS units: ct/s, adu, pixel, d, mag, Jy, erg/s/cm2/Angstrom (units are case-sensitive).",
     source="FITS Standard 4.0 sec. 4.3; MAST Common Metadata; HLSP-RULES sec. 3",
 )
 

@@ -8,8 +8,11 @@ FITS keyword names have at most 8 characters.  Longer names are written as
 ignore HIERARCH cards (or show them under a different name), so the value is
 lost for the archive.
 
-*How to fix:* use a standard name of at most 8 characters (``XPOSURE``,
-``FILTER01``) and explain it in the comment.
+*How to fix:* Use a keyword name of at most 8 characters; astropy writes HIERARCH for
+longer ones.
+
+Use a standard name of at most 8 characters (``XPOSURE``, ``FILTER01``) and explain it
+in the comment.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -20,8 +23,6 @@ RULE = Rule(
     name="long-keyword-name",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="A keyword name is longer than 8 characters (a HIERARCH card).",
-    hint="Use a keyword name of at most 8 characters; astropy writes HIERARCH for longer ones.",
     source="FITS Standard 4.0 sec. 4.1.2.1; ESO HIERARCH convention; HLSP-RULES sec. 3",
 )
 

@@ -1,4 +1,4 @@
-"""EQUINOX is given although RADESYS is 'ICRS'.
+"""EQUINOX is present although RADESYS = 'ICRS' (ICRS has no equinox).
 
 The ICRS has no equinox; ``EQUINOX`` belongs to ``FK4``/``FK5`` coordinates.
 Checked for the primary WCS and each alternate (``RADESYSa``/``EQUINOXa``) of
@@ -8,8 +8,9 @@ every HDU of every FITS file.  Many real files write both (``EQUINOX =
 *Why:* MAST asks not to combine them: a reader may take the equinox as a
 sign of FK5 and apply a precession or frame rotation that is not needed.
 
-*How to fix:* remove ``EQUINOX`` (or, if the coordinates really are FK5,
-write ``RADESYS = 'FK5'``).
+*How to fix:* Remove EQUINOX, or set RADESYS = 'FK5' if the coordinates really are FK5.
+
+Remove ``EQUINOX`` (or, if the coordinates really are FK5, write ``RADESYS = 'FK5'``).
 """
 
 import re
@@ -22,8 +23,6 @@ RULE = Rule(
     name="equinox-icrs",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="EQUINOX is present although RADESYS = 'ICRS' (ICRS has no equinox).",
-    hint="Remove EQUINOX, or set RADESYS = 'FK5' if the coordinates really are FK5.",
     source="MAST Common Metadata; FITS WCS Paper II sec. 3.1",
 )
 

@@ -1,4 +1,5 @@
-"""The CTYPE axes do not form a valid set: a celestial axis without its partner, or mismatched.
+"""A celestial CTYPE has no matching partner (RA---TAN without DEC--TAN), or the pair
+mismatches in system or projection.
 
 A celestial WCS needs exactly one longitude and one latitude axis of the same
 coordinate system and projection: ``RA---TAN`` with ``DEC--TAN``, ``GLON-CAR``
@@ -10,8 +11,11 @@ the primary WCS and each alternate (``CTYPE1A`` ...) of every HDU.
 *Why:* astropy.wcs and every WCSLIB-based program refuse such a header
 (``InconsistentAxisTypesError``): the file has no usable coordinates.
 
-*How to fix:* give the partner axis the same projection code and the
-matching type, e.g. ``CTYPE1 = 'RA---TAN'`` and ``CTYPE2 = 'DEC--TAN'``.
+*How to fix:* Pair the axes: RA---TAN with DEC--TAN, GLON-CAR with GLAT-CAR (same
+projection code).
+
+Give the partner axis the same projection code and the matching type, e.g. ``CTYPE1 =
+'RA---TAN'`` and ``CTYPE2 = 'DEC--TAN'``.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -22,8 +26,6 @@ RULE = Rule(
     name="celestial-pair",
     category=Category.WCS,
     severity=Severity.ERROR,
-    summary="A celestial CTYPE has no matching partner (RA---TAN without DEC--TAN), or the pair mismatches in system or projection.",
-    hint="Pair the axes: RA---TAN with DEC--TAN, GLON-CAR with GLAT-CAR (same projection code).",
     source="FITS WCS Paper II (Calabretta & Greisen 2002) sec. 2; WCSLIB wcs_types()",
 )
 

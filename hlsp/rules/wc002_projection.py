@@ -1,4 +1,5 @@
-"""A CTYPE names a projection (or spectral algorithm) code that does not exist.
+"""A CTYPE's projection or algorithm code (the part after the dashes, e.g. TAN) is not a
+known code.
 
 The last three characters of a ``4-3`` form CTYPE (``RA---TAN``) name the
 projection.  Valid codes (FITS WCS Paper II, and HEALPix): AZP SZP TAN STG
@@ -12,8 +13,11 @@ Codes are upper case.
 *Why:* astropy.wcs and every WCSLIB-based program refuse the header
 (``Unrecognized projection code``): the file has no usable coordinates.
 
-*How to fix:* write a valid code, e.g. ``RA---TAN``/``DEC--TAN`` for a
-tangent-plane image; for a spectral axis check Paper III's ``X2P`` codes.
+*How to fix:* Use a FITS WCS projection code (TAN, SIN, CAR, AIT ...) in upper case, the
+same on both celestial axes.
+
+Write a valid code, e.g. ``RA---TAN``/``DEC--TAN`` for a tangent-plane image; for a
+spectral axis check Paper III's ``X2P`` codes.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -24,8 +28,6 @@ RULE = Rule(
     name="projection",
     category=Category.WCS,
     severity=Severity.ERROR,
-    summary="A CTYPE's projection or algorithm code (the part after the dashes, e.g. TAN) is not a known code.",
-    hint="Use a FITS WCS projection code (TAN, SIN, CAR, AIT ...) in upper case, the same on both celestial axes.",
     source="FITS WCS Paper II (Calabretta & Greisen 2002) table 13; Paper III; WCSLIB wcs_types()",
 )
 

@@ -1,4 +1,4 @@
-"""The linear part of the WCS cannot be inverted: the CD/PC matrix is singular.
+"""The CDi_j or PCi_j x CDELTi matrix is singular (dependent or zero rows/columns).
 
 The pixel-to-world matrix is ``CDELTi x PCi_j`` (or ``CDi_j``, or ``CDELTi``
 with ``CROTA2``).  It must be invertible: every world axis has to depend on
@@ -13,8 +13,10 @@ and footprints fail.
 A ``CDELTi = 0`` also makes the matrix singular; it is reported once, by
 FS018 (a FITS-standard error that fitsverify reports too), not again here.
 
-*How to fix:* write the real pixel scale; for a degenerate axis (a 3-D cube
-with one plane) give it ``CDELT3 = 1`` or ``CD3_3 = 1`` rather than 0.
+*How to fix:* Write the real pixel scale; give degenerate axes a scale of 1, not 0.
+
+Write the real pixel scale; for a degenerate axis (a 3-D cube with one plane) give it
+``CDELT3 = 1`` or ``CD3_3 = 1`` rather than 0.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -25,8 +27,6 @@ RULE = Rule(
     name="singular-matrix",
     category=Category.WCS,
     severity=Severity.ERROR,
-    summary="The CDi_j or PCi_j x CDELTi matrix is singular (dependent or zero rows/columns).",
-    hint="Write the real pixel scale; give degenerate axes a scale of 1, not 0.",
     source="FITS WCS Paper I (Greisen & Calabretta 2002) sec. 2.1; WCSLIB linset()",
 )
 

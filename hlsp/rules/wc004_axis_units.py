@@ -1,4 +1,5 @@
-"""A CUNIT is not what its axis needs: celestial axes in 'deg', other axes in a valid FITS unit.
+"""A celestial axis has CUNIT other than 'deg', or another axis has a CUNIT that is not a
+valid FITS unit.
 
 *Why:* the FITS WCS standard fixes the unit of celestial axes to degrees
 (``CUNITi = 'deg'``; WCSLIB converts other angles, programs that read the
@@ -9,8 +10,11 @@ FITS units are case-sensitive: ``PIXEL`` and ``DEG`` are not units).
 This rule owns every ``CUNITia`` of the WCS; ``BUNIT`` and ``TUNITn`` are
 KW011's.
 
-*How to fix:* write ``CUNIT1 = 'deg'`` for RA/DEC (converting ``CDELT``/``CD``
-and ``CRVAL`` if they were in another angle), and a FITS unit for the others.
+*How to fix:* Use CUNITi = 'deg' for celestial axes and a FITS unit string (nm,
+Angstrom, Hz, s) for the others.
+
+Write ``CUNIT1 = 'deg'`` for RA/DEC (converting ``CDELT``/``CD`` and ``CRVAL`` if they
+were in another angle), and a FITS unit for the others.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -22,8 +26,6 @@ RULE = Rule(
     name="axis-units",
     category=Category.WCS,
     severity=Severity.WARNING,
-    summary="A celestial axis has CUNIT other than 'deg', or another axis has a CUNIT that is not a valid FITS unit.",
-    hint="Use CUNITi = 'deg' for celestial axes and a FITS unit string (nm, Angstrom, Hz, s) for the others.",
     source="FITS WCS Paper I sec. 2.1.2, Paper II sec. 2; FITS Standard 4.0 sec. 4.3",
 )
 
