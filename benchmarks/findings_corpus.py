@@ -11,14 +11,16 @@ fixed names so that two runs report the same paths):
 * ``parity/``: every case of the crafted fitsverify parity corpus
   (``tests/test_fitsverify_parity.py``, bytes from ``tests/fitsgen.py``);
 * ``realdata``: the real files of ``../shared/realdata`` (skipped when absent);
-* ``example``: the example collection ``contributions/example`` (validated as a
-  collection: hlsp.yaml result, then its products);
+* ``example/``: a copy of the example collection ``contributions/example``
+  (validated as a collection: hlsp.yaml result, then its products);
 * ``mutants/``: seeded variants of the files above in which one or more header
   cards get another value *in place* -- the keyword layout stays, the values
   change.  Files that share a layout but differ in values are what a wrong
   memo key gets wrong, so they follow each other here.
 
-Every file is validated in one process, under several option sets, forward
+The corpus is written once (``--rebuild`` to write it again): some parity
+cases are written by astropy, which puts the time in them.  Every file is
+validated in one process, under several option sets, forward
 and then in reverse order (so memoised verdicts of one file meet every other
 file).  The output is one JSON document (paths relative to the corpus roots);
 two runs are compared byte for byte.
@@ -27,7 +29,6 @@ two runs are compared byte for byte.
 from __future__ import annotations
 
 import argparse
-import difflib
 import hashlib
 import json
 import os
@@ -141,16 +142,26 @@ def build_mutants(sources: list[Path], folder: Path, per_file: int, seed: int) -
     return out
 
 
-def run(work: Path, per_file: int, seed: int) -> dict:
-    from hlsp.engine import Options, iter_validate
-
+def build(work: Path, per_file: int, seed: int) -> None:
+    """Write the corpus into ``work`` (some parity cases are written by astropy with the time in them:
+    build once, then compare runs on the same bytes)."""
     if work.exists():
         shutil.rmtree(work)
     parity = build_parity(work / "parity")
     real = sorted(p for p in REALDATA.glob("*") if p.is_file() and p.name != "INDEX.md") if REALDATA.is_dir() else []
-    example = sorted(EXAMPLE.glob("*.fits"))
-    mutants = build_mutants(parity + real + example, work / "mutants", per_file, seed)
-    roots = {str(work): "<work>", str(REALDATA): "<realdata>", str(EXAMPLE): "<example>"}
+    # a copy outside git: the collection's comparison with the base branch would follow the branch
+    example = work / "example"
+    shutil.copytree(EXAMPLE, example)
+    build_mutants(parity + real + sorted(example.glob("*.fits")), work / "mutants", per_file, seed)
+
+
+def run(work: Path) -> dict:
+    from hlsp.engine import Options, iter_validate
+
+    parity = sorted(p for p in (work / "parity").rglob("*") if p.is_file())
+    real = sorted(p for p in REALDATA.glob("*") if p.is_file() and p.name != "INDEX.md") if REALDATA.is_dir() else []
+    mutants = sorted((work / "mutants").glob("*"))
+    roots = {str(work): "<work>", str(REALDATA): "<realdata>"}
 
     def shown(path: str) -> str:
         for root, name in roots.items():
@@ -158,7 +169,7 @@ def run(work: Path, per_file: int, seed: int) -> dict:
                 return name + path[len(root) :]
         return path
 
-    targets = [str(p) for p in parity + real + mutants] + [str(EXAMPLE)]
+    targets = [str(p) for p in parity + real + mutants] + [str(work / "example")]
     doc: dict = {"files": len(targets) - 1, "runs": {}}
     for name, kwargs in OPTION_SETS.items():
         for order in ("forward", "reverse"):
@@ -175,6 +186,31 @@ def run(work: Path, per_file: int, seed: int) -> dict:
     return doc
 
 
+def show_differences(before: dict, after: dict, limit: int = 40) -> None:
+    """Print the results that differ (per run and path), at most ``limit``."""
+    shown = 0
+    for run_name in sorted(before["runs"].keys() | after["runs"].keys()):
+        old = {r["path"]: r["findings"] for r in before["runs"].get(run_name, [])}
+        new = {r["path"]: r["findings"] for r in after["runs"].get(run_name, [])}
+        for path in sorted(old.keys() | new.keys()):
+            if old.get(path) == new.get(path):
+                continue
+            shown += 1
+            if shown > limit:
+                print("... (more differences)")
+                return
+            print(f"{run_name} {path}")
+            a, b = old.get(path) or [], new.get(path) or []
+            for f in a:
+                if f not in b:
+                    print("  - " + json.dumps(f, sort_keys=True))
+            for f in b:
+                if f not in a:
+                    print("  + " + json.dumps(f, sort_keys=True))
+            if sorted(map(json.dumps, a)) == sorted(map(json.dumps, b)):
+                print("  (same findings, another order)")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "hlsp-findings-corpus")
@@ -182,9 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--compare", type=Path, help="compare with an earlier output; exit 1 if different")
     p.add_argument("--mutants", type=int, default=4, help="mutants per source file (default 4)")
     p.add_argument("--seed", type=int, default=15)
+    p.add_argument("--rebuild", action="store_true", help="write the corpus again (else reused when --work exists)")
     args = p.parse_args(argv)
     os.environ.setdefault("HLSP_CACHE_DIR", str(args.work.parent / "hlsp-findings-corpus-cache"))
-    doc = run(args.work, args.mutants, args.seed)
+    if args.rebuild or not (args.work / "example").is_dir():
+        build(args.work, args.mutants, args.seed)
+    doc = run(args.work)
     text = json.dumps(doc, indent=1, sort_keys=True) + "\n"
     digest = hashlib.sha256(text.encode()).hexdigest()
     count = sum(len(r["findings"]) for runs in doc["runs"].values() for r in runs)
@@ -194,13 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         before = args.compare.read_text()
         if before != text:
-            diff = difflib.unified_diff(before.splitlines(), text.splitlines(), "before", "after", lineterm="", n=2)
-            for i, line in enumerate(diff):
-                if i >= 200:
-                    print("... (diff cut)")
-                    break
-                print(line)
-            print("DIFFERENT")
+            print("DIFFERENT:")
+            show_differences(json.loads(before), doc)
             return 1
         print("identical to", args.compare)
     return 0

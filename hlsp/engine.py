@@ -64,6 +64,7 @@ def _read_error_finding(message: str) -> Finding:
 def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None) -> FileResult:
     """Validate one file.  Never raises for anything in or about the file."""
     from hlsp.fitsfile import read_fits
+    from hlsp.judge import run_rules
     from hlsp.profiles import load_profile, load_vocabulary
     from hlsp.rules._base import FileContext
 
@@ -101,21 +102,7 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
         vocab=vocab,
         expected=options.expected,
     )
-    usable = fits is not None and fits.is_fits
-    for rule in rules:
-        if rule.scope == "fits" and not usable:
-            continue
-        try:
-            result.findings.extend(rule.func(ctx))
-        except Exception as exc:  # a bug in a rule must not hide the other findings
-            result.findings.append(
-                rule.finding(
-                    f"internal error in rule {rule.id} ({type(exc).__name__}: {exc}); the file was not fully "
-                    "checked by this rule -- please report it",
-                    severity=Severity.WARNING,
-                    hint="Report this at the project's issue tracker with the file if you can.",
-                )
-            )
+    result.findings.extend(run_rules(rules, ctx, usable=fits is not None and fits.is_fits))
     return result
 
 

@@ -16,13 +16,14 @@ The rule's text is written once, in the docstring:
 A check is a plain judgement of what it reads -- no caches in rule modules.
 Two kinds:
 
-* ``@RULE.check_hdu``: a judgement of one HDU, seen through a
-  :class:`hlsp.judge.HduView`; the engine runs it for each HDU and reuses its
-  findings for HDUs that read the same (:mod:`hlsp.judge`).  Prefer it for
-  rules about header cards.
+* ``@RULE.check_hdu``: a judgement of one HDU's header, seen through a
+  :class:`hlsp.judge.HduView`; ``@RULE.check_headers``: of all headers of a
+  file at once (a :class:`hlsp.judge.FileView`).  The views record what the
+  check reads, and the engine reuses its findings for headers that read the
+  same (:mod:`hlsp.judge`).  Prefer these for rules about header cards.
 * ``@RULE.check``: a judgement of a whole :class:`FileContext` (the parsed
-  file, its name, profile and vocabulary) or, with ``scope="collection"``, of
-  a :class:`CollectionContext`; run once per file or collection.
+  file with its data, name, profile and vocabulary) or, with
+  ``scope="collection"``, of a :class:`CollectionContext`; run every time.
 
 Either returns an iterable of findings (a generator, or a list).  Rules never
 open files themselves.
@@ -42,7 +43,7 @@ if TYPE_CHECKING:  # annotations only: the registry can be listed without loadin
     from hlsp.collection import PreviousVersion, ProductCheck
     from hlsp.contribution import Contribution
     from hlsp.fitsfile import HDU, FitsFile
-    from hlsp.judge import HduView
+    from hlsp.judge import FileView, HduView
     from hlsp.metadata import YamlLoadError
     from hlsp.names import ParsedName
     from hlsp.profiles import Profile, Vocabulary
@@ -97,6 +98,7 @@ class CollectionContext:
 
 CheckFn = Callable[[Union[FileContext, CollectionContext]], Iterable[Finding]]
 HduCheckFn = Callable[["HduView"], Iterable[Finding]]
+HeadersCheckFn = Callable[["FileView"], Iterable[Finding]]
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _FIX = "*How to fix:*"
@@ -129,23 +131,28 @@ class Rule:
     hint: str = ""  # its *How to fix:* paragraph: the default hint of the rule's findings
     module: str = ""  # dotted module name
     func: Callable[[Any], Iterable[Finding]] | None = None
-    per_hdu: bool = False  # func judges one HDU (an HduView), not a whole context
+    reads: str = "context"  # what func is given: "context", "hdu" (an HduView) or "headers" (a FileView)
 
     def check(self, func: CheckFn) -> CheckFn:
         """Decorator: register ``func(ctx)`` as this rule's check (a whole file, or a collection)."""
-        self._register(func, per_hdu=False)
+        self._register(func, "context")
         return func
 
     def check_hdu(self, func: HduCheckFn) -> HduCheckFn:
-        """Decorator: register ``func(hdu)`` as this rule's check of one HDU (see :mod:`hlsp.judge`)."""
-        if self.scope != "fits":
-            raise RuntimeError(f"{self.id}: a per-HDU check needs scope 'fits'")
-        self._register(func, per_hdu=True)
+        """Decorator: register ``func(hdu)`` as this rule's judgement of one HDU's header (see :mod:`hlsp.judge`)."""
+        self._register(func, "hdu")
         return func
 
-    def _register(self, func: Callable, per_hdu: bool) -> None:
+    def check_headers(self, func: HeadersCheckFn) -> HeadersCheckFn:
+        """Decorator: register ``func(file)`` as this rule's judgement of all headers of a file (see :mod:`hlsp.judge`)."""
+        self._register(func, "headers")
+        return func
+
+    def _register(self, func: Callable, reads: str) -> None:
+        if reads != "context" and self.scope != "fits":
+            raise RuntimeError(f"{self.id}: a header check needs scope 'fits'")
         self.func = func
-        self.per_hdu = per_hdu
+        self.reads = reads
         self.module = func.__module__
         module = sys.modules.get(func.__module__)
         self.doc = (module.__doc__ if module is not None else None) or ""

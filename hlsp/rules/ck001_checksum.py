@@ -17,7 +17,6 @@ its source.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK001",
@@ -31,6 +30,6 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        if checksum_status(hdu)[0] == "bad":
+        if hdu.checksum_status[0] == "bad":
             card = hdu.header.card("CHECKSUM")
             yield RULE.finding(f"CHECKSUM = '{card.value}' does not match the HDU's bytes", hdu=hdu.index, keyword="CHECKSUM")

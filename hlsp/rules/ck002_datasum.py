@@ -13,7 +13,6 @@ checksums (``hlsp fix --write``).
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK002",
@@ -27,7 +26,7 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        if checksum_status(hdu)[1] == "bad":
+        if hdu.checksum_status[1] == "bad":
             card = hdu.header.card("DATASUM")
             yield RULE.finding(
                 f"DATASUM = '{card.value}' but the data sum to {hdu.data_sum}", hdu=hdu.index, keyword="DATASUM"

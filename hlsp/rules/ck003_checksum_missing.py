@@ -12,7 +12,6 @@ Write checksums when saving (astropy ``writeto(..., checksum=True)``, fitsio
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK003",
@@ -25,7 +24,7 @@ RULE = Rule(
 
 @RULE.check
 def check(ctx: FileContext):
-    missing = [hdu.index for hdu in ctx.hdus() if checksum_status(hdu)[0] == "missing"]
+    missing = [hdu.index for hdu in ctx.hdus() if hdu.checksum_status[0] == "missing"]
     if missing and len(missing) == len(ctx.fits.hdus):
         yield RULE.finding("no HDU has a CHECKSUM keyword", hdu=None, keyword="CHECKSUM")
     else:

@@ -11,7 +11,6 @@ Nothing is required; ``hlsp fix --write`` adds ``DATASUM``.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK004",
@@ -25,6 +24,6 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        chk, dat = checksum_status(hdu)
+        chk, dat = hdu.checksum_status
         if chk == "ok" and dat == "missing":
             yield RULE.finding("CHECKSUM is valid but DATASUM is missing", hdu=hdu.index, keyword="DATASUM")

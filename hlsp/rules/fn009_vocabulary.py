@@ -21,7 +21,7 @@ a letter unless the vocabulary lists the value (``2mass``); the message notes it
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import by_object, split_values, vocab_index
+from hlsp.rules._util import split_values, vocab_index
 
 RULE = Rule(
     id="FN009",
@@ -49,13 +49,7 @@ def check(ctx: FileContext):
         yield RULE.finding(message)
 
 
-def _problems(vocab, observatory: str, instrument: str, opt_elem: str) -> tuple[str, ...]:
-    """The messages for these three name fields (remembered: a delivery repeats a few combinations)."""
-    key = ("fn009", observatory, instrument, opt_elem)
-    return by_object(vocab, key, lambda: tuple(_judge(vocab, observatory, instrument, opt_elem)))
-
-
-def _judge(vocab, observatory: str, instrument: str, opt_elem: str):
+def _problems(vocab, observatory: str, instrument: str, opt_elem: str):
     """Yield the problems of the three fields, in the order they are reported."""
     index = vocab_index(vocab)
     tree = vocab.observatories  # observatory -> {instrument -> filters}

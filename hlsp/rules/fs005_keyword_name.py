@@ -11,11 +11,9 @@ Rename the keyword (e.g. ``B+1ST`` -> ``B_1ST``); for longer or free-form names 
 HIERARCH convention or a COMMENT card.
 """
 
-import functools
-
-from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.fitsfile import _KEYWORD_OK
-from hlsp.rules._util import cards_where
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="FS005",
@@ -26,12 +24,8 @@ RULE = Rule(
 )
 
 
-@functools.lru_cache(maxsize=4096)
 def _bad_name(name: str) -> tuple[str, str] | None:
-    """(name, first bad character) when the 8-character ``name`` field is not a valid keyword, else None.
-
-    Cached: the same names recur in every header.
-    """
+    """(name, first bad character) when the 8-character ``name`` field is not a valid keyword, else None."""
     stripped = name.rstrip(" ")
     if _KEYWORD_OK.match(stripped):
         return None
@@ -42,20 +36,18 @@ def _suspect(keyword: str) -> bool:
     return not _KEYWORD_OK.match(keyword)
 
 
-@RULE.check
-def check(ctx: FileContext):
-    dirty = {i.hdu for i in ctx.fits.issues_of("illegal-char")}
-    for hdu in ctx.hdus():
-        # In a header of printable ASCII the keyword is the name field without
-        # trailing blanks, so only keywords that fail the pattern need a look.
-        cards = hdu.header.cards if hdu.index in dirty else cards_where(hdu.header, _suspect)
-        for card in cards:
-            bad = _bad_name(card.raw[:8])
-            if bad is None or card.keyword.startswith("HIERARCH"):
-                continue
-            stripped, char = bad
-            yield RULE.finding(
-                f"card {card.index}: keyword name {stripped!r} contains {char!r}, which is not allowed",
-                hdu=hdu.index,
-                keyword=stripped,
-            )
+@RULE.check_hdu
+def check(hdu: HduView):
+    # In a header of printable ASCII the keyword is the name field without
+    # trailing blanks, so only keywords that fail the pattern need a look.
+    cards = hdu.cards() if hdu.issues("illegal-char") else hdu.cards_where(_suspect)
+    for card in cards:
+        bad = _bad_name(card.raw[:8])
+        if bad is None or card.keyword.startswith("HIERARCH"):
+            continue
+        stripped, char = bad
+        yield RULE.finding(
+            f"card {card.index}: keyword name {stripped!r} contains {char!r}, which is not allowed",
+            hdu=hdu.index,
+            keyword=stripped,
+        )

@@ -19,10 +19,10 @@ TSCALn/TZEROn.
 Remove the card; for tables move units to ``TUNITn`` of the column they describe.
 """
 
-import functools
 import re
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="FS008",
@@ -40,9 +40,8 @@ _GROUPS_ONLY = re.compile(r"(PTYPE|PSCAL|PZERO)[0-9]")
 _BINARY_ONLY = re.compile(r"THEAP\Z|TDIM[0-9]")
 
 
-@functools.lru_cache(maxsize=4096)
 def _restricted(kw: str) -> bool:
-    """Whether ``kw`` is allowed only in some HDU types (cached: most keywords are not, and recur)."""
+    """Whether ``kw`` is allowed only in some HDU types."""
     return bool(
         kw in _PRIMARY_ONLY
         or kw in ("XTENSION", "PCOUNT", "GCOUNT")
@@ -52,24 +51,6 @@ def _restricted(kw: str) -> bool:
         or _TABLE_ONLY.match(kw)
         or _BINARY_ONLY.match(kw)
     )
-
-
-@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
-def _misplaced_cards(
-    layout: tuple[str, ...], primary: bool, kind: str, compressed: bool, float_image: bool
-) -> tuple[tuple[int, str], ...]:
-    """(position, where it is not allowed) of each misplaced card of a header.
-
-    It depends only on the keywords and a few facts of the HDU, so it is
-    computed once per header layout and HDU type, not per file.
-    """
-    out = []
-    for pos, kw in enumerate(layout):
-        if _restricted(kw):
-            where = _misplaced(kw, primary, kind, compressed, kw == "BLANK" and float_image)
-            if where:
-                out.append((pos, where))
-    return tuple(out)
 
 
 def _misplaced(kw: str, primary: bool, kind: str, compressed: bool, float_blank: bool) -> str | None:
@@ -98,13 +79,14 @@ def _misplaced(kw: str, primary: bool, kind: str, compressed: bool, float_blank:
     return None
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        h = hdu.header
-        kind = hdu.kind
-        compressed = kind == "bintable" and hdu.is_compressed_image
-        float_image = h.get("BITPIX") in (-32, -64)
-        for pos, where in _misplaced_cards(h.layout, hdu.index == 0, kind, compressed, float_image):
-            card = h.cards[pos]
-            yield RULE.finding(f"card {card.index}: {card.keyword} is not allowed in {where}", hdu=hdu.index, keyword=card.keyword)
+@RULE.check_hdu
+def check(hdu: HduView):
+    kind = hdu.kind
+    primary = hdu.index == 0
+    compressed = hdu.is_compressed_image
+    float_image = hdu.get("BITPIX") in (-32, -64)
+    for pos, kw in enumerate(hdu.layout):
+        if _restricted(kw):
+            where = _misplaced(kw, primary, kind, compressed, kw == "BLANK" and float_image)
+            if where:
+                yield RULE.finding(f"card {pos + 1}: {kw} is not allowed in {where}", hdu=hdu.index, keyword=kw)

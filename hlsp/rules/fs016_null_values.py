@@ -11,8 +11,8 @@ problems; reserved keywords without a value are errors (FS012).
 Give the keyword a value, or remove the card if the quantity is unknown.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import value_types
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="FS016",
@@ -23,11 +23,9 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        if "undefined" not in value_types(hdu.header):
-            continue  # the common case, seen without a look at each card
-        for card in hdu.header.cards:
-            if card.vtype == "undefined" and card.keyword not in ("CONTINUE",):
-                yield RULE.finding(f"card {card.index}: {card.keyword} has no value", hdu=hdu.index, keyword=card.keyword)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for pos, vtype in enumerate(hdu.value_types()):
+        if vtype == "undefined" and hdu.layout[pos] != "CONTINUE":
+            kw = hdu.layout[pos]
+            yield RULE.finding(f"card {pos + 1}: {kw} has no value", hdu=hdu.index, keyword=kw)

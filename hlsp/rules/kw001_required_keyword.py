@@ -20,8 +20,9 @@ Add the keyword, with a value, to the HDU the message names (``hlsp fix`` can ad
 ones derivable from the file name).
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_product, profile_gaps
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._util import profile_gaps
 
 RULE = Rule(
     id="KW001",
@@ -32,8 +33,8 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    if not is_product(ctx) or ctx.profile is None:
+@RULE.check_headers
+def check(file: FileView):
+    if not file.is_product or file.profile is None:
         return ()
-    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(ctx, "required")]
+    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(file, "required")]

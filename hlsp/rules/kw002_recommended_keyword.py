@@ -16,8 +16,9 @@ may accept their absence -- but the derived values are coarser than yours.
 Add the keyword to the HDU the message names.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_product, profile_gaps
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._util import profile_gaps
 
 RULE = Rule(
     id="KW002",
@@ -28,8 +29,8 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    if not is_product(ctx) or ctx.profile is None:
+@RULE.check_headers
+def check(file: FileView):
+    if not file.is_product or file.profile is None:
         return ()
-    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(ctx, "recommended")]
+    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(file, "recommended")]

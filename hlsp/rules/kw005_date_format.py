@@ -21,7 +21,7 @@ Drop the ``Z`` (``hlsp fix`` does it) and give the time scale in ``TIMESYS``.
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, parse_date
+from hlsp.rules._util import parse_date
 
 RULE = Rule(
     id="KW005",
@@ -34,11 +34,11 @@ RULE = Rule(
 _DATE_KW = re.compile(r"DATE(-OBS|-BEG|-END|-AVG|-REF)?\Z")
 
 
-@RULE.check
+@RULE.check  # not a header check: dates differ from file to file, so no reuse would pay
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in cards_where(hdu.header, _DATE_KW.match):
-            if card.vtype != "str":
+        for card in hdu.header.cards:
+            if card.vtype != "str" or not card.keyword.startswith("DATE") or not _DATE_KW.match(card.keyword):
                 continue
             valid, problem = parse_date(card.value)
             if valid and problem == "Z":  # "space" is not a FITS date: FS013 reports it

@@ -22,10 +22,9 @@ Write a FITS unit: ``Jy``, ``erg/s/cm2/Angstrom``, ``ct/s``, ``adu``, ``mag``, `
 ``pixel``; a dimensionless column gets no ``TUNITn`` (or ``''``).
 """
 
-import functools
-
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, indexed, unit_problem
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._util import indexed, unit_problem
 
 RULE = Rule(
     id="KW011",
@@ -36,19 +35,18 @@ RULE = Rule(
 )
 
 
-@functools.lru_cache(maxsize=4096)
 def _unit_keyword(keyword: str) -> bool:
-    """BUNIT or TUNITn: the keywords this rule reads (cached: asked per keyword)."""
+    """BUNIT or TUNITn: the keywords this rule reads."""
     return keyword == "BUNIT" or indexed(keyword, "TUNIT") is not None
 
 
-@RULE.check
-def check(ctx: FileContext):
+@RULE.check_headers
+def check(file: FileView):
     bad: dict[str, list[tuple[int, str]]] = {}  # unit string -> (hdu, keyword), in file order
-    problems: dict[str, str] = {}
-    for hdu in ctx.hdus():
+    problems: dict[str, str | None] = {}
+    for hdu in file.hdus:
         table = hdu.is_table and not hdu.is_compressed_image
-        for card in cards_where(hdu.header, _unit_keyword):
+        for card in hdu.cards_where(_unit_keyword):
             if card.vtype != "str" or not card.value.strip():
                 continue
             kw = card.keyword

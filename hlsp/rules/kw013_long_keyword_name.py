@@ -15,8 +15,8 @@ Use a standard name of at most 8 characters (``XPOSURE``, ``FILTER01``) and expl
 in the comment.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="KW013",
@@ -33,12 +33,12 @@ def _is_hierarch(keyword: str) -> bool:
     return keyword.startswith("HIERARCH")
 
 
-@RULE.check
-def check(ctx: FileContext):
+@RULE.check_headers
+def check(file: FileView):
     shown = 0
     rest = 0
-    for hdu in ctx.hdus():
-        for card in cards_where(hdu.header, _is_hierarch):
+    for hdu in file.hdus:
+        for card in hdu.cards_where(_is_hierarch):
             if shown >= MAX_SHOWN:
                 rest += 1
                 continue

@@ -15,8 +15,9 @@ Remove ``EQUINOX`` (or, if the coordinates really are FK5, write ``RADESYS = 'FK
 
 import re
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, shown
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._util import shown
 
 RULE = Rule(
     id="KW015",
@@ -29,21 +30,20 @@ RULE = Rule(
 _RADESYS = re.compile(r"RADE(?:C)?SYS([A-Z]?)\Z")
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        seen = set()
-        for card in cards_where(hdu.header, _RADESYS.match):
-            m = _RADESYS.match(card.keyword)
-            if not m or card.vtype != "str" or card.value.strip().upper() != "ICRS":
-                continue
-            alt = m.group(1)
-            equinox = f"EQUINOX{alt}"
-            if alt in seen or equinox not in hdu.header:
-                continue
-            seen.add(alt)
-            yield RULE.finding(
-                f"{equinox} = {shown(hdu.header.card(equinox))} is given with {card.keyword} = 'ICRS'",
-                hdu=hdu.index,
-                keyword=equinox,
-            )
+@RULE.check_hdu
+def check(hdu: HduView):
+    seen = set()
+    for card in hdu.cards_where(_RADESYS.match):
+        m = _RADESYS.match(card.keyword)
+        if not m or card.vtype != "str" or card.value.strip().upper() != "ICRS":
+            continue
+        alt = m.group(1)
+        equinox = f"EQUINOX{alt}"
+        if alt in seen or equinox not in hdu:
+            continue
+        seen.add(alt)
+        yield RULE.finding(
+            f"{equinox} = {shown(hdu.card(equinox))} is given with {card.keyword} = 'ICRS'",
+            hdu=hdu.index,
+            keyword=equinox,
+        )

@@ -18,7 +18,8 @@ Give the partner axis the same projection code and the matching type, e.g. ``CTY
 'RA---TAN'`` and ``CTYPE2 = 'DEC--TAN'``.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._wcs import PROJECTIONS, PROJECTION_ALIASES, celestial_prefix, complement, wcs_sets
 
 RULE = Rule(
@@ -34,11 +35,10 @@ def _known(code: str) -> bool:
     return code in PROJECTIONS or code in PROJECTION_ALIASES
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            yield from _check_set(ws)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        yield from _check_set(ws)
 
 
 def _check_set(ws):

@@ -20,7 +20,8 @@ Write a valid code, e.g. ``RA---TAN``/``DEC--TAN`` for a tangent-plane image; fo
 spectral axis check Paper III's ``X2P`` codes.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._wcs import SPECTRAL_TYPES, wcs_sets
 
 RULE = Rule(
@@ -32,17 +33,16 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            for ax in ws.axes:
-                if ax.kind != "bad-code":
-                    continue
-                key = ws.key("CTYPE", ax.number)
-                msg = f"{key} = '{ax.ctype}': '{ax.code}' is not a projection code"
-                if ax.code.upper() != ax.code:
-                    msg += " (codes are upper case)"
-                elif ax.prefix.rstrip("-") in SPECTRAL_TYPES:
-                    msg += f" nor a spectral algorithm code valid for {ax.prefix.rstrip('-')}"
-                yield RULE.finding(msg, hdu=hdu.index, keyword=key)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        for ax in ws.axes:
+            if ax.kind != "bad-code":
+                continue
+            key = ws.key("CTYPE", ax.number)
+            msg = f"{key} = '{ax.ctype}': '{ax.code}' is not a projection code"
+            if ax.code.upper() != ax.code:
+                msg += " (codes are upper case)"
+            elif ax.prefix.rstrip("-") in SPECTRAL_TYPES:
+                msg += f" nor a spectral algorithm code valid for {ax.prefix.rstrip('-')}"
+            yield RULE.finding(msg, hdu=hdu.index, keyword=key)

@@ -19,7 +19,8 @@ Write the real pixel scale; for a degenerate axis (a 3-D cube with one plane) gi
 ``CDELT3 = 1`` or ``CD3_3 = 1`` rather than 0.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._wcs import matrix_problem, wcs_sets
 
 RULE = Rule(
@@ -31,11 +32,10 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            problem = matrix_problem(ws)
-            if problem and not problem[0].startswith("CDELT"):  # CDELT = 0: FS018 reports it
-                keyword, message = problem
-                yield RULE.finding(message, hdu=hdu.index, keyword=keyword)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        problem = matrix_problem(ws)
+        if problem and not problem[0].startswith("CDELT"):  # CDELT = 0: FS018 reports it
+            keyword, message = problem
+            yield RULE.finding(message, hdu=hdu.index, keyword=keyword)

@@ -17,7 +17,8 @@ Write ``CUNIT1 = 'deg'`` for RA/DEC (converting ``CDELT``/``CD`` and ``CRVAL`` i
 were in another angle), and a FITS unit for the others.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._util import unit_problem
 from hlsp.rules._wcs import wcs_sets
 
@@ -30,25 +31,24 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            for ax in ws.axes:
-                key = ws.key("CUNIT", ax.number)
-                unit = ws.cards.get(key)
-                if not isinstance(unit, str) or not unit.strip() or ax.kind in ("bad-code", "bad-celestial"):
-                    continue
-                unit = unit.strip()
-                if ax.celestial:
-                    if unit != "deg":
-                        yield RULE.finding(
-                            f"{key} = '{unit}' on the celestial axis {ws.key('CTYPE', ax.number)} = '{ax.ctype}'; "
-                            "celestial axes use 'deg'",
-                            hdu=hdu.index,
-                            keyword=key,
-                        )
-                    continue
-                problem = unit_problem(unit)
-                if problem:
-                    yield RULE.finding(f"{key} = '{unit}' is not a valid FITS unit: {problem}", hdu=hdu.index, keyword=key)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        for ax in ws.axes:
+            key = ws.key("CUNIT", ax.number)
+            unit = ws.cards.get(key)
+            if not isinstance(unit, str) or not unit.strip() or ax.kind in ("bad-code", "bad-celestial"):
+                continue
+            unit = unit.strip()
+            if ax.celestial:
+                if unit != "deg":
+                    yield RULE.finding(
+                        f"{key} = '{unit}' on the celestial axis {ws.key('CTYPE', ax.number)} = '{ax.ctype}'; "
+                        "celestial axes use 'deg'",
+                        hdu=hdu.index,
+                        keyword=key,
+                    )
+                continue
+            problem = unit_problem(unit)
+            if problem:
+                yield RULE.finding(f"{key} = '{unit}' is not a valid FITS unit: {problem}", hdu=hdu.index, keyword=key)
