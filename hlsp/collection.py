@@ -1,7 +1,7 @@
-"""Validate a contribution folder as a whole.
+"""The facts of a contribution folder, for the collection rules.
 
-``iter_collection("contributions/example", options)`` is what ``hlsp validate``
-does with a folder holding ``hlsp.yaml``:
+What ``hlsp validate`` does with a folder holding ``hlsp.yaml``
+(:func:`hlsp.engine.iter_collection`):
 
 1. read ``hlsp.yaml`` safely (:mod:`hlsp.metadata`), the README, the folder
    listing, and the previous version of the collection on the base branch
@@ -9,34 +9,35 @@ does with a folder holding ``hlsp.yaml``:
 2. measure every manifest entry: hash local files, fetch remote ones through
    the verified cache (:mod:`hlsp.remote`) -- nothing outside the folder is
    read, refused paths and URLs are only recorded;
-3. run the metadata and collection rules (``scope="collection"``) on these
-   facts; their findings form the result of ``<folder>/hlsp.yaml``;
-4. run every file-level rule on every product that could be read, telling
-   the rules the collection's proj-id and version (``expected``).
+3. (:mod:`hlsp.engine`) run the metadata and collection rules
+   (``scope="collection"``) on these facts (:func:`build_context`); their
+   findings form the result of ``<folder>/hlsp.yaml``;
+4. (:mod:`hlsp.engine`) run every file-level rule on every product that could
+   be read, telling the rules the collection's proj-id and version.
 
-Results stream out in that order: the hlsp.yaml result first, then one per product.
+This module reads and measures; it runs no rule.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import posixpath
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
 from hlsp.contribution import METADATA_FILE, README_FILE, Contribution, Product, load_metadata, resolve_inside
 from hlsp.discover import display
 from hlsp.errors import HlspError
-from hlsp.findings import FileResult, Finding
 from hlsp.manifest import folder_files, sha256_file
 from hlsp.metadata import MAX_BYTES, YamlLoadError, parse_yaml
 from hlsp.names import parse_name
 from hlsp.profiles import load_vocabulary
-from hlsp.rules import select_rules
-from hlsp.rules._base import CollectionContext, Rule, Severity
+from hlsp.rules._base import CollectionContext
+
+if TYPE_CHECKING:
+    from hlsp.pipeline import Options
 
 DEFAULT_BASES = ("origin/main", "main")
 
@@ -183,7 +184,7 @@ def previous_version(root: Path, base: str | None = None) -> PreviousVersion | N
     return PreviousVersion(ref, version, files, names)
 
 
-def build_context(root: str | os.PathLike, options) -> CollectionContext:
+def build_context(root: str | os.PathLike, options: Options) -> CollectionContext:
     """Gather every fact the collection rules judge (all I/O happens here)."""
     shown = display(os.fspath(root))
     folder = Path(root)
@@ -204,46 +205,6 @@ def build_context(root: str | os.PathLike, options) -> CollectionContext:
     ctx.checks = check_products(shown, ctx.contribution.products, options.remote)
     ctx.previous = previous_version(folder, options.base)
     return ctx
-
-
-# ----------------------------------------------------------------------------- run
-def collection_rules(options) -> list[Rule]:
-    return [r for r in select_rules(options.select, options.ignore) if r.scope == "collection"]
-
-
-def run_collection_rules(ctx: CollectionContext, rules: list[Rule]) -> list[Finding]:
-    findings: list[Finding] = []
-    for rule in rules:
-        try:
-            findings.extend(rule.func(ctx))
-        except Exception as exc:  # a bug in a rule must not hide the other findings
-            findings.append(
-                rule.finding(
-                    f"internal error in rule {rule.id} ({type(exc).__name__}: {exc}); please report it",
-                    severity=Severity.WARNING,
-                    path=ctx.metadata_path,
-                )
-            )
-    return findings
-
-
-def iter_collection(root: str | os.PathLike, options) -> Iterator[FileResult]:
-    """Validate one contribution folder: the hlsp.yaml result, then one result per product."""
-    from hlsp.engine import iter_files
-
-    ctx = build_context(root, options)
-    yield FileResult(ctx.metadata_path, run_collection_rules(ctx, collection_rules(options)))
-    if ctx.contribution is None:
-        return
-    c = ctx.contribution
-    file_options = dataclasses.replace(
-        options, expected={**options.expected, "proj_id": c.proj_id, "version": c.version}
-    )
-    readable = [chk for chk in ctx.checks if chk.file is not None]
-    results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
-    for chk, result in zip(readable, results):
-        result.path = chk.display
-        yield result
 
 
 # ----------------------------------------------------------------- version diff

@@ -132,7 +132,7 @@ def test_rules_command(run_cli):
     r = run_cli("rules")
     assert r.code == 0 and "FS006" in r.out and "CK001" in r.out
     r = run_cli("rules", "CK001")
-    assert r.code == 0 and "Why" in r.out and "Fix:" in r.out and "Source:" in r.out
+    assert r.code == 0 and "Why" in r.out and "How to fix:" in r.out and "Source:" in r.out
     assert run_cli("rules", "QQ123").code == 2
 
 

@@ -84,9 +84,9 @@ def test_cli_says_so_when_the_scheduler_is_unreachable(run_cli, delivery):
 
 
 def test_killing_a_busy_worker_loses_no_result(cluster, client, delivery, local, monkeypatch):
-    from hlsp import engine
+    from hlsp import pipeline
 
-    monkeypatch.setattr(engine, "DASK_BATCH_FILES", 48)  # many batches, so that some are still running
+    monkeypatch.setattr(pipeline, "DASK_BATCH_FILES", 48)  # many batches, so that some are still running
     got, killed = [], None
     for result in iter_validate([str(delivery)], Options(scheduler=cluster.scheduler_address)):
         got.append(result.to_dict())
