@@ -26,21 +26,12 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
+from hlsp import speedups
 from hlsp.tablescan import RowScanner, ValueProblem, plan_table, py_scan_rows
 
-# The inner loops (checksums, the finite-value scan, splitting headers into
-# cards and parsing them, the table-row checks) run in C when hlsp._speedups is
-# built (hlsp/_speedups.c); otherwise, or with HLSP_PURE_PYTHON=1, in the
-# pure-Python twins below and in hlsp.tablescan, which give the same answers
-# (tests/test_speedups.py).  numpy is imported only by the twins: it costs
-# ~75 ms to import.
-if os.environ.get("HLSP_PURE_PYTHON"):
-    _speedups = None
-else:
-    try:
-        from hlsp import _speedups
-    except ImportError:  # not compiled on this machine
-        _speedups = None
+# The inner loops run in C when hlsp._speedups is built, else in the
+# pure-Python twins below and in hlsp.tablescan: the switch is hlsp.speedups.C.
+# numpy is imported only by the twins: it costs ~75 ms to import.
 
 BLOCK = 2880
 CARD = 80
@@ -352,8 +343,8 @@ def ones_sum(buf) -> int:
     is zero, so ``ones_fold`` gives the same checksum either way (the C version
     folds as it goes; the twin returns the exact sum).
     """
-    if _speedups is not None:
-        return _speedups.ones_sum(buf)
+    if speedups.C is not None:
+        return speedups.C.ones_sum(buf)
     return py_ones_sum(buf)
 
 
@@ -373,8 +364,8 @@ def any_finite(buf, size: int) -> bool:
 
     Whole values only: a partial value at the end of ``buf`` is ignored.
     """
-    if _speedups is not None:
-        return _speedups.any_finite(buf, size)
+    if speedups.C is not None:
+        return speedups.C.any_finite(buf, size)
     return py_any_finite(buf, size)
 
 
@@ -390,14 +381,14 @@ def py_any_finite(buf, size: int) -> bool:
 
 def scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple[int, int, int]]:
     """The bad values in whole binary-table rows (see ``hlsp.tablescan``)."""
-    if _speedups is not None:
-        return _speedups.scan_rows(buf, row_len, checks, heap_size)
+    if speedups.C is not None:
+        return speedups.C.scan_rows(buf, row_len, checks, heap_size)
     return py_scan_rows(buf, row_len, checks, heap_size)
 
 
 def warm_up() -> None:
     """Import what reading needs, once (before worker processes are forked)."""
-    if _speedups is None:
+    if speedups.C is None:
         import numpy  # noqa: F401
 
 
@@ -618,8 +609,8 @@ def _parse_fields(raw: str) -> tuple:
     The C module parses the common cards; it leaves the rest (HIERARCH,
     CONTINUE, complex or invalid values, bytes outside printable ASCII) to
     ``parse_card``, which is the reference for both."""
-    if _speedups is not None:
-        fields = _speedups.parse_fields(raw)
+    if speedups.C is not None:
+        fields = speedups.C.parse_fields(raw)
         if fields is not None:
             return fields
     return py_parse_fields(raw)
@@ -636,8 +627,8 @@ def _parse_cards(text: str, n_cards: int) -> tuple[list[Card], dict[str, Card]]:
     card of each keyword."""
     if len(_CARD_MEMO) > _MEMO_MAX:
         _CARD_MEMO.clear()
-    if _speedups is not None:
-        return _speedups.parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
+    if speedups.C is not None:
+        return speedups.C.parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
     return py_parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import hlsp
+import hlsp.version
 import hlsp.fitsfile
 from fitsgen import hdu_bytes, primary_cards
 from hlsp.cache import FILE_NAME, ResultCache, fingerprint, sources_digest
@@ -159,7 +160,7 @@ def test_rule_selection_options_and_data_change_the_fingerprint(folder, tmp_path
     parts = {"rules": ["CK001"]}
     base = fingerprint(parts)
     assert fingerprint(parts) == base
-    monkeypatch.setattr(hlsp, "__version__", "999.0")
+    monkeypatch.setattr(hlsp.version, "__version__", "999.0")
     assert fingerprint(parts) != base
     monkeypatch.undo()
     copy = tmp_path / "validators"
@@ -410,9 +411,9 @@ def test_fingerprint_covers_python_libraries_and_the_c_extension(monkeypatch):
 
     names = [n for n, _ in cache._source_files()[0]]
     assert "hlsp/_speedups.c" in names
-    from hlsp import fitsfile
+    from hlsp import speedups
 
-    if fitsfile._speedups is not None:  # the built module itself, not only its source
+    if speedups.C is not None:  # the built module itself, not only its source
         assert any(n.startswith("hlsp/_speedups.") and n.endswith(cache.EXTENSION_SUFFIXES[-1]) for n in names) or any(
             n.startswith("hlsp/_speedups.") and n.endswith(tuple(cache.EXTENSION_SUFFIXES)) for n in names
         )
