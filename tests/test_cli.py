@@ -83,8 +83,8 @@ def test_output_file_written(run_cli, files, tmp_path):
 def test_github_format(run_cli, files):
     _, _, bad, _ = files
     r = run_cli("validate", bad, "--format", "github", "--select", "fits")
-    lines = [l for l in r.out.splitlines() if l.startswith("::")]
-    assert lines and all(l.startswith("::error file=") for l in lines)
+    lines = [line for line in r.out.splitlines() if line.startswith("::")]
+    assert lines and all(line.startswith("::error file=") for line in lines)
     assert f"file={bad}".replace(":", "%3A").replace(",", "%2C") in lines[0]
     assert "title=FS006" in lines[0]
 

@@ -17,7 +17,6 @@ import sys
 import sysconfig
 import textwrap
 
-import pytest
 
 from conftest import ROOT, need_system
 
