@@ -15,8 +15,8 @@ is downloaded once however often it is validated.  Timeouts apply to every
 connection and read; transient failures are retried with back-off; a dead URL
 ends as a :class:`RemoteError` naming the URL, never as a hang.
 
-Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE`` (cache
-folder, default ``~/.cache/hlsp``), ``HLSP_TIMEOUT`` (seconds, default 30),
+Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE_DIR`` (cache
+folder, :mod:`hlsp.cachedir`), ``HLSP_TIMEOUT`` (seconds, default 30),
 ``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
 (or ``AWS_ENDPOINT_URL``) for S3-compatible stores; S3 credentials come from
 the usual ``AWS_*`` variables.
@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
+
+from hlsp.cachedir import default_dir
 
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
@@ -63,7 +65,7 @@ def _env_flag(name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RemoteOptions:
-    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "hlsp")
+    cache_dir: Path = field(default_factory=default_dir)
     timeout: float = 30.0  # seconds per connection attempt and per read
     retries: int = 2  # extra attempts after a transient failure
     allow_private: bool = False  # admit loopback/private hosts and http:// to them (tests)
@@ -73,7 +75,7 @@ class RemoteOptions:
     def from_env(cls, **overrides) -> "RemoteOptions":
         env = os.environ
         values = dict(
-            cache_dir=Path(env["HLSP_CACHE"]) if env.get("HLSP_CACHE") else Path.home() / ".cache" / "hlsp",
+            cache_dir=default_dir(),
             timeout=float(env.get("HLSP_TIMEOUT") or 30.0),
             retries=int(env.get("HLSP_RETRIES") or 2),
             allow_private=_env_flag("HLSP_ALLOW_PRIVATE_URLS"),

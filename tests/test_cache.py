@@ -434,3 +434,24 @@ def test_keys_of_many_paths_equal_the_absolute_paths(tmp_path, monkeypatch):
     paths = ["a.fits", "./b.fits", "sub/../c.fits", "sub/d.fits", "sub//e.fits", str(tmp_path / "x" / "f.fits"),
              "/", "..", "sub/.", "sub/..", "sub/", "/x.fits", "//y.fits", "sub/é\udce9.fits"]
     assert _keys(paths) == [_key(p) for p in paths]
+
+
+def test_one_cache_setting_and_the_old_name_still_read(tmp_path, monkeypatch):
+    """HLSP_CACHE_DIR places every cache; HLSP_CACHE is read only without it, with a deprecation note."""
+    import warnings
+
+    from hlsp.cachedir import default_dir
+    from hlsp.remote import RemoteOptions
+
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "new"))
+    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "old"))
+    assert default_dir() == tmp_path / "new"
+    assert RemoteOptions.from_env().cache_dir == tmp_path / "new"
+    monkeypatch.delenv("HLSP_CACHE_DIR")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert default_dir() == tmp_path / "old"
+    assert any("HLSP_CACHE is deprecated" in str(w.message) for w in caught)
+    monkeypatch.delenv("HLSP_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert RemoteOptions.from_env().cache_dir == tmp_path / "xdg" / "hlsp"
