@@ -47,7 +47,7 @@ ISSUES = 5  # the reader's issues of one code in this HDU
 PROFILE = 6  # the name of the keyword profile the file is held to (or None)
 PRODUCT = 7  # whether the archive's profile applies (hlsp.rules._util.is_product)
 DATA_SIZE = 8  # the bytes of data the header declares
-BLANK = 9  # whether the card at a position holds an empty string
+BLANKS = 9  # the positions of the cards holding an empty (or all-blank) string
 
 MEMO_LIMIT = 16384  # memoised verdicts kept per process before the memo is emptied
 _VTYPE = operator.attrgetter("vtype")
@@ -73,9 +73,9 @@ def run_rules(rules: Sequence[Rule], ctx: Context, usable: bool = True) -> list[
                 facts = _FileFacts(ctx)
             if rule.reads == "hdu":
                 for hdu in facts.hdus:
-                    findings.extend(MEMO.findings(rule, (rule.id, *hdu.base), facts, hdu.hdu.index))
+                    findings.extend(MEMO.findings(rule, hdu.memo, facts, hdu.hdu.index))
             else:  # "headers": all HDUs of the file at once
-                findings.extend(MEMO.findings(rule, (rule.id, facts.base), facts, None))
+                findings.extend(MEMO.findings(rule, facts.memo, facts, None))
         except Exception as exc:  # a bug in a rule must not hide the other findings
             findings.append(crash_finding(rule, exc, getattr(ctx, "metadata_path", None)))
     return findings
@@ -113,13 +113,20 @@ class _Same:
 class _HduFacts:
     """One HDU of one file, as the memo reads it (built once per HDU per file)."""
 
-    __slots__ = ("hdu", "header", "base", "_vtypes")
+    __slots__ = ("hdu", "header", "base", "memo", "_vtypes", "_blanks")
 
     def __init__(self, hdu: HDU, layout_id: int):
         self.hdu = hdu
         self.header = hdu.header
         self.base = (hdu.index, hdu.kind, layout_id)
+        self.memo = MEMO.trees(self.base)  # rule id -> decision tree, for HDUs like this one
         self._vtypes: tuple[str, ...] | None = None
+        self._blanks: tuple[int, ...] | None = None
+
+    def blank_strings(self) -> tuple[int, ...]:
+        if self._blanks is None:
+            self._blanks = tuple([i for i, c in enumerate(self.header.cards) if c.vtype == "str" and not c.value.strip()])
+        return self._blanks
 
     def value_types(self) -> tuple[str, ...]:
         if self._vtypes is None:
@@ -130,7 +137,7 @@ class _HduFacts:
 class _FileFacts:
     """One file: its HDUs' facts and the file-level facts a view may read."""
 
-    __slots__ = ("ctx", "fits", "hdus", "base")
+    __slots__ = ("ctx", "fits", "hdus", "base", "memo")
 
     def __init__(self, ctx: FileContext | None, fits: FitsFile | None = None):
         self.ctx = ctx
@@ -138,6 +145,7 @@ class _FileFacts:
         hdus = fits.hdus if fits is not None else []
         self.hdus = [_HduFacts(hdu, MEMO.layout_id(hdu.header.layout)) for hdu in hdus]
         self.base = tuple([h.base for h in self.hdus])
+        self.memo = MEMO.trees(self.base)  # rule id -> decision tree, for files like this one
 
     def read(self, at: int, what: int, arg: Any) -> Any:
         """The value of one read (as a view recorded it: HDU index or -1, kind, argument)."""
@@ -154,9 +162,8 @@ class _FileFacts:
                 return tuple(map(_RAW, facts.header.cards))
             if what == DATA_SIZE:
                 return facts.hdu.data_size
-            if what == BLANK:
-                card = facts.header.cards[arg]
-                return card.vtype == "str" and not card.value.strip()
+            if what == BLANKS:
+                return facts.blank_strings()
             if what == ISSUES:
                 return tuple((i.message, i.keyword) for i in self.fits.issues if i.code == arg and i.hdu == at)
         elif what == HDU_COUNT:
@@ -192,6 +199,16 @@ class _Verdict:
         self.findings = findings
 
 
+class _Trees(dict):
+    """Rule id -> decision tree, for the headers of one base; ``counts``: verdicts per rule."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+
 class Memo:
     """Findings of header checks, by (rule, HDU index, kind, layout) and the values of the rule's reads.
 
@@ -206,13 +223,16 @@ class Memo:
         self.per_key = per_key  # verdicts per key: values that differ in every file do not crowd out the rest
         self.size = 0
         self._layouts: dict[tuple[str, ...], int] = {}
-        self._roots: dict[tuple, _Node | _Verdict] = {}  # (rule id, base) -> decision tree
-        self._counts: dict[tuple, int] = {}  # verdicts per key
+        # base (an HDU's index, kind, layout id; or a tuple of those) -> {rule id: decision tree}
+        self._trees: dict[tuple, _Trees] = {}
 
     def clear(self) -> None:
         self.size = 0
-        self._roots.clear()
-        self._counts.clear()
+        for trees in self._trees.values():  # emptied in place: the files being judged hold them
+            trees.clear()
+            trees.counts.clear()
+        if len(self._trees) >= self.limit:  # the distinct layouts seen: bounded too
+            self._trees = {}
         if len(self._layouts) >= self.limit:  # ids are never reused: an old id cannot match by accident
             self._layouts = {}
 
@@ -223,34 +243,53 @@ class Memo:
             found = self._layouts[layout] = next(_IDS)
         return found
 
-    def findings(self, rule: Rule, key: tuple, facts: _FileFacts, hdu: int | None) -> tuple[Finding, ...]:
-        """``rule``'s findings on one HDU (``hdu``: its index) or on all (None), reused when the reads agree."""
-        read = facts.read
-        node = self._roots.get(key)
-        while node is not None:
-            if type(node) is _Verdict:
-                return node.findings
-            node = node.next.get(read(*node.read))
+    def trees(self, base: tuple) -> _Trees:
+        """The decision trees of every rule for headers of ``base`` (looked up once per HDU or file)."""
+        trees = self._trees.get(base)
+        if trees is None:
+            trees = self._trees[base] = _Trees()
+        return trees
+
+    def findings(self, rule: Rule, trees: _Trees, facts: _FileFacts, hdu: int | None) -> tuple[Finding, ...]:
+        """``rule``'s findings on one HDU (``hdu``: its index) or on all (None), reused when the reads agree.
+
+        ``trees``: :meth:`trees` of the HDU's or the file's base.
+        """
+        node = trees.get(rule.id)
+        if node is not None:
+            hdus = facts.hdus
+            read = facts.read
+            while True:
+                if type(node) is _Verdict:
+                    return node.findings
+                at, what, arg = node.read
+                if what == KEYWORD:  # the common read, inline
+                    card = hdus[at].header.card(arg)
+                    node = node.next.get(None if card is None else card.raw)
+                else:
+                    node = node.next.get(read(at, what, arg))
+                if node is None:
+                    break
         recorded: list[tuple[int, int, Any]] = []
         view: HduView | FileView = FileView(facts, recorded) if hdu is None else HduView(facts, hdu, recorded)
         found = tuple(rule.func(view))
-        self._store(key, tuple(dict.fromkeys(recorded)), facts, found)
+        self._store(trees, rule.id, tuple(dict.fromkeys(recorded)), facts, found)
         return found
 
-    def _store(self, key: tuple, reads: tuple, facts: _FileFacts, found: tuple[Finding, ...]) -> None:
+    def _store(self, trees: _Trees, rule_id: str, reads: tuple, facts: _FileFacts, found: tuple[Finding, ...]) -> None:
         if self.size >= self.limit:
             self.clear()
-        if self._counts.get(key, 0) >= self.per_key:
-            self.size -= self._counts[key]
-            self._counts[key] = 0
-            self._roots.pop(key, None)
+        if trees.counts.get(rule_id, 0) >= self.per_key:
+            self.size -= trees.counts[rule_id]
+            trees.counts[rule_id] = 0
+            trees.pop(rule_id, None)
         leaf = _Verdict(found)
         if not reads:
-            self._roots[key] = leaf
+            trees[rule_id] = leaf
         else:
-            node = self._roots.get(key)
+            node = trees.get(rule_id)
             if type(node) is not _Node or node.read != reads[0]:
-                node = self._roots[key] = _Node(reads[0])
+                node = trees[rule_id] = _Node(reads[0])
             for i, r in enumerate(reads):
                 value = facts.read(*r)
                 if i + 1 == len(reads):
@@ -260,7 +299,7 @@ class Memo:
                 if type(child) is not _Node or child.read != reads[i + 1]:
                     child = node.next[value] = _Node(reads[i + 1])
                 node = child
-        self._counts[key] = self._counts.get(key, 0) + 1
+        trees.counts[rule_id] = trees.counts.get(rule_id, 0) + 1
         self.size += 1
 
 
@@ -336,10 +375,10 @@ class HduView:
         """The cards whose keyword passes ``test``, in card order (which ones follows from the layout)."""
         return self.cards_at([pos for pos, kw in enumerate(self.layout) if test(kw)])
 
-    def blank_at(self, position: int) -> bool:
-        """Whether the card at ``position`` holds an empty (or all-blank) string; its text is not read."""
-        self._reads.append((self.index, BLANK, position))
-        return self._facts.read(self.index, BLANK, position)
+    def blank_strings(self) -> tuple[int, ...]:
+        """The positions of the cards whose value is an empty (or all-blank) string; no other text is read."""
+        self._reads.append((self.index, BLANKS, None))
+        return self._facts.hdus[self.index].blank_strings()
 
     @property
     def data_size(self) -> int:

@@ -214,6 +214,7 @@ def _values_of(hdu: HduView, names: set[str]) -> tuple[set[str], set[str]]:
     empty: set[str] = set()
     seen: set[str] = set()
     vtypes = hdu.value_types()
+    blanks = hdu.blank_strings()
     for pos, keyword in enumerate(hdu.layout):
         if keyword not in names or keyword in seen:
             continue
@@ -221,7 +222,7 @@ def _values_of(hdu: HduView, names: set[str]) -> tuple[set[str], set[str]]:
         vtype = vtypes[pos]
         if vtype == "none":
             continue  # no value indicator: as if absent
-        if vtype == "undefined" or vtype == "invalid" or (vtype == "str" and hdu.blank_at(pos)):
+        if vtype == "undefined" or vtype == "invalid" or (vtype == "str" and pos in blanks):
             empty.add(keyword)
         else:
             full.add(keyword)
