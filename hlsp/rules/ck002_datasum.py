@@ -7,9 +7,6 @@ edit without updating the keyword).  An error here, a warning in fitsverify
 
 *How to fix:* Re-copy the file if it was damaged; otherwise rewrite the checksums (hlsp
 fix --write).
-
-Re-copy the file if it was damaged; if the data were changed on purpose, rewrite the
-checksums (``hlsp fix --write``).
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

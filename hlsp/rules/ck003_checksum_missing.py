@@ -6,9 +6,6 @@ copy from the original.  MAST and ESO Phase 3 ask for ``CHECKSUM`` and
 
 *How to fix:* Write checksums when saving (astropy writeto(..., checksum=True)) or run
 `hlsp fix --write`.
-
-Write checksums when saving (astropy ``writeto(..., checksum=True)``, fitsio
-``write_checksum()``), or run ``hlsp fix --write``.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

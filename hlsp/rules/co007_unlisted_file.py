@@ -6,8 +6,6 @@ not be delivered).  ``hlsp.yaml``, ``README.md`` and hidden files are exempt.
 
 *How to fix:* Run `hlsp manifest contributions/<proj-id>` to list it, or remove the
 file.
-
-Run ``hlsp manifest contributions/<proj-id>`` to list it, or delete the file.
 """
 
 import posixpath

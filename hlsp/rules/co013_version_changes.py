@@ -9,9 +9,6 @@ and compared by their manifest sha256.
 
 *How to fix:* Check that the list is what you meant to deliver and that the README says
 so.
-
-Nothing to fix; check that the list is what you meant to deliver and that the README's
-version history says so.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

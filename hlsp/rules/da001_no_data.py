@@ -6,8 +6,6 @@ stripped for testing.
 
 *How to fix:* Check the pipeline step that writes the data; deliver only files with
 data.
-
-Check the pipeline step that writes the data; deliver only files with data.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -6,9 +6,6 @@ flags.
 
 *How to fix:* Check the reduction step that wrote this array; drop the HDU if it is
 meant to be empty.
-
-Check the reduction step that produced the image; remove the HDU if it is meant to be
-empty.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -5,8 +5,6 @@ columns but no measurements.
 
 *How to fix:* Check the step that fills the table; deliver the product only when it has
 rows.
-
-Check the step that fills the table; deliver the product only when it has rows.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

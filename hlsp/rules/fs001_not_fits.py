@@ -10,6 +10,14 @@ non-FITS extension.
 
 Regenerate the file with a FITS writer (astropy, fitsio, CFITSIO), or rename it if it is
 not meant to be FITS.
+
+*Example:* fails::
+
+    <!DOCTYPE html> ...   (an HTML error page saved as .fits)
+
+fixed::
+
+    SIMPLE  =                    T / the first card of every FITS file
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

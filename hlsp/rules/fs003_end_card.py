@@ -6,7 +6,13 @@ be blank.
 
 *How to fix:* Rewrite the file with a FITS library; do not edit headers as text.
 
-Rewrite the file with a FITS library; never edit headers with a text editor.
+*Example:* fails::
+
+    ... last keyword card, then blanks to the end of the block (no END)
+
+fixed::
+
+    END
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -8,6 +8,14 @@ sign) break other readers and make checksums computed by astropy disagree.
 
 Replace the character (``deg`` for the degree sign, plain ASCII letters for names) and
 rewrite the card.
+
+*Example:* fails::
+
+    OBJECT  = 'NGC 1234 °'   (a degree sign: byte 0xB0)
+
+fixed::
+
+    OBJECT  = 'NGC 1234'
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -9,6 +9,14 @@ readers.
 
 Rename the keyword (e.g. ``B+1ST`` -> ``B_1ST``); for longer or free-form names use the
 HIERARCH convention or a COMMENT card.
+
+*Example:* fails::
+
+    B+1ST   = 1.5
+
+fixed::
+
+    B_1ST   = 1.5
 """
 
 from hlsp.fitsfile import _KEYWORD_OK

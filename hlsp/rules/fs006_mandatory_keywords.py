@@ -23,6 +23,18 @@ headers by hand.
 
 Write the file with a FITS library instead of assembling headers by hand; if a pipeline
 copies header cards between files, let it skip the structural ones.
+
+*Example:* fails::
+
+    SIMPLE  =                    T
+    NAXIS   =                    0   (card 2)
+    BITPIX  =                   16   (card 3)
+
+fixed::
+
+    SIMPLE  =                    T
+    BITPIX  =                   16
+    NAXIS   =                    0
 """
 
 import re

@@ -15,6 +15,16 @@ Like fitsverify, a lower-case exponent (``1.5e3``) is an error: the standard
 requires ``E`` or ``D``.  Deliberately stricter than fitsverify, the values of
 ``HIERARCH`` and ``CONTINUE`` cards are checked too (fitsverify reads them as
 commentary unless run with ``-H``).
+
+*Example:* fails::
+
+    EXPTIME = 300 s
+    OBJECT  = M31
+
+fixed::
+
+    EXPTIME =                300.0 / [s]
+    OBJECT  = 'M31     '
 """
 
 import re

@@ -17,6 +17,16 @@ another HDU.  fitsverify reports each of these as an error.
 TSCALn/TZEROn.
 
 Remove the card; for tables move units to ``TUNITn`` of the column they describe.
+
+*Example:* fails::
+
+    XTENSION= 'BINTABLE'
+    BUNIT   = 'Jy      '
+
+fixed::
+
+    XTENSION= 'BINTABLE'
+    TUNIT2  = 'Jy      '
 """
 
 import re

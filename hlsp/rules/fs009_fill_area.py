@@ -7,6 +7,14 @@ mean the file was written or edited incorrectly, and they change the checksum.
 *How to fix:* Rewrite the file with a FITS library, which pads correctly.
 
 Rewrite the file with a FITS library.
+
+*Example:* fails::
+
+    bytes after END in the header block: NUL (0x00)
+
+fixed::
+
+    bytes after END in the header block: blanks (0x20)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -7,6 +7,14 @@ ignored by some readers and rejected by others.
 *How to fix:* Rewrite the file with a FITS library or remove the extra bytes.
 
 Rewrite the file with a FITS library, or cut it after the last HDU.
+
+*Example:* fails::
+
+    ... last HDU, then 100 bytes of a log message appended
+
+fixed::
+
+    the file ends with the last HDU's padded data unit
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -6,7 +6,14 @@ you meant.  fitsverify warns about it too.
 
 *How to fix:* Keep one card per keyword; delete or rename the duplicate.
 
-Keep one card per keyword; delete or rename the other.
+*Example:* fails::
+
+    EXPTIME =                300.0
+    EXPTIME =                250.0   (later in the same header)
+
+fixed::
+
+    EXPTIME =                300.0
 """
 
 from collections import Counter

@@ -15,6 +15,16 @@ value is unknown.
 
 Write the value with its proper type (quote strings, do not quote numbers); remove the
 card if the value is unknown.
+
+*Example:* fails::
+
+    INSTRUME=    (no value)
+    EQUINOX = '2000'
+
+fixed::
+
+    INSTRUME= 'ACS     '
+    EQUINOX =               2000.0
 """
 
 import re

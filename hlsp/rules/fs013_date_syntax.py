@@ -15,6 +15,16 @@ accepts it only after fractional seconds (``...:42.708Z``).
 *How to fix:* Write the date as CCYY-MM-DDThh:mm:ss (astropy: Time(...).isot).
 
 Write ISO-8601 dates, e.g. ``astropy.time.Time(t).isot``.
+
+*Example:* fails::
+
+    DATE-OBS= '2021-02-30'
+    DATE-OBS= '2021-02-03 12:00:00'
+
+fixed::
+
+    DATE-OBS= '2021-02-28'
+    DATE-OBS= '2021-02-03T12:00:00'
 """
 
 import calendar

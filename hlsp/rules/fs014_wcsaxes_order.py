@@ -10,6 +10,16 @@ an axis number (and any alternate letter), and ``PCi_j`` / ``CDi_j``.
 
 Move the ``WCSAXES`` card above the first ``CTYPE``/``CRPIX``/
 ``CRVAL``/``CDELT``/``CD``/``PC`` card.
+
+*Example:* fails::
+
+    CTYPE1  = 'RA---TAN'
+    WCSAXES =                    2
+
+fixed::
+
+    WCSAXES =                    2
+    CTYPE1  = 'RA---TAN'
 """
 
 from hlsp.judge import HduView

@@ -8,7 +8,13 @@ problems; reserved keywords without a value are errors (FS012).
 
 *How to fix:* Give the keyword a value, or remove the card when the value is unknown.
 
-Give the keyword a value, or remove the card if the quantity is unknown.
+*Example:* fails::
+
+    AIRMASS =    (nothing after '= ')
+
+fixed::
+
+    AIRMASS =                 1.12
 """
 
 from hlsp.judge import HduView

@@ -7,6 +7,14 @@ download, a damaged file); the HDUs after the damage are lost.
 
 Compress the original file again (``gzip -k file.fits``) and check that ``gzip -t``
 passes.
+
+*Example:* fails::
+
+    hlsp_..._img.fits.gz: gzip: invalid compressed data--crc error
+
+fixed::
+
+    gzip -t hlsp_..._img.fits.gz   (no output: the stream is whole)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -14,6 +14,14 @@ and use only one of PCi_j, CDi_j and CROTA2.
 
 Raise ``WCSAXES`` or drop the extra keywords; write the real pixel scale; keep one of
 ``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
+
+*Example:* fails::
+
+    CDELT1  =                  0.0
+
+fixed::
+
+    CDELT1  =            -2.78E-05
 """
 
 from hlsp.judge import HduView

@@ -34,6 +34,14 @@ for logical columns, ASCII strings (no UTF-8 accents or control characters) for 
 and let the library build bit and variable-length columns. Text that must keep non-ASCII
 characters needs an encoding convention described in the README and stored as bytes
 (``B``).
+
+*Example:* fails::
+
+    a logical column (TFORM 'L') holding the byte 'Y'
+
+fixed::
+
+    the same column written from a numpy bool array: 'T' / 'F'
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -18,6 +18,14 @@ a product without them cannot be ingested.
 
 Add the keyword, with a value, to the HDU the message names (``hlsp fix`` can add the
 ones derivable from the file name).
+
+*Example:* fails::
+
+    (no HLSPID in the primary header)
+
+fixed::
+
+    HLSPID  = 'example '
 """
 
 from hlsp.judge import FileView

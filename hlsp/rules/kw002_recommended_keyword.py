@@ -13,7 +13,13 @@ may accept their absence -- but the derived values are coarser than yours.
 
 *How to fix:* Add the keyword to the HDU named in the message.
 
-Add the keyword to the HDU the message names.
+*Example:* fails::
+
+    (no XPOSURE nor EXPTIME in the primary header)
+
+fixed::
+
+    XPOSURE =                300.0 / [s] exposure time
 """
 
 from hlsp.judge import FileView

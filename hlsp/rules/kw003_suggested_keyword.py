@@ -12,7 +12,13 @@ without them, so this is only a note.
 
 *How to fix:* Add the keyword if its value is known.
 
-Add the keyword if the value is known.
+*Example:* fails::
+
+    (no PROPOSID in the primary header)
+
+fixed::
+
+    PROPOSID= '12345   '
 """
 
 from hlsp.judge import FileView

@@ -18,6 +18,14 @@ profile requires.
 
 Write numbers without quotes and strings in quotes: ``XPOSURE = 300.0``, ``HLSPVER =
 'v1.0'``.
+
+*Example:* fails::
+
+    XPOSURE = '300'
+
+fixed::
+
+    XPOSURE =                300.0
 """
 
 from hlsp.judge import FileView

@@ -16,6 +16,15 @@ archive's date parsers expect the FITS form.
 *How to fix:* Drop the trailing Z; give the time scale in TIMESYS.
 
 Drop the ``Z`` (``hlsp fix`` does it) and give the time scale in ``TIMESYS``.
+
+*Example:* fails::
+
+    DATE-OBS= '2021-02-03T12:00:00Z'
+
+fixed::
+
+    DATE-OBS= '2021-02-03T12:00:00'
+    TIMESYS = 'UTC     '
 """
 
 import re

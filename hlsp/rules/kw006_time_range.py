@@ -18,6 +18,16 @@ JD - 2400000.5.
 
 Write the start in ``*-BEG`` and the end in ``*-END``, as MJD (JD - 2400000.5) in the
 time scale of ``TIMESYS``.
+
+*Example:* fails::
+
+    MJD-BEG =              59300.5
+    MJD-END =              59300.2
+
+fixed::
+
+    MJD-BEG =              59300.2
+    MJD-END =              59300.5
 """
 
 import time

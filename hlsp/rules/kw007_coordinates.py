@@ -9,7 +9,13 @@ usually an hours-for-degrees or sign mistake.
 
 *How to fix:* Write decimal degrees: RA in [0, 360), Dec in [-90, 90].
 
-Write decimal degrees: RA in [0, 360) (hours x 15), Dec in [-90, 90].
+*Example:* fails::
+
+    RA_TARG =               -15.25
+
+fixed::
+
+    RA_TARG =               344.75
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -13,6 +13,14 @@ warning.
 URL, no 'doi:').
 
 Write only the DOI the archive assigned, e.g. ``DOI = '10.17909/t9-abcd-1234'``.
+
+*Example:* fails::
+
+    DOI     = 'https://doi.org/10.17909/t9-abcd-1234'
+
+fixed::
+
+    DOI     = '10.17909/t9-abcd-1234'
 """
 
 import re

@@ -11,6 +11,14 @@ separated by commas or blanks.
 *How to fix:* Write the paper's ADS bibcode (e.g. 2019ApJ...887..123S) or its DOI.
 
 Look the paper up in ADS and copy its bibcode.
+
+*Example:* fails::
+
+    REFERENC= 'Smith et al. 2019'
+
+fixed::
+
+    REFERENC= '2019ApJ...887..123S'
 """
 
 import re

@@ -15,6 +15,15 @@ harvesters match the exact strings.
 
 Write the two values exactly as above (note ``https``, the trailing ``/``, and blanks
 rather than dashes in ``CC BY 4.0``).
+
+*Example:* fails::
+
+    LICENSE = 'CC-BY   '
+
+fixed::
+
+    LICENSE = 'CC BY 4.0'
+    LICENURL= 'https://creativecommons.org/licenses/by/4.0/'
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

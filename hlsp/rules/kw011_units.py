@@ -20,6 +20,16 @@ are case-sensitive).
 
 Write a FITS unit: ``Jy``, ``erg/s/cm2/Angstrom``, ``ct/s``, ``adu``, ``mag``, ``d``,
 ``pixel``; a dimensionless column gets no ``TUNITn`` (or ``''``).
+
+*Example:* fails::
+
+    TUNIT2  = 'e-/s    '
+    BUNIT   = 'COUNTS  '
+
+fixed::
+
+    TUNIT2  = 'electron/s'   (a reviewer may accept it) or 'ct/s'
+    BUNIT   = 'count   '
 """
 
 from hlsp.judge import FileView

@@ -16,6 +16,16 @@ FILTER02, TELESC01, INSTRU01, DISPR01 ...
 
 Write ``FILTER = 'MULTI'`` with ``FILTER01 = 'F606W'``, ``FILTER02 = 'F814W'`` (and the
 same pattern for the others).
+
+*Example:* fails::
+
+    FILTER  = 'MULTIPLE'
+
+fixed::
+
+    FILTER  = 'MULTI   '
+    FILTER01= 'F606W   '
+    FILTER02= 'F814W   '
 """
 
 import re

@@ -13,6 +13,14 @@ longer ones.
 
 Use a standard name of at most 8 characters (``XPOSURE``, ``FILTER01``) and explain it
 in the comment.
+
+*Example:* fails::
+
+    HIERARCH EXPOSURE_TIME = 300.0
+
+fixed::
+
+    XPOSURE =                300.0 / [s] exposure time
 """
 
 from hlsp.judge import FileView

@@ -18,6 +18,15 @@ typical cause.
 the usual cause).
 
 Update ``HLSPVER`` (or ``HLSPID``) -- or the file name -- so that they agree.
+
+*Example:* fails::
+
+    hlsp_example_hst_acs_ngc1234_f606w_v2_img.fits with
+    HLSPVER = 'v1      '
+
+fixed::
+
+    HLSPVER = 'v2      '
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

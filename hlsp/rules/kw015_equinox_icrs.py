@@ -11,6 +11,15 @@ sign of FK5 and apply a precession or frame rotation that is not needed.
 *How to fix:* Remove EQUINOX, or set RADESYS = 'FK5' if the coordinates really are FK5.
 
 Remove ``EQUINOX`` (or, if the coordinates really are FK5, write ``RADESYS = 'FK5'``).
+
+*Example:* fails::
+
+    RADESYS = 'ICRS    '
+    EQUINOX =               2000.0
+
+fixed::
+
+    RADESYS = 'ICRS    '   (and no EQUINOX)
 """
 
 import re

@@ -12,6 +12,17 @@ the value; ``LONGSTRN`` tells them to look further.
 
 Add ``LONGSTRN = 'OGIP 1.0'`` to the primary header (astropy: ``header['LONGSTRN'] =
 'OGIP 1.0'``).
+
+*Example:* fails::
+
+    HISTORY = ...  (no LONGSTRN)
+    COMMENT ...
+    ABSTRACT= 'A long text that goes on &'
+    CONTINUE  'and on.'
+
+fixed::
+
+    LONGSTRN= 'OGIP 1.0'   (in the primary header)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -20,6 +20,14 @@ in the first table HDU.
 
 Write the columns with astropy ``Table`` as float64 (``RA``, ``DEC``) and str
 (``SOURCE``).
+
+*Example:* fails::
+
+    a catalog whose RA column has TFORM1 = 'E' (single precision)
+
+fixed::
+
+    TFORM1  = 'D       '   (RA and DEC as double)
 """
 
 import re
