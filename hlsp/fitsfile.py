@@ -154,7 +154,7 @@ def _parse_value(card: Card, text: str) -> None:
 class Header:
     """The cards of one HDU.  Lookups return the *first* card of a keyword."""
 
-    __slots__ = ("cards", "_first", "_derived", "_layout")
+    __slots__ = ("cards", "_first", "_layout")
 
     def __init__(self, cards: list[Card], first: dict[str, Card] | None = None):
         """``first``: the first card of each keyword, when the caller has it already."""
@@ -165,23 +165,7 @@ class Header:
                 if c.keyword not in first:
                     first[c.keyword] = c
         self._first = first
-        self._derived: dict[str, Any] | None = None
         self._layout: tuple[str, ...] | None = None
-
-    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()``, called once per header and remembered under ``key``.
-
-        For facts several rules derive from the same cards (the WCS sets of
-        ``hlsp.rules._wcs``): the first rule computes them, the others reuse
-        them.  The result is shared, so callers must not modify it.
-        """
-        if self._derived is None:
-            self._derived = {}
-        try:
-            return self._derived[key]
-        except KeyError:
-            value = self._derived[key] = compute()
-            return value
 
     def __contains__(self, keyword: str) -> bool:
         c = self._first.get(keyword)
@@ -201,9 +185,8 @@ class Header:
 
     @property
     def layout(self) -> tuple[str, ...]:
-        """The keywords in card order.  Headers of one delivery share layouts, so
-        facts that depend only on the keywords can be cached per layout
-        (``hlsp.rules._util.cards_where``)."""
+        """The keywords in card order.  Headers of one delivery share layouts: the
+        engine reuses rule findings per layout (``hlsp.judge``)."""
         if self._layout is None:
             self._layout = tuple([c.keyword for c in self.cards])
         return self._layout

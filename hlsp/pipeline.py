@@ -27,6 +27,7 @@ from hlsp.names import parse_name
 # is actually validated: a run whose results all come from the cache never
 # loads them.
 if TYPE_CHECKING:
+    from hlsp.remote import RemoteOptions
     from hlsp.rules._base import Rule
 
 
@@ -43,7 +44,7 @@ class Options:
     cache: bool = False  # reuse results of unchanged files from earlier runs (hlsp.cache)
     cache_dir: str | None = None  # where the cache lives (default: hlsp.cachedir.default_dir())
     base: str | None = None  # git ref holding the previous version of a contribution (default origin/main, main)
-    remote: Any = None  # hlsp.remote.RemoteOptions for remote products (None: from the environment)
+    remote: RemoteOptions | None = None  # for remote products (None: from the environment)
 
     def rules(self) -> list[Rule]:
         from hlsp.rules import file_rules, select_rules
