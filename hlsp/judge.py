@@ -44,7 +44,7 @@ ALL_CARDS = 2  # every card
 VALUE_TYPES = 3  # the value type of every card
 HDU_COUNT = 4  # the number of HDUs in the file
 ISSUES = 5  # the reader's issues of one code in this HDU
-PROFILE = 6  # the name of the keyword profile the file is held to (or None)
+PROFILE = 6  # the keyword profile the file is held to (compared by identity: profiles are loaded once)
 PRODUCT = 7  # whether the archive's profile applies (hlsp.rules._util.is_product)
 DATA_SIZE = 8  # the bytes of data the header declares
 BLANKS = 9  # the positions of the cards holding an empty (or all-blank) string
@@ -215,7 +215,10 @@ class Memo:
     Per key, a decision tree: its root is the check's first read; each value
     read leads to the next read the check made after seeing that value, and
     finally to the findings.  A lookup follows one path (as many reads as the
-    check made), however many verdicts are kept.
+    check made), however many verdicts are kept.  Trees are kept by rule ID:
+    a rule's code is fixed for the life of a process (a test that swaps a
+    check clears the memo).  Findings are shared between the files that get
+    them; nothing modifies a finding once made.
     """
 
     def __init__(self, limit: int = MEMO_LIMIT, per_key: int = 256):
