@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh Debian/Ubuntu machine:
-#   make demo   -- create .venv, install, run the main job on the example collection
-#   make test   -- create .venv with test extras, install system packages, run every test
+#   make demo   -- create .venv (every extra), install, run the main job on the example collection
+#   make test   -- create .venv with every extra and the test tools, install system packages, run every test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := fitsverify chromium postgresql
 $(STAMP): pyproject.toml hlsp/_speedups.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[all,test]'
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -54,6 +54,7 @@ class ProductCheck:
     sha256: str | None = None  # sha256 of the bytes found (None when not computed)
     stopped_early: bool = False  # remote transfer stopped: more bytes than the manifest says
     file: Path | None = None  # the verified local bytes the file rules read
+    headers: list = field(default_factory=list)  # (HDU index, hlsp.fitsfile.Header) of a FITS product, for CO015
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +204,49 @@ def build_context(root: str | os.PathLike, options: Options) -> CollectionContex
         return ctx
     ctx.contribution = Contribution.from_document(folder, doc)
     ctx.checks = check_products(shown, ctx.contribution.products, options.remote)
+    read_headers(ctx.checks)
     ctx.previous = previous_version(folder, options.base)
     return ctx
+
+
+MAX_HEADER_HDUS = 8  # CO015 compares the first HDUs' headers with hlsp.yaml
+
+
+def read_headers(checks: list[ProductCheck]) -> None:
+    """The headers (no data scan) of every readable FITS science product, for CO015."""
+    from hlsp.fitsfile import read_fits
+
+    for chk in checks:
+        if chk.file is None or chk.product.is_preview or not chk.product.name.is_fits:
+            continue
+        try:
+            fits = read_fits(chk.file, scan_data=False)
+        except (OSError, ValueError):
+            continue  # the file rules report what is wrong with it
+        chk.headers = [(h.index, h.header) for h in fits.hdus[:MAX_HEADER_HDUS]]
+
+
+def expected_of(c: Contribution, root: str) -> dict:
+    """What the file rules are told about the collection (JSON-serialisable: it keys the result cache)."""
+    m = c.metadata
+    out = {"proj_id": c.proj_id, "version": c.version, "folder": root}
+    if isinstance(m.get("doi"), str):
+        out["doi"] = m["doi"]
+    targets = [
+        {k: t[k] for k in ("name", "ra", "dec") if isinstance(t.get(k), (str, int, float)) and not isinstance(t.get(k), bool)}
+        for t in m.get("targets") or []
+        if isinstance(t, dict)
+    ]
+    if targets:
+        out["targets"] = targets
+    if isinstance(m.get("keywords"), dict):
+        out["keywords"] = {str(k): v for k, v in m["keywords"].items() if isinstance(v, (str, int, float, bool))}
+    return out
+
+
+def loose_fits_files(ctx: CollectionContext) -> list[str]:
+    """The FITS files of the folder (display paths): checked one by one when hlsp.yaml is unusable."""
+    return [_join(ctx.root, f) for f in ctx.folder_files if parse_name(posixpath.basename(f)).is_fits]
 
 
 # ----------------------------------------------------------------- version diff

@@ -21,7 +21,7 @@ import os
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from hlsp.discover import check_paths, has_candidates, is_candidate, is_contribution
-from hlsp.findings import FileResult, Report
+from hlsp.findings import FileResult, Finding, Report
 from hlsp.pipeline import (  # noqa: F401  (re-exported: the public names of the file pipeline)
     BATCH_FILES,
     DASK_BATCH_FILES,
@@ -99,22 +99,38 @@ def collection_rules(options: Options) -> list[Rule]:
     return [r for r in select_rules(options.select, options.ignore) if r.scope == "collection"]
 
 
+GENERIC_FOLDER = "contributions/<proj-id>"
+GENERIC_FIX = "`hlsp fix --write`"
+
+
+def in_folder(f: Finding, root: str) -> Finding:
+    """The finding with its hint naming the real folder (``contributions/<proj-id>``, ``hlsp fix --write``)."""
+    if f.hint and (GENERIC_FOLDER in f.hint or GENERIC_FIX in f.hint):
+        hint = f.hint.replace(GENERIC_FOLDER, root).replace(GENERIC_FIX, f"`hlsp fix {root} --write`")
+        return dataclasses.replace(f, hint=hint)
+    return f
+
+
 def iter_collection(root: str | os.PathLike, options: Options) -> Iterator[FileResult]:
     """Validate one contribution folder: the hlsp.yaml result, then one result per product."""
     # imported here: a run over plain files should not pay for the metadata reader
-    from hlsp.collection import build_context
+    from hlsp.collection import build_context, expected_of, loose_fits_files
     from hlsp.judge import run_rules
 
     ctx = build_context(root, options)
-    yield FileResult(ctx.metadata_path, run_rules(collection_rules(options), ctx))
+    findings = run_rules(collection_rules(options), ctx)
+    yield FileResult(ctx.metadata_path, [in_folder(f, ctx.root) for f in findings])
     if ctx.contribution is None:
+        # hlsp.yaml is unusable (MD001): still check every FITS file of the folder on its own
+        file_options = dataclasses.replace(options, expected={**options.expected, "folder": ctx.root})
+        yield from iter_files(loose_fits_files(ctx), file_options)
         return
-    c = ctx.contribution
-    file_options = dataclasses.replace(options, expected={**options.expected, "proj_id": c.proj_id, "version": c.version})
+    file_options = dataclasses.replace(options, expected={**options.expected, **expected_of(ctx.contribution, ctx.root)})
     readable = [chk for chk in ctx.checks if chk.file is not None]
     results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
     for chk, result in zip(readable, results):
         result.path = chk.display
+        result.findings = [in_folder(f, ctx.root) for f in result.findings]
         yield result
 
 

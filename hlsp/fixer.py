@@ -8,9 +8,16 @@ then rename), so an interruption leaves the original intact.
 What is fixed:
 
 * from the collection's ``hlsp.yaml`` (primary header): ``HLSPID``,
-  ``HLSPVER``, ``HLSPNAME``, ``HLSPLEAD``, ``DOI`` (unless ``pending``),
+  ``HLSPVER``, ``HLSPNAME``, ``HLSPLEAD``, ``DOI`` (unless ``pending``: then
+  a ``DOI`` card that is not a DOI is removed -- no DOI card while pending),
   ``LICENSE``, ``LICENURL``, ``HLSPTARG`` (the file name's target field, or
-  the collection's only target) and, when missing, ``REFERENC``;
+  the collection's only target) and, when missing, ``REFERENC``.  A value
+  that is still a stand-in of the skeleton (MD006) is not written;
+* keywords the archive's profile asks for (required or recommended) and the
+  file lacks, from the sources of :mod:`hlsp.derive`: an equivalent keyword
+  of the file (``RA_OBJ`` -> ``RA_TARG``, ``TELESCOP`` -> ``OBSERVAT`` ...),
+  ``hlsp.yaml`` (target coordinates, ``keywords:``) or the file name.  Each
+  added value is listed with its source (:attr:`FixPlan.sources`);
 * date values in every HDU (``DATE``, ``DATE-OBS``, ``DATE-BEG`` ...): a
   trailing ``Z`` is dropped and a space between date and time becomes ``T``;
 * ``CHECKSUM``/``DATASUM`` are (re)written in every HDU.
@@ -51,6 +58,8 @@ class FixPlan:
     hdus: list[HduChange] = field(default_factory=list)
     original: bytes = b""
     new: bytes = b""
+    sources: list[tuple[int, str, Any, str]] = field(default_factory=list)  # (HDU, keyword, value, where from)
+    skipped: list[str] = field(default_factory=list)  # what was not written, and why
 
     @property
     def changed(self) -> bool:
@@ -73,19 +82,34 @@ class FixPlan:
         return "\n".join(out) + ("\n" if out else "")
 
 
-def keywords_from_metadata(metadata: dict[str, Any], filename: str) -> dict[str, str]:
-    """The primary-header keywords the metadata determines for one file."""
+def _stand_ins(metadata: dict[str, Any]) -> set[tuple]:
+    from hlsp.placeholders import problems
+
+    return {p.path for p in problems(metadata)}
+
+
+def keywords_from_metadata(metadata: dict[str, Any], filename: str, skipped: list[str] | None = None) -> dict[str, str]:
+    """The primary-header keywords the metadata determines for one file (stand-ins left out)."""
+    stand_ins = _stand_ins(metadata)
+
     def text(key: str) -> str | None:
         v = metadata.get(key)
         return v if isinstance(v, str) and v else None
 
     out: dict[str, str] = {}
     for kw, key in (("HLSPID", "proj_id"), ("HLSPVER", "version"), ("HLSPNAME", "title")):
-        if text(key):
+        if text(key) and (key,) in stand_ins:
+            if skipped is not None:
+                skipped.append(f"{kw} not written: hlsp.yaml's {key} is still a stand-in")
+        elif text(key):
             out[kw] = text(key)
     lead = metadata.get("lead")
     if isinstance(lead, dict) and isinstance(lead.get("name"), str):
-        out["HLSPLEAD"] = lead["name"]
+        if ("lead", "name") in stand_ins:
+            if skipped is not None:
+                skipped.append("HLSPLEAD not written: hlsp.yaml's lead.name is still a stand-in")
+        else:
+            out["HLSPLEAD"] = lead["name"]
     if text("doi") and text("doi") != "pending":
         out["DOI"] = text("doi")
     if text("license"):
@@ -102,7 +126,70 @@ def keywords_from_metadata(metadata: dict[str, Any], filename: str) -> dict[str,
 
 def _first_reference(metadata: dict[str, Any]) -> str | None:
     refs = metadata.get("references")
+    if ("references", 0) in _stand_ins(metadata):
+        return None
     return refs[0] if isinstance(refs, list) and refs and isinstance(refs[0], str) else None
+
+
+def _doi_pending(metadata: dict[str, Any] | None) -> bool:
+    return bool(metadata) and str(metadata.get("doi", "")).strip().lower() == "pending"
+
+
+def _remove(cards: list[str], keyword: str) -> bool:
+    index = next((i for i, c in enumerate(cards) if c[:8].rstrip() == keyword), None)
+    if index is None:
+        return False
+    del cards[index : index + _card_span(cards, index)]
+    return True
+
+
+def _profile_of(filename: str):
+    from hlsp.profiles import load_profile, load_vocabulary
+
+    name = parse_name(filename)
+    ptype = name.product_type if name.fields else None
+    profile = load_vocabulary().profile_for(ptype) if ptype else None
+    return load_profile(profile) if profile else None
+
+
+def _has_value(fits, keyword: str) -> bool:
+    for hdu in fits.hdus:
+        card = hdu.header.card(keyword)
+        if card is not None and card.vtype not in ("undefined", "invalid") and not (card.vtype == "str" and not card.value.strip()):
+            return True
+    return False
+
+
+def derived_keywords(fits, filename: str, metadata: dict[str, Any] | None) -> list:
+    """:class:`hlsp.derive.Derived` values for the profile keywords the file lacks (primary header)."""
+    from hlsp.derive import derive
+
+    profile = _profile_of(filename)
+    wanted: list[tuple[str, ...]] = []  # each: the keyword and its alternatives, any of which will do
+    if profile is not None:
+        for spec in profile.keywords:
+            if spec.level in ("required", "recommended") and spec.hdu in ("primary", "any"):
+                names = (spec.name, *spec.alternatives)
+                if not any(_has_value(fits, n) for n in names) and names not in wanted:
+                    wanted.append(names)
+    extra = (metadata or {}).get("keywords")
+    if isinstance(extra, dict):
+        wanted += [(str(k),) for k in extra if not _has_value(fits, str(k)) and (str(k),) not in wanted]
+    headers = [(h.index, h.header) for h in fits.hdus[:8]]
+    out, added = [], set()
+    for names in wanted:
+        if names[0] in _METADATA_KEYWORDS:
+            continue  # written from hlsp.yaml above
+        for kw in names:
+            d = derive(kw, headers, filename, metadata)
+            if d is not None and kw not in added:
+                out.append(d)
+                added.add(kw)
+                break
+    return out
+
+
+_METADATA_KEYWORDS = frozenset({"HLSPID", "HLSPVER", "HLSPNAME", "HLSPLEAD", "DOI", "LICENSE", "LICENURL", "HLSPTARG", "REFERENC"})
 
 
 def _card_span(cards: list[str], i: int) -> int:
@@ -185,11 +272,20 @@ def plan_fix(path: str | os.PathLike, metadata: dict[str, Any] | None = None) ->
         after = list(before)
         try:
             if hdu.index == 0 and metadata:
-                for keyword, value in keywords_from_metadata(metadata, os.path.basename(path)).items():
+                for keyword, value in keywords_from_metadata(metadata, os.path.basename(path), plan.skipped).items():
                     _set(after, keyword, value)
                 reference = _first_reference(metadata)
                 if reference:
                     _set(after, "REFERENC", reference, only_if_missing=True)
+                if _doi_pending(metadata):
+                    doi = hdu.header.card("DOI")
+                    if doi is not None and not (doi.vtype == "str" and doi.value.strip().startswith("10.")):
+                        if _remove(after, "DOI"):
+                            plan.skipped.append("DOI card removed: hlsp.yaml says `doi: pending` (no DOI card until the archive mints it)")
+            if hdu.index == 0:
+                for d in derived_keywords(fits, os.path.basename(path), metadata):
+                    _set(after, d.keyword, d.value)
+                    plan.sources.append((0, d.keyword, d.value, d.source))
             _normalise_dates(after)
             _ensure_longstrn(after)
         except CardError as exc:

@@ -175,6 +175,11 @@ class _FileFacts:
         raise ValueError(f"unknown read {(at, what, arg)!r}")
 
 
+def view_of(ctx: FileContext) -> FileView:
+    """A view of a file for a context check that shares helpers with header checks (reads are not kept)."""
+    return FileView(_FileFacts(ctx), [])
+
+
 def hdu_views(fits: FitsFile) -> list[HduView]:
     """Views of the HDUs of ``fits`` outside a run (for tests and tools; reads are not kept)."""
     return FileView(_FileFacts(None, fits), []).hdus

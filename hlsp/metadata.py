@@ -140,15 +140,53 @@ def parse_yaml(text: str, max_bytes: int = MAX_BYTES) -> YamlDocument:
     except YamlLoadError:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise YamlLoadError(f"hlsp.yaml is not valid YAML: {what}", *_mark(mark)) from None
+        raise _syntax_error(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlLoadError(f"hlsp.yaml is not valid YAML: {exc}") from None
     except RecursionError:
         raise YamlLoadError(f"hlsp.yaml is nested too deeply (limit {MAX_DEPTH} levels)") from None
     finally:
         loader.dispose()
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlLoadError:
+    """A YAML syntax error, placed where its cause is.
+
+    PyYAML notices an unclosed quote only where the quoted text finally ends
+    badly, often many lines later; ``context_mark`` is where the quoted
+    scalar (or the block) began.  The error names both lines and points at
+    the first, and a quote left open on a line of its own is named.
+    """
+    what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+    problem, context = exc.problem_mark, exc.context_mark
+    line, column = _mark(problem or context)
+    quoted = "quoted scalar" in str(exc.context or "")
+    if quoted and context is not None and problem is not None and context.line != problem.line:
+        start = context.line + 1
+        line, column = _mark(context)
+        what += f" (noticed on line {problem.line + 1}, it starts on line {start})"
+    quote = _unclosed_quote(text, (problem.line if problem is not None else len(text.splitlines())))
+    if quote is not None and quote[0] != line:
+        if "noticed on line" not in what and problem is not None:
+            what += f" (noticed on line {problem.line + 1})"
+        what += f"; line {quote[0]} opens a quote that is not closed on that line"
+        line, column = quote
+    return YamlLoadError(f"hlsp.yaml is not valid YAML: {what}", line, column)
+
+
+def _unclosed_quote(text: str, last_line: int) -> tuple[int, int] | None:
+    """(line, column) of the first line up to ``last_line`` (0-based) whose value opens a quote it does not close."""
+    for n, raw in enumerate(text.splitlines()[: last_line + 1], 1):
+        stripped = raw
+        m = re.match(r"""^\s*(?:-\s+)?(?:[^\s:'"#][^:#]*:\s+)?(["'])""", stripped)
+        if not m:
+            continue
+        q = m.group(1)
+        rest = stripped[m.end():]
+        closed = rest.replace(q * 2, "") if q == "'" else re.sub(r'\\.', "", rest)
+        if q not in closed:
+            return n, m.end(1)
+    return None
 
 
 def _walk(loader: MetadataLoader, node: Node, path: Path_, doc: YamlDocument, depth: int) -> None:
@@ -210,12 +248,35 @@ class SchemaProblem:
     hint: str
     path: Path_  # where in the document (for the line number)
     key: bool = False  # True: point at the key rather than the value
+    missing: str | None = None  # the required field that is missing (validator "required")
+    misspelt: str | None = None  # the known field an unknown key is closest to
 
 
 def schema_problems(data: Any) -> list[SchemaProblem]:
     """Every schema violation of ``data``, sorted by position in the document."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [_explain(e) for e in errors]
+    return _merge_misspelt([_explain(e) for e in errors])
+
+
+def _merge_misspelt(problems: list[SchemaProblem]) -> list[SchemaProblem]:
+    """One problem for a misspelt required field (``licence:``), not "unknown" plus "missing"."""
+    missing = {(p.path, p.missing): p for p in problems if p.missing}
+    out, dropped = [], set()
+    for p in problems:
+        if p.misspelt and (p.path[:-1], p.misspelt) in missing:
+            dropped.add((p.path[:-1], p.misspelt))
+            out.append(
+                SchemaProblem(
+                    f"{_where(p.path[:-1])}: `{p.path[-1]}` is not a field; the required field `{p.misspelt}` is "
+                    f"missing: rename `{p.path[-1]}` to `{p.misspelt}`",
+                    missing[(p.path[:-1], p.misspelt)].hint,
+                    p.path,
+                    key=True,
+                )
+            )
+        else:
+            out.append(p)
+    return [p for p in out if not (p.missing and (p.path, p.missing) in dropped)]
 
 
 def _where(path: Path_) -> str:
@@ -258,7 +319,10 @@ def _explain(e: jsonschema.ValidationError) -> SchemaProblem:
         name = missing[0] if missing else "?"
         prop = (sub.get("properties") or {}).get(name, {})
         return SchemaProblem(
-            f"{where}: required field `{name}` is missing", prop.get("x-hint") or prop.get("description") or hint, path
+            f"{where}: required field `{name}` is missing",
+            prop.get("x-hint") or prop.get("description") or hint,
+            path,
+            missing=name,
         )
     if v == "additionalProperties":
         known = sorted((sub.get("properties") or {}).keys())
@@ -274,6 +338,7 @@ def _explain(e: jsonschema.ValidationError) -> SchemaProblem:
             "Known fields: " + ", ".join(known) + ". Put private notes under a key starting with `x-`.",
             path + (name,),
             key=True,
+            misspelt=close[0] if close else None,
         )
     if v == "type":
         want = e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]

@@ -20,14 +20,21 @@ LEVELS = ("required", "recommended", "suggested")
 
 
 def validators_dir() -> Path:
+    """The rule data: ``$HLSP_VALIDATORS``, else the package's own copy.
+
+    An installed package (wheel, ``pip install hlsp``) holds it as
+    ``hlsp/validators``; in a source checkout (editable install, or the
+    repository on ``sys.path``) it is the top-level ``validators/`` beside
+    ``hlsp/`` (pyproject.toml maps the one to the other).
+    """
     env = os.environ.get("HLSP_VALIDATORS")
     if env:
         return Path(env)
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "validators", here / "_validators"):
-        if candidate.is_dir():
+    for candidate in (here / "validators", here.parent / "validators"):
+        if (candidate / "profiles").is_dir():
             return candidate
-    raise HlspError(f"cannot find the validators folder next to {here}; set HLSP_VALIDATORS")
+    raise HlspError(f"cannot find the validators folder in or next to {here}; reinstall hlsp or set HLSP_VALIDATORS")
 
 
 def _load_yaml(path: Path) -> Any:

@@ -134,9 +134,10 @@ def url_problem(url: str, options: RemoteOptions | None = None) -> str | None:
 
 # --------------------------------------------------------------------------- access
 def _filesystem(url: str, options: RemoteOptions):
+    scheme = urlsplit(url).scheme.lower()
+    _require_remote(scheme)
     import fsspec
 
-    scheme = urlsplit(url).scheme.lower()
     if scheme == "s3":
         kwargs: dict = {
             "skip_instance_cache": True,
@@ -156,6 +157,17 @@ def _filesystem(url: str, options: RemoteOptions):
 
     timeout = aiohttp.ClientTimeout(total=None, connect=options.timeout, sock_connect=options.timeout, sock_read=options.timeout)
     return fsspec.filesystem(scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout})
+
+
+def _require_remote(scheme: str) -> None:
+    """A :class:`RemoteError` (a finding, never a crash) when the extra hlsp[remote] is missing."""
+    from importlib.util import find_spec
+
+    from hlsp.errors import missing_extra
+
+    for module in ("fsspec", "s3fs" if scheme == "s3" else "aiohttp"):
+        if find_spec(module) is None:
+            raise RemoteError(missing_extra("remote", module, f"fetching {scheme}:// URLs"))
 
 
 def _status(exc: BaseException) -> int | None:

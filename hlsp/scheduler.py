@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from hlsp.errors import HlspError
+from hlsp.errors import HlspError, MissingExtra, missing_extra
 from hlsp.findings import FileResult
 
 RETRIES = 2  # resubmissions of a whole batch after its worker died
@@ -152,8 +152,8 @@ class DaskCluster(Scheduler):
         try:
             from distributed import Client
             from distributed.scheduler import KilledWorker
-        except ImportError:  # pragma: no cover - dask is a dependency
-            raise HlspError("--scheduler needs the 'distributed' package (pip install 'dask[distributed]')") from None
+        except ImportError as exc:  # not installed: the extra hlsp[dask]
+            raise MissingExtra(missing_extra("dask", exc.name or "distributed", "--scheduler")) from None
         self.lost = (KilledWorker,)
         self.address = address
         try:

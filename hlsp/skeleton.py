@@ -1,9 +1,11 @@
 """``hlsp init``: write the skeleton of a new contribution folder.
 
 The skeleton -- a commented ``hlsp.yaml``, a README with every required
-section, an empty manifest -- comes from ``templates/contribution/``; it
-validates except for "no products yet" (CO001), so a science team starts from
-something that works and changes one thing at a time.
+section, an empty manifest -- comes from ``templates/contribution/``.  Its
+stand-in values (title, lead, ORCID iD, bibcode, the example observatory ...)
+come from ``validators/vocab/placeholders.yaml``, the same list rule MD006
+checks: each one left is an error naming its field, so nothing of the
+skeleton can be published by mistake.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ from hlsp.atomic import atomic_open
 from hlsp.contribution import METADATA_FILE, README_FILE
 from hlsp.errors import HlspError
 from hlsp.names import PROJ_ID_RE
+from hlsp.placeholders import load_placeholders
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "contribution"
+_HERE = Path(__file__).resolve().parent
+# inside the installed package (hlsp/templates), else the source checkout's templates/
+TEMPLATES = next(
+    (d for d in (_HERE / "templates" / "contribution", _HERE.parent / "templates" / "contribution") if d.is_dir()),
+    _HERE.parent / "templates" / "contribution",
+)
 MAX_PROJ_ID = 20
 
 
@@ -36,7 +44,12 @@ def init_contribution(proj_id: str, parent: str | os.PathLike = "contributions",
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), keep_trailing_newline=True, undefined=jinja2.StrictUndefined
     )
-    values = {"proj_id": proj_id, "today": (today or datetime.date.today()).isoformat()}
+    values = {
+        "proj_id": proj_id,
+        "folder": folder.as_posix(),
+        "today": (today or datetime.date.today()).isoformat(),
+        "ph": load_placeholders().skeleton_values(proj_id),
+    }
     folder.mkdir(parents=True, exist_ok=True)
     for name in (METADATA_FILE, README_FILE):
         with atomic_open(folder / name) as fh:

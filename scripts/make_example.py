@@ -39,7 +39,7 @@ VERSION = "v1"
 TITLE = "Example HLSP: image, spectrum, light curve and catalog of NGC 1234"
 LEAD = "Ada Lovelace"
 DOI = "10.17909/hlsp-example"  # fictitious, for the example only
-REFERENCE = "2020AJ....160..123X"  # fictitious
+REFERENCE = "2026AJ....171...42L"  # fictitious (not the placeholder bibcode of validators/vocab/placeholders.yaml)
 TARGET = "ngc1234"
 RA, DEC = 47.9125, -7.8458  # degrees, ICRS (fictitious)
 FILE_DATE = "2026-10-15"
@@ -265,8 +265,8 @@ complete contribution looks like and validates without errors.
 
 ## Contacts
 
-- {LEAD} (lead), ada@example.org, ORCID 0000-0002-1825-0097
-- Grace Hopper, grace@example.org, ORCID 0000-0003-1415-9269
+- {LEAD} (lead), ada@hlsp-example.invalid, ORCID 0000-0002-7182-8185
+- Grace Hopper, grace@hlsp-example.invalid, ORCID 0000-0003-1415-9269
 
 ## Data products
 
@@ -285,7 +285,7 @@ Each product has a PNG preview with the same name.
 
 ## References
 
-- Lovelace, A. et al. 2020, AJ 160, 123 ({REFERENCE}; fictitious)
+- Lovelace, A. et al. 2026, AJ 171, 42 ({REFERENCE}; fictitious)
 - Collection DOI: {DOI} (fictitious)
 """
 
@@ -300,9 +300,9 @@ abstract: >-
   common kind: an HST/ACS image, an HST/STIS spectrum, a TESS light curve and
   a source catalog. It is the example that the hlsp tool's documentation,
   tests and demo use.
-lead: {{name: {LEAD}, email: ada@example.org, orcid: 0000-0002-1825-0097}}
+lead: {{name: {LEAD}, email: ada@hlsp-example.invalid, orcid: 0000-0002-7182-8185}}
 team:
-  - {{name: Grace Hopper, email: grace@example.org, orcid: 0000-0003-1415-9269}}
+  - {{name: Grace Hopper, email: grace@hlsp-example.invalid, orcid: 0000-0003-1415-9269}}
 doi: "{DOI}"  # fictitious
 references: ["{REFERENCE}"]
 license: {LICENSE}

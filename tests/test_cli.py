@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 import subprocess
 import sys
@@ -99,10 +101,12 @@ def test_github_format_chosen_under_actions(run_cli, files, monkeypatch):
 def test_markdown_format(run_cli, files):
     folder, *_ = files
     r = run_cli("validate", folder, "--format", "markdown")
-    assert "Validation failed" in r.out
-    assert "| files | errors | warnings |" in r.out
-    # warnings are folded away so errors stand out
-    assert "<details>" in r.out
+    # the same rendering as the pull-request comment: verdict, commit, errors first, warnings folded
+    assert "## \u274c HLSP validation failed" in r.out
+    assert re.search(r"^Commit [0-9a-f]{12}: 3 files checked, \*\*\d+ errors\*\*", r.out, re.M)
+    assert r.out.index("### Errors") < r.out.index("### Warnings")
+    assert "<details><summary>" in r.out
+    assert "<!-- hlsp-report -->" not in r.out  # the comment's marker belongs to the bot's comment only
 
 
 def test_junit_format(run_cli, files):
@@ -157,5 +161,5 @@ def test_markdown_file_heading_has_no_backslashes_in_a_code_span(run_cli, tmp_pa
     f = tmp_path / "my_bad_file.fits"
     f.write_bytes(hdu_bytes([("SIMPLE", True), ("NAXIS", 0), ("BITPIX", 8)]))
     out = run_cli("validate", f, "--format", "markdown", "--select", "fits").out
-    heading = next(line for line in out.splitlines() if line.startswith("#### "))
+    heading = next(line for line in out.splitlines() if line.startswith("**") and "my" in line)
     assert "`" not in heading and "my\\_bad\\_file.fits" in heading

@@ -28,7 +28,7 @@ def test_github_annotations_point_at_the_yaml_line(tmp_path, run_cli):
 
 def test_json_report_carries_line_and_column(tmp_path, run_cli):
     root = copy_example(tmp_path)
-    edit(root / "hlsp.yaml", "0000-0002-1825-0097", "0000-0002-1825-0098")
+    edit(root / "hlsp.yaml", "0000-0002-7182-8185", "0000-0002-7182-8186")
     r = run_cli("validate", root, "--format", "json")
     report = json.loads(r.out)
     (meta,) = [f for f in report["files"] if f["path"].endswith("hlsp.yaml")]

@@ -150,3 +150,46 @@ def test_metadata_must_be_hlsp_yaml(tmp_path, run_cli):
     shutil.copy(EXAMPLE / IMG, tmp_path / IMG)
     r = run_cli("fix", tmp_path / IMG, "--metadata", tmp_path / "other.yaml")
     assert r.code == 2 and "give the collection's hlsp.yaml" in r.err
+
+
+# ------------------------------------------------------ derived values (issue 12)
+def test_fix_derives_missing_keywords_with_their_source(tmp_path, realdata, run_cli):
+    import shutil
+
+    name = "hlsp_tglc_tess_ffi_gaiaid-5707485527450614656-s0007-cam2-ccd3_tess_v2_llc.fits"
+    shutil.copy(realdata / name, tmp_path / name)
+    r = run_cli("fix", tmp_path / name)
+    assert r.code == 1
+    assert "OBSERVAT = 'TESS'  (from TELESCOP in HDU 0)" in r.err
+    assert "RA_TARG = 124.60675204561329  (from RA_OBJ in HDU 0)" in r.err
+    assert "DETECTOR = 'CAM2-CCD3'  (from CAMERA, CCD in HDU 0)" in r.err
+    assert "MJD-BEG = 58491.14031561636  (from MJD_BEG in HDU 1)" in r.err
+    assert "next: the same command with --write" in r.err
+    assert "+OBSERVAT= 'TESS    '" in r.out
+
+
+def test_folder_mode_removes_a_pending_doi_card_and_names_the_next_step(tmp_path, run_cli):
+    from contribution_support import edit
+
+    root = copy_example(tmp_path)
+    edit(root / "hlsp.yaml", 'doi: "10.17909/hlsp-example"', "doi: pending")
+    lc = root / "hlsp_example_tess_ffi_ngc1234_tess_v1_lc.fits"
+    damage(lc, lc, drop=(), change={"DOI": "pending"})
+    r = run_cli("fix", root, "--write")
+    assert r.code == 0, r
+    assert "DOI card removed" in r.err and f"next: hlsp manifest {root}" in r.err
+    assert read_fits(lc).primary.header.card("DOI") is None
+    # the other products keep the real DOI card the files were reviewed with
+    img = root / "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"
+    assert read_fits(img).primary.header.card("DOI").value == "10.17909/hlsp-example"
+
+
+def test_stand_ins_are_not_written_to_the_headers(tmp_path, run_cli):
+    from contribution_support import edit
+
+    root = copy_example(tmp_path)
+    edit(root / "hlsp.yaml", 'title: "Example HLSP', 'title: "example: replace with the collection\'s title', 1)
+    edit(root / "hlsp.yaml", "name: Ada Lovelace", 'name: "Your Name"')
+    plan = plan_fix(root / "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits", __import__("yaml").safe_load((root / "hlsp.yaml").read_text()))
+    assert any("HLSPNAME not written" in s for s in plan.skipped) and any("HLSPLEAD not written" in s for s in plan.skipped)
+    assert "replace with" not in plan.new.decode("latin-1") and "Your Name" not in plan.new.decode("latin-1")

@@ -11,15 +11,21 @@ from hlsp.errors import HlspError
 from hlsp.skeleton import init_contribution
 
 
-def test_skeleton_validates_except_no_products(tmp_path, run_cli):
+def test_skeleton_fails_on_each_stand_in(tmp_path, run_cli):
     r = run_cli("init", "my-survey", "--dir", tmp_path)
     assert r.code == 0, r
     folder = tmp_path / "my-survey"
+    assert f"hlsp fix {folder} --write" in r.out  # the next steps name the real folder, fix before manifest
+    assert r.out.index("hlsp fix") < r.out.index("hlsp manifest") < r.out.index("hlsp validate")
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "hlsp.yaml"]
-    report = validate([str(folder)])
-    assert [(f.rule, f.message) for _, f in report.findings()] == [
-        ("CO001", "no products yet: the manifest (`products:`) is empty")
-    ]
+    findings = [f for _, f in validate([str(folder)]).findings()]
+    assert ("CO001", "no products yet: the manifest (`products:`) is empty") in [(f.rule, f.message) for f in findings]
+    assert [f.rule for f in findings if f.severity.value == "warning"] == ["MD005"]  # doi: pending
+    named = {f.message.split(" still holds", 1)[0] for f in findings if f.rule == "MD006" and not f.path.endswith("README.md")}
+    assert named == {
+        "title", "abstract", "lead.name", "lead.email", "lead.orcid", "references[1]", "targets[1].name",
+        "observatories", "instruments", "filters", "product_types",
+    }
 
 
 def test_metadata_is_commented_and_dated(tmp_path):

@@ -114,3 +114,29 @@ def test_example_metadata_passes_schema():
     doc = load_yaml_file(ROOT / "contributions" / "example" / "hlsp.yaml")
     assert schema_problems(doc.data) == []
     json.dumps(doc.data)  # plain JSON types only
+
+
+# ------------------------------------------------------------------ issue 12
+def test_unclosed_quote_is_reported_at_its_line():
+    from hlsp.metadata import YamlLoadError, parse_yaml
+
+    text = 'proj_id: x\ntitle: "My survey\nversion: v1\n' + "".join(f"k{i}: {i}\n" for i in range(15)) + 'abstract: "done"\n'
+    with pytest.raises(YamlLoadError) as info:
+        parse_yaml(text)
+    assert info.value.line == 2
+    assert "line 2 opens a quote that is not closed" in info.value.message and "noticed on line 19" in info.value.message
+
+
+def test_products_are_validated_when_hlsp_yaml_is_broken(tmp_path):
+    import shutil
+
+    from hlsp import validate
+
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "contributions" / "example", root)
+    text = (root / "hlsp.yaml").read_text().replace('title: "Example', 'title: "Example\nbroken: "', 1)
+    (root / "hlsp.yaml").write_text(text)
+    report = validate([str(root)])
+    assert [f.rule for f in report.files[0].findings] == ["MD001"]
+    fits = sorted(r.path.rsplit("/", 1)[-1] for r in report.files[1:])
+    assert fits == sorted(p.name for p in root.glob("*.fits"))  # each product still checked on its own

@@ -217,3 +217,36 @@ def test_catalog_urls_that_cannot_work_are_one_line_errors(tmp_path):
         with pytest.raises(HlspError, match=words) as info:
             open_catalog(url)
         assert "s3cret" not in str(info.value) and "\n" not in str(info.value)
+
+
+def _old_table_without_doi(url: str) -> None:
+    """Create the obscore table as an hlsp from before the doi column did."""
+    from hlsp.stage.catalog import open_catalog
+    from hlsp.stage.obscore import COLUMNS
+
+    with open_catalog(url) as cat:
+        cur = cat.conn.cursor()
+        if "." in cat.table:
+            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {cat.table.split('.')[0]}")
+        cols = ", ".join(f"{n} {t}" for n, t in COLUMNS if n != "doi")
+        cur.execute(f"CREATE TABLE {cat.table} ({cols})")
+        cat.conn.commit()
+
+
+def test_sqlite_catalog_from_an_older_hlsp_gets_the_new_columns(staged):
+    tmp, rows = staged
+    url = f"sqlite:///{tmp / 'old.sqlite'}"
+    _old_table_without_doi(url)
+    first, second, _ = upsert_twice(url, rows)
+    assert (first.inserted, second.unchanged) == (4, 4)
+    assert all("doi" in row for row in rows_for(url).values())
+
+
+@pytest.mark.system
+def test_postgresql_catalog_from_an_older_hlsp_gets_the_new_columns(staged, postgres_server):
+    _, rows = staged
+    url = postgres_server.new_database()
+    _old_table_without_doi(url)
+    first, second, _ = upsert_twice(url, rows)
+    assert (first.inserted, second.unchanged) == (4, 4)
+    assert all("doi" in row for row in rows_for(url).values())

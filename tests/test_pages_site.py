@@ -135,17 +135,20 @@ def test_collection_page_content(built):
         assert person["name"] in text
     links = set(page.links)
     assert ("https://doi.org/10.17909/hlsp-example", "10.17909/hlsp-example") in links
-    assert ("https://doi.org/10.17909/hlsp-example", "https://doi.org/10.17909/hlsp-example") in links  # in the citation
-    assert ("https://ui.adsabs.harvard.edu/abs/2020AJ....160..123X", "2020AJ....160..123X") in links
+    assert ("https://ui.adsabs.harvard.edu/abs/2026AJ....171...42L", "2026AJ....171...42L") in links
     assert ("https://creativecommons.org/licenses/by/4.0/", "CC BY 4.0") in links
-    assert ("https://orcid.org/0000-0002-1825-0097", "0000-0002-1825-0097") in links
+    assert ("https://orcid.org/0000-0002-7182-8185", "0000-0002-7182-8185") in links
     assert "First release." in text
-    # the product table: every manifest entry, with size, checksum and a download that exists
-    rows = [p for p in meta["products"]]
+    # the product table: every science product (previews are not products), with size, short checksum
+    # and a download that exists; every preview graphic downloadable under the previews
+    rows = [p for p in meta["products"] if not p["path"].endswith(".png")]
     downloads = [h for h, t in page.links if t == "download"]
     assert len(downloads) == len(rows)
+    assert sorted(h for h, t in page.links if t == "download preview") == sorted(
+        f"files/{p['path']}" for p in meta["products"] if p["path"].endswith(".png")
+    )
     for entry in rows:
-        assert entry["sha256"] in text and entry["path"] in text
+        assert entry["sha256"][:12] in text and entry["path"] in text
         assert f"files/{entry['path']}" in downloads
         assert (out / "example" / "files" / entry["path"]).read_bytes() == (EXAMPLE / entry["path"]).read_bytes()
     assert "22.5 KiB" in text  # 23040 bytes
@@ -182,9 +185,9 @@ def test_json_ld_describes_each_dataset(built):
     assert ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert ld["version"] == "v1" and ld["datePublished"] == "2026-11-01"
     assert [c["name"] for c in ld["creator"]] == ["Ada Lovelace", "Grace Hopper"]
-    assert ld["creator"][0]["identifier"] == "https://orcid.org/0000-0002-1825-0097"
-    assert ld["citation"] == ["https://ui.adsabs.harvard.edu/abs/2020AJ....160..123X"]
-    assert len(ld["distribution"]) == 8 and ld["distribution"][0]["contentUrl"].startswith("files/hlsp_example_")
+    assert ld["creator"][0]["identifier"] == "https://orcid.org/0000-0002-7182-8185"
+    assert ld["citation"] == ["https://ui.adsabs.harvard.edu/abs/2026AJ....171...42L"]
+    assert len(ld["distribution"]) == 4 and ld["distribution"][0]["contentUrl"].startswith("files/hlsp_example_")
     assert {"hst", "tess", "img", "lc"} <= set(ld["keywords"])
     catalog = Page(out / "index.html").ld
     assert catalog["@type"] == "DataCatalog"
@@ -368,3 +371,50 @@ def test_cli_reports_warnings_and_errors(tmp_path, monkeypatch, run_cli):
     monkeypatch.chdir(tmp_path)
     res = run_cli("pages")
     assert res.code == 2 and "contributions: no such folder" in res.err
+
+
+# ------------------------------------------------------------------ issue 12
+def test_team_previews_are_shown_and_only_products_are_counted(built):
+    out, _ = built
+    page = Page(out / "example" / "index.html")
+    meta = yaml.safe_load((EXAMPLE / "hlsp.yaml").read_text())
+    science = [p for p in meta["products"] if not p["path"].endswith(".png")]
+    assert f"Products ({len(science)})" in page.plain  # the PNGs are previews, not products
+    for i, p in enumerate(meta["products"]):
+        if p["path"].endswith(".png"):
+            continue
+        own = EXAMPLE / p["path"].replace(".fits", ".png")
+        assert (out / "example" / "previews" / f"p{i}.png").read_bytes() == own.read_bytes()  # the team's, not drawn
+    ld = page.ld
+    assert {d["encodingFormat"] for d in ld["distribution"]} == {"application/fits"}
+    assert len(ld["keywords"]) == len({k.lower() for k in ld["keywords"]})  # tess (observatory and filter) once
+
+
+def test_citation_is_in_journal_style(built):
+    out, _ = built
+    html = (out / "example" / "index.html").read_text()
+    m = re.search(r'<p class="citation">(.*?)</p>', html, re.S)
+    import html as html_module
+
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", m.group(1)))
+    assert 'doi:<a href="https://doi.org/10.17909/hlsp-example">' in m.group(1)
+    assert text == (
+        "Lovelace, A., & Hopper, G. 2026, Example HLSP: image, spectrum, light curve and catalog of NGC 1234, v1, "
+        "MAST, doi:10.17909/hlsp-example"
+    )
+
+
+def test_checksums_are_shortened_with_a_copy_button(built):
+    out, _ = built
+    html = (out / "example" / "index.html").read_text()
+    meta = yaml.safe_load((EXAMPLE / "hlsp.yaml").read_text())
+    sha = meta["products"][0]["sha256"]
+    assert f">{sha[:12]}…</code>" in html and f'data-copy="{sha}"' in html
+    assert f">{sha}<" not in html  # never the full 64 characters in the cell
+
+
+def test_default_jobs_draw_few_previews_in_process():
+    from hlsp.pages.previews import MIN_TASKS_PER_WORKER, default_jobs
+
+    assert default_jobs(3) == 1 and default_jobs(MIN_TASKS_PER_WORKER - 1) == 1
+    assert default_jobs(1000) >= 1

@@ -1,8 +1,15 @@
-"""pre-commit runs the hlsp-validate hook for real, in a throw-away git repository (no network)."""
+"""pre-commit runs the hlsp-validate hook for real, in a throw-away git repository (no network).
+
+The hook as another repository uses it (``.pre-commit-hooks.yaml``, ``language:
+python``): pre-commit installs this repository with pip into its own venv --
+the non-editable install, from the wheel folder of tests/install_support.py,
+offline.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from gh_support import GitRepo
+from install_support import offline_pip_env, session_base, source_copy, wheelhouse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,3 +86,37 @@ def test_files_outside_contributions_are_not_checked(repo, tmp_path):
     (repo.path / "notes.fits").write_bytes(b"not fits at all")
     run = pre_commit(repo, "run", "--files", "notes.fits", home=tmp_path / "pc")
     assert run.returncode == 0 and "(no files to check)Skipped" in run.stdout.replace(".", "")
+
+
+@pytest.fixture(scope="session")
+def hook_repository(tmp_path_factory) -> Path:
+    """This repository's working tree, committed into a throw-away git repository
+    (what another repository's ``repo:`` would point at)."""
+    hooks = GitRepo(source_copy(session_base(tmp_path_factory), "hook-repository"))
+    hooks.commit("hlsp as it is")
+    return hooks.path
+
+
+@pytest.mark.install
+def test_try_repo_from_another_repository_offline(repo, tmp_path, tmp_path_factory, hook_repository):
+    wheels = wheelhouse(session_base(tmp_path_factory))
+    home = tmp_path / "pc"
+    env = {**isolated_env(home), **offline_pip_env(wheels)}
+    dev_bin = str(Path(sys.executable).parent)  # not the development venv's hlsp: the hook's own
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != dev_bin)
+    env.pop("HLSP_VALIDATORS", None)
+    env.pop("HLSP_TEMPLATES", None)
+
+    assert shutil.which("hlsp", path=env["PATH"]) is None  # the hook must bring its own
+
+    # One run (each try-repo installs the hook afresh, ~45 s): a README without its
+    # References section is the only finding, so the rule data shipped with the install.
+    readme = repo.path / "contributions" / "example" / "README.md"
+    readme.write_text(readme.read_text().replace("## References", "## Reading"))
+    run = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repository), "hlsp-validate",
+                          "--files", "contributions/example/README.md"],
+                         cwd=repo.path, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "hlsp validate (changed contributions)" in run.stdout and "Failed" in run.stdout
+    assert "CO010" in run.stdout and "no 'References' section" in run.stdout
+    assert re.search(r": 1 errors?, 0 warnings", run.stdout), run.stdout

@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any
 
-from hlsp.errors import HlspError
+from hlsp.errors import HlspError, require_extra
 from hlsp.reporters import make_reporter
 from hlsp.reporters.base import summary_line
 
@@ -141,6 +141,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    require_extra("github", "hlsp github report")
     from hlsp.gh.client import GitHub
     from hlsp.gh.report import CONTEXT, check_run_url, load_artifact, post_report
 
@@ -160,6 +161,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _find_review(args: argparse.Namespace) -> int:
+    require_extra("github", "hlsp github find-review")
     from hlsp.gh.client import GitHub
     from hlsp.gh.gate import find_review
 

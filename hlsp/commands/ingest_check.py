@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from hlsp.errors import require_extra
+
 
 def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
@@ -23,6 +25,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("stage")
     from hlsp.stage.ingest_check import ingest_check  # imported here: caom2 and lxml are slow to load
 
     r = ingest_check(args.delivery, catalog=args.catalog)

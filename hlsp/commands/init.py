@@ -22,7 +22,8 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     folder = init_contribution(args.proj_id, args.dir)
     print(f"wrote {folder}/hlsp.yaml and {folder}/README.md")
-    print("next: edit both, add your files to the folder, then run")
-    print(f"  hlsp manifest {folder}")
-    print(f"  hlsp validate {folder}")
+    print(f"next: copy your FITS products (and a PNG preview per product) into {folder}/, then run")
+    print(f"  hlsp fix {folder} --write     # header keywords from hlsp.yaml and the files")
+    print(f"  hlsp manifest {folder}        # sizes and sha256 of every file")
+    print(f"  hlsp validate {folder}        # each finding says what to change")
     return 0

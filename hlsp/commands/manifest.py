@@ -33,4 +33,5 @@ def run(args: argparse.Namespace) -> int:
         print("manifest is out of date" if change.changed else "manifest is up to date")
         return 1 if change.changed else 0
     print(f"wrote {args.folder}/hlsp.yaml" if change.written else "manifest is up to date; nothing written")
+    print(f"next: hlsp validate {args.folder}")
     return 0

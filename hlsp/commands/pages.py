@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hlsp.errors import require_extra
+
 
 def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
@@ -22,7 +24,8 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         help="collection folders (default: every folder under contributions/ holding hlsp.yaml)",
     )
     p.add_argument("--out", "-o", default="build/site", metavar="DIR", help="output folder (default: build/site)")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="preview worker processes (default 0 = one per core)")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="preview worker processes (default 0: drawn in this process for a few previews, up to one "
+        "worker per core for many)")
     p.add_argument(
         "--cache", metavar="DIR", help="preview cache folder (default: $HLSP_CACHE/previews, else DIR/.cache/previews)"
     )
@@ -42,6 +45,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("pages")
     from hlsp.pages import build_site
 
     result = build_site(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from hlsp.errors import require_extra
+
 # The staging library (caom2, lxml, ...) is imported in run(), so that `hlsp --help`
 # and the other commands do not pay for it; DEST's default is hlsp.stage.DEFAULT_DEST.
 
@@ -31,13 +33,20 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         help="ObsCore catalog: sqlite:///PATH or postgresql://... (default: DEST/catalog.sqlite for a local DEST)",
     )
     p.add_argument("--commit", metavar="SHA", help="the git commit to record (default: git rev-parse HEAD)")
+    p.add_argument(
+        "--doi",
+        metavar="DOI",
+        help="the DOI the archive minted at acceptance (10.17909/...), recorded in manifest.json, CAOM and ObsCore; "
+        "required while hlsp.yaml says `doi: pending` (the reviewed files are not rewritten)",
+    )
     return p
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("stage")
     from hlsp.stage import DEFAULT_DEST, stage
 
-    r = stage(args.contribution, args.dest or DEFAULT_DEST, catalog=args.catalog, commit=args.commit)
+    r = stage(args.contribution, args.dest or DEFAULT_DEST, catalog=args.catalog, commit=args.commit, doi=args.doi)
     if r.already_staged:
         print(
             f"{r.proj_id} {r.version}: already staged at {r.delivery}; nothing changed"

@@ -18,13 +18,16 @@ URLs, sizes and sha256 values that ``hlsp stage`` verifies when it copies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hlsp.errors import HlspError
 from hlsp.gh import rules
 from hlsp.gh.check import Check, check_pull_request
-from hlsp.gh.client import PullRequest, Repository, WorkflowRun
 from hlsp.gh.report import Artifact
 from hlsp.reporters.base import location, plural
+
+if TYPE_CHECKING:  # (github3, of hlsp[github]: verify-merge runs without it)
+    from hlsp.gh.client import PullRequest, Repository, WorkflowRun
 
 MAX_NAMED = 5  # files named in a refusal; the rest are counted
 

@@ -31,24 +31,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import jsonschema
-from markupsafe import Markup, escape
 
 from hlsp.errors import HlspError
-from hlsp.findings import FileResult, Report, Severity
+from hlsp.findings import FileResult, Report
 from hlsp.gh import rules
 from hlsp.gh.changes import STATUSES, contribution_of
 from hlsp.gh.check import REVIEW_FORMAT
-from hlsp.pages.site import templates_dir
 from hlsp.profiles import validators_dir
-from hlsp.reporters.base import location, ordered, plural
-from hlsp.reporters.markdown import md_escape
+from hlsp.reporters.base import plural
+from hlsp.reporters.markdown import MAX_COMMENT, MAX_SHOWN, inert, inert_html, render_report, verdict_of  # noqa: F401
 
 MARKER = "<!-- hlsp-report -->"
 CONTEXT = "hlsp/validation"
-MAX_COMMENT = 65_536  # GitHub's limit on a comment body, in characters
-MAX_SHOWN = 300  # characters of one contributor-controlled string shown in the comment
 MAX_STRING = 65_536  # a longer string anywhere in the artifact is refused
 MAX_DEPTH = 16
 LIMITS = {"report.json": 32 * 1024 * 1024, "review.json": 8 * 1024 * 1024}
@@ -232,64 +227,8 @@ def add_scope_findings(report: Report, changed_paths: list[str], labels: tuple[s
 
 
 # ---------------------------------------------------------------- rendering
-
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-_ZWSP = "&#8203;"
-
-
-def _defuse(text: str) -> str:
-    """Break what GitHub would turn into notifications or links, in escaped text."""
-    text = text.replace("@", "@" + _ZWSP)  # no @mentions (nor e-mail autolinks)
-    text = text.replace("://", ":" + _ZWSP + "//")  # no autolinked URLs
-    return re.sub(r"(?i)\bwww\.", "www" + _ZWSP + ".", text)
-
-
-def _clip(value: Any) -> str:
-    text = _INVISIBLE.sub("\ufffd", str(value))
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "\u2026"
-
-
-def inert(value: Any) -> Markup:
-    """Contributor text made safe for Markdown (tables, prose)."""
-    text = md_escape(_clip(value))
-    for ch in "~$()":
-        text = text.replace(ch, "\\" + ch)
-    return Markup(_defuse(text))
-
-
-def inert_html(value: Any) -> Markup:
-    """Contributor text made safe inside raw HTML (``<summary>``), where Markdown is not parsed."""
-    return Markup(_defuse(str(escape(" ".join(_clip(value).split())))))
-
-
-def _finalize(value: Any) -> Any:
-    if isinstance(value, Markup) or not isinstance(value, str):
-        return value
-    return inert(value)
-
-
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir().parent / "report"),  # beside templates/site
-        autoescape=True,
-        finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["html"] = inert_html
-    env.filters["plural"] = plural
-    return env
-
-
-def verdict_of(report: Report) -> str:
-    """failed (errors), needs-review (warnings), passed (nothing, or only notes)."""
-    s = report.summary
-    return "failed" if s.errors else "needs-review" if s.warnings else "passed"
-
-
+# The rendering (inert text, template environment, errors-first rows) is shared
+# with `hlsp validate --format markdown`: hlsp.reporters.markdown.render_report.
 def status_of(report: Report) -> tuple[str, str]:
     """(commit status state, description of at most 140 characters); notes never fail it."""
     s = report.summary
@@ -300,50 +239,17 @@ def status_of(report: Report) -> tuple[str, str]:
     return "success", f"no problems in {plural(s.files, 'file')}"
 
 
-def _rows(results: list[FileResult], severity: Severity, budget: list[int]) -> list[dict[str, Any]]:
-    files = []
-    for r in results:
-        shown = []
-        for f in ordered(r.findings):
-            if f.severity is not severity:
-                continue
-            if budget[0] <= 0:
-                break
-            budget[0] -= 1
-            shown.append({"rule": f.rule, "where": location(f), "message": f.message, "hint": f.hint})
-        if shown:
-            files.append({"path": r.path, "findings": shown, "count": sum(f.severity is severity for f in r.findings)})
-    return files
-
-
-def _context(artifact: Artifact, run_url: str | None, limit: int) -> dict[str, Any]:
-    report, review = artifact.report, artifact.review
+def _contribution_rows(artifact: Artifact) -> tuple[list[dict[str, Any]], dict[str, int] | None]:
+    """The per-contribution table of the comment, and the counts of findings outside any contribution."""
     counts: dict[str, dict[str, int]] = {}
-    for path, f in report.findings():
+    for path, f in artifact.report.findings():
         key = contribution_of(path) or ""
         c = counts.setdefault(key, {"error": 0, "warning": 0, "info": 0})
         c[f.severity.value] += 1
     contributions = [
-        {**c, **counts.get(c["id"], {"error": 0, "warning": 0, "info": 0})} for c in review["contributions"]
+        {**c, **counts.get(c["id"], {"error": 0, "warning": 0, "info": 0})} for c in artifact.review["contributions"]
     ]
-    budget = [limit]
-    errors = _rows(report.files, Severity.ERROR, budget)
-    warnings = _rows(report.files, Severity.WARNING, budget)
-    notes = _rows(report.files, Severity.INFO, budget)
-    total = sum(len(r.findings) for r in report.files)
-    return {
-        "marker": Markup(MARKER),
-        "verdict": verdict_of(report),
-        "summary": report.summary,
-        "head": review["head"][:12],
-        "run_url": Markup(run_url) if run_url else None,
-        "contributions": contributions,
-        "other": counts.get(""),
-        "errors": errors,
-        "warnings": warnings,
-        "notes": notes,
-        "hidden": total - (limit - budget[0]),
-    }
+    return contributions, counts.get("")
 
 
 def check_run_url(url: str | None) -> str | None:
@@ -359,17 +265,16 @@ def render_comment(artifact: Artifact, run_url: str | None = None, max_chars: in
     When every finding does not fit, the comment shows as many as fit (errors
     first) and says how many more are in the full report behind ``run_url``.
     """
-    template = _environment().get_template("comment.md.j2")
-    run_url = check_run_url(run_url)
-    limit = sum(len(r.findings) for r in artifact.report.files)
-    while True:
-        body = template.render(_context(artifact, run_url, limit))
-        if len(body) <= max_chars:
-            return body
-        if limit == 0:
-            raise HlspError(f"the report comment does not fit in {max_chars} characters even without findings")
-        limit = min(limit - 1, int(limit * max_chars / len(body) * 0.95))
-        limit = max(limit, 0)
+    contributions, other = _contribution_rows(artifact)
+    return render_report(
+        artifact.report,
+        head=artifact.review["head"],
+        contributions=contributions,
+        other=other,
+        run_url=check_run_url(run_url),
+        marker=MARKER,
+        max_chars=max_chars,
+    )
 
 
 # ---------------------------------------------------------------- posting

@@ -107,7 +107,8 @@ def kind_of(product_type: str | None) -> str | None:
 def build_previews(tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | None, jobs: int = 0) -> list[PreviewResult]:
     """Draw every task's PNG (from the cache when possible), in parallel.
 
-    Results come back in task order.  ``jobs`` 0 means one worker per core.
+    Results come back in task order.  ``jobs`` 0 chooses (:func:`default_jobs`):
+    in this process for a few previews, up to one worker per core for many.
     """
     cache = Path(cache_dir) if cache_dir else None
     if cache:
@@ -123,7 +124,7 @@ def build_previews(tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | 
             results[i] = PreviewResult(task, False, f"{task.label}: no preview: {task.unavailable or 'the file cannot be read'}")
         else:
             todo.append(i)
-    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    jobs = jobs if jobs > 0 else default_jobs(len(todo))
     if len(todo) <= 1 or jobs == 1:
         outcomes = [_draw_safely(tasks[i], _target(tasks[i], cache)) for i in todo]
     else:
@@ -138,6 +139,23 @@ def build_previews(tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | 
         else:
             results[i] = PreviewResult(task, False, f"{task.label}: no preview: {warning}")
     return [r for r in results if r is not None]
+
+
+# A worker process costs about as much as drawing several previews (fork, then
+# matplotlib's and astropy's first-use setup in that process).  Measured with
+# `hlsp pages` on a collection of 3 products without previews (3 previews + 2
+# sky maps), 2 cores, 3 runs each (machine shared, load ~7): --jobs 2 (the old
+# default, one per core) took 8.0-15.1 s wall, 2.56-2.85 s CPU; --jobs 1
+# 7.1-8.4 s wall, 2.31-2.64 s CPU; the new default (in this process for so few)
+# 7.4-9.2 s wall, 2.11-2.56 s CPU.  So the default starts one worker per
+# MIN_TASKS_PER_WORKER previews to draw, at most one per core, and draws a few
+# previews in this process.
+MIN_TASKS_PER_WORKER = 8
+
+
+def default_jobs(n_tasks: int) -> int:
+    """Worker processes for ``n_tasks`` previews to draw when the caller did not choose (``jobs`` 0)."""
+    return max(1, min(os.cpu_count() or 1, n_tasks // MIN_TASKS_PER_WORKER))
 
 
 def _target(task: PreviewTask, cache: Path | None) -> str:

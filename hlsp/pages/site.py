@@ -7,7 +7,9 @@ Layout of the output folder::
     static/                      site.css, site.js, placeholder.svg, favicon.svg
     <proj-id>/index.html         one landing page per collection
     <proj-id>/skymap.png
-    <proj-id>/previews/pN.png    one preview per product (N = manifest index)
+    <proj-id>/previews/pN.png    one preview per science product (N = manifest index): the
+                                 team's own graphic (same name, .png/.jpg/.gif) when the
+                                 collection has one, else one drawn from the product
     <proj-id>/files/<name>       local products (hard link or copy), unless a
                                  download base URL is given
     .cache/previews/             previews by sha256 (or $HLSP_CACHE_DIR/previews, or cache_dir)
@@ -66,14 +68,15 @@ _KIND_WORDS = {
 
 
 def templates_dir() -> Path:
-    """``templates/site`` next to the package (``$HLSP_TEMPLATES`` overrides the parent)."""
+    """``templates/site``: inside the installed package (``hlsp/templates``), else
+    beside it in a source checkout (``$HLSP_TEMPLATES`` overrides the parent)."""
     env = os.environ.get("HLSP_TEMPLATES")
     here = Path(__file__).resolve().parent.parent
-    candidates = [Path(env)] if env else [here.parent / "templates", here / "_templates"]
+    candidates = [Path(env)] if env else [here / "templates", here.parent / "templates"]
     for base in candidates:
         if (base / "site" / "base.html.j2").is_file():
             return base / "site"
-    raise HlspError(f"cannot find templates/site next to {here}; set HLSP_TEMPLATES")
+    raise HlspError(f"cannot find templates/site in or next to {here}; reinstall hlsp or set HLSP_TEMPLATES")
 
 
 def environment() -> jinja2.Environment:
@@ -98,7 +101,7 @@ class SiteResult:
     index: Path
     pages: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    previews: int = 0  # preview images in the site (sky maps included)
+    previews: int = 0  # preview images in the site (sky maps and the teams' own previews included)
     cached: int = 0  # of which were copied from the cache
 
 
@@ -175,6 +178,40 @@ def year_of(meta: dict) -> str:
     return m.group() if m else ""
 
 
+def cited_name(name: str) -> str:
+    """A person as journals cite them: ``Ada Lovelace`` -> ``Lovelace, A.``; ``Lovelace, Ada`` -> ``Lovelace, A.``."""
+    name = " ".join(name.split())
+    if "," in name:
+        surname, given = (part.strip() for part in name.split(",", 1))
+    else:
+        parts = name.split(" ")
+        surname, given = parts[-1], " ".join(parts[:-1])
+    initials = " ".join(
+        "-".join(piece[0].upper() + "." for piece in word.split("-") if piece) for word in given.split() if word
+    )
+    return f"{surname}, {initials}" if initials else surname
+
+
+def citation(meta: dict) -> dict:
+    """The parts of a journal-style data citation: authors; year; title; version; publisher; DOI."""
+    names = [cited_name(p["name"]) for p in people(meta)]
+    if len(names) > 1:
+        authors = ", ".join(names[:-1]) + ", & " + names[-1]
+    else:
+        authors = names[0] if names else ""
+    doi = safe.as_doi(meta.get("doi"))
+    return {
+        "authors": authors,
+        "year": year_of(meta),
+        "title": text(meta.get("title")),
+        "version": text(meta.get("version")),
+        "publisher": "MAST",
+        "doi": doi or "",
+        "doi_href": safe.doi_url(doi) or "",
+        "pending": text(meta.get("doi")).strip().lower() == "pending",
+    }
+
+
 _BIB_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 _BIB_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
@@ -210,7 +247,9 @@ def site_path(p: Product) -> str | None:
     return p.path if all(_SAFE_SEGMENT.match(part) for part in parts) else None
 
 
-def product_row(slug: str, p: Product, preview: PreviewResult | None, download_base: str | None) -> dict:
+def product_row(
+    slug: str, p: Product, preview: PreviewResult | None, download_base: str | None, team_preview: str | None = None
+) -> dict:
     name = p.name
     filename = text(p.filename)
     path = site_path(p)
@@ -223,7 +262,14 @@ def product_row(slug: str, p: Product, preview: PreviewResult | None, download_b
     else:
         href = None
     kind = kind_of(p.product_type)
-    ok = preview is not None and preview.ok
+    ok = team_preview is not None or (preview is not None and preview.ok)
+    if team_preview is not None:
+        src, alt = team_preview, f"Preview of {filename}, made by the team"
+    elif ok:
+        src, alt = f"previews/p{p.index}.png", f"Preview of {filename}: {_KIND_WORDS.get(kind, _KIND_WORDS[None])}"
+    else:
+        src, alt = "../" + PLACEHOLDER, f"No preview available for {filename}"
+    sha = text(p.sha256)
     return {
         "index": p.index,
         "file": filename or text(p.location),
@@ -231,15 +277,39 @@ def product_row(slug: str, p: Product, preview: PreviewResult | None, download_b
         "target": text(name.get("target")),
         "filter": text(name.get("opt_elem")),
         "size": p.size,
-        "sha256": text(p.sha256),
+        "sha256": sha,
+        "sha256_short": sha[:12] if is_sha256(sha) else sha,  # a malformed value is shown as it is, never copied
+        "sha256_full": sha if is_sha256(sha) else "",
         "href": href,
         "remote": p.is_remote,
         "graphic": p.is_preview,  # a contributor's own preview image: listed, not previewed
-        "preview_src": f"previews/p{p.index}.png" if ok else "../" + PLACEHOLDER,
-        "preview_alt": (
-            f"Preview of {filename}: {_KIND_WORDS.get(kind, _KIND_WORDS[None])}" if ok else f"No preview available for {filename}"
-        ),
+        "format": media_type(filename),
+        "preview_src": src,
+        "preview_alt": alt,
     }
+
+
+_MEDIA_TYPES = {
+    "fits": "application/fits", "fit": "application/fits", "fits.gz": "application/fits",
+    "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+    "csv": "text/csv", "ecsv": "text/csv", "txt": "text/plain", "md": "text/markdown",
+    "json": "application/json", "xml": "application/xml", "pdf": "application/pdf",
+    "h5": "application/x-hdf5", "asdf": "application/asdf", "zip": "application/zip", "tar.gz": "application/gzip",
+}
+
+
+def media_type(filename: str) -> str:
+    """The IANA media type of a file from its extension (``application/octet-stream`` when unknown)."""
+    lower = filename.lower()
+    for ext in sorted(_MEDIA_TYPES, key=len, reverse=True):
+        if lower.endswith("." + ext):
+            return _MEDIA_TYPES[ext]
+    return "application/octet-stream"
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [v for v in values if not (v.lower() in seen or seen.add(v.lower()))]
 
 
 def dataset_ld(slug: str, meta: dict, rows: list[dict] | None = None) -> dict:
@@ -263,10 +333,12 @@ def dataset_ld(slug: str, meta: dict, rows: list[dict] | None = None) -> dict:
         "version": text(meta.get("version")),
         "creator": creators,
         "publisher": {"@type": "Organization", "name": PUBLISHER},
-        "keywords": texts(meta.get("observatories"))
-        + texts(meta.get("instruments"))
-        + texts(meta.get("filters"))
-        + texts(meta.get("product_types")),
+        "keywords": _unique(
+            texts(meta.get("observatories"))
+            + texts(meta.get("instruments"))
+            + texts(meta.get("filters"))
+            + texts(meta.get("product_types"))
+        ),
         "isAccessibleForFree": True,
     }
     if doi_href:
@@ -284,20 +356,33 @@ def dataset_ld(slug: str, meta: dict, rows: list[dict] | None = None) -> dict:
             {
                 "@type": "DataDownload",
                 "name": r["file"],
-                "encodingFormat": "application/fits",
+                "encodingFormat": r["format"],
                 **({"contentUrl": r["href"]} if r["href"] else {}),
                 **({"contentSize": f"{r['size']} B"} if isinstance(r["size"], int) else {}),
             }
             for r in rows
+            if not r["graphic"]  # previews are not products
         ]
     return ld
 
 
 def collection_context(
-    slug: str, c: Contribution, previews: dict[int, PreviewResult], skymap_ok: bool, download_base: str | None
+    slug: str,
+    c: Contribution,
+    previews: dict[int, PreviewResult],
+    skymap_ok: bool,
+    download_base: str | None,
+    team_previews: dict[int, str] | None = None,
 ) -> dict:
     meta = c.metadata
-    rows = [product_row(slug, p, previews.get(p.index), download_base) for p in c.products]
+    team_previews = team_previews or {}
+    rows = [product_row(slug, p, previews.get(p.index), download_base, team_previews.get(p.index)) for p in c.products]
+    graphic_href = {}
+    for r, p in zip(rows, c.products):
+        if r["graphic"] and r["href"]:
+            graphic_href[p.name.stem] = r["href"]
+    for r, p in zip(rows, c.products):
+        r["preview_href"] = graphic_href.get(p.name.stem) if not r["graphic"] else None
     history = []
     for h in meta.get("history") if isinstance(meta.get("history"), list) else []:
         h = _dict(h)
@@ -324,7 +409,9 @@ def collection_context(
         "history": history,
         "year": year_of(meta),
         "bibtex": bibtex(slug, meta),
-        "products": rows,
+        "citation": citation(meta),
+        "products": [r for r in rows if not r["graphic"]],  # previews are not products
+        "graphics": [r for r in rows if r["graphic"]],
         "previews": [r for r in rows if not r["graphic"]],
         "skymap": "skymap.png" if skymap_ok else "../" + PLACEHOLDER,
         "jsonld": dataset_ld(slug, meta, rows),
@@ -368,7 +455,10 @@ def preview_tasks(
     """
     page = out / slug
     tasks: list[tuple[int | None, PreviewTask]] = []
+    own = team_previews(c)
     for p in c.science_products:
+        if p.index in own:
+            continue  # the team's own preview is shown as it is
         label = text(p.filename) or text(p.location) or f"product {p.index + 1}"
         source = str(p.local_path) if p.local_path is not None and not p.is_remote else None
         why = "the product is remote (not downloaded while building pages)" if p.is_remote else p.refused
@@ -380,6 +470,29 @@ def preview_tasks(
     sky = tuple((t["name"], t["ra"], t["dec"]) for t in targets(c.metadata) if t["ra"] is not None and t["dec"] is not None)
     tasks.append((None, skymap_task(page / "skymap.png", f"Targets of {slug}", sky)))
     return tasks
+
+
+def team_previews(c: Contribution) -> dict[int, Product]:
+    """manifest index of a science product -> the team's own local preview graphic of it."""
+    out = {}
+    for p in c.science_products:
+        graphic = c.preview_for(p)
+        if graphic is not None and graphic.local_path is not None and graphic.local_path.is_file():
+            if site_path(graphic) is not None:
+                out[p.index] = graphic
+    return out
+
+
+def _publish_team_previews(page: Path, c: Contribution) -> dict[int, str]:
+    """Copy the team's previews to ``previews/pN.<ext>``; index -> their path in the page."""
+    shown = {}
+    for index, graphic in team_previews(c).items():
+        ext = graphic.name.extension.lower()
+        rel = f"previews/p{index}.{ext}"
+        (page / "previews").mkdir(parents=True, exist_ok=True)
+        _link_or_copy(graphic.local_path, page / rel)
+        shown[index] = rel
+    return shown
 
 
 def with_remote_source(task: PreviewTask, p: Product) -> PreviewTask:
@@ -426,7 +539,9 @@ def build(
     for slug, c in collections.items():
         if download_base is None:
             result.warnings += _publish_files(out / slug / "files", slug, c)
-        ctx = collection_context(slug, c, previews[slug], skymaps[slug], download_base)
+        own = _publish_team_previews(out / slug, c)
+        result.previews += len(own)
+        ctx = collection_context(slug, c, previews[slug], skymaps[slug], download_base, own)
         page = out / slug / "index.html"
         _render(env, "collection.html.j2", page, root="../", page_title=ctx["title"], c=ctx, jsonld=ctx["jsonld"])
         result.pages.append(page)

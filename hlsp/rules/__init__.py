@@ -89,6 +89,8 @@ WHOLE_MODULES = (
     "md002_metadata_schema",
     "md003_orcid_check_digit",
     "md004_history_version",
+    "md005_doi_pending",
+    "md006_placeholder",
     # collection (a contribution folder as a whole; scope="collection")
     "co001_no_products",
     "co002_unsafe_path",
@@ -103,6 +105,8 @@ WHOLE_MODULES = (
     "co011_preview_missing",
     "co012_version_not_raised",
     "co013_version_changes",
+    "co014_metadata_names",
+    "co015_metadata_headers",
     # pull request (a whole PR: findings made by hlsp.gh.check; scope="pull-request")
     "gh001_outside_contributions",
     "gh002_contribution_removed",

@@ -5,8 +5,13 @@ string; a mismatch means the data changed after it was written (damage, or an
 edit without updating the keyword).  An error here, a warning in fitsverify
 (see CK001).
 
-*How to fix:* Re-copy the file if it was damaged; otherwise rewrite the checksums (hlsp
-fix --write).
+*How to fix:* The data changed after DATASUM was written: copy the file again from your
+pipeline's original; never rewrite checksums over data you did not change yourself.
+
+Treat it as damage: copy the file again from the original that your pipeline wrote and
+check that the error is gone. Rewriting the checksums would only hide real corruption;
+do it (``hlsp fix --write``) only when you changed the data yourself on purpose and the
+new data are right.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -14,10 +14,18 @@ Applies to files named ``hlsp_...`` and, with ``--product-type``, to any file.
 *Why:* the archive fills its database and search pages from these keywords;
 a product without them cannot be ingested.
 
+While ``hlsp.yaml`` says ``doi: pending`` the ``DOI`` card is not asked for:
+the archive mints the DOI when it accepts the collection and records it when
+it stages the files (MD005 keeps the pending DOI visible as a warning).
+
 *How to fix:* Add the keyword with a value to the HDU named in the message.
 
-Add the keyword, with a value, to the HDU the message names (``hlsp fix`` can add the
-ones derivable from the file name).
+The hint says when ``hlsp fix <folder> --write`` can add the keyword, and from where: an
+equivalent keyword of the file (``RA_OBJ`` -> ``RA_TARG``, ``TELESCOP`` -> ``OBSERVAT``,
+``CCD`` -> ``DETECTOR``; the table is ``validators/vocab/keyword-sources.yaml``),
+``hlsp.yaml`` or the file name. For a keyword none of these give (``APERTURE``, say),
+write it under ``keywords:`` in ``hlsp.yaml`` and run ``hlsp fix`` again, or add it to
+the file yourself.
 
 *Example:* fails::
 
@@ -28,9 +36,10 @@ fixed::
     HLSPID  = 'example '
 """
 
-from hlsp.judge import FileView
-from hlsp.rules._base import Category, Rule, Severity
-from hlsp.rules._util import profile_gaps
+from hlsp.judge import view_of
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._hints import keyword_hint
+from hlsp.rules._util import is_product, profile_gaps
 
 RULE = Rule(
     id="KW001",
@@ -41,8 +50,16 @@ RULE = Rule(
 )
 
 
-@RULE.check_headers
-def check(file: FileView):
-    if not file.is_product or file.profile is None:
+@RULE.check
+def check(ctx: FileContext):
+    if not is_product(ctx) or ctx.profile is None:
         return ()
-    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(file, "required")]
+    gaps = profile_gaps(view_of(ctx), "required")  # its hints read the context: not a header check
+    if not gaps:
+        return ()
+    pending = str(ctx.expected.get("doi", "")).strip().lower() == "pending"
+    return [
+        RULE.finding(message, hdu=hdu, keyword=spec.name, hint=keyword_hint(ctx, spec.name, RULE.hint))
+        for spec, hdu, message in gaps
+        if not (pending and spec.name == "DOI")  # no DOI card while hlsp.yaml says pending (MD005)
+    ]

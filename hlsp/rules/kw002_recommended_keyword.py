@@ -13,6 +13,9 @@ may accept their absence -- but the derived values are coarser than yours.
 
 *How to fix:* Add the keyword to the HDU named in the message.
 
+Add the keyword to the HDU the message names; the hint says when ``hlsp fix <folder>
+--write`` can add it and from where (see KW001).
+
 *Example:* fails::
 
     (no XPOSURE nor EXPTIME in the primary header)
@@ -22,9 +25,10 @@ fixed::
     XPOSURE =                300.0 / [s] exposure time
 """
 
-from hlsp.judge import FileView
-from hlsp.rules._base import Category, Rule, Severity
-from hlsp.rules._util import profile_gaps
+from hlsp.judge import view_of
+from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._hints import keyword_hint
+from hlsp.rules._util import is_product, profile_gaps
 
 RULE = Rule(
     id="KW002",
@@ -35,8 +39,14 @@ RULE = Rule(
 )
 
 
-@RULE.check_headers
-def check(file: FileView):
-    if not file.is_product or file.profile is None:
+@RULE.check
+def check(ctx: FileContext):
+    if not is_product(ctx) or ctx.profile is None:
         return ()
-    return [RULE.finding(message, hdu=hdu, keyword=spec.name) for spec, hdu, message in profile_gaps(file, "recommended")]
+    gaps = profile_gaps(view_of(ctx), "recommended")  # its hints read the context: not a header check
+    if not gaps:
+        return ()
+    return [
+        RULE.finding(message, hdu=hdu, keyword=spec.name, hint=keyword_hint(ctx, spec.name, RULE.hint))
+        for spec, hdu, message in gaps
+    ]

@@ -13,7 +13,8 @@ once, as an error.
 *Why:* the ``Z`` claims UTC while ``TIMESYS`` may say otherwise, and the
 archive's date parsers expect the FITS form.
 
-*How to fix:* Drop the trailing Z; give the time scale in TIMESYS.
+*How to fix:* Drop the trailing Z (`hlsp fix --write` does); give the time scale in
+TIMESYS.
 
 Drop the ``Z`` (``hlsp fix`` does it) and give the time scale in ``TIMESYS``.
 

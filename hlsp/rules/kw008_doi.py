@@ -9,10 +9,17 @@ MAST mints HLSP DOIs under its prefix ``10.17909``.
 under another prefix may be deliberate (a journal's data DOI), so it is a
 warning.
 
+A ``DOI`` card saying ``pending`` (or any other stand-in) is an error: while
+``hlsp.yaml`` says ``doi: pending`` the headers carry no DOI card at all --
+the archive mints the DOI at acceptance and records it in the staged
+manifest, CAOM and ObsCore rows (``hlsp stage --doi``), so reviewed headers
+are never rewritten.
+
 *How to fix:* Write the bare DOI the archive assigned, e.g. 10.17909/t9-abcd-1234 (no
 URL, no 'doi:').
 
-Write only the DOI the archive assigned, e.g. ``DOI = '10.17909/t9-abcd-1234'``.
+Write only the DOI the archive assigned, e.g. ``DOI = '10.17909/t9-abcd-1234'``; while
+it is pending, remove the card (``hlsp fix <folder> --write`` does).
 
 *Example:* fails::
 
@@ -26,6 +33,7 @@ fixed::
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.rules._hints import fix_command
 
 RULE = Rule(
     id="KW008",
@@ -46,7 +54,15 @@ def check(ctx: FileContext):
         if card is None or card.vtype != "str" or not card.value.strip():
             continue
         value = card.value.strip()
-        if not DOI_RE.match(value):
+        if not DOI_RE.match(value) and "10." not in value:
+            yield RULE.finding(
+                f"DOI = '{value}' is not a DOI; while the DOI is pending the header has no DOI card",
+                hdu=hdu.index,
+                keyword="DOI",
+                hint=f"Remove the DOI card (`{fix_command(ctx)}` does when hlsp.yaml says `doi: pending`); "
+                "the archive records the DOI it mints at staging.",
+            )
+        elif not DOI_RE.match(value):
             yield RULE.finding(f"DOI = '{value}' is not a bare DOI (10.NNNN/suffix)", hdu=hdu.index, keyword="DOI")
         elif not value.startswith(MAST_PREFIX):
             yield RULE.finding(

@@ -11,7 +11,8 @@ in ``validators/profiles/common.yaml``; their absence is KW001's finding.)
 harvesters match the exact strings.
 
 *How to fix:* Write LICENSE = 'CC BY 4.0' and LICENURL =
-'https://creativecommons.org/licenses/by/4.0/'.
+'https://creativecommons.org/licenses/by/4.0/' (`hlsp fix --write` writes both from
+hlsp.yaml).
 
 Write the two values exactly as above (note ``https``, the trailing ``/``, and blanks
 rather than dashes in ``CC BY 4.0``).

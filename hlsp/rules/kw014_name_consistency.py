@@ -15,7 +15,7 @@ file or users read the wrong version.  A forgotten ``HLSPVER`` bump is the
 typical cause.
 
 *How to fix:* Make HLSPID/HLSPVER agree with the file name (a forgotten HLSPVER bump is
-the usual cause).
+the usual cause); `hlsp fix --write` writes them from hlsp.yaml.
 
 Update ``HLSPVER`` (or ``HLSPID``) -- or the file name -- so that they agree.
 

@@ -8,7 +8,7 @@ Reported once per file, at the first HDU that uses CONTINUE.
 *Why:* readers that do not know the convention show only the first part of
 the value; ``LONGSTRN`` tells them to look further.
 
-*How to fix:* Add LONGSTRN = 'OGIP 1.0' to the primary header.
+*How to fix:* Add LONGSTRN = 'OGIP 1.0' to the primary header (`hlsp fix --write` does).
 
 Add ``LONGSTRN = 'OGIP 1.0'`` to the primary header (astropy: ``header['LONGSTRN'] =
 'OGIP 1.0'``).

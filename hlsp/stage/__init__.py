@@ -36,6 +36,15 @@ The steps, in order (each re-run starts over and skips what is already done):
    one-line error *before* READY: the staged files stay verified and complete,
    the delivery is simply not marked ready, and a re-run finishes it.
 7. Write ``READY`` (the sha256 of manifest.json, the catalog, a timestamp).
+
+The DOI: a collection is reviewed with ``doi: pending`` (MD005) and no DOI
+card in its headers; the archive mints the DOI at acceptance and passes it
+here (``stage(..., doi="10.17909/...")``, ``hlsp stage --doi``).  It is
+recorded in ``manifest.json`` (``doi``), in every CAOM plane (provenance
+reference ``https://doi.org/<doi>``) and in every ObsCore row (``doi``);
+the reviewed files are staged byte for byte, never rewritten.  Staging a
+collection whose DOI is still pending without ``doi`` is refused in one line;
+a ``doi`` that differs from a minted one in hlsp.yaml is refused too.
 """
 
 from __future__ import annotations
@@ -52,6 +61,8 @@ from hlsp.contribution import METADATA_FILE, README_FILE, Contribution, Product,
 from hlsp.errors import HlspError
 from hlsp.fitsfile import FitsFile, read_fits
 from hlsp.names import parse_name
+import re
+
 from hlsp.stage import caom, manifest, obscore
 from hlsp.stage.catalog import Counts, open_catalog, redact
 from hlsp.stage.copy import Digest, copy_hashed
@@ -118,9 +129,11 @@ def stage(
     dest: str | os.PathLike = DEFAULT_DEST,
     catalog: str | None = None,
     commit: str | None = None,
+    doi: str | None = None,
 ) -> StageResult:
     """Stage the collection folder ``source`` under ``dest``; see the module docstring."""
     c = load_contribution(source)
+    c.metadata = {**c.metadata, "doi": minted_doi(c, doi)}
     target = open_target(dest)
     catalog_url = catalog or default_catalog(target)
     prefix = f"{c.proj_id}/{c.version}/"
@@ -153,6 +166,7 @@ def stage(
         proj_id=c.proj_id,
         version=c.version,
         title=c.title,
+        doi=c.metadata["doi"],
         commit=commit or manifest.git_commit(c.root),
         validation=validation,
         files=entries,
@@ -190,6 +204,24 @@ def stage(
 
 
 # ----------------------------------------------------------------------------- steps
+DOI_RE = re.compile(r"10\.17909/\S+\Z")
+
+
+def minted_doi(c: Contribution, doi: str | None) -> str:
+    """The DOI to record: ``doi`` (minted by the archive) or hlsp.yaml's; refused while pending."""
+    said = str(c.metadata.get("doi", "")).strip()
+    if doi is not None:
+        doi = doi.strip()
+        if not DOI_RE.match(doi):
+            raise StageRefused(f"--doi {doi}: not a DOI under MAST's prefix (10.17909/...)")
+        if said.lower() != "pending" and said != doi:
+            raise StageRefused(f"--doi {doi}: {c.root}/{METADATA_FILE} already gives the DOI {said}")
+        return doi
+    if said.lower() == "pending":
+        raise StageRefused(
+            f"{c.root}: the DOI is still pending; pass the DOI the archive minted: hlsp stage {c.root} --doi 10.17909/..."
+        )
+    return said
 def _validate(c: Contribution) -> dict[str, int]:
     """Validate the collection; refuse on errors.  Returns the summary for the manifest."""
     from hlsp.engine import validate

@@ -43,6 +43,7 @@ from caom2 import (
     Position,
     ProductType,
     Proposal,
+    Provenance,
     ReleaseType,
     SegmentType,
     Target,
@@ -167,6 +168,9 @@ def build_observations(metadata: dict[str, Any], entries: list[dict[str, Any]]) 
         plane = obs.planes.get(name.stem)
         if plane is None:
             plane = _plane(name.stem, f"caom:{COLLECTION}/{obs_id}", row, release)
+            doi = str(metadata.get("doi") or "")
+            if doi.startswith("10."):  # the DOI the archive minted (hlsp stage --doi)
+                plane.provenance = Provenance(proj_id.upper(), version=version, reference=f"https://doi.org/{doi}")
             obs.planes[name.stem] = plane
         uri = artifact_uri(proj_id, version, entry["file"])
         artifact = Artifact(

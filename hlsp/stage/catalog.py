@@ -88,6 +88,14 @@ class Catalog:
     def _prepare(self, cur) -> None:
         cols = ", ".join(f"{name} {sqltype}" for name, sqltype in COLUMNS)
         cur.execute(f"CREATE TABLE IF NOT EXISTS {self.table} ({cols})")
+        # A table created by an older hlsp lacks the columns added since (e.g. doi):
+        # add them, so that staging into an existing catalog keeps working.
+        cur.execute(f"SELECT * FROM {self.table} WHERE 1 = 0")
+        present = {d[0].lower() for d in cur.description}
+        cur.fetchall()
+        for name, sqltype in COLUMNS:
+            if name not in present:
+                cur.execute(f"ALTER TABLE {self.table} ADD COLUMN {name} {sqltype}")
 
     def upsert(self, rows: Iterable[dict[str, Any]]) -> Counts:
         rows = list(rows)

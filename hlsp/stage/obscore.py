@@ -78,6 +78,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("facility_name", "TEXT"),
     ("instrument_name", "TEXT"),
     ("provenance_name", "TEXT"),
+    ("doi", "TEXT"),  # the collection's DOI, minted by the archive at acceptance (hlsp stage --doi)
 )
 NAMES = tuple(name for name, _ in COLUMNS)
 
@@ -379,6 +380,7 @@ def row(
         facility_name=kw.text("TELESCOP") or (fields.get("observatory") or "").upper() or None,
         instrument_name=kw.text("INSTRUME") or (fields.get("instrument") or "").upper() or None,
         provenance_name=str(metadata.get("proj_id", "")).upper() or None,
+        doi=metadata.get("doi") if str(metadata.get("doi", "")).startswith("10.") else None,
     )
     image = next((h for h in kw.hdus if h.is_image and len(h.naxes) >= 2), None)
     where = image_footprint(image) if image is not None and profile == "image" else None

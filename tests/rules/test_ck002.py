@@ -21,3 +21,10 @@ def test_right_datasum_passes(tmp_path):
     path = write_fits(tmp_path / "x.fits", hdu, hdu_bytes(primary_cards(8, []), checksum=True))
     assert findings_for(path, "CK002") == []
     assert findings_for(write_fits(tmp_path / "y.fits", empty_primary()), "CK002") == []
+
+
+def test_hint_does_not_invite_covering_up_corruption():
+    from hlsp.rules import get_rule
+
+    hint = get_rule("CK002").hint
+    assert "copy the file again" in hint and "never rewrite checksums" in hint

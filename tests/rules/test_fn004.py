@@ -20,3 +20,17 @@ def test_long_target(tmp_path):
 def test_long_proj_id_of_a_readme(tmp_path):
     (f,) = _findings(tmp_path, f"hlsp_{'p' * 21}_readme.md")
     assert "proj-id" in f.message and "at most 20" in f.message
+
+
+def test_per_star_per_sector_target_gets_a_name_that_fits(tmp_path):
+    """A TGLC-style target (42 characters): keep star and sector, leave camera and CCD to the header."""
+    target = "gaiaid-5707485527450614656-s0007-cam2-ccd3"
+    (f,) = _findings(tmp_path, f"hlsp_tglc_tess_ffi_{target}_tess_v1_llc.fits")
+    assert "42 characters" in f.message
+    assert "'gaia5707485527450614656-s0007' (29 characters; the archive accepts at most 30)" in f.hint
+    assert "multi" not in f.hint
+
+
+def test_long_list_of_filters_gets_multi(tmp_path):
+    (f,) = _findings(tmp_path, "hlsp_demo_hst_acs_m31_f435w-f606w-f814w-f850lp_v1_img.fits")
+    assert "'multi'" in f.hint

@@ -72,3 +72,29 @@ def test_no_rule_crashes_on_real_files(realdata):
     for path in sorted(p for p in realdata.iterdir() if ".fits" in p.name):
         result = validate_file(str(path), Options(select=["FN", "WC", "KW"]))
         assert not [f.message for f in result.findings if "internal error" in f.message], path.name
+
+
+def test_pending_doi_is_not_asked_for(tmp_path):
+    """While hlsp.yaml says `doi: pending` the header has no DOI card (MD005 warns instead)."""
+    cards = replace_cards(COMMON_CARDS, DOI=None) + IMAGE_CARDS
+    path = write_fits(tmp_path / IMAGE_NAME, image_hdu(extra=cards))
+    assert findings_for(path, "KW001", expected={"doi": "pending"}) == []
+    (f,) = findings_for(path, "KW001", expected={"doi": "10.17909/abc"})
+    assert f.keyword == "DOI"
+
+
+def test_hint_names_the_equivalent_keyword_and_the_folder(tmp_path):
+    cards = replace_cards(COMMON_CARDS, OBSERVAT=None) + IMAGE_CARDS
+    path = write_fits(tmp_path / IMAGE_NAME, image_hdu(extra=cards))
+    (f,) = findings_for(path, "KW001", expected={"folder": "contributions/demo"})
+    assert f.keyword == "OBSERVAT"
+    assert f.hint.startswith("`hlsp fix contributions/demo --write` adds it (value from TELESCOP in HDU 0)")
+
+
+def test_hint_for_a_keyword_nothing_gives(tmp_path):
+    lc = [("RA_TARG", 10.0), ("DEC_TARG", 20.0), ("DETECTOR", "CCD1"), ("FILTER", "TESS"), ("RADESYS", "ICRS")]
+    table = table_hdu([("TIME", "1D", "f8"), ("FLUX", "1E", "f4")], [(1.0, 2.0)], extra=lc)
+    path = write_fits(tmp_path / "hlsp_demo_tess_ffi_m31_tess_v1_lc.fits", empty_primary(COMMON_CARDS), table)
+    (f,) = findings_for(path, "KW001", expected={"folder": "contributions/demo"})
+    assert f.keyword == "APERTURE"
+    assert "write `keywords: {APERTURE: ...}` in contributions/demo/hlsp.yaml" in f.hint

@@ -21,3 +21,13 @@ def test_not_a_bare_doi(tmp_path, doi):
 def test_other_prefix_is_a_warning(tmp_path):
     (f,) = _findings(tmp_path, "10.5281/zenodo.123")
     assert (f.keyword, f.severity.value) == ("DOI", "warning")
+
+
+def test_pending_in_the_header_is_refused_with_the_way_out(tmp_path):
+    from _helpers import COMMON_CARDS, IMAGE_CARDS, IMAGE_NAME, image_hdu, replace_cards
+
+    cards = replace_cards(COMMON_CARDS, DOI="pending") + IMAGE_CARDS
+    path = write_fits(tmp_path / IMAGE_NAME, image_hdu(extra=cards))
+    (f,) = findings_for(path, "KW008", expected={"folder": "contributions/demo"})
+    assert f.severity.value == "error" and "pending the header has no DOI card" in f.message
+    assert "`hlsp fix contributions/demo --write`" in f.hint

@@ -34,3 +34,14 @@ def test_missing_required_field_and_product_without_location(tmp_path):
     messages = [f.message for f in findings(root, "MD002")]
     assert "hlsp.yaml: required field `license` is missing" in messages
     assert any(m.startswith("products[1]: a product needs exactly one of `path`") for m in messages)
+
+
+def test_misspelt_required_field_is_reported_once(tmp_path):
+    """`licence:` for `license:` -- one finding, on the misspelt key, saying what to rename."""
+    from contribution_support import copy_example, edit, findings, line_of
+
+    root = copy_example(tmp_path)
+    edit(root / "hlsp.yaml", "license: CC BY 4.0", "licence: CC BY 4.0")
+    (f,) = findings(root, "MD002")
+    assert f.message == "hlsp.yaml: `licence` is not a field; the required field `license` is missing: rename `licence` to `license`"
+    assert f.line == line_of(root / "hlsp.yaml", "licence:")

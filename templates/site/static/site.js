@@ -59,7 +59,25 @@ function setupCopy() {
   });
 }
 
+function setupHashCopy() {
+  // the product table shows a short SHA-256; its button copies the full value
+  const status = document.getElementById("copy-status");
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await copyText(button.dataset.copy);
+        button.textContent = "Copied";
+        if (status) status.textContent = "SHA-256 copied to the clipboard.";
+      } catch (err) {
+        if (status) status.textContent = "Could not copy; hover over the hash to read it in full.";
+      }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setupFilter();
   setupCopy();
+  setupHashCopy();
 });

@@ -1,0 +1,43 @@
+"""Hints that name the next command: what ``hlsp fix`` can add, with the real folder."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hlsp.derive import fix_can_add
+from hlsp.rules._util import science_hdu
+
+
+def fix_command(ctx: Any) -> str:
+    """``hlsp fix <folder> --write`` for a product of a collection, else for the file."""
+    folder = ctx.expected.get("folder") if ctx.expected else None
+    if folder:
+        return f"hlsp fix {folder} --write"
+    return f"hlsp fix {ctx.path} --write"
+
+
+def keyword_hint(ctx: Any, keyword: str, default: str) -> str:
+    """The hint of a missing profile keyword: where `hlsp fix` takes it from, or what to do."""
+    fits = ctx.fits
+    headers = []
+    if fits is not None and fits.primary is not None:
+        headers.append((0, fits.primary.header))
+        science = science_hdu(fits)
+        if science is not None and science is not fits.primary:
+            headers.append((science.index, science.header))
+    metadata = {"targets": ctx.expected.get("targets"), "keywords": ctx.expected.get("keywords")} if ctx.expected else None
+    source = fix_can_add(keyword, headers, os.path.basename(ctx.path), metadata)
+    if source == "hlsp.yaml":
+        return (
+            f"`{fix_command(ctx)}` writes it from hlsp.yaml (once its field holds the real value, not a stand-in), "
+            "then `hlsp manifest` and `hlsp validate`."
+        )
+    if source:
+        return f"`{fix_command(ctx)}` adds it (value from {source}), then `hlsp manifest` and `hlsp validate`."
+    if ctx.expected.get("folder"):
+        return (
+            f"{default} `hlsp fix` finds no value for it in the file, its name or hlsp.yaml: write "
+            f"`keywords: {{{keyword}: ...}}` in {ctx.expected['folder']}/hlsp.yaml and run `{fix_command(ctx)}`."
+        )
+    return default
