@@ -58,6 +58,9 @@ from hlsp.cachedir import RACY_SECONDS, default_dir
 from hlsp.findings import FileResult, Finding
 
 FILE_NAME = "validate-cache-v1.sqlite"
+# FS001 messages that tell what happened to the run, not what the file is: a read
+# that failed (I/O error, too many open files, ...) or a bug/MemoryError in the reader.
+_NOT_VERDICTS = ("cannot read the file:", "internal error while reading the file")
 KEEP_FINGERPRINTS = 4
 FLUSH_EVERY = 256  # results per write transaction
 LOOKUP_EVERY = 256  # files per lookup query (SQLite allows at least 999 parameters)
@@ -293,6 +296,19 @@ def _decode(text: str) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------- cache
+def is_verdict(result: FileResult) -> bool:
+    """Whether ``result`` is the file's own outcome, worth keeping for the next run.
+
+    Not so: the "worker died" result of a batch that kept killing its workers
+    (:class:`hlsp.scheduler.NotJudged`; an out-of-memory kill says nothing
+    final about the file), and a read that failed or crashed (the next run may
+    well read the file).  Those are validated again next time (issue 17, item 9).
+    """
+    if getattr(result, "cacheable", True) is False:
+        return False
+    return not any(f.rule == "FS001" and f.message.startswith(_NOT_VERDICTS) for f in result.findings)
+
+
 class ResultCache:
     """Results of earlier runs with the same fingerprint, by file.
 
@@ -424,7 +440,7 @@ class ResultCache:
         return findings, stamp
 
     def store(self, path: str, stamp: Stamp | None, result: FileResult) -> None:
-        if stamp is None or self._db is None:
+        if stamp is None or self._db is None or not is_verdict(result):
             return
         after = stamp_of(path)
         if after is None or after.key() != stamp.key():

@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
     try:
+        from hlsp.limits import check_all
+
+        check_all()  # a bad HLSP_* bound is a usage error here, not a surprise in a worker
         return int(args._run(args) or 0)
     except HlspError as exc:
         print(f"hlsp {args.command}: error: {exc}", file=sys.stderr)

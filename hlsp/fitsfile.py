@@ -26,7 +26,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
-from hlsp import speedups
+from hlsp import limits, speedups
 from hlsp.tablescan import RowScanner, ValueProblem, plan_table, py_scan_rows
 
 # The inner loops run in C when hlsp._speedups is built, else in the
@@ -237,6 +237,7 @@ class HDU:
     any_finite: bool | None = None  # floating-point image: a finite value seen?
     size_known: bool = True  # False: BITPIX/NAXIS/NAXISn/PCOUNT/GCOUNT too broken to size the data
     value_problems: list[ValueProblem] = field(default_factory=list)  # table rows (hlsp.tablescan)
+    over_budget: bool = False  # the header went past the cards the file may keep (hlsp.limits)
 
     @property
     def padded_data_size(self) -> int:
@@ -419,9 +420,9 @@ def open_stream(path: str) -> tuple[BinaryIO, str | None, int]:
         magic = fh.read(3)
         fh.seek(0)
         if magic[:2] == b"\x1f\x8b":
-            return gzip.GzipFile(fileobj=fh, mode="rb"), "gzip", size
+            return Inflated(gzip.GzipFile(fileobj=fh, mode="rb"), "gzip", size), "gzip", size
         if magic == b"BZh":
-            return bz2.BZ2File(fh, mode="rb"), "bzip2", size
+            return Inflated(bz2.BZ2File(fh, mode="rb"), "bzip2", size), "bzip2", size
         if size <= SMALL_FILE:
             with fh:
                 return io.BytesIO(fh.read()), None, size
@@ -429,6 +430,66 @@ def open_stream(path: str) -> tuple[BinaryIO, str | None, int]:
     except BaseException:
         fh.close()
         raise
+
+
+class LimitExceeded(Exception):
+    """Reading a file would go past one of the bounds of :mod:`hlsp.limits`."""
+
+
+def inflate_cap(compressed_size: int) -> int:
+    """Bytes a compressed file of ``compressed_size`` bytes may inflate to (hlsp.limits)."""
+    relative = max(limits.get_int("inflate_free"), limits.get_int("inflate_ratio") * compressed_size)
+    return min(relative, limits.get_int("inflate_max"))
+
+
+class Inflated:
+    """A gzip/bzip2 stream that stops with :class:`LimitExceeded` past :func:`inflate_cap`.
+
+    A decompression bomb (a few KB that inflate to terabytes) is cut off after
+    at most ``inflate_cap`` bytes -- bounded time, not just bounded memory.
+    """
+
+    def __init__(self, stream, compression: str, compressed_size: int):
+        self._stream = stream
+        self.compression = compression
+        self.compressed_size = compressed_size
+        self.cap = inflate_cap(compressed_size)
+        self.pos = 0  # position in the inflated bytes: what has been decompressed, at least
+
+    def read(self, n: int = -1) -> bytes:
+        left = self.cap - self.pos
+        b = self._stream.read(left + 1 if n is None or n < 0 or n > left else n)
+        self.pos += len(b)
+        if self.pos > self.cap:
+            raise self._exceeded()
+        return b
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 0 and offset > self.cap:
+            raise self._exceeded()
+        self.pos = self._stream.seek(offset, whence)
+        if self.pos > self.cap:
+            raise self._exceeded()
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def _exceeded(self) -> LimitExceeded:
+        return LimitExceeded(
+            f"the {self.compression} file inflates to more than {self.cap} bytes "
+            f"({self.compressed_size} compressed; a decompression bomb?) -- reading stopped there "
+            "(limits: HLSP_MAX_INFLATE_RATIO, HLSP_INFLATE_FREE, HLSP_MAX_INFLATED)"
+        )
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def read_full(stream: BinaryIO, n: int) -> bytes:
@@ -454,6 +515,8 @@ def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
     ff = FitsFile(path=path, size=size, compression=compression)
     try:
         _read_hdus(ff, stream, scan_data)
+    except LimitExceeded as exc:  # a bound of hlsp.limits: what was read stands
+        ff.issues.append(ReadIssue("limit", str(exc), ff.hdus[-1].index if ff.hdus else None))
     except (EOFError, OSError, zlib.error, ValueError) as exc:
         # corrupt gzip/bzip2 stream: what was read stands, the rest is an issue
         if compression is None:
@@ -469,6 +532,8 @@ def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
 def _read_hdus(ff: FitsFile, stream: BinaryIO, scan_data: bool) -> None:
     offset = 0
     index = 0
+    max_hdus = limits.get_int("hdus")
+    cards_left = limits.get_int("header_cards")  # kept for the whole file (memory: ~0.6 KB each)
     while True:
         first = read_full(stream, BLOCK)
         if not first:
@@ -491,8 +556,15 @@ def _read_hdus(ff: FitsFile, stream: BinaryIO, scan_data: bool) -> None:
                 )
             )
             return
-        hdu = _read_header(ff, stream, first, index, offset)
+        if index >= max_hdus:
+            raise LimitExceeded(f"the file has more than {max_hdus} HDUs -- reading stopped there (limit: HLSP_MAX_HDUS)")
+        if cards_left <= 0:
+            raise LimitExceeded(_cards_message())
+        hdu = _read_header(ff, stream, first, index, offset, -(-cards_left // (BLOCK // CARD)))
         ff.hdus.append(hdu)
+        cards_left -= len(hdu.header.cards)
+        if hdu.over_budget:
+            raise LimitExceeded(_cards_message())
         if not hdu.end_found or not hdu.size_known:
             return  # where this HDU's data end is unknown: the rest of the file cannot be judged
         _read_data(ff, stream, hdu, scan_data)
@@ -510,6 +582,15 @@ def _read_hdus(ff: FitsFile, stream: BinaryIO, scan_data: bool) -> None:
         index += 1
 
 
+_MAX_HEADER_BLOCKS = 10_000  # 360,000 cards: beyond this it is not a header
+MAX_DATA_SIZE = 2**63 - 1  # bytes: the largest file offset; a header declaring more is broken
+
+
+def _cards_message() -> str:
+    n = limits.get_int("header_cards")
+    return f"the headers hold more than {n} cards in all -- reading stopped there (limit: HLSP_MAX_HEADER_CARDS)"
+
+
 def _drain(stream: BinaryIO) -> int:
     n = 0
     while True:
@@ -523,9 +604,12 @@ def _looks_like_header(block: bytes) -> bool:
     return block[:8] == b"XTENSION" or (block[:8].isascii() and block[8:10] == b"= " and block[:8] != b"        ")
 
 
-def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offset: int) -> HDU:
+def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offset: int, budget: int = _MAX_HEADER_BLOCKS) -> HDU:
+    """The header starting with block ``first``, read up to ``budget`` blocks
+    (the cards the file may still keep); ``over_budget`` when it is longer."""
     blocks = [first]
     end_at = -1
+    over = False
     while True:  # each block is searched once: a file without END costs linear time
         if len(blocks[-1]) % BLOCK:
             ff.issues.append(ReadIssue("truncated", "the file ends inside a header block", index))
@@ -535,6 +619,9 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
             end_at = (len(blocks) - 1) * BLOCK + pos
             break
         if len(blocks) >= _MAX_HEADER_BLOCKS:
+            break
+        if len(blocks) >= budget:
+            over = True
             break
         nxt = read_full(stream, BLOCK)
         if not nxt:
@@ -548,8 +635,9 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
     cards, first = _parse_cards(head.decode("latin-1"), n_cards)
     hdu = HDU(index=index, offset=offset, header=Header(cards, first), header_size=len(raw) - len(raw) % BLOCK)
     hdu.end_found = end_at >= 0
+    hdu.over_budget = over
     if not hdu.end_found:
-        if not len(raw) % BLOCK:  # (a cut-off header block is reported as truncated)
+        if not len(raw) % BLOCK and not over:  # (a cut-off header block is reported as truncated)
             ff.issues.append(ReadIssue("no-end", "the header has no END card", index))
         return hdu
     if raw[end_at + CARD :].strip(b" "):
@@ -558,10 +646,19 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
         ff.issues.append(ReadIssue("end-card", "the END card has characters after END", index, "END"))
     hdu.header_sum = ones_fold(ones_sum(raw))
     _classify(hdu)
+    if hdu.data_size > MAX_DATA_SIZE:  # e.g. NAXIS = 999 with every NAXISn = 2**62
+        ff.issues.append(
+            ReadIssue(
+                "truncated",
+                f"the header declares more than {MAX_DATA_SIZE} bytes of data (BITPIX x NAXIS1 x ... x NAXISn): "
+                "no file can hold them",
+                index,
+            )
+        )
+        hdu.data_size, hdu.size_known = 0, False  # (a number of thousands of digits is no size)
     return hdu
 
 
-_MAX_HEADER_BLOCKS = 10_000  # 360,000 cards: beyond this it is not a header
 
 
 def _find_end(buf: bytes) -> int:
@@ -705,8 +802,18 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
         hdu.any_finite = False
     fill_char = b" " if hdu.kind == "table" else b"\x00"
     plan = plan_table(hdu) if scan_data and hdu.is_table else None
+    if plan is not None and plan.ascii_fields and plan.row_len > limits.get_int("row_buffer"):
+        ff.issues.append(
+            ReadIssue(
+                "row-limit",
+                f"rows of {plan.row_len} bytes are longer than the {limits.get_int('row_buffer')}-byte row buffer: "
+                "the fields of this ASCII table were not checked (limit: HLSP_MAX_ROW_BUFFER)",
+                hdu.index,
+            )
+        )
+        plan = None
     if isinstance(stream, io.BufferedReader):  # a plain file on disk, too big to have been read whole
-        _read_data_direct(stream, hdu, float_size, fill_char, plan)
+        _read_data_direct(ff, stream, hdu, float_size, fill_char, plan)
         return
     rows = RowScanner(plan) if plan is not None else None
     data_left = hdu.data_size  # unpadded bytes still to come
@@ -730,10 +837,23 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
             break
     hdu.data_sum = ones_fold(total)
     if rows is not None:
-        hdu.value_problems = rows.problems()
+        _take_problems(ff, hdu, rows)
 
 
-def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes, plan) -> None:
+def _take_problems(ff: FitsFile, hdu: HDU, rows: RowScanner) -> None:
+    hdu.value_problems = rows.problems()
+    if rows.heap is not None and rows.heap.overflow:
+        ff.issues.append(
+            ReadIssue(
+                "row-limit",
+                f"more than {rows.heap.cap} variable-length logical arrays: the values of those after the first "
+                f"{rows.heap.cap} were not checked (limit: HLSP_MAX_HEAP_ARRAYS)",
+                hdu.index,
+            )
+        )
+
+
+def _read_data_direct(ff: FitsFile, stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes, plan) -> None:
     """The data of a plain file: positioned reads into reused 1 MiB buffers, no copies.
 
     Big data units are split in two halves summed by two threads: the ones'-
@@ -747,6 +867,8 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill
     avail = max(0, min(hdu.padded_data_size, os.fstat(fd).st_size - start))
     data_end = start + min(hdu.data_size, avail)  # end of the values, before the padding
     half = (avail // 2) // CHUNK * CHUNK if avail >= PARALLEL_DATA else 0
+    if plan is not None and (plan.row_len > limits.get_int("row_buffer") or plan.heap_logicals):
+        half = 0  # rows streamed column by column, or a heap checked from the rows' descriptors: one pass
     parts = [(start, start + half), (start + half, start + avail)] if half else [(start, start + avail)]
     scanners = [RowScanner(plan, lo - start) if plan is not None else None for lo, _ in parts]
     if len(parts) == 1:
@@ -757,7 +879,7 @@ def _read_data_direct(stream: io.BufferedReader, hdu: HDU, float_size: int, fill
     if plan is not None:
         for later in scanners[1:]:
             scanners[0].join(later)
-        hdu.value_problems = scanners[0].problems()
+        _take_problems(ff, hdu, scanners[0])
     pad_len = start + avail - data_end
     if pad_len > 0 and os.pread(fd, pad_len, data_end).strip(fill_char):
         hdu.fill_ok = False

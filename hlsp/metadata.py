@@ -88,6 +88,28 @@ class MetadataLoader(yaml.SafeLoader):
 
 MetadataLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
+MAX_INT_DIGITS = 4000  # below Python's int/str conversion limit (4300 digits)
+
+
+def _construct_int(loader: MetadataLoader, node: ScalarNode) -> int:
+    """YAML integers, refusing any too long to be a number anyone means (issue 17, item 7)."""
+    digits = sum(ch.isalnum() for ch in node.value)
+    value = None
+    if digits <= MAX_INT_DIGITS:
+        try:
+            value = yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:
+            value = None
+    # (sexagesimal 1:30:... and 0x... forms can also grow past the limit once converted)
+    if value is None or value.bit_length() > MAX_INT_DIGITS * 3.33:
+        raise YamlLoadError(
+            f"a number of {digits} digits is too long (at most {MAX_INT_DIGITS}): quote it if it is text", *_mark(node.start_mark)
+        )
+    return value
+
+
+MetadataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 
 def _mark(mark) -> tuple[int | None, int | None]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)

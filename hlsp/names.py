@@ -64,7 +64,10 @@ class ParsedName:
 
     @property
     def is_fits(self) -> bool:
-        return self.extension.lower() in FITS_EXTENSIONS
+        """A FITS extension ends the name, even after another dot (``a.b.fits.gz``;
+        FN006 judges such names, the reader still reads the content)."""
+        ext = self.extension.lower()
+        return ext in FITS_EXTENSIONS or ext.endswith(tuple("." + e for e in FITS_EXTENSIONS))
 
 
 def split_extension(filename: str) -> tuple[str, str]:

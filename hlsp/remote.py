@@ -15,11 +15,28 @@ is downloaded once however often it is validated.  Timeouts apply to every
 connection and read; transient failures are retried with back-off; a dead URL
 ends as a :class:`RemoteError` naming the URL, never as a hang.
 
+Bounds (issue 17; ``docs/limits.md``): nothing is fetched without a valid
+size in the manifest, nor when that size is above ``HLSP_REMOTE_MAX_BYTES``
+(default 10 GiB); a transfer stops as soon as more bytes arrive than the
+manifest says, and when a product takes longer than ``HLSP_REMOTE_DEADLINE``
+seconds (default 900, retries included: a server dripping a byte every few
+seconds is cut off).  ``hlsp manifest``, which measures URLs before any size
+is known, downloads at most ``HLSP_REMOTE_MAX_BYTES``.  Partial downloads are
+temporary files that are always removed: at once on any error, and -- when the
+process was killed -- by the next fetch into the same cache, which removes the
+``.download.<pid>.*`` files of processes that no longer run.
+
 Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE_DIR`` (cache
 folder, :mod:`hlsp.cachedir`), ``HLSP_TIMEOUT`` (seconds, default 30),
 ``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
-(or ``AWS_ENDPOINT_URL``) for S3-compatible stores; S3 credentials come from
-the usual ``AWS_*`` variables.
+for S3-compatible stores.
+
+Contributor products are read **anonymously**, or with the credentials given
+for them alone (``HLSP_S3_ACCESS_KEY_ID`` and ``HLSP_S3_SECRET_ACCESS_KEY``):
+never with the ``AWS_*`` variables, the AWS configuration files or
+``AWS_ENDPOINT_URL``, which belong to the archive destination that ``hlsp
+stage`` writes to (``hlsp.stage.targets``).  Otherwise a contributor's
+``s3://`` URL would be fetched with the archive's keys at stage time (issue 17).
 """
 
 from __future__ import annotations
@@ -38,6 +55,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 
+from hlsp import limits
 from hlsp.cachedir import default_dir
 
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
@@ -70,6 +88,10 @@ class RemoteOptions:
     retries: int = 2  # extra attempts after a transient failure
     allow_private: bool = False  # admit loopback/private hosts and http:// to them (tests)
     s3_endpoint: str | None = None  # S3-compatible endpoint, e.g. http://127.0.0.1:8333
+    s3_key: str | None = None  # credentials for contributor products only (default: anonymous)
+    s3_secret: str | None = field(default=None, repr=False)
+    max_bytes: int = field(default_factory=lambda: limits.get_int("remote_bytes"))  # per product
+    deadline: float = field(default_factory=lambda: limits.get("remote_seconds"))  # seconds per product
 
     @classmethod
     def from_env(cls, **overrides) -> "RemoteOptions":
@@ -79,7 +101,11 @@ class RemoteOptions:
             timeout=float(env.get("HLSP_TIMEOUT") or 30.0),
             retries=int(env.get("HLSP_RETRIES") or 2),
             allow_private=_env_flag("HLSP_ALLOW_PRIVATE_URLS"),
-            s3_endpoint=env.get("HLSP_S3_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
+            s3_endpoint=env.get("HLSP_S3_ENDPOINT") or None,  # (never the archive's AWS_ENDPOINT_URL)
+            s3_key=env.get("HLSP_S3_ACCESS_KEY_ID") or None,
+            s3_secret=env.get("HLSP_S3_SECRET_ACCESS_KEY") or None,
+            max_bytes=limits.get_int("remote_bytes"),
+            deadline=limits.get("remote_seconds"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -96,13 +122,63 @@ def _host_problem(host: str | None, port: int | None, options: RemoteOptions) ->
     except (socket.gaierror, UnicodeError):
         return None  # unknown host: the fetch will fail and say so
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
-            return (
-                f"host {host} resolves to the private or local address {addr}; remote products must be on a "
-                "public server (set HLSP_ALLOW_PRIVATE_URLS=1 only for local testing)"
-            )
+        problem = _address_problem(host, info[4][0])
+        if problem:
+            return problem
     return None
+
+
+def _address_problem(host: str, address: str) -> str | None:
+    addr = ipaddress.ip_address(address.split("%", 1)[0])
+    if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
+        return (
+            f"host {host} resolves to the private or local address {addr}; remote products must be on a "
+            "public server (set HLSP_ALLOW_PRIVATE_URLS=1 only for local testing)"
+        )
+    return None
+
+
+class _RefusedAddress(OSError):
+    """The connection's own resolution of a host gave an address the policy refuses."""
+
+
+def _checked_resolver(allow_private: bool):
+    """An aiohttp resolver that checks the very addresses the connection will use.
+
+    The policy check above resolves the host once; the HTTP client would
+    resolve it again to connect, and a DNS server that answers a public address
+    the first time and 127.0.0.1 the second ("DNS rebinding") would slip past.
+    This resolver is the only resolution the connection makes, and it refuses
+    any address the policy refuses: what is checked is what is connected to.
+    """
+    import asyncio
+
+    from aiohttp.abc import AbstractResolver
+
+    class CheckedResolver(AbstractResolver):
+        async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM, family=family)
+            out = []
+            for fam, _type, proto, _name, sockaddr in infos:
+                problem = None if allow_private else _address_problem(host, sockaddr[0])
+                if problem:
+                    raise _RefusedAddress(problem)
+                out.append(
+                    {
+                        "hostname": host,
+                        "host": sockaddr[0],
+                        "port": sockaddr[1],
+                        "family": fam,
+                        "proto": proto,
+                        "flags": socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
+                    }
+                )
+            return out
+
+        async def close(self) -> None:
+            pass
+
+    return CheckedResolver()
 
 
 def url_problem(url: str, options: RemoteOptions | None = None) -> str | None:
@@ -146,17 +222,25 @@ def _filesystem(url: str, options: RemoteOptions):
                 "read_timeout": options.timeout,
                 "retries": {"max_attempts": 1},
                 "s3": {"addressing_style": "path"},
+                "ignore_configured_endpoint_urls": True,  # AWS_ENDPOINT_URL is the archive's
             },
         }
         if options.s3_endpoint:
             kwargs["endpoint_url"] = options.s3_endpoint
-        if not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
-            kwargs["anon"] = True
+        if options.s3_key and options.s3_secret:
+            kwargs["key"], kwargs["secret"] = options.s3_key, options.s3_secret
+        else:
+            kwargs["anon"] = True  # no credentials looked up: not AWS_*, not ~/.aws
         return fsspec.filesystem("s3", **kwargs)
     import aiohttp
 
     timeout = aiohttp.ClientTimeout(total=None, connect=options.timeout, sock_connect=options.timeout, sock_read=options.timeout)
-    return fsspec.filesystem(scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout})
+
+    async def get_client(**kwargs):
+        connector = aiohttp.TCPConnector(resolver=_checked_resolver(options.allow_private))
+        return aiohttp.ClientSession(connector=connector, **kwargs)
+
+    return fsspec.filesystem(scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout}, get_client=get_client)
 
 
 def _require_remote(scheme: str) -> None:
@@ -186,6 +270,8 @@ def _is_permanent(exc: BaseException) -> bool:
     """Not worth retrying: the file is not there, we may not read it, or the policy refuses it."""
     if isinstance(exc, RemoteError):
         return True
+    if isinstance(exc, _RefusedAddress) or isinstance(getattr(exc, "os_error", None), _RefusedAddress):
+        return True
     if isinstance(exc, (FileNotFoundError, PermissionError)):
         cause = exc.__cause__  # fsspec wraps connection errors in FileNotFoundError
         return cause is None or _is_permanent(cause)
@@ -198,6 +284,10 @@ def _describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, (FileNotFoundError, PermissionError)) and exc.__cause__ is not None:
         exc = exc.__cause__
+    if isinstance(getattr(exc, "os_error", None), _RefusedAddress):
+        exc = exc.os_error
+    if isinstance(exc, _RefusedAddress):
+        return f"refused: {exc}"
     if isinstance(exc, FileNotFoundError):
         return "not found (HTTP 404 or no such key)"
     status = _status(exc)
@@ -240,6 +330,10 @@ def _open_http(fs, url: str, options: RemoteOptions):
     raise RemoteError(f"more than {MAX_REDIRECTS} redirects")
 
 
+class DeadlineError(RemoteError):
+    """A product took longer than its wall-clock deadline (HLSP_REMOTE_DEADLINE)."""
+
+
 def _chunks(url: str, options: RemoteOptions) -> Iterator[bytes]:
     fs = _filesystem(url, options)
     if urlsplit(url).scheme.lower() == "s3":
@@ -252,11 +346,21 @@ def _chunks(url: str, options: RemoteOptions) -> Iterator[bytes]:
 
 
 def _download(url: str, options: RemoteOptions, dest: Path, max_size: int | None) -> tuple[int, str]:
-    """Stream ``url`` into ``dest``; (size, sha256).  Stops early beyond ``max_size``."""
+    """Stream ``url`` into ``dest``; (size, sha256).  Stops early beyond ``max_size``
+    (the manifest's) or ``options.max_bytes``, and at ``options.deadline`` seconds."""
     last: BaseException | None = None
+    deadline = time.monotonic() + options.deadline
+
+    def over_time() -> None:
+        if time.monotonic() > deadline:
+            raise DeadlineError(
+                f"{url}: not fetched within {options.deadline:g} seconds (limit: HLSP_REMOTE_DEADLINE); transfer stopped"
+            )
+
     for attempt in range(options.retries + 1):
         if attempt:
-            time.sleep(min(0.5 * 2 ** (attempt - 1), 5.0))
+            time.sleep(min(0.5 * 2 ** (attempt - 1), 5.0, max(0.0, deadline - time.monotonic())))
+            over_time()
         h = hashlib.sha256()
         size = 0
         try:
@@ -267,10 +371,16 @@ def _download(url: str, options: RemoteOptions, dest: Path, max_size: int | None
                         raise IntegrityError(
                             f"{url}: more than the {max_size} bytes the manifest gives; transfer stopped", size, None
                         )
+                    if size > options.max_bytes:
+                        raise RemoteError(
+                            f"{url}: more than {options.max_bytes} bytes, the most a remote product may have "
+                            "(limit: HLSP_REMOTE_MAX_BYTES); transfer stopped"
+                        )
+                    over_time()
                     h.update(chunk)
                     out.write(chunk)
             return size, h.hexdigest()
-        except IntegrityError:
+        except (IntegrityError, DeadlineError):
             raise
         except Exception as exc:  # network libraries raise many types; all end here
             last = exc
@@ -338,9 +448,49 @@ def _store(tmp: Path, sha256: str, options: RemoteOptions, name: str | None) -> 
 
 def _tempfile(options: RemoteOptions) -> Path:
     options.cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".download.", dir=options.cache_dir)
+    _remove_orphans(options.cache_dir)
+    fd, name = tempfile.mkstemp(prefix=f".download.{os.getpid()}.", dir=options.cache_dir)
     os.close(fd)
     return Path(name)
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Remove the partial downloads of processes that were killed (they could not clean up)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for e in entries:
+        parts = e.name.split(".")
+        if not e.name.startswith(".download.") or len(parts) < 4 or not parts[2].isdigit():
+            continue
+        pid = int(parts[2])
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running (or not ours to signal): its download may be in progress
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(e.path)
+
+
+def _check_size(url: str, size, options: RemoteOptions) -> int:
+    """The manifest's size, if it is one that may be fetched; else RemoteError (nothing is fetched)."""
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise RemoteError(
+            f"{url}: the manifest gives no valid size (a whole number of bytes), so it is not fetched: "
+            "add the size (`hlsp manifest` measures it)"
+        )
+    if size > options.max_bytes:
+        raise RemoteError(
+            f"{url}: the manifest gives {size} bytes, more than the {options.max_bytes} a remote product may have "
+            "(limit: HLSP_REMOTE_MAX_BYTES); nothing was fetched"
+        )
+    return size
 
 
 def fetch(url: str, size: int | None, sha256: str | None, options: RemoteOptions | None = None, name: str | None = None) -> Path:
@@ -354,6 +504,7 @@ def fetch(url: str, size: int | None, sha256: str | None, options: RemoteOptions
     problem = url_problem(url, options)
     if problem:
         raise RemoteError(f"{url}: {problem}")
+    size = _check_size(url, size, options)
     if sha256:
         hit = _cached(sha256, size, options, name)
         if hit is not None:

@@ -26,6 +26,7 @@ kills its worker gets a finding (``on_crash``) instead of taking the run down.
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -35,6 +36,13 @@ from hlsp.findings import FileResult
 RETRIES = 2  # resubmissions of a whole batch after its worker died
 
 Work = Callable[[list[str]], list[FileResult]]
+
+
+class NotJudged(FileResult):
+    """The result of a file whose worker kept dying: not the file's verdict, so never cached."""
+
+    __slots__ = ()
+    cacheable = False
 
 
 @dataclass(slots=True)
@@ -76,7 +84,8 @@ class Scheduler:
                     job.handle = self._submit(job.paths)
                     continue
                 if len(job.paths) == 1:
-                    return [self.on_crash(job.paths[0])]
+                    crash = self.on_crash(job.paths[0])
+                    return [NotJudged(crash.path, crash.findings)]
                 # a file in this batch kills workers: find it by running them one by one
                 return [r for p in job.paths for r in self.results(self.submit([p]))]
 
@@ -113,35 +122,188 @@ class InProcess(Scheduler):
         return handle
 
 
+class WorkerLost(Exception):
+    """The local worker running a batch died before its whole result arrived."""
+
+
+class _Task:
+    """One batch handed to :class:`LocalPool`: queued, running, then done (ok, error or lost)."""
+
+    __slots__ = ("paths", "state", "value")
+
+    def __init__(self, paths: list[str]):
+        self.paths = paths
+        self.state = "queued"
+        self.value: Any = None
+
+    def done(self) -> bool:
+        return self.state in ("ok", "error", "lost")
+
+
+def _serve(conn, work: Work) -> None:
+    """A worker's loop: batches in, results out, on its own pipe, until told to stop."""
+    while True:
+        try:
+            paths = conn.recv()
+        except (EOFError, OSError):  # the parent went away
+            return
+        if paths is None:
+            return
+        try:
+            out = ("ok", work(paths))
+        except BaseException as exc:  # a bug: the parent re-raises it
+            out = ("error", exc)
+        try:
+            conn.send(out)
+        except (OSError, ValueError):
+            return
+        except Exception as exc:  # e.g. an exception that does not pickle
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+class _Worker:
+    """One worker process and the parent's end of its private pipe."""
+
+    def __init__(self, ctx, work: Work):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_serve, args=(child, work), daemon=True)
+        self.process.start()
+        child.close()  # the worker holds the only other end: its death is an EOF here
+        self.task: _Task | None = None
+
+    def stop(self) -> None:
+        if self.task is None and self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        else:
+            self.process.kill()  # its batch is not wanted any more
+        self.process.join(10)
+        if self.process.is_alive():  # (an idle worker that does not stop when told: never waited on for ever)
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
 class LocalPool(Scheduler):
-    """A pool of ``jobs`` worker processes on this machine."""
+    """A pool of ``jobs`` worker processes on this machine.
+
+    Each worker has a pipe of its own, and the parent watches every pipe and
+    every process together (``multiprocessing.connection.wait``).  A worker
+    killed at any moment -- idle, working, or half-way through writing its
+    result -- shows as an end of file on its own pipe or as its process
+    ending: its batch is lost (and submitted again by :meth:`Scheduler.results`)
+    and a new worker takes its place.  Nothing waits on a pipe another process
+    still holds, which is how ``concurrent.futures.ProcessPoolExecutor`` hangs
+    when a worker is SIGKILLed in the middle of writing a result (issue 17).
+    """
 
     def __init__(self, work: Work, on_crash: Callable[[str], FileResult], jobs: int):
         super().__init__(work, on_crash)
-        from concurrent.futures.process import BrokenProcessPool
-
-        self.lost = (BrokenProcessPool,)
-        self.workers = max(1, jobs)
-        self._pool = self._new_pool()
-
-    def _new_pool(self):
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
+        self.lost = (WorkerLost,)
+        self.workers = max(1, jobs)
         methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else None)
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        # forked on Linux: workers start with everything the parent has loaded
+        self._ctx = multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else None)
+        self._queue: deque[_Task] = deque()
+        self._pool = [_Worker(self._ctx, self.work) for _ in range(self.workers)]
+        self.replaced = 0  # workers that died and were replaced (for tests and reports)
 
-    def _submit(self, paths: list[str]):
-        try:
-            return self._pool.submit(self.work, paths)
-        except self.lost:  # one dead worker breaks the whole executor: replace it
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool()
-            return self._pool.submit(self.work, paths)
+    def _submit(self, paths: list[str]) -> _Task:
+        task = _Task(paths)
+        self._queue.append(task)
+        self._dispatch()
+        return task
+
+    def _done(self, task: _Task) -> bool:
+        if not task.done():
+            self._pump(0)
+        return task.done()
+
+    def _wait(self, task: _Task) -> list[FileResult]:
+        while not task.done():
+            self._pump(None)
+        if task.state == "lost":
+            raise WorkerLost(f"the worker running a batch of {len(task.paths)} file(s) died")
+        if task.state == "error":
+            raise task.value
+        return task.value
+
+    def _dispatch(self) -> None:
+        for i, w in enumerate(self._pool):
+            if not self._queue:
+                return
+            if w.task is not None:
+                continue
+            task = self._queue.popleft()
+            try:
+                w.conn.send(task.paths)
+            except OSError:  # died while idle: the batch never reached it
+                self._queue.appendleft(task)
+                self._replace(i)
+                continue
+            w.task, task.state = task, "running"
+
+    def _pump(self, timeout: float | None) -> None:
+        """Take in whatever results and deaths are there (waiting up to ``timeout``)."""
+        from multiprocessing.connection import wait
+
+        self._dispatch()
+        watched: dict[Any, int] = {}
+        for i, w in enumerate(self._pool):
+            watched[w.process.sentinel] = i
+            if w.task is not None:
+                watched[w.conn] = i
+        if not any(w.task is not None for w in self._pool):
+            return  # nothing running: nothing to wait for
+        seen = set()
+        for ready in wait(list(watched), timeout):
+            i = watched[ready]
+            if i in seen:
+                continue
+            seen.add(i)
+            self._take(i)
+        self._dispatch()
+
+    def _take(self, i: int) -> None:
+        w = self._pool[i]
+        task = w.task
+        message = None
+        if task is not None and w.conn.poll(0):
+            try:
+                message = w.conn.recv()  # a writer killed mid-message: EOF, not a hang
+            except (EOFError, OSError):
+                message = None
+            except Exception as exc:  # a result that does not unpickle: a bug, raised to the caller
+                message = ("error", RuntimeError(f"a worker's result could not be read ({type(exc).__name__}: {exc})"))
+        if message is not None:
+            task.state, task.value = message
+            w.task = None
+            if w.process.is_alive():
+                return
+        elif w.process.is_alive() and task is not None:
+            # readable but no whole message: the worker is closing its end as it dies
+            w.process.kill()
+        if task is not None and w.task is task:
+            task.state = "lost"
+        self._replace(i)
+
+    def _replace(self, i: int) -> None:
+        old = self._pool[i]
+        if old.process.is_alive():
+            old.process.kill()
+        old.process.join()
+        old.conn.close()
+        self.replaced += 1
+        self._pool[i] = _Worker(self._ctx, self.work)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._queue.clear()
+        for w in self._pool:
+            w.stop()
 
 
 class DaskCluster(Scheduler):

@@ -8,6 +8,9 @@ interpret; so do we, without a second pass over the file:
 - ``X`` (bit) columns: the unused bits of the last byte must be zero;
 - ``P``/``Q`` (variable-length array) descriptors: the array must lie inside
   the heap, and be no longer than the maximum given in ``TFORMn``;
+- ``PL``/``QL`` arrays: each value in the heap is ``T``, ``F`` or 0, like an
+  ``L`` column (the descriptors are kept as the rows pass, at most
+  ``HLSP_MAX_HEAP_ARRAYS`` of them, and the heap is checked as it streams by);
 - ASCII tables: numeric fields (``Iw``, ``Fw.d``, ``Ew.d``, ``Dw.d``) must hold a
   number, be blank, or equal ``TNULLn``.
 
@@ -57,6 +60,7 @@ WHAT = {
     "X": "set bits after the last bit of the bit array",
     "P": "a variable-length array descriptor outside the heap or beyond the maximum length in TFORM",
     "Q": "a variable-length array descriptor outside the heap or beyond the maximum length in TFORM",
+    "H": "a logical value other than 'T', 'F' or 0 in its variable-length array (in the heap)",
     "N": "a field that is not a number",
 }
 
@@ -82,6 +86,8 @@ class TablePlan:
     columns: tuple  # (column number, TFORM) per check, same order
     heap_size: int
     ascii_fields: tuple = ()  # ASCII table: (column, tform, start, width, integer?, tnull)
+    heap_logicals: tuple = ()  # indices into ``checks`` of PL/QL columns, whose heap values are checked
+    heap_start: int = 0  # byte offset of the heap in the data unit (THEAP)
 
 
 def plan_table(hdu: Any) -> TablePlan | None:
@@ -126,7 +132,13 @@ def plan_table(hdu: Any) -> TablePlan | None:
         checks, columns = [checks[k] for k in keep], [columns[k] for k in keep]
         if not checks:
             return None
-    return TablePlan(row_len, rows_end, tuple(checks), tuple(columns), min(max(heap_size, 0), _INT64_MAX))
+    logicals = tuple(
+        k for k, (c, (_, form)) in enumerate(zip(checks, columns)) if c[1] in "PQ" and _VAR_FORM.match(_BIN_FORM.match(form).group(3)).group(1) == "L"
+    )
+    return TablePlan(
+        row_len, rows_end, tuple(checks), tuple(columns), min(max(heap_size, 0), _INT64_MAX), (), logicals,
+        theap if logicals else 0,
+    )
 
 
 def _plan_ascii(h, n: int, row_len: int, nrows: int) -> TablePlan | None:
@@ -210,6 +222,17 @@ def _note(found: dict, k: int, row: int, count: int) -> None:
         seen[1] = min(seen[1], row)
 
 
+class _CheckState:
+    """What one check has seen of the current row, when rows stream (see RowScanner)."""
+
+    __slots__ = ("bad", "ended", "desc")
+
+    def __init__(self):
+        self.bad = False
+        self.ended = False  # A: a NUL byte ended the text
+        self.desc = b""  # P/Q: the descriptor's bytes so far
+
+
 class RowScanner:
     """Checks the rows of one table as its data unit streams past.
 
@@ -217,9 +240,24 @@ class RowScanner:
     Bytes must be fed in order.  A scanner that starts or stops inside a row
     keeps those bytes (``head``, ``carry``) so that two scanners over adjacent
     ranges can be joined (:meth:`join`).
+
+    Memory: a row is kept whole only up to ``row_buffer`` bytes (default
+    ``HLSP_MAX_ROW_BUFFER``, :mod:`hlsp.limits`).  Longer rows of a binary
+    table are checked column by column as they stream past, keeping a few
+    bytes per column (:meth:`_feed_streaming`); such a scanner must start at
+    the first row (the reader does not split those tables between threads).
     """
 
-    def __init__(self, plan: TablePlan, start: int = 0, kernel=None):
+    def __init__(self, plan: TablePlan, start: int = 0, kernel=None, row_buffer: int | None = None):
+        if row_buffer is None:
+            from hlsp import limits
+
+            row_buffer = limits.get_int("row_buffer")
+        self.streaming = plan.row_len > row_buffer and not plan.ascii_fields
+        if self.streaming and start:
+            raise ValueError("a scanner of rows longer than the row buffer starts at the first row")
+        self.state = [_CheckState() for _ in plan.checks] if self.streaming else []
+        self.heap = _HeapLogicals(plan) if plan.heap_logicals else None
         self.plan = plan
         self.pos = start
         self.skip = -start % plan.row_len if start < plan.rows_end else 0
@@ -231,6 +269,15 @@ class RowScanner:
         self.kernel = kernel
 
     def feed(self, data) -> None:
+        pos = self.pos
+        self._feed_rows(data)
+        if self.heap is not None:  # (after the rows: a chunk may end the rows and begin the heap)
+            self.heap.feed(data, pos)
+
+    def _feed_rows(self, data) -> None:
+        if self.streaming:
+            self._feed_streaming(data)
+            return
         plan = self.plan
         start = self.pos
         self.pos += len(data)
@@ -256,6 +303,57 @@ class RowScanner:
         if whole < len(data):
             self.carry = bytearray(data[whole:])
 
+    def _feed_streaming(self, data) -> None:
+        """Check rows longer than the row buffer piece by piece: each check looks
+        only at the bytes of its column and keeps a few bytes of state per row."""
+        plan = self.plan
+        row_len = plan.row_len
+        start = self.pos
+        self.pos += len(data)
+        n = min(len(data), plan.rows_end - start)
+        if n <= 0:
+            return
+        view = memoryview(data)[:n]
+        i, pos = 0, start
+        while i < n:
+            row, col = divmod(pos, row_len)
+            take = min(n - i, row_len - col)
+            for k, (off, code, repeat, elem_size, maxlen) in enumerate(plan.checks):
+                width = 8 if code == "P" else 16 if code == "Q" else column_width(repeat, code)
+                lo, hi = max(off, col), min(off + width, col + take)
+                if lo >= hi:
+                    continue
+                st = self.state[k]
+                if st.bad:
+                    continue
+                seg = bytes(view[i + lo - col : i + hi - col])
+                if code == "L":
+                    st.bad = bool(seg.translate(None, b"TF\0"))
+                elif code == "A":
+                    if not st.ended:
+                        nul = seg.find(b"\0")
+                        if nul >= 0:
+                            seg, st.ended = seg[:nul], True
+                        st.bad = bool(seg.translate(None, _PRINTABLE))
+                elif code == "X":
+                    if hi == off + width:  # the last byte of the bit array is here
+                        st.bad = bool(seg[-1] & ((1 << (8 - repeat % 8)) - 1))
+                else:
+                    st.desc += seg
+                    if len(st.desc) == width:
+                        nelem, first = struct.unpack(">II" if code == "P" else ">QQ", st.desc)
+                        length = (nelem + 7) // 8 if elem_size == 0 else nelem * elem_size
+                        st.bad = (maxlen >= 0 and nelem > maxlen) or first + length > plan.heap_size
+                        if self.heap is not None and k in plan.heap_logicals:
+                            self.heap.add_one(k, row, nelem, first)
+            i += take
+            pos += take
+            if col + take == row_len:  # the row is complete
+                for k, st in enumerate(self.state):
+                    if st.bad:
+                        _note(self.found, k, row, 1)
+                self.state = [_CheckState() for _ in plan.checks]
+
     def _scan(self, rows, first_row: int) -> None:
         plan = self.plan
         if plan.ascii_fields:
@@ -263,6 +361,8 @@ class RowScanner:
             return
         for k, first, count in self.kernel(rows, plan.row_len, plan.checks, plan.heap_size):
             _note(self.found, k, first_row + first, count)
+        if self.heap is not None:
+            self.heap.add_rows(rows, first_row)
 
     def join(self, later: RowScanner) -> None:
         """Take in what the scanner over the bytes right after ours found, so that
@@ -288,4 +388,130 @@ class RowScanner:
             else:
                 (col, form), code = plan.columns[k], plan.checks[k][1]
             out.append(ValueProblem(col, form, code, count, row + 1))
+        if self.heap is not None:
+            for k, (count, row) in sorted(self.heap.problems().items()):
+                col, form = plan.columns[k]
+                out.append(ValueProblem(col, form, "H", count, row + 1))
         return out
+
+
+class _HeapLogicals:
+    """The values in the heap of ``PL``/``QL`` columns: each must be T, F or 0.
+
+    As the rows pass, the descriptors (start, length, row) of these columns are
+    kept -- at most ``HLSP_MAX_HEAP_ARRAYS`` of them (32 bytes each); when the
+    heap then streams by, each chunk's bad bytes are found once and every
+    array holding one is marked.  Arrays outside the heap are the P/Q check's.
+    """
+
+    def __init__(self, plan: TablePlan):
+        from hlsp import limits
+
+        self.plan = plan
+        self.cap = limits.get_int("heap_arrays")
+        self.parts: list = []  # (starts, ends, rows, checks) arrays, in data-unit offsets
+        self.count = 0
+        self.overflow = False  # more arrays than the cap: the rest are not checked
+        self.sorted = None
+        self.bad = None
+
+    def _keep(self, k: int, rows, nelem, first) -> None:
+        import numpy as np
+
+        plan = self.plan
+        ok = (nelem > 0) & (first + nelem <= plan.heap_size)
+        if not ok.any():
+            return
+        room = self.cap - self.count
+        idx = np.flatnonzero(ok)
+        if len(idx) > room:
+            idx, self.overflow = idx[:room], True
+        if not len(idx):
+            return
+        start = first[idx].astype(np.int64) + plan.heap_start
+        self.parts.append((start, start + nelem[idx].astype(np.int64), rows[idx].astype(np.int64), np.full(len(idx), k)))
+        self.count += len(idx)
+
+    def add_rows(self, rows, first_row: int) -> None:
+        import numpy as np
+
+        plan = self.plan
+        n = len(rows) // plan.row_len
+        if not n or self.sorted is not None:
+            return
+        table = np.frombuffer(rows, dtype=np.uint8, count=n * plan.row_len).reshape(n, plan.row_len)
+        for k in plan.heap_logicals:
+            off, code = plan.checks[k][0], plan.checks[k][1]
+            size, dtype = (4, ">u4") if code == "P" else (8, ">u8")
+            nelem = table[:, off : off + size].copy().view(dtype).ravel().astype(np.uint64)
+            first = table[:, off + size : off + 2 * size].copy().view(dtype).ravel().astype(np.uint64)
+            big = (nelem > _INT64_MAX // 2) | (first > _INT64_MAX // 2)
+            nelem[big], first[big] = 0, 0  # (outside any heap: the P/Q check reports them)
+            self._keep(k, np.arange(first_row, first_row + n), nelem.astype(np.int64), first.astype(np.int64))
+
+    def add_one(self, k: int, row: int, nelem: int, first: int) -> None:
+        import numpy as np
+
+        if nelem > _INT64_MAX // 2 or first > _INT64_MAX // 2:
+            return
+        self._keep(k, np.array([row]), np.array([nelem], np.int64), np.array([first], np.int64))
+
+    def feed(self, data, pos: int) -> None:
+        """Check the heap bytes among ``data`` (which starts at data-unit offset ``pos``)."""
+        import numpy as np
+
+        plan = self.plan
+        lo, hi = max(pos, plan.heap_start), min(pos + len(data), plan.heap_start + plan.heap_size)
+        if lo >= hi or not self.count:
+            return
+        if self.sorted is None:  # the rows are over: sort the arrays by start, once
+            starts, ends, rows, checks = (np.concatenate(c) for c in zip(*self.parts))
+            order = np.argsort(starts, kind="stable")
+            self.sorted = (starts[order], ends[order], rows[order], checks[order])
+            self.bad = np.zeros(len(order), dtype=bool)
+            self.parts = []
+        values = np.frombuffer(memoryview(data)[lo - pos : hi - pos], dtype=np.uint8)
+        bad_at = np.flatnonzero(_NOT_LOGICAL[values])
+        if not len(bad_at):
+            return
+        bad_at += lo
+        starts, ends = self.sorted[0], self.sorted[1]
+        upto = np.searchsorted(starts, hi)  # arrays starting before the end of this chunk
+        s, e = np.maximum(starts[:upto], lo), np.minimum(ends[:upto], hi)
+        hit = (e > s) & (np.searchsorted(bad_at, e) > np.searchsorted(bad_at, s))
+        self.bad[:upto] |= hit
+
+    def problems(self) -> dict[int, tuple[int, int]]:
+        """check index -> (rows with a bad value, first such row)."""
+        import numpy as np
+
+        if self.sorted is None or self.bad is None or not self.bad.any():
+            return {}
+        rows, checks = self.sorted[2][self.bad], self.sorted[3][self.bad]
+        out = {}
+        for k in np.unique(checks):
+            bad_rows = np.unique(rows[checks == k])
+            out[int(k)] = (len(bad_rows), int(bad_rows[0]))
+        return out
+
+
+def _not_logical_table():
+    import numpy as np
+
+    t = np.ones(256, dtype=bool)
+    t[[ord("T"), ord("F"), 0]] = False
+    return t
+
+
+class _LazyTable:
+    """The byte table of :class:`_HeapLogicals`, built at first use (numpy loads then)."""
+
+    table = None
+
+    def __getitem__(self, values):
+        if _LazyTable.table is None:
+            _LazyTable.table = _not_logical_table()
+        return _LazyTable.table[values]
+
+
+_NOT_LOGICAL = _LazyTable()

@@ -83,19 +83,62 @@ def test_cli_says_so_when_the_scheduler_is_unreachable(run_cli, delivery):
     assert r.code == 2 and "cannot connect to the Dask scheduler" in r.err and r.err.count("\n") == 1
 
 
-def test_killing_a_busy_worker_loses_no_result(cluster, client, delivery, local, monkeypatch):
+def hold_until_killed(batch: list[str], options, holding: str) -> list:
+    """Batch work for the kill test: the first batch holding ``t0100`` waits to be killed.
+
+    It writes its pid to ``holding`` (the event the test waits for) and then
+    waits for a SIGKILL; once ``holding`` exists, that batch runs normally --
+    on its resubmission, in another worker.
+    """
+    from hlsp.engine import _validate_batch  # the real one: this runs in a Dask worker, not patched
+
+    if any("t0100" in p for p in batch):
+        try:
+            fd = os.open(holding, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pass
+        else:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            signal.pause()  # SIGKILL ends this; nothing else wakes it up
+    return _validate_batch(batch, options)
+
+
+def test_killing_a_busy_worker_loses_no_result(cluster, delivery, local, monkeypatch, tmp_path):
+    """A worker is SIGKILLed while it certainly holds a batch: the batch is run again elsewhere.
+
+    Deterministic: the batch with t0100 stops and writes its worker's pid; a
+    thread waits for that file (an event, not a time), kills the worker and the
+    run goes on.  (The earlier version killed a worker only if one happened to be
+    seen busy when a result arrived, and failed about 1 in 25 under load.)
+    """
+    import functools
+    import threading
+
     from hlsp import pipeline
 
-    monkeypatch.setattr(pipeline, "DASK_BATCH_FILES", 48)  # many batches, so that some are still running
-    got, killed = [], None
-    for result in iter_validate([str(delivery)], Options(scheduler=cluster.scheduler_address)):
-        got.append(result.to_dict())
-        if killed is None:  # as soon as a worker is seen working on a batch: kill it
-            busy = [w for w, keys in client.processing().items() if keys]
-            if busy:
-                killed = busy[0]
-                os.kill(client.run(os.getpid, workers=[killed])[killed], signal.SIGKILL)
-    assert killed, "no worker was ever seen busy: nothing was killed"
+    holding = tmp_path / "holding"
+    monkeypatch.setattr(pipeline, "DASK_BATCH_FILES", 48)  # many batches, so that t0100 is not in the first
+    monkeypatch.setattr(pipeline, "_validate_batch", functools.partial(hold_until_killed, holding=str(holding)))
+    killed = []
+
+    def killer():
+        while not holding.exists() or not holding.read_text():
+            if done.wait(0.02):
+                return
+        pid = int(holding.read_text())
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    done = threading.Event()
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        got = [r.to_dict() for r in iter_validate([str(delivery)], Options(scheduler=cluster.scheduler_address))]
+    finally:
+        done.set()
+        thread.join()
+    assert killed, "the batch holding t0100 never started: nothing was killed"
     assert got == local
 
 

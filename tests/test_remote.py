@@ -169,8 +169,13 @@ def test_integrity_error_reports_actual_values(tmp_path, remote_env, httpserver)
 # ---------------------------------------------------------------------------- s3
 @pytest.fixture
 def s3_env(s3_server, remote_env, monkeypatch):
-    for key, value in s3_server.env().items():
-        monkeypatch.setenv(key, value)
+    """Contributor products on the S3 server, with the credentials meant for them (HLSP_S3_*)."""
+    env = s3_server.env()
+    monkeypatch.setenv("HLSP_S3_ENDPOINT", env["AWS_ENDPOINT_URL"])
+    monkeypatch.setenv("HLSP_S3_ACCESS_KEY_ID", env["AWS_ACCESS_KEY_ID"])
+    monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", env["AWS_SECRET_ACCESS_KEY"])
+    for key in ("AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.setenv(key, env[key])
     return s3_server
 
 
@@ -189,7 +194,7 @@ def test_s3_missing_key_and_wrong_secret(tmp_path, s3_env, monkeypatch):
     missing = f"s3://{bucket}/nothing/{IMG}"
     got = findings_of(remote_collection(tmp_path / "a", missing))
     assert ("CO004", f"cannot fetch {missing}: not found (HTTP 404 or no such key)") in got
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
+    monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", "not-the-secret")
     url = f"s3://{bucket}/{IMG}"
     got = findings_of(remote_collection(tmp_path / "b", url))
     assert ("CO004", f"cannot fetch {url}: access denied (HTTP 403: the file is private, or the credentials are wrong)") in got

@@ -36,6 +36,8 @@ from hlsp.gh.changes import Changes, changed_contributions, tracked_files
 
 REVIEW_FORMAT = "hlsp-review/1"
 SYMLINK_MODE = "120000"
+GITLINK_MODE = "160000"  # a git submodule
+GITLINK_MESSAGE = "this is a git submodule (a link to a commit of another repository), not a file"
 
 
 @dataclass(slots=True)
@@ -117,6 +119,8 @@ def check_pull_request(
         for mode, path in tracked_files(root, changes.head, change.path):
             if mode == SYMLINK_MODE:
                 links.append(FileResult(path, [rules.SYMLINK.finding("this is a symbolic link, not a file")]))
+            elif mode == GITLINK_MODE:  # (its folder is empty or absent in the checkout: nothing to hash)
+                links.append(FileResult(path, [rules.SYMLINK.finding(GITLINK_MESSAGE)]))
             else:
                 files[path] = sha256_file(root / path)
         checksums[change.id] = files
@@ -132,8 +136,14 @@ def write_artifact(check: Check, out: str | os.PathLike, comment: str) -> None:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     with atomic_open(folder / "report.json") as fh:
-        json.dump(check.report.to_dict(), fh, ensure_ascii=False, indent=1)
+        fh.write(_utf8(json.dumps(check.report.to_dict(), ensure_ascii=False, indent=1)))
     with atomic_open(folder / "review.json") as fh:
-        json.dump(check.review(), fh, ensure_ascii=False, indent=1)
+        fh.write(_utf8(json.dumps(check.review(), ensure_ascii=False, indent=1)))
     with atomic_open(folder / "comment.md") as fh:
-        fh.write(comment)
+        fh.write(_utf8(comment))
+
+
+def _utf8(text: str) -> str:
+    """``text`` with the undecodable bytes of non-UTF-8 file names (lone surrogates)
+    written as ``\\udcXX`` escapes: in JSON they read back as the same name."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

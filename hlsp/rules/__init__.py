@@ -48,6 +48,7 @@ FILE_MODULES = (
     "fs017_compression",
     "fs018_wcs_structure",
     "fs019_table_values",
+    "fs020_reader_limit",
     # checksum
     "ck001_checksum",
     "ck002_datasum",

@@ -15,6 +15,7 @@ other names and are not read.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -249,31 +250,44 @@ def matrix_problem(ws: WcsSet) -> tuple[str, str] | None:
         for i in range(1, n + 1):
             if ws.number(ws.key("CDELT", i), 1.0) == 0.0:
                 return ws.key("CDELT", i), f"{ws.key('CDELT', i)} = 0: axis {i} has no pixel scale"
-    # Axes that no matrix element names form an independent unit (or CDELT) block.
-    involved = sorted({i for ij in (cd if use_cd else pc) for i in ij})
-    if not involved:
-        return None
-    rows = []
-    for i in involved:
+    # The whole n x n matrix, as WCSLIB's linset() builds it: CDELTi x PCi_j (missing
+    # PC elements from the unit matrix), or CDi_j (missing ones 0, then cdfix).
+    if not use_cd:  # WCSLIB divides by CDELTi through its reciprocal: that must be finite
+        for i in range(1, n + 1):
+            scale = ws.number(ws.key("CDELT", i), 1.0)
+            if not math.isfinite(1.0 / scale):
+                return ws.key("CDELT", i), (
+                    f"{ws.key('CDELT', i)} = {scale!r} is too small to invert: world coordinates cannot be "
+                    "converted back to pixels"
+                )
+    if not (cd if use_cd else pc):
+        return None  # CDELT alone: a diagonal matrix, not inverted
+    full = []
+    for i in range(1, n + 1):
         if use_cd:
-            row = [cd.get((i, j), 0.0) for j in involved]
+            full.append([cd.get((i, j), 0.0) for j in range(1, n + 1)])
         else:
             scale = ws.number(ws.key("CDELT", i), 1.0)
-            row = [scale * pc.get((i, j), 1.0 if i == j else 0.0) for j in involved]
-        rows.append(row)
+            full.append([scale * pc.get((i, j), 1.0 if i == j else 0.0) for j in range(1, n + 1)])
     if use_cd:  # cdfix: an axis whose whole row and column are zero gets 1 on the diagonal
-        for k, i in enumerate(involved):
-            if not any(rows[k]) and not any(r[k] for r in rows):
-                rows[k][k] = 1.0
+        for k in range(n):
+            if not any(full[k]) and not any(r[k] for r in full):
+                full[k][k] = 1.0
     stem = "CD" if use_cd else "PC"
-    for k, i in enumerate(involved):
-        if not any(rows[k]):
+    involved = sorted({i for ij in (cd if use_cd else pc) for i in ij})
+    for i in range(1, n + 1):
+        if not any(full[i - 1]):
             return ws.key(stem, i, i), f"row {i} of the {stem} matrix is zero: world axis {i} depends on no pixel axis"
-    if _singular(rows):
-        names = ", ".join(str(i) for i in involved)
+    unit = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
+    matrix = full if use_cd else [[pc.get((i, j), 1.0 if i == j else 0.0) for j in range(1, n + 1)] for i in range(1, n + 1)]
+    if matrix == unit:
+        return None  # WCSLIB's "unity" case: pixel = x / CDELTi, no inversion
+    if _singular(full):
+        names = ", ".join(str(i) for i in involved) if involved else ", ".join(str(i) for i in range(1, n + 1))
         return ws.key(stem, involved[0], involved[0]), (
             f"the {stem}{'i_j' if use_cd else 'i_j x CDELTi'} matrix of axes {names} is singular: "
-            "its rows are not independent, so world coordinates cannot be converted back to pixels"
+            "its rows are not independent, so world coordinates cannot be converted "
+            "back to pixels"
         )
     return None
 
@@ -287,18 +301,45 @@ def _matrix_element(keyword: str) -> tuple[str, int, int] | None:
     return m["mstem"], int(m["mi"]), int(m["mj"])
 
 
-def _singular(rows: list[list[float]], tol: float = 1e-12) -> bool:
-    """Gaussian elimination with row scaling and partial pivoting; True if rank-deficient."""
-    a = [[x / max(abs(v) for v in row) for x in row] for row in rows]
-    n = len(a)
+def _singular(rows: list[list[float]]) -> bool:
+    """Whether WCSLIB cannot use the inverse of ``rows``: as its ``matinv()`` does, an LU
+    factorization with scaled partial pivoting that meets a zero row or an exactly zero
+    pivot, or an inverse with an infinite or NaN element (a matrix of subnormal numbers,
+    rows equal up to the last bits): astropy.wcs then refuses the header or returns
+    NaN for every sky-to-pixel conversion.  Nearly dependent rows whose inverse is
+    finite are accepted, as astropy accepts them (tests/rules/test_wc_fuzz.py)."""
+    n = len(rows)
+    lu = [list(r) for r in rows]
+    rowmax = [max(abs(x) for x in r) for r in lu]
+    if not all(rowmax):
+        return True
+    perm = list(range(n))
     for k in range(n):
-        p = max(range(k, n), key=lambda r: abs(a[r][k]))
-        if abs(a[p][k]) <= tol:
+        pivot, colmax = k, abs(lu[k][k]) / rowmax[k]
+        for i in range(k + 1, n):
+            dx = abs(lu[i][k]) / rowmax[i]
+            if dx > colmax:
+                pivot, colmax = i, dx
+        if pivot > k:
+            lu[k], lu[pivot] = lu[pivot], lu[k]
+            rowmax[k], rowmax[pivot] = rowmax[pivot], rowmax[k]
+            perm[k], perm[pivot] = perm[pivot], perm[k]
+        if lu[k][k] == 0.0:
             return True
-        a[k], a[p] = a[p], a[k]
-        for r in range(k + 1, n):
-            f = a[r][k] / a[k][k]
-            if f:
-                for c in range(k, n):
-                    a[r][c] -= f * a[k][c]
+        for i in range(k + 1, n):
+            if lu[i][k] != 0.0:
+                lu[i][k] /= lu[k][k]
+                for j in range(k + 1, n):
+                    lu[i][j] -= lu[i][k] * lu[k][j]
+    for col in range(n):  # each column of the inverse: forward, then back substitution
+        x = [1.0 if perm[i] == col else 0.0 for i in range(n)]
+        for i in range(n):
+            for j in range(i):
+                x[i] -= lu[i][j] * x[j]
+        for i in reversed(range(n)):
+            for j in range(i + 1, n):
+                x[i] -= lu[i][j] * x[j]
+            x[i] /= lu[i][i]
+        if not all(math.isfinite(v) for v in x):
+            return True
     return False

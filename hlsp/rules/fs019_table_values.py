@@ -20,8 +20,11 @@ Where we differ from fitsverify 4.20 (the parity tests keep these true):
 a descriptor is checked against the heap as ``THEAP`` places it (fitsverify
 measures from the end of the rows, so it misses arrays that overrun a heap
 placed further on), and a ``1PX`` array of n bits takes ceil(n/8) bytes
-(fitsverify counts n // 8).  The values *inside* the heap of ``PA``/``PL``
-columns are not checked (fitsverify checks them).
+(fitsverify counts n // 8).  The logical values *inside* the heap of
+``PL``/``QL`` columns are checked like an ``L`` column's (one finding per
+column, counting the rows whose array holds a bad value; at most
+``HLSP_MAX_HEAP_ARRAYS`` arrays per table, see docs/limits.md); the text
+inside the heap of ``PA`` columns is not (fitsverify checks it).
 
 The reader checks the rows while it streams the data for the checksums, so
 this costs no second pass over the file (``hlsp/tablescan.py``).

@@ -1,9 +1,10 @@
-"""A contribution folder contains a symbolic link.
+"""A contribution folder contains a symbolic link or a git submodule.
 
 *Why:* the archive copies regular files.  A link points outside the
 collection (or nowhere), so what was reviewed is not what would be
 published, and a link into the build machine could leak its files into
-the public report.
+the public report.  A git submodule (a "gitlink") is a link to a commit of
+another repository: its files are not in the pull request at all.
 
 *How to fix:* Replace the link with the file itself, or list a remote product by URL in
 hlsp.yaml.

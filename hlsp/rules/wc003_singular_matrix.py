@@ -12,6 +12,10 @@ and footprints fail.
 
 A ``CDELTi = 0`` also makes the matrix singular; it is reported once, by
 FS018 (a FITS-standard error that fitsverify reports too), not again here.
+A ``CDELTi`` so small that its reciprocal overflows (a subnormal number) is
+reported here.  The verdicts follow WCSLIB (astropy.wcs) exactly: an exactly
+zero pivot or an inverse that is not finite, not a tolerance
+(``tests/rules/test_wc_fuzz.py`` compares them on random degenerate matrices).
 
 *How to fix:* Write the real pixel scale; give degenerate axes a scale of 1, not 0.
 
@@ -36,6 +40,6 @@ RULE = Rule(
 def check(hdu: HduView):
     for ws in wcs_sets(hdu):
         problem = matrix_problem(ws)
-        if problem and not problem[0].startswith("CDELT"):  # CDELT = 0: FS018 reports it
+        if problem and not problem[1].startswith(f"{problem[0]} = 0:"):  # CDELT = 0: FS018 reports it
             keyword, message = problem
             yield RULE.finding(message, hdu=hdu.index, keyword=keyword)

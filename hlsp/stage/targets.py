@@ -21,12 +21,15 @@ S3 configuration is the usual AWS one (environment variables such as
 ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``,
 ``AWS_PROFILE``, or ``~/.aws/config``).  Path-style addressing is used unless the
 configuration asks for another style, so S3-compatible servers on a bare host
-name or IP address work.
+name or IP address work.  These settings are the archive destination's only:
+contributor products listed by ``s3://`` URL are fetched by :mod:`hlsp.remote`
+anonymously or with ``HLSP_S3_*`` credentials, never with these.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from pathlib import Path, PurePosixPath
@@ -109,20 +112,41 @@ class Target:
 
 # ----------------------------------------------------------------------------- local
 class LocalUpload(Upload):
+    """A file written under a temporary ``.part`` name and renamed (or linked) when complete.
+
+    A write that the system refuses (a full disk, a quota, a file-size limit)
+    is a one-line :class:`HlspError` naming the file, and the partial file is
+    removed -- also when closing it fails too, as it does on a full disk.
+    """
+
     def __init__(self, final: Path):
         self.final = final
-        final.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = final.parent / f"{PART_PREFIX}{final.name}.{secrets.token_hex(4)}{PART_SUFFIX}"
-        self.fh = open(self.tmp, "xb")
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = final.parent / f"{PART_PREFIX}{final.name}.{secrets.token_hex(4)}{PART_SUFFIX}"
+            self.fh = open(self.tmp, "xb")
+        except OSError as exc:
+            raise self._refused(exc) from None
+
+    def _refused(self, exc: OSError) -> HlspError:
+        hint = " (is the disk full?)" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else ""
+        return HlspError(f"cannot write {self.final}: {exc.strerror or exc}{hint}; nothing was staged under that name")
 
     def write(self, data: memoryview) -> None:
-        self.fh.write(data)
+        try:
+            self.fh.write(data)
+        except OSError as exc:
+            raise self._refused(exc) from None
 
     def commit(self, replace: bool = False) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())  # the bytes are on disk before the name appears
-        self.fh.close()
-        os.chmod(self.tmp, 0o644)
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())  # the bytes are on disk before the name appears
+            self.fh.close()
+            os.chmod(self.tmp, 0o644)
+        except OSError as exc:
+            self.abort()
+            raise self._refused(exc) from None
         try:
             if replace:
                 os.replace(self.tmp, self.final)
@@ -132,14 +156,20 @@ class LocalUpload(Upload):
                 except FileExistsError:
                     raise Exists(str(self.final)) from None
                 os.unlink(self.tmp)
+        except OSError as exc:
+            raise self._refused(exc) from None
         finally:
             self.abort()
         _fsync_dir(self.final.parent)
 
     def abort(self) -> None:
-        self.fh.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.tmp)
+        try:
+            self.fh.close()  # (flushes what is buffered: on a full disk that fails too)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -159,3 +159,48 @@ def test_scanners_joined_left_to_right_equal_one_scanner(cuts, bad_rows):
         parts[0].join(later)
     assert parts[0].problems() == whole.problems()
     assert len(whole.problems()) == (1 if bad_rows else 0)
+
+
+# ---------------------------------------------- logical values inside the heap (issue 17, item 12)
+def test_logical_values_in_the_heap_of_pl_columns(tmp_path):
+    heap = b"TF\x00" + b"TX" + b"FFQ"  # row 1: T F 0 (good); row 2: T X (bad); row 3: F F Q (bad)
+    rows = struct.pack(">II", 3, 0) + struct.pack(">II", 2, 3) + struct.pack(">II", 3, 5)
+    (f,) = _fs019(tmp_path, _table([("FLAGS", "1PL(3)")], 3, 8, rows, heap=heap))
+    assert f.keyword == "TFORM1" and "2 rows hold a logical value other than 'T', 'F' or 0 in its variable-length array" in f.message
+    assert "first: row 2" in f.message
+
+
+def test_logical_values_in_the_heap_of_ql_columns_and_shared_arrays(tmp_path):
+    heap = b"T" * 10 + b"\x01"  # rows 1-2 share the clean part, row 3 reaches the bad byte
+    rows = struct.pack(">QQ", 10, 0) + struct.pack(">QQ", 4, 2) + struct.pack(">QQ", 2, 9)
+    (f,) = _fs019(tmp_path, _table([("FLAGS", "1QL")], 3, 16, rows, heap=heap))
+    assert "1 row holds" in f.message and "first: row 3" in f.message
+
+
+def test_clean_heap_logicals_and_other_heap_types_pass(tmp_path):
+    heap = b"TTF\x00"
+    rows = struct.pack(">II", 4, 0) + struct.pack(">II", 0, 0)
+    assert _fs019(tmp_path, _table([("FLAGS", "1PL(4)")], 2, 8, rows, heap=heap)) == []
+    # bytes that would be bad logicals are fine in a PB column
+    assert _fs019(tmp_path, _table([("B", "1PB(4)")], 1, 8, struct.pack(">II", 4, 0), heap=b"\x01\x02\x03\x04")) == []
+
+
+def test_heap_logicals_in_compressed_and_big_files(tmp_path, monkeypatch):
+    """The same verdict through every reading path: gzip stream, plain file read in chunks."""
+    import gzip
+
+    import hlsp.fitsfile
+
+    n = 5000
+    heap = bytearray(b"T" * (2 * n))
+    heap[2 * 4321 + 1] = ord("?")  # row 4322's second value
+    rows = b"".join(struct.pack(">II", 2, 2 * i) for i in range(n))
+    data = _table([("FLAGS", "1PL(2)")], n, 8, rows, heap=bytes(heap))
+    monkeypatch.setattr(hlsp.fitsfile, "SMALL_FILE", 0)  # the plain file is read in chunks
+    monkeypatch.setattr(hlsp.fitsfile, "CHUNK", 2880 * 3)
+    (f,) = _fs019(tmp_path, data)
+    assert "1 row holds" in f.message and "first: row 4322" in f.message
+    gz = tmp_path / "z.fits.gz"
+    gz.write_bytes(gzip.compress((tmp_path / "t.fits").read_bytes()))
+    (g,) = findings_for(gz, "FS019")
+    assert g.message == f.message
