@@ -25,6 +25,7 @@ which is where it pays.
 from __future__ import annotations
 
 import itertools
+import json
 import operator
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Union
 
@@ -48,6 +49,8 @@ PROFILE = 6  # the keyword profile the file is held to (compared by identity: pr
 PRODUCT = 7  # whether the archive's profile applies (hlsp.rules._util.is_product)
 DATA_SIZE = 8  # the bytes of data the header declares
 BLANKS = 9  # the positions of the cards holding an empty (or all-blank) string
+EXPECTED = 10  # a value the run was told (hlsp.yaml's folder, doi, targets ...), as JSON
+FILE_PATH = 11  # the file's path as reported
 
 MEMO_LIMIT = 16384  # memoised verdicts kept per process before the memo is emptied
 _VTYPE = operator.attrgetter("vtype")
@@ -172,6 +175,11 @@ class _FileFacts:
             return _Same(self.ctx.profile)
         elif what == PRODUCT:
             return self.ctx.name.is_hlsp or self.ctx.product_type is not None
+        elif what == EXPECTED:
+            value = self.ctx.expected if arg is None else self.ctx.expected.get(arg)
+            return json.dumps(value, sort_keys=True, default=repr)
+        elif what == FILE_PATH:
+            return self.ctx.path
         raise ValueError(f"unknown read {(at, what, arg)!r}")
 
 
@@ -446,6 +454,17 @@ class FileView:
     def profile(self) -> Profile | None:
         self._reads.append((-1, PROFILE, None))
         return self._facts.ctx.profile
+
+    def expected(self, key: str | None = None) -> Any:
+        """What the run was told about the file (``Options.expected``: hlsp.yaml's folder, doi, targets ...; all with no key)."""
+        self._reads.append((-1, EXPECTED, key))
+        return self._facts.ctx.expected if key is None else self._facts.ctx.expected.get(key)
+
+    @property
+    def path(self) -> str:
+        """The file's path as reported (read only when a message or hint names it: it differs in every file)."""
+        self._reads.append((-1, FILE_PATH, None))
+        return self._facts.ctx.path
 
     @property
     def is_product(self) -> bool:

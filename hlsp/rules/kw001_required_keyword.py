@@ -36,10 +36,10 @@ fixed::
     HLSPID  = 'example '
 """
 
-from hlsp.judge import view_of
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._hints import keyword_hint
-from hlsp.rules._util import is_product, profile_gaps
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._hints import keyword_hint_of
+from hlsp.rules._util import profile_gaps
 
 RULE = Rule(
     id="KW001",
@@ -50,16 +50,16 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    if not is_product(ctx) or ctx.profile is None:
+@RULE.check_headers
+def check(file: FileView):
+    if not file.is_product or file.profile is None:
         return ()
-    gaps = profile_gaps(view_of(ctx), "required")  # its hints read the context: not a header check
+    gaps = profile_gaps(file, "required")
     if not gaps:
         return ()
-    pending = str(ctx.expected.get("doi", "")).strip().lower() == "pending"
+    pending = str(file.expected("doi") or "").strip().lower() == "pending"
     return [
-        RULE.finding(message, hdu=hdu, keyword=spec.name, hint=keyword_hint(ctx, spec.name, RULE.hint))
+        RULE.finding(message, hdu=hdu, keyword=spec.name, hint=keyword_hint_of(file, spec.name, RULE.hint))
         for spec, hdu, message in gaps
         if not (pending and spec.name == "DOI")  # no DOI card while hlsp.yaml says pending (MD005)
     ]
