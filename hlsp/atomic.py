@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from typing import IO, Iterator
 
@@ -16,6 +17,13 @@ from typing import IO, Iterator
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     path = os.fspath(path)
+    if _is_special(path):
+        # /dev/null, /dev/stdout, a FIFO ...: write to it as it is.  Renaming a
+        # temporary over it would replace the device node by a plain file (as
+        # root, `-o /dev/null` once turned the machine's /dev/null into a file).
+        with open(path, mode, encoding=None if "b" in mode else encoding) as fh:
+            yield fh
+        return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
@@ -32,6 +40,15 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _is_special(path: str) -> bool:
+    """True for an existing target that is not a regular file (device, FIFO, socket)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)
 
 
 def _umask() -> int:

@@ -6,7 +6,10 @@ same order, keeping at most ``capacity`` batches in flight so memory stays
 bounded however many files there are.  The work itself is one picklable
 callable, ``work(paths) -> list[FileResult]`` (the engine passes
 ``functools.partial(_validate_batch, options=...)``), so every scheduler runs
-exactly the same code.
+exactly the same code.  (The items of a batch need only be picklable: the
+landing pages' previews, :func:`hlsp.pages.previews.build_previews`, run
+``(task, output)`` pairs through :class:`LocalPool` the same way, and their
+``on_crash`` gives the product's warning instead of a ``FileResult``.)
 
 A worker that dies (killed, out of memory, a crash in native code) loses no
 result: its batch is submitted again, up to ``RETRIES`` times; a batch that
@@ -14,7 +17,7 @@ keeps killing workers is split into single files, and a single file that still
 kills its worker gets a finding (``on_crash``) instead of taking the run down.
 
 * :class:`InProcess` -- no workers; used for one batch or ``--jobs 1``.
-* :class:`LocalPool` -- ``concurrent.futures.ProcessPoolExecutor``; on Linux
+* :class:`LocalPool` -- worker processes, each with a pipe of its own; on Linux
   the workers are forked, so they start with everything the parent has
   imported and loaded (profiles, vocabularies) instead of importing it again.
 * :class:`DaskCluster` -- a ``distributed`` scheduler at ``tcp://HOST:PORT``;
@@ -85,7 +88,9 @@ class Scheduler:
                     continue
                 if len(job.paths) == 1:
                     crash = self.on_crash(job.paths[0])
-                    return [NotJudged(crash.path, crash.findings)]
+                    if isinstance(crash, FileResult):
+                        crash = NotJudged(crash.path, crash.findings)
+                    return [crash]
                 # a file in this batch kills workers: find it by running them one by one
                 return [r for p in job.paths for r in self.results(self.submit([p]))]
 

@@ -5,17 +5,24 @@
   and commit files.
 - :class:`FakeGitHub`: a stateful GitHub REST API for pytest-httpserver (a real
   HTTP server on 127.0.0.1).  It answers with the full object shapes GitHub
-  sends (github3.py refuses partial ones), keeps comments and statuses, checks
-  the token, and can be told to fail the next requests with any status.
+  sends (github3.py refuses partial ones), keeps comments, statuses and
+  reviews, checks the token, and can be told to fail the next requests with
+  any status.  For the journey suite (tests/journey/, real workflows run by
+  act) it also serves what actions/download-artifact and the workflows' own
+  ``curl`` ask for: a run's artifacts and their zip (a 302 to a "blob" URL, as
+  GitHub does), repository tarballs made by ``git archive`` of a local bare
+  repository, the pull requests of a commit, and a pull request's files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +224,11 @@ class FakeGitHub:
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.statuses: list[dict[str, Any]] = []
         self.runs: list[dict[str, Any]] = []
+        self.artifacts: dict[int, dict[str, Any]] = {}  # id -> the artifact object (+ "_zip": its file)
+        self.reviews: dict[int, list[dict[str, Any]]] = {}
+        self.git_dir: Path | None = None  # a bare repository for /tarball/REF (set_git_dir)
         self.requests: list[tuple[str, str]] = []
+        self.status_times: list[float] = []  # time.monotonic() of each status received (benchmarks/journey.py)
         self._failures: list[tuple[str, str, int]] = []
         self._next_id = 1000
         httpserver.expect_request(re.compile(r"/api/v3/.*")).respond_with_handler(self._handle)
@@ -228,7 +239,14 @@ class FakeGitHub:
         """The next ``times`` matching requests get ``status`` (then normal service)."""
         self._failures += [(method, path_regex, status)] * times
 
-    def add_pull(self, number: int, head_sha: str, *, labels=(), files=(), state="open", merge_sha=None) -> dict:
+    def set_git_dir(self, path: Path) -> None:
+        """Serve ``GET /repos/O/R/tarball/REF`` from this (bare) repository."""
+        self.git_dir = Path(path)
+
+    def add_pull(
+        self, number: int, head_sha: str, *, labels=(), files=(), state="open", merge_sha=None,
+        base_sha: str = "e" * 40, head_ref: str = "add-hlsp",
+    ) -> dict:
         api = f"{self.base}/repos/{self.owner}/{self.name}"
         fork = repository(self.base, "science-team", self.name, rid=7777)
         fork["fork"] = True
@@ -269,9 +287,9 @@ class FakeGitHub:
             "assignees": [],
             "requested_reviewers": [],
             "requested_teams": [],
-            "head": {"label": "science-team:add-hlsp", "ref": "add-hlsp", "sha": head_sha,
+            "head": {"label": f"science-team:{head_ref}", "ref": head_ref, "sha": head_sha,
                      "user": user(self.base, "science-team", 2002, "Organization"), "repo": fork},
-            "base": {"label": f"{self.owner}:main", "ref": "main", "sha": "e" * 40,
+            "base": {"label": f"{self.owner}:main", "ref": "main", "sha": base_sha,
                      "user": self.repo["owner"], "repo": self.repo},
             "_links": {
                 "self": {"href": f"{api}/pulls/{number}"},
@@ -290,7 +308,50 @@ class FakeGitHub:
         self.pulls.append(pr)
         self.files[number] = [self._file(number, path) for path in files]
         self.comments.setdefault(number, [])
+        self.reviews.setdefault(number, [])
         return pr
+
+    def pull(self, number: int) -> dict[str, Any]:
+        return next(p for p in self.pulls if p["number"] == number)
+
+    def update_pull(self, number: int, *, head_sha: str | None = None, files=None, labels=None) -> dict:
+        """A new push to the pull request (its head moves) or a change of its labels or files."""
+        pr = self.pull(number)
+        api = f"{self.base}/repos/{self.owner}/{self.name}"
+        if head_sha is not None:
+            pr["head"]["sha"] = head_sha
+            pr["statuses_url"] = f"{api}/statuses/{head_sha}"
+            pr["_links"]["statuses"]["href"] = f"{api}/statuses/{head_sha}"
+        if files is not None:
+            self.files[number] = [self._file(number, path) for path in files]
+        if labels is not None:
+            pr["labels"] = [
+                {"id": 90 + i, "node_id": f"LA_{i}", "url": f"{api}/labels/{n}", "name": n, "color": "ededed",
+                 "default": False, "description": None}
+                for i, n in enumerate(labels)
+            ]
+        return pr
+
+    def merge_pull(self, number: int, merge_sha: str) -> dict:
+        pr = self.pull(number)
+        pr.update(state="closed", closed_at=STAMP, merged_at=STAMP, merge_commit_sha=merge_sha)
+        return pr
+
+    def add_review(
+        self, number: int, commit_id: str, state: str = "APPROVED", login: str = "curator", association: str = "MEMBER"
+    ) -> dict:
+        """A review of pull request ``number`` on its commit ``commit_id`` (APPROVED, CHANGES_REQUESTED, ...)."""
+        self._next_id += 1
+        review = {
+            "id": self._next_id, "node_id": f"PRR_{self._next_id}", "user": user(self.base, login, 3000 + len(login)),
+            "body": "", "body_html": "", "body_text": "", "state": state, "commit_id": commit_id,
+            "author_association": association,
+            "html_url": f"https://github.com/{self.owner}/{self.name}/pull/{number}#pullrequestreview-{self._next_id}",
+            "pull_request_url": f"{self.base}/repos/{self.owner}/{self.name}/pulls/{number}",
+            "submitted_at": STAMP,
+        }
+        self.reviews.setdefault(number, []).append(review)
+        return review
 
     def _file(self, number: int, path: str) -> dict[str, Any]:
         api = f"{self.base}/repos/{self.owner}/{self.name}"
@@ -313,15 +374,39 @@ class FakeGitHub:
         self.comments[number].append(c)
         return c
 
-    def add_run(self, run_id: int, head_sha: str, *, event="pull_request", status="completed", conclusion="success"):
+    def add_run(
+        self, run_id: int, head_sha: str, *, event="pull_request", status="completed", conclusion="success",
+        artifact: Path | None = None, artifact_name: str = "hlsp-report",
+        workflow: str = "validate.yml", branch: str = "add-hlsp",
+    ):
+        """A workflow run; ``artifact`` is a zip file served as its artifact ``artifact_name``."""
+        if artifact is not None:
+            self.add_artifact(run_id, Path(artifact), artifact_name)
         self.runs.append({
-            "id": run_id, "name": "validate", "node_id": f"WFR_{run_id}", "head_branch": "add-hlsp",
-            "head_sha": head_sha, "path": ".github/workflows/validate.yml", "run_number": run_id % 1000,
+            "id": run_id, "name": workflow.removesuffix(".yml"), "node_id": f"WFR_{run_id}", "head_branch": branch,
+            "head_sha": head_sha, "path": f".github/workflows/{workflow}", "run_number": run_id % 1000,
             "event": event, "status": status, "conclusion": conclusion, "workflow_id": 161335,
             "url": f"{self.base}/repos/{self.owner}/{self.name}/actions/runs/{run_id}",
             "html_url": f"https://github.com/{self.owner}/{self.name}/actions/runs/{run_id}",
             "created_at": STAMP, "updated_at": STAMP,
         })
+
+    def add_artifact(self, run_id: int, zip_path: Path, name: str = "hlsp-report") -> dict[str, Any]:
+        self._next_id += 1
+        aid = self._next_id
+        api = f"{self.base}/repos/{self.owner}/{self.name}"
+        data = zip_path.read_bytes()
+        self.artifacts[aid] = {
+            "id": aid, "node_id": f"MDg6QXJ0aWZhY3Q{aid}", "name": name, "size_in_bytes": len(data),
+            "url": f"{api}/actions/artifacts/{aid}",
+            "archive_download_url": f"{api}/actions/artifacts/{aid}/zip",
+            "expired": False, "digest": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "created_at": STAMP, "updated_at": STAMP, "expires_at": "2027-02-01T10:00:00Z",
+            "workflow_run": {"id": run_id, "repository_id": self.repo["id"], "head_repository_id": 7777,
+                             "head_branch": "add-hlsp", "head_sha": "0" * 40},
+            "_zip": zip_path, "_run": run_id,
+        }
+        return self.artifacts[aid]
 
     # ---- serving
 
@@ -350,6 +435,26 @@ class FakeGitHub:
     def _error(self, status: int, message: str) -> Response:
         return self._json({"message": message, "documentation_url": "https://docs.github.com/rest"}, status)
 
+    def _redirect(self, path: str) -> Response:
+        return Response("", status=302, headers={"Location": self.server.url_for(path)})
+
+    def _blob(self, rest: str) -> Response:
+        """The pre-signed download URLs GitHub redirects to (no token needed, as there)."""
+        if m := re.fullmatch(r"/_blob/artifacts/(\d+)\.zip", rest):
+            art = self.artifacts.get(int(m[1]))
+            if art is None:
+                return self._error(404, "Not Found")
+            return Response(Path(art["_zip"]).read_bytes(), content_type="application/zip")
+        if (m := re.fullmatch(rf"/_blob/tarball/({SHA_RE})\.tar\.gz", rest)) and self.git_dir is not None:
+            prefix = f"{self.owner}-{self.name}-{m[1][:7]}/"
+            proc = subprocess.run(
+                ["git", "-C", str(self.git_dir), "archive", "--format=tar.gz", f"--prefix={prefix}", m[1]],
+                capture_output=True, env={**os.environ, **_GIT_ENV},
+            )
+            if proc.returncode == 0:
+                return Response(proc.stdout, content_type="application/x-gzip")
+        return self._error(404, "Not Found")
+
     def _handle(self, request: Request) -> Response:
         method, path = request.method, request.path
         self.requests.append((method, path))
@@ -357,7 +462,10 @@ class FakeGitHub:
             if m == method and re.fullmatch(rx, path):
                 del self._failures[i]
                 return self._error(status, "Server Error" if status >= 500 else "Failure")
-        if request.headers.get("Authorization") != f"token {self.token}":
+        if path.startswith("/api/v3/_blob/") and method == "GET":
+            return self._blob(path[len("/api/v3"):])
+        # github3.py sends "token X", the Actions toolkit and curl in report.yml "Bearer X"
+        if request.headers.get("Authorization") not in (f"token {self.token}", f"Bearer {self.token}"):
             return self._error(401, "Bad credentials")
         prefix = f"/api/v3/repos/{self.owner}/{self.name}"
         if not path.startswith(prefix):
@@ -368,8 +476,40 @@ class FakeGitHub:
         if rest == "/pulls" and method == "GET":
             state = request.args.get("state", "open")
             return self._json([p for p in self.pulls if state == "all" or p["state"] == state])
+        if (m := re.fullmatch(r"/pulls/(\d+)", rest)) and method == "GET":
+            found = [p for p in self.pulls if p["number"] == int(m[1])]
+            return self._json(found[0]) if found else self._error(404, "Not Found")
         if m := re.fullmatch(r"/pulls/(\d+)/files", rest):
             return self._json(self.files.get(int(m[1]), []))
+        if (m := re.fullmatch(r"/pulls/(\d+)/reviews", rest)) and method == "GET":
+            return self._json(self.reviews.get(int(m[1]), []))
+        if (m := re.fullmatch(rf"/commits/({SHA_RE})/pulls", rest)) and method == "GET":
+            sha = m[1]
+            return self._json([p for p in self.pulls if sha in (p["head"]["sha"], p["merge_commit_sha"])])
+        if (m := re.fullmatch(rf"/commits/({SHA_RE})/statuses", rest)) and method == "GET":
+            return self._json([s for s in reversed(self.statuses) if s["sha"] == m[1]])
+        if (m := re.fullmatch(r"/tarball/([\w./\-]+)", rest)) and method == "GET":
+            if self.git_dir is None:
+                return self._error(404, "Not Found")
+            proc = subprocess.run(
+                ["git", "-C", str(self.git_dir), "rev-parse", "--verify", "--quiet", m[1] + "^{commit}"],
+                capture_output=True, text=True, env={**os.environ, **_GIT_ENV},
+            )
+            if proc.returncode != 0:
+                return self._error(404, "Not Found")
+            return self._redirect(f"/api/v3/_blob/tarball/{proc.stdout.strip()}.tar.gz")
+        if (m := re.fullmatch(r"/actions/runs/(\d+)/artifacts", rest)) and method == "GET":
+            name = request.args.get("name")
+            found = [
+                {k: v for k, v in a.items() if not k.startswith("_")}
+                for a in sorted(self.artifacts.values(), key=lambda a: a["id"])
+                if a["_run"] == int(m[1]) and (name is None or a["name"] == name)
+            ]
+            return self._json({"total_count": len(found), "artifacts": found})
+        if (m := re.fullmatch(r"/actions/artifacts/(\d+)/zip", rest)) and method == "GET":
+            if int(m[1]) not in self.artifacts:
+                return self._error(404, "Not Found")
+            return self._redirect(f"/api/v3/_blob/artifacts/{m[1]}.zip")
         if (m := re.fullmatch(r"/issues/(\d+)/comments", rest)) and method == "GET":
             return self._json(self.comments.get(int(m[1]), []))
         if (m := re.fullmatch(r"/issues/(\d+)/comments", rest)) and method == "POST":
@@ -397,9 +537,16 @@ class FakeGitHub:
                 "created_at": STAMP, "updated_at": STAMP, "creator": self.bot, "sha": m[1],
             }
             self.statuses.append(status)
+            self.status_times.append(time.monotonic())
             return self._json(status, 201)
         if (m := re.fullmatch(r"/actions/workflows/([\w.\-]+)/runs", rest)) and method == "GET":
-            sha = request.args.get("head_sha")
-            runs = [r for r in self.runs if sha is None or r["head_sha"] == sha]
+            sha, branch, status = (request.args.get(k) for k in ("head_sha", "branch", "status"))
+            runs = [
+                r for r in self.runs
+                if r["path"] == f".github/workflows/{m[1]}" and (sha is None or r["head_sha"] == sha)
+                and (branch is None or r["head_branch"] == branch)
+                and (status is None or status in (r["status"], r["conclusion"]))
+            ]
+            runs.sort(key=lambda r: r["id"], reverse=True)  # newest first, as GitHub lists them
             return self._json({"total_count": len(runs), "workflow_runs": runs})
         return self._error(404, "Not Found")

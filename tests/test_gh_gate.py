@@ -114,11 +114,13 @@ def test_find_review_picks_the_merged_pull_request_and_its_newest_finished_run(g
     github.add_run(3002, HEAD, conclusion="failure")
     github.add_run(3001, HEAD)
     github.add_run(2999, HEAD, event="push")
+    github.add_review(7, HEAD)
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
     res = run_cli("github", "find-review", "--repo", "archive/hlsp", "--sha", MERGE)
     assert res.code == 0, res
     outputs = dict(line.split("=", 1) for line in (tmp_path / "out").read_text().splitlines())
-    assert outputs == {"run-id": "3002", "pull-request": "7", "head-sha": json.dumps(HEAD)}
+    # plain values: ${{ steps.review.outputs.head-sha }} must be the SHA itself, not a quoted JSON string
+    assert outputs == {"run-id": "3002", "pull-request": "7", "head-sha": HEAD}
     assert ("GET", "/api/v3/repos/archive/hlsp/actions/workflows/validate.yml/runs") in github.requests
 
 
@@ -131,6 +133,7 @@ def test_find_review_refuses_a_commit_without_pull_request(github):
 
 def test_find_review_refuses_an_unvalidated_pull_request(github):
     github.add_pull(7, HEAD, state="closed", merge_sha=MERGE)
+    github.add_review(7, HEAD)
     repo = GitHub(github.token, github.base).repository("archive/hlsp")
     with pytest.raises(HlspError, match="#7 has no finished validate.yml run"):
         find_review(repo, MERGE)
@@ -138,7 +141,71 @@ def test_find_review_refuses_an_unvalidated_pull_request(github):
 
 def test_actions_api_errors_are_one_line(github):
     github.add_pull(7, HEAD, state="closed", merge_sha=MERGE)
+    github.add_review(7, HEAD)
     github.fail_next("GET", r".*/actions/workflows/validate.yml/runs", 403)
     repo = GitHub(github.token, github.base).repository("archive/hlsp")
     with pytest.raises(HlspError, match=r"^listing runs of validate.yml for 888888888888: GitHub refused \(403"):
         find_review(repo, MERGE)
+
+
+# ---------------------------------------------------------------- the approved commit (issue 17, item 10)
+
+OLD = "5" * 40
+
+
+def _refusal(github) -> str:
+    github.add_run(3001, HEAD)
+    repo = GitHub(github.token, github.base).repository("archive/hlsp")
+    with pytest.raises(HlspError) as exc:
+        find_review(repo, MERGE)
+    return str(exc.value)
+
+
+def test_a_push_after_the_approval_is_refused_even_when_validated(github):
+    """Force-push after approval, re-validated green: not staged unless the new head is approved."""
+    github.add_pull(7, HEAD, state="closed", merge_sha=MERGE)
+    github.add_review(7, OLD)  # approved the previous head
+    assert _refusal(github) == (
+        "pull request #7 is not staged: the approval is for 555555555555, not the merged head 888888888888 "
+        "(pushed after the review); approve its head again, then re-run stage.yml"
+    )
+    assert ("GET", "/api/v3/repos/archive/hlsp/pulls/7/reviews") in github.requests
+
+
+def test_approval_of_the_head_after_the_push_is_accepted(github):
+    github.add_pull(7, HEAD, state="closed", merge_sha=MERGE)
+    github.add_review(7, OLD)
+    github.add_review(7, HEAD, "COMMENTED", login="someone")  # a comment is no verdict
+    github.add_review(7, HEAD)
+    github.add_run(3001, HEAD)
+    repo = GitHub(github.token, github.base).repository("archive/hlsp")
+    assert find_review(repo, MERGE).run.id == 3001
+
+
+@pytest.mark.parametrize(
+    "reviews, expected",
+    [
+        ([], "no maintainer approved it"),
+        ([(HEAD, "APPROVED", "ada", "CONTRIBUTOR")], "no maintainer approved it"),  # no write access
+        ([(HEAD, "APPROVED", "curator", "MEMBER"), (HEAD, "CHANGES_REQUESTED", "lead", "OWNER")], "lead requested changes"),
+        ([(HEAD, "APPROVED", "curator", "MEMBER"), (HEAD, "DISMISSED", "curator", "MEMBER")], "no maintainer approved it"),
+        ([(None, "APPROVED", "curator", "MEMBER")], "the approval is for a commit no longe"),  # its commit force-pushed away
+    ],
+    ids=["none", "not-a-maintainer", "changes-requested", "dismissed", "commit-gone"],
+)
+def test_approval_refusals(github, reviews, expected):
+    github.add_pull(7, HEAD, state="closed", merge_sha=MERGE)
+    for commit, state, login, association in reviews:
+        review = github.add_review(7, commit or OLD, state, login=login, association=association)
+        if commit is None:
+            review["commit_id"] = None
+    assert expected in _refusal(github)
+
+
+def test_changes_requested_then_approved_by_the_same_reviewer_counts_as_approved(github):
+    github.add_pull(7, HEAD, state="closed", merge_sha=MERGE)
+    github.add_review(7, OLD, "CHANGES_REQUESTED", login="curator")
+    github.add_review(7, HEAD, "APPROVED", login="curator", association="COLLABORATOR")
+    github.add_run(3001, HEAD)
+    repo = GitHub(github.token, github.base).repository("archive/hlsp")
+    assert find_review(repo, MERGE).pull_request.number == 7

@@ -3,7 +3,7 @@
 The server (pytest-httpserver on 127.0.0.1, see gh_support.FakeGitHub) keeps
 comments and statuses, so the tests follow what a reviewer would see across
 pushes: the first report creates the comment and the status, the next one
-edits the comment, a changed verdict posts a new comment.
+edits the comment, whatever the verdict.
 """
 
 from __future__ import annotations
@@ -84,14 +84,16 @@ def test_second_report_edits_the_comment(github, run_cli, tmp_path):
     assert len(github.statuses) == 2
 
 
-def test_changed_verdict_posts_a_new_comment(github, run_cli, tmp_path):
+def test_changed_verdict_edits_the_same_comment(github, run_cli, tmp_path):
+    """No stale red report stays above the green one: the one comment is brought up to date."""
     github.add_pull(7, HEAD)
     report(run_cli, write_artifact(tmp_path / "a", [finding("FS006", "error", "broken")]))
     res = report(run_cli, write_artifact(tmp_path / "b", [finding("FS008", "info", "a hint only")]))
     assert res.code == 0, res
-    first, second = github.comments[7]
-    assert "validation failed" in first["body"]
-    assert "validation passed" in second["body"]
+    [comment] = github.comments[7]
+    assert "passed (was failed): status success" in res.out
+    assert "validation passed" in comment["body"] and "validation failed" not in comment["body"]
+    assert "broken" not in comment["body"]
     assert github.statuses[-1]["state"] == "success"  # hints never fail the status
 
 
@@ -210,3 +212,21 @@ def test_library_call_returns_what_was_done(github, tmp_path):
     posted = post_report(repo, artifact, HEAD, RUN_URL, "github-actions[bot]")
     assert (posted.verdict, posted.state, posted.pull_request, posted.comment) == ("failed", "failure", 9, "created")
     assert posted.comment_url == github.comments[9][0]["html_url"]
+
+
+def test_a_folded_warning_is_not_counted_as_hidden(github, run_cli, tmp_path):
+    """A warning shared by two files is one row standing for both: nothing 'did not fit'."""
+    from hlsp.findings import Category, FileResult, Finding, Report, Severity
+    from hlsp.reporters.markdown import render_report
+
+    same = lambda: Finding("KW002", Category.KEYWORDS, Severity.WARNING, "TELESCOP is recommended", "add it", hdu=0, keyword="TELESCOP")  # noqa: E731
+    report = Report()
+    report.files = [FileResult("a.fits", [same()]), FileResult("b.fits", [same()])]
+    body = render_report(report)
+    assert "2: a.fits, b.fits" in body.replace("\\", "")
+    assert "did not fit" not in body
+    report.files.append(FileResult("c.fits", [Finding("FS006", Category.FITS, Severity.ERROR, "x" * 300, "y")] * 40))
+    cut = render_report(report, max_chars=6000)
+    hidden = int(cut.split("**")[-2].split()[0]) if "did not fit" in cut else 0
+    shown_errors = cut.count("| FS006 |")
+    assert hidden == 40 - shown_errors + (0 if "2: a.fits, b.fits" in cut.replace("\\", "") else 2)

@@ -36,6 +36,7 @@ EXTRA_COMMANDS = [  # (arguments, the extra the message must name)
     (["ingest-check", "staged/example/v1"], "stage"),
     (["github", "report", "--artifact", "artifact", "--repo", "o/r", "--sha", "0" * 40], "github"),
     (["github", "find-review", "--repo", "o/r", "--sha", "0" * 40], "github"),
+    (["github", "pending", "--repo", "o/r", "--fallback-base", "HEAD", "--out", "plan"], "github"),
     (["validate", "--scheduler", "tcp://127.0.0.1:8786", "example"], "dask"),
 ]
 

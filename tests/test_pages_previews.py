@@ -4,9 +4,11 @@ be previewed becomes a warning."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -14,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from astropy.io import fits
 from astropy.wcs import WCS
 from fitsgen import header_bytes, primary_cards
-from pages_support import write_image, write_table
+from pages_support import make_collection, write_image, write_table
 
 from hlsp.pages import previews
 from hlsp.pages.previews import MAX_SIDE, PreviewTask, build_previews, draw, read_image
@@ -289,3 +292,165 @@ def test_real_table_without_an_image_gets_a_reason(realdata, tmp_path):
         [PreviewTask(str(tmp_path / "x.png"), "msa", None, str(realdata / "SPCB-GD-A.msa.fits.gz"))], None, jobs=1
     )
     assert not res.ok and res.warning == "msa: no preview: unknown product type and no 2-D image to show"
+
+
+# ------------------------------------------- workers SIGKILLed (issue 17, item 4)
+# A helper process that SIGKILLs every pid it reads (one a line) and, at the end
+# of its input, prints how many it killed.  It is a process, not a thread, so the
+# pool forks its workers from a single-threaded test process.
+KILLER = "import os, signal, sys\nn = 0\nfor line in sys.stdin:\n    os.kill(int(line), signal.SIGKILL)\n    n += 1\nprint(n)\n"
+
+
+class _Hostage:
+    """draw() as the forked workers inherit it: for the hostage product, write the
+    worker's pid on a pipe (it is busy drawing that product now), then wait for a
+    signal; only the SIGKILL ends the wait.  Every other product is drawn for real."""
+
+    def __init__(self, real, label: str, fd: int):
+        self.real, self.label, self.fd, self.parent = real, label, fd, os.getpid()
+
+    def __call__(self, task):
+        if task.label == self.label:
+            # drawn in the test process it would wait for ever: fail instead
+            assert os.getpid() != self.parent, "the hostage was drawn in the test process, not in a worker"
+            os.write(self.fd, f"{os.getpid()}\n".encode())
+            while True:
+                signal.pause()
+        return self.real(task)
+
+
+class _HostageWriter:
+    """atomic_open() as the forked workers inherit it: for the hostage's PNG, write
+    half of it into the temporary file, then wait like :class:`_Hostage`."""
+
+    def __init__(self, real, name: str, fd: int):
+        self.real, self.name, self.fd = real, name, fd
+
+    @contextlib.contextmanager
+    def __call__(self, path, *args, **kw):
+        with self.real(path, *args, **kw) as fh:
+            if Path(path).name == self.name:
+                fh.write(b"\x89PNG half")
+                fh.flush()
+                os.write(self.fd, f"{os.getpid()}\n".encode())
+                while True:
+                    signal.pause()
+            yield fh
+
+
+@contextlib.contextmanager
+def _killed_while_busy_with(monkeypatch, label: str, writing: bool = False):
+    """While inside: every pool worker that starts drawing ``label`` is SIGKILLed.
+    Yields a list that afterwards holds how many workers were killed."""
+
+    def hung(signum, frame):
+        raise AssertionError("the build hung: a killed worker was waited on for ever")
+
+    kills: list[int] = []
+    old_handler = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(600)  # only the hang detector: the test itself waits for events
+    r, w = os.pipe()
+    killer = subprocess.Popen([sys.executable, "-c", KILLER], stdin=r, stdout=subprocess.PIPE, text=True)
+    os.close(r)
+    try:
+        if writing:  # killed while writing the PNG named label
+            monkeypatch.setattr(previews, "atomic_open", _HostageWriter(previews.atomic_open, label, w))
+        else:  # killed while reading the product labelled label
+            monkeypatch.setattr(previews, "draw", _Hostage(previews.draw, label, w))
+        yield kills
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old_handler)
+        os.close(w)  # the workers are gone with the pool: the killer reads the end of its input
+        out, _ = killer.communicate()
+        kills.append(int(out))
+
+
+def test_a_killed_preview_worker_costs_retries_then_a_warning_never_a_hang(tmp_path, products, monkeypatch):
+    """Each time a worker is busy with the hostage product it is SIGKILLed (what the
+    out-of-memory killer does): the preview is retried in a new worker, and when
+    the retries are used up the product gets the crash warning (the page shows the
+    placeholder); every other preview is made and the build returns.  Every kill
+    waits for an event (the busy worker's pid on a pipe), never for a time."""
+    from hlsp.scheduler import RETRIES
+
+    tasks = [PreviewTask(str(tmp_path / "out" / f"{k}.png"), f"{k}.fits", k, str(p)) for k, p in products.items()]
+    tasks.insert(2, PreviewTask(str(tmp_path / "out" / "hostage.png"), "hostage.fits", "image", str(products["image"])))
+    with _killed_while_busy_with(monkeypatch, "hostage.fits") as kills:
+        results = build_previews(tasks, tmp_path / "cache", jobs=2)
+    assert kills == [1 + RETRIES]  # the first attempt and every retry, each killed while busy
+    assert [r.task.label for r in results] == [t.label for t in tasks]
+    assert [r.ok for r in results] == [True, True, False, True, True]
+    assert results[2].warning == "hostage.fits: no preview: the preview process crashed while reading the file"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["catalog.png", "image.png", "lightcurve.png", "spectrum.png"]
+    for r in results:
+        if r.ok:
+            assert _png_size(Path(r.task.out).read_bytes()) == (640, 480)
+
+
+def test_a_worker_killed_while_writing_a_png_leaves_no_temporary_file(tmp_path, products, monkeypatch):
+    from hlsp.scheduler import RETRIES
+
+    tasks = [PreviewTask(str(tmp_path / "out" / f"{k}.png"), f"{k}.fits", k, str(p)) for k, p in products.items()]
+    with _killed_while_busy_with(monkeypatch, "spectrum.png", writing=True) as kills:
+        results = build_previews(tasks, None, jobs=2)
+    assert kills == [1 + RETRIES]
+    assert [r.ok for r in results] == [True, False, True, True]
+    assert results[1].warning == "spectrum.fits: no preview: the preview process crashed while reading the file"
+    # no half-written PNG, and none of the killed writers' temporary files
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["catalog.png", "image.png", "lightcurve.png"]
+
+
+def test_a_site_build_survives_a_killed_preview_worker(tmp_path, monkeypatch):
+    """The same through `build_site`: the build succeeds, warns about the product
+    (naming its collection and file) and its page shows the placeholder."""
+    from hlsp.pages import build_site
+    from hlsp.scheduler import RETRIES
+
+    root = make_collection(tmp_path / "c", "demo")
+    meta = yaml.safe_load((root / "hlsp.yaml").read_text())
+    science = [p["path"] for p in meta["products"] if p["path"].endswith(".fits")]
+    victim = science[1]
+    with _killed_while_busy_with(monkeypatch, victim) as kills:
+        result = build_site([root], tmp_path / "site", jobs=2)
+    assert kills == [1 + RETRIES]
+    assert result.warnings == [f"demo: {victim}: no preview: the preview process crashed while reading the file"]
+    assert result.previews == len(science) - 1 + 2  # the others, the collection's sky map and the index's
+    html = (tmp_path / "site" / "demo" / "index.html").read_text()
+    assert html.count('src="../static/placeholder.svg"') == 1
+    assert f'alt="No preview available for {victim}' in html
+    drawn = sorted((tmp_path / "site" / "demo" / "previews").iterdir())
+    assert len(drawn) == len(science) - 1 and all(p.read_bytes().startswith(b"\x89PNG") for p in drawn)
+
+
+def test_the_worker_pool_gives_what_the_serial_path_gives(tmp_path, products):
+    """Previews and warnings alike: the pool (jobs 2) and this process (jobs 1) agree."""
+    # (warnings whose text comes from cfitsio are left out: cfitsio keeps stale
+    # messages of earlier files in its error stack, so their text depends on what
+    # the same process read before, in a worker or here)
+    junk = tmp_path / "junk.fits"
+    junk.write_bytes(b"<html>not fits</html>")
+    no_columns = tmp_path / "nocols.fits"
+    write_table(no_columns, {"A": (np.arange(5.0), ""), "B": (np.arange(5.0), "")})
+
+    def tasks(d: Path) -> list[PreviewTask]:
+        out = [PreviewTask(str(d / f"{k}.png"), f"{k}.fits", k, str(p)) for k, p in products.items()]
+        out.append(PreviewTask(str(d / "junk.png"), "junk.fits", "image", str(junk)))
+        out.append(PreviewTask(str(d / "nocols.png"), "nocols.fits", "lightcurve", str(no_columns)))
+        out.append(PreviewTask(str(d / "remote.png"), "remote.fits", "image", None, unavailable="the product is remote"))
+        out.append(PreviewTask(str(d / "sky.png"), "Targets", "skymap", targets=(("m31", 10.68, 41.27),)))
+        return out
+
+    serial = build_previews(tasks(tmp_path / "s"), None, jobs=1)
+    pooled = build_previews(tasks(tmp_path / "p"), None, jobs=2)
+    assert [(r.task.label, r.ok, r.warning, r.cached) for r in pooled] == [(r.task.label, r.ok, r.warning, r.cached) for r in serial]
+    assert [r.ok for r in serial] == [True] * 4 + [False, False, False, True]
+    assert [r.warning for r in serial[4:7]] == [
+        "junk.fits: no preview: not a FITS file",
+        "nocols.fits: no preview: no table with time and flux_lc columns",
+        "remote.fits: no preview: the product is remote",
+    ]
+    made = sorted(p.name for p in (tmp_path / "s").iterdir())
+    assert made == sorted(p.name for p in (tmp_path / "p").iterdir()) and len(made) == 5
+    for name in made:
+        assert (tmp_path / "p" / name).read_bytes() == (tmp_path / "s" / name).read_bytes()

@@ -4,10 +4,15 @@
 - ``check``        the unprivileged job: validate them, annotate, write the artifact;
 - ``report``       the privileged job: post the comment and the commit status;
 - ``find-review``  after merge: the pull request and validation run behind a commit;
+- ``pending``      after merges: everything merged since the last successful staging,
+                   each contribution with the review of the merge that last changed it;
 - ``verify-merge`` after merge: re-validate and compare with the reviewed checksums.
 
-Values for later workflow steps go to ``$GITHUB_OUTPUT`` as ``key=JSON`` lines
-(JSON has no newlines, so a crafted folder name cannot forge another key).
+Values for later workflow steps go to ``$GITHUB_OUTPUT`` one ``key=value`` line
+each: numbers and plain strings (commit SHAs) as they are -- ``${{ steps.x.outputs.head-sha }}``
+must be the SHA itself, not a quoted JSON string -- and lists as JSON, read with
+``jq``.  No value can hold a newline (a string with a control character is
+refused), so a crafted folder name cannot forge another key.
 """
 
 from __future__ import annotations
@@ -66,14 +71,33 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     a.set_defaults(_action=_find_review)
 
     a = actions.add_parser(
+        "pending",
+        help="find what is merged on main and not yet staged, with each merge's review",
+        description="Base: the head of the newest successful stage.yml run on main (else --fallback-base). For every "
+        "merge since, find its approved pull request and validation run and download the artifact; write "
+        "DIR/plan.json for verify-merge --plan. Uses GITHUB_TOKEN and GITHUB_API_URL.",
+    )
+    a.add_argument("--repo", required=True, metavar="OWNER/NAME")
+    a.add_argument("--head", default="HEAD", metavar="REF", help="the commit on main to stage up to (default: HEAD)")
+    a.add_argument("--fallback-base", required=True, metavar="REF", help="the base when no stage run succeeded yet")
+    a.add_argument("--workflow", default="stage.yml", help="file name of the staging workflow")
+    a.add_argument("--out", required=True, metavar="DIR", help="folder for plan.json and the reviewed artifacts")
+    a.add_argument("--repo-dir", default=".", metavar="DIR", help="the git work tree, full history (default: .)")
+    a.set_defaults(_action=_pending)
+
+    a = actions.add_parser(
         "verify-merge",
         help="re-validate a merged commit and compare it with the reviewed artifact",
         description="Exit 0 and list the contributions to stage only if the merged commit validates without "
         "errors and every file's sha256 equals the one the reviewed report recorded.",
     )
     _git_options(a)
-    a.add_argument("--reviewed", required=True, metavar="DIR", help="the reviewed validation artifact")
-    a.add_argument("--reviewed-sha", required=True, help="the pull request head the artifact must describe")
+    a.add_argument("--reviewed", metavar="DIR", help="the reviewed validation artifact (one merge)")
+    a.add_argument("--reviewed-sha", help="the pull request head the artifact must describe")
+    a.add_argument(
+        "--plan", metavar="FILE", help="plan.json of `hlsp github pending` (every merge since its base; "
+        "--base is ignored): stage what verifies, name and count what is refused (output `refused`)",
+    )
     a.set_defaults(_action=_verify_merge)
     return p
 
@@ -88,14 +112,24 @@ def run(args: argparse.Namespace) -> int:
     return args._action(args)
 
 
+def _output_value(value: Any) -> str:
+    """One $GITHUB_OUTPUT value: ints and plain strings as they are, lists and objects as JSON."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return json.dumps(value, ensure_ascii=True)  # one line: JSON escapes every control character
+    text = str(value)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise HlspError(f"refusing to write an output value with a control character: {text[:40]!r}")
+    return text
+
+
 def _outputs(values: dict[str, Any]) -> None:
-    """Append ``key=JSON`` lines to $GITHUB_OUTPUT when running under Actions."""
+    """Append ``key=value`` lines to $GITHUB_OUTPUT when running under Actions."""
     path = os.environ.get("GITHUB_OUTPUT")
     if not path:
         return
+    lines = [f"{key}={_output_value(value)}\n" for key, value in values.items()]
     with open(path, "a", encoding="utf-8") as fh:
-        for key, value in values.items():
-            fh.write(f"{key}={json.dumps(value, ensure_ascii=True)}\n")
+        fh.writelines(lines)
 
 
 def _changes(args: argparse.Namespace) -> int:
@@ -118,10 +152,15 @@ def _labels(text: str) -> list[str]:
     try:
         labels = json.loads(text)
     except ValueError:
-        labels = None
+        labels = False
+    if labels is None:  # act renders toJSON() of an empty label list as null (GitHub gives [])
+        labels = []
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
         raise HlspError("--labels must be a JSON list of strings, e.g. '[\"maintenance\"]'")
     return labels
+
+
+STEP_SUMMARY_CHARS = 250_000  # GitHub takes 1 MiB of job summary per step; 4 bytes a character at worst
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -129,13 +168,17 @@ def _check(args: argparse.Namespace) -> int:
     from hlsp.gh.report import Artifact, render_comment
 
     check = check_pull_request(args.base, args.head, args.repo_dir, _labels(args.labels))
-    comment = render_comment(Artifact(check.report, check.review()))
+    artifact = Artifact(check.report, check.review())
+    comment = render_comment(artifact)
     write_artifact(check, args.out, comment)
-    summary = make_reporter("github", sys.stdout).render(check.report)
+    # Annotations within GitHub's per-step limits; whatever they leave out is in the
+    # comment and, with room for every finding up to GitHub's 1 MiB, in the job summary.
+    reporter = make_reporter("github", sys.stdout, more_where="the pull-request comment and this run's job summary")
+    summary = reporter.render(check.report)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as fh:
-            fh.write(comment + "\n")
+            fh.write(render_comment(artifact, max_chars=STEP_SUMMARY_CHARS) + "\n")
     _outputs({"contributions": [c.id for c in check.changes.to_validate], "errors": summary.errors})
     return 1 if summary.errors else 0
 
@@ -154,7 +197,8 @@ def _report(args: argparse.Namespace) -> int:
         raise
     posted = post_report(repo, artifact, args.sha, run_url, args.bot_login)
     where = f"pull request #{posted.pull_request}" if posted.pull_request else "no open pull request"
-    print(f"{posted.verdict}: status {posted.state} ({posted.description}); comment {posted.comment} on {where}")
+    was = f" (was {posted.previous})" if posted.previous and posted.previous != posted.verdict else ""
+    print(f"{posted.verdict}{was}: status {posted.state} ({posted.description}); comment {posted.comment} on {where}")
     if posted.scope_findings:
         print(f"added {posted.scope_findings} GH001 finding(s) the validation run did not report")
     return 0
@@ -172,10 +216,40 @@ def _find_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pending(args: argparse.Namespace) -> int:
+    require_extra("github", "hlsp github pending")
+    from hlsp.gh.changes import resolve
+    from hlsp.gh.client import GitHub
+    from hlsp.gh.pending import last_staged, plan
+
+    repo = GitHub.from_env().repository(args.repo)
+    head = resolve(args.repo_dir, args.head)
+    base = last_staged(repo, head, args.repo_dir, args.workflow)
+    source = f"the last successful {args.workflow} run" if base else "no successful staging yet: the fallback base"
+    base = base or resolve(args.repo_dir, args.fallback_base)
+    p = plan(repo, base, head, args.out, args.repo_dir)
+    print(f"merged since {base[:12]} ({source}): {len(p.contributions) + len(p.refused)} contribution(s)")
+    for cid, entry in sorted(p.contributions.items()):
+        print(f"  {cid}: merge {entry['merge'][:12]}, pull request #{entry['pull_request']}, run {entry['run']}")
+    for cid, why in sorted(p.refused.items()):
+        print(f"  {cid}: refused: {why}")
+    _outputs({"base": base, "count": len(p.contributions) + len(p.refused)})
+    return 0
+
+
 def _verify_merge(args: argparse.Namespace) -> int:
-    from hlsp.gh.gate import verify_merge
+    from hlsp.gh.gate import verify_merge, verify_plan
     from hlsp.gh.report import load_artifact
 
+    if args.plan:
+        verified = verify_plan(args.plan, args.head, args.repo_dir)
+        print(summary_line(verified.check.report.summary) + f"; identical to their reviews: {', '.join(verified.staged) or 'nothing'}")
+        for cid, why in sorted(verified.refused.items()):
+            print(f"refused {cid}: {why}")
+        _outputs({"contributions": verified.staged, "count": len(verified.staged), "refused": len(verified.refused)})
+        return 0
+    if not args.reviewed or not args.reviewed_sha:
+        raise HlspError("give --plan FILE, or --reviewed DIR with --reviewed-sha SHA")
     reviewed = load_artifact(args.reviewed, head_sha=args.reviewed_sha)
     check = verify_merge(reviewed, args.base, args.head, args.repo_dir)
     ids = [c.id for c in check.changes.to_validate]

@@ -52,6 +52,16 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class PullReview:
+    """A pull-request review: who, on which commit, with what verdict."""
+
+    login: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+    commit_id: str | None  # None when the commit is gone from the branch (force-push)
+    association: str  # OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, ...
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowRun:
     id: int
     head_sha: str
@@ -171,6 +181,19 @@ class Repository:
                     paths.append(previous)
         return paths
 
+    def reviews(self, pr: PullRequest) -> list[PullReview]:
+        """The pull request's reviews, oldest first (as GitHub lists them)."""
+        with _api_errors(f"reading the reviews of pull request #{pr.number}"):
+            return [
+                PullReview(
+                    login=r.user.login,
+                    state=str(r.state or "").upper(),
+                    commit_id=r.commit_id,
+                    association=str(r.author_association or "NONE").upper(),
+                )
+                for r in pr._raw.reviews()
+            ]
+
     def comments(self, pr: PullRequest) -> list[Comment]:
         with _api_errors(f"reading the comments of pull request #{pr.number}"):
             return [_comment(c) for c in pr._raw.issue_comments()]
@@ -190,17 +213,24 @@ class Repository:
         with _api_errors(f"setting status {context} on {sha[:12]}"):
             self._repo.create_status(sha, state, target_url=target_url or None, description=description, context=context)
 
-    def workflow_runs(self, workflow: str, head_sha: str) -> list[WorkflowRun]:
-        """Runs of ``workflow`` (its file name) for ``head_sha``, newest first.
+    def workflow_runs(
+        self, workflow: str, head_sha: str | None = None, *, branch: str | None = None, status: str | None = None
+    ) -> list[WorkflowRun]:
+        """Runs of ``workflow`` (its file name) for ``head_sha`` (or on ``branch``, with ``status``), newest first.
 
-        github3.py has no Actions API, so this one request goes through its
+        github3.py has no Actions API, so these requests go through its
         authenticated session directly.
         """
         session = self._github._gh.session
         url = session.build_url("repos", *self.full_name.split("/"), "actions", "workflows", workflow, "runs")
-        with _api_errors(f"listing runs of {workflow} for {head_sha[:12]}"):
+        params: dict[str, Any] = {"per_page": 100}
+        for key, value in (("head_sha", head_sha), ("branch", branch), ("status", status)):
+            if value:
+                params[key] = value
+        what = head_sha[:12] if head_sha else f"{branch or 'any branch'}, {status or 'any status'}"
+        with _api_errors(f"listing runs of {workflow} for {what}"):
             try:
-                resp = session.get(url, params={"head_sha": head_sha, "per_page": 100})
+                resp = session.get(url, params=params)
             except requests.RequestException as exc:
                 raise github3.exceptions.ConnectionError(exc) from None
             if resp.status_code != 200:
@@ -220,3 +250,36 @@ class Repository:
             ]
         except (ValueError, KeyError, TypeError):
             raise HlspError(f"listing runs of {workflow}: GitHub's answer has an unexpected shape") from None
+
+    def download_artifact(self, run_id: int, name: str, limit: int) -> bytes:
+        """The zip of artifact ``name`` of run ``run_id`` (the newest of that name), at most ``limit`` bytes."""
+        session = self._github._gh.session
+        owner, repo = self.full_name.split("/")
+        url = session.build_url("repos", owner, repo, "actions", "runs", str(run_id), "artifacts")
+        doing = f"downloading artifact {name} of run {run_id}"
+        with _api_errors(doing):
+            try:
+                resp = session.get(url, params={"name": name, "per_page": 100})
+                if resp.status_code != 200:
+                    raise github3.exceptions.error_for(resp)
+                found = [a for a in resp.json().get("artifacts", []) if a.get("name") == name and not a.get("expired")]
+                if not found:
+                    raise HlspError(f"{doing}: run {run_id} has no artifact {name!r} (expired or never uploaded)")
+                newest = max(found, key=lambda a: int(a["id"]))
+                if int(newest.get("size_in_bytes", 0)) > limit:
+                    raise HlspError(f"{doing}: {newest['size_in_bytes']} bytes (limit {limit})")
+                zip_url = session.build_url("repos", owner, repo, "actions", "artifacts", str(int(newest["id"])), "zip")
+                # GitHub answers 302 to a signed blob URL; requests drops the token on the other host
+                with session.get(zip_url, stream=True, allow_redirects=True) as got:
+                    if got.status_code != 200:
+                        raise github3.exceptions.error_for(got)
+                    data = bytearray()
+                    for chunk in got.iter_content(1 << 16):
+                        data += chunk
+                        if len(data) > limit:
+                            raise HlspError(f"{doing}: more than {limit} bytes")
+                    return bytes(data)
+            except requests.RequestException as exc:
+                raise github3.exceptions.ConnectionError(exc) from None
+            except (ValueError, KeyError, TypeError):
+                raise HlspError(f"{doing}: GitHub's answer has an unexpected shape") from None

@@ -16,8 +16,9 @@ from the validation run's artifact is treated as hostile:
   edit cannot forget it.
 - :func:`post_report` keeps one comment per pull request, found by the hidden
   marker ``<!-- hlsp-report -->`` among the bot's own comments and edited in
-  place; when the verdict changes it posts a new comment so that people are
-  notified.  It sets one commit status, ``hlsp/validation``: errors fail it,
+  place on every push, whatever the verdict: the pull request never shows a
+  stale report above the current one (the commit status changing colour is
+  what tells watchers the verdict changed).  It sets one commit status, ``hlsp/validation``: errors fail it,
   warnings and notes (hints) never do.
 """
 
@@ -289,6 +290,7 @@ class Posted:
     comment: str  # "created", "edited" or "none" (no open pull request for the commit)
     comment_url: str | None
     scope_findings: int
+    previous: str | None = None  # the verdict the edited comment showed before
 
 
 def previous_verdict(body: str) -> str | None:
@@ -308,14 +310,15 @@ def post_report(repo: Any, artifact: Artifact, sha: str, run_url: str | None, bo
     body = render_comment(artifact, run_url)
     verdict = verdict_of(artifact.report)
     state, description = status_of(artifact.report)
-    action, url = "none", None
+    action, url, previous = "none", None, None
     if pr is not None:
         ours = [c for c in repo.comments(pr) if c.login == bot_login and MARKER in c.body]
         last = ours[-1] if ours else None
-        if last is not None and previous_verdict(last.body) == verdict:
+        if last is not None:
+            previous = previous_verdict(last.body)
             repo.edit_comment(last, body)
             action, url = "edited", last.html_url
         else:
             action, url = "created", repo.create_comment(pr, body).html_url
     repo.create_status(sha, state, description, CONTEXT, run_url)
-    return Posted(verdict, state, description, pr.number if pr else None, action, url, added)
+    return Posted(verdict, state, description, pr.number if pr else None, action, url, added, previous)

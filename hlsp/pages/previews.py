@@ -18,22 +18,24 @@ inside a gzip/bzip2 file are only previewed up to ``MAX_COMPRESSED_TABLE``
 bytes, because cfitsio decompresses such a file in memory.
 
 Previews are cached by the product's sha256 (with the kind and
-``PREVIEW_FORMAT`` in the key) and built in a process pool.  A product that
-cannot be previewed gets no PNG: :func:`build_previews` reports a warning and
-the page shows the shared placeholder image instead.  The build never fails
-because of one product.
+``PREVIEW_FORMAT`` in the key) and built in a process pool: the same
+:class:`hlsp.scheduler.LocalPool` as ``hlsp validate --jobs N``, so a worker
+killed at any moment (the out-of-memory killer sends SIGKILL) costs its
+preview a retry and is replaced, never a hang.  A product that cannot be
+previewed (including one whose worker keeps dying) gets no PNG:
+:func:`build_previews` reports a warning and the page shows the shared
+placeholder image instead.  The build never fails because of one product.
 """
 
 from __future__ import annotations
 
+import glob
 import io
 import math
 import os
 import re
 import shutil
 import warnings
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -164,30 +166,43 @@ def _target(task: PreviewTask, cache: Path | None) -> str:
     return str(cache / name) if cache and name else task.out
 
 
+# A preview whose worker died (a crash inside cfitsio, or SIGKILLed) is drawn
+# again in a new worker, up to hlsp.scheduler.RETRIES times; then it gets this.
+CRASHED = "the preview process crashed while reading the file"
+
+
 def _draw_in_pool(tasks: list[PreviewTask], targets: list[str], jobs: int) -> list[str | None]:
+    """Each preview is a batch of its own in a :class:`~hlsp.scheduler.LocalPool`,
+    so a worker's death touches only the preview it was drawing."""
+    from hlsp.scheduler import LocalPool
+
     _import_drawing_modules()  # once here, so forked workers start with them loaded
-    outcomes: list[str | None] = [None] * len(tasks)
-    broken = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        futures = [pool.submit(_draw_safely, t, out) for t, out in zip(tasks, targets)]
-        for i, f in enumerate(futures):
-            try:
-                outcomes[i] = f.result()
-            except BrokenProcessPool:
-                broken.append(i)
-    # A worker died (say, a crash inside cfitsio) and took the pool with it:
-    # redo the unfinished products one per process, so only the culprit fails.
-    for i in broken:
-        outcomes[i] = _draw_isolated(tasks[i], targets[i])
+    with LocalPool(_draw_batch, _crashed, jobs=min(jobs, len(tasks))) as pool:
+        handles = [pool.submit([(t, out)]) for t, out in zip(tasks, targets)]
+        outcomes = [pool.results(h)[0] for h in handles]
+    if pool.replaced:
+        # a worker killed while writing a PNG leaves atomic_open's temporary file:
+        # none may stay in the site (in the cache, another build may be writing the
+        # same name; a stray hidden file there is never read)
+        for task, target in zip(tasks, targets):
+            if target == task.out:
+                _remove_temporaries(target)
     return outcomes
 
 
-def _draw_isolated(task: PreviewTask, out: str) -> str | None:
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        try:
-            return pool.submit(_draw_safely, task, out).result()
-        except BrokenProcessPool:
-            return "the preview process crashed while reading the file"
+def _remove_temporaries(path: str) -> None:
+    p = Path(path)
+    for tmp in p.parent.glob(f".{glob.escape(p.name)}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def _draw_batch(items: list[tuple[PreviewTask, str]]) -> list[str | None]:
+    """What a pool worker runs: draw each ``(task, out)``."""
+    return [_draw_safely(task, out) for task, out in items]
+
+
+def _crashed(item: tuple[PreviewTask, str]) -> str:
+    return CRASHED
 
 
 def _import_drawing_modules() -> None:

@@ -142,6 +142,16 @@ def _repeated(results: list[FileResult], budget: list[int]) -> tuple[set[tuple],
     return keys, rows
 
 
+def _shown(report: Report, rows: int, repeated: list[dict[str, Any]]) -> int:
+    """Findings shown by ``rows`` table rows: a folded row stands for every finding it folds."""
+    keys = {(r["rule"], r["where"], r["message"], r["hint"]) for r in repeated}
+    folded = sum(
+        1 for r in report.files for f in r.findings
+        if f.severity is Severity.WARNING and (f.rule, location(f), f.message, f.hint) in keys
+    )
+    return rows - len(repeated) + folded
+
+
 def render_report(
     report: Report,
     *,
@@ -180,7 +190,7 @@ def render_report(
             warnings=warnings,
             repeated=repeated,
             notes=notes,
-            hidden=total - (limit - budget[0]),
+            hidden=total - _shown(report, limit - budget[0], repeated),
         )
         if len(body) <= max_chars:
             return body
