@@ -13,8 +13,7 @@ Library entry points (the CLI is a thin layer over these)::
 has the progress callback helpers (``track``, ``Bar``).
 """
 
-__version__ = "0.1.0"
-
+from hlsp.version import __version__  # noqa: E402,F401
 from hlsp.engine import Options, iter_validate, validate  # noqa: E402
 from hlsp.errors import HlspError  # noqa: E402
 from hlsp.findings import Category, FileResult, Finding, Report, Severity  # noqa: E402

@@ -157,10 +157,10 @@ def fingerprint(parts: dict[str, Any], db: sqlite3.Connection | None = None) -> 
     (:func:`sources_digest`) are added here.  With ``db`` (an open cache) that
     digest is remembered by the files' stat stamps.
     """
-    import hlsp
+    from hlsp.version import __version__
 
     h = hashlib.sha256()
-    env = {"version": hlsp.__version__, "python": sys.version, "libraries": _library_versions()}
+    env = {"version": __version__, "python": sys.version, "libraries": _library_versions()}
     h.update(json.dumps({**env, **parts}, sort_keys=True, default=repr).encode())
     h.update(sources_digest(db).encode())
     return h.hexdigest()
@@ -183,9 +183,7 @@ def _source_files() -> tuple[list[tuple[str, str]], str]:
 
 
 def _code_root() -> str:
-    import hlsp
-
-    return os.path.dirname(os.path.realpath(hlsp.__file__))
+    return os.path.dirname(os.path.realpath(__file__))  # the hlsp package folder
 
 
 # Libraries whose answers can change findings: numpy sums the data where

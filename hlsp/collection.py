@@ -1,7 +1,7 @@
-"""Validate a contribution folder as a whole.
+"""The facts of a contribution folder, for the collection rules.
 
-``iter_collection("contributions/example", options)`` is what ``hlsp validate``
-does with a folder holding ``hlsp.yaml``:
+What ``hlsp validate`` does with a folder holding ``hlsp.yaml``
+(:func:`hlsp.engine.iter_collection`):
 
 1. read ``hlsp.yaml`` safely (:mod:`hlsp.metadata`), the README, the folder
    listing, and the previous version of the collection on the base branch
@@ -9,34 +9,36 @@ does with a folder holding ``hlsp.yaml``:
 2. measure every manifest entry: hash local files, fetch remote ones through
    the verified cache (:mod:`hlsp.remote`) -- nothing outside the folder is
    read, refused paths and URLs are only recorded;
-3. run the metadata and collection rules (``scope="collection"``) on these
-   facts; their findings form the result of ``<folder>/hlsp.yaml``;
-4. run every file-level rule on every product that could be read, telling
-   the rules the collection's proj-id and version (``expected``).
+3. (:mod:`hlsp.engine`) run the metadata and collection rules
+   (``scope="collection"``) on these facts (:func:`build_context`); their
+   findings form the result of ``<folder>/hlsp.yaml``;
+4. (:mod:`hlsp.engine`) run every file-level rule on every product that could
+   be read, telling the rules the collection's proj-id and version.
 
-Results stream out in that order: the hlsp.yaml result first, then one per product.
+This module reads and measures; it runs no rule.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import posixpath
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
 from hlsp.contribution import METADATA_FILE, README_FILE, Contribution, Product, load_metadata, resolve_inside
 from hlsp.discover import display
 from hlsp.errors import HlspError
-from hlsp.findings import FileResult, Finding
 from hlsp.manifest import folder_files, sha256_file
 from hlsp.metadata import MAX_BYTES, YamlLoadError, parse_yaml
 from hlsp.names import parse_name
 from hlsp.profiles import load_vocabulary
-from hlsp.rules import select_rules
-from hlsp.rules._base import CollectionContext, Rule, Severity
+from hlsp.rules._base import CollectionContext
+
+if TYPE_CHECKING:
+    from hlsp.findings import Finding
+    from hlsp.pipeline import Options
 
 DEFAULT_BASES = ("origin/main", "main")
 
@@ -204,7 +206,7 @@ def previous_version(root: Path, base: str | None = None) -> PreviousVersion | N
     return PreviousVersion(ref, version, files, names)
 
 
-def build_context(root: str | os.PathLike, options, reads=None) -> CollectionContext:
+def build_context(root: str | os.PathLike, options: Options, reads=None) -> CollectionContext:
     """Gather every fact the collection rules judge (all I/O happens here)."""
     shown = display(os.fspath(root))
     folder = Path(root)
@@ -268,79 +270,9 @@ def expected_of(c: Contribution, root: str) -> dict:
     return out
 
 
-# ----------------------------------------------------------------------------- run
-def collection_rules(options) -> list[Rule]:
-    return [r for r in select_rules(options.select, options.ignore) if r.scope == "collection"]
-
-
-GENERIC_FOLDER = "contributions/<proj-id>"
-
-
-GENERIC_FIX = "`hlsp fix --write`"
-
-
-def _in_folder(f: Finding, root: str) -> Finding:
-    """The finding with its hint naming the real folder (``contributions/<proj-id>``, ``hlsp fix --write``)."""
-    if f.hint and (GENERIC_FOLDER in f.hint or GENERIC_FIX in f.hint):
-        hint = f.hint.replace(GENERIC_FOLDER, root).replace(GENERIC_FIX, f"`hlsp fix {root} --write`")
-        return dataclasses.replace(f, hint=hint)
-    return f
-
-
-def run_collection_rules(ctx: CollectionContext, rules: list[Rule]) -> list[Finding]:
-    findings: list[Finding] = []
-    for rule in rules:
-        try:
-            findings.extend(_in_folder(f, ctx.root) for f in rule.func(ctx))
-        except Exception as exc:  # a bug in a rule must not hide the other findings
-            findings.append(
-                rule.finding(
-                    f"internal error in rule {rule.id} ({type(exc).__name__}: {exc}); please report it",
-                    severity=Severity.WARNING,
-                    path=ctx.metadata_path,
-                )
-            )
-    return findings
-
-
-def iter_collection(root: str | os.PathLike, options, reads=None) -> Iterator[FileResult]:
-    """Validate one contribution folder: the hlsp.yaml result, then one result per product.
-
-    ``reads``: local path -> an object with the ``fits`` (FitsFile or None),
-    ``size`` and ``sha256`` of products already read, which are validated from
-    that in this process instead of being read again (staging).
-    """
-    from hlsp.engine import iter_files, validate_file
-
-    ctx = build_context(root, options, reads)
-    yield FileResult(ctx.metadata_path, run_collection_rules(ctx, collection_rules(options)))
-    if ctx.contribution is None:
-        # hlsp.yaml is unusable (MD001): still check every FITS file of the folder on its own
-        files = [_join(ctx.root, f) for f in ctx.folder_files if parse_name(posixpath.basename(f)).is_fits]
-        file_options = dataclasses.replace(options, expected={**options.expected, "folder": ctx.root})
-        yield from iter_files(files, file_options)
-        return
-    c = ctx.contribution
-    file_options = dataclasses.replace(options, expected={**options.expected, **expected_of(c, ctx.root)})
-    readable = [chk for chk in ctx.checks if chk.file is not None]
-    if reads:
-        rules = file_options.rules()
-        results = (
-            validate_file(os.fspath(chk.file), file_options, rules, fits=reads[chk.product.local_path].fits)
-            if chk.product.local_path in reads
-            else next(iter_files([os.fspath(chk.file)], file_options))
-            for chk in readable
-        )
-    else:
-        results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
-    for chk in ctx.checks:
-        if chk.verdict is not None:  # validated when it was uploaded (hlsp.events)
-            yield FileResult(chk.display, [_in_folder(f, ctx.root) for f in chk.verdict])
-        elif chk.file is not None:
-            result = next(results)
-            result.path = chk.display
-            result.findings = [_in_folder(f, ctx.root) for f in result.findings]
-            yield result
+def loose_fits_files(ctx: CollectionContext) -> list[str]:
+    """The FITS files of the folder (display paths): checked one by one when hlsp.yaml is unusable."""
+    return [_join(ctx.root, f) for f in ctx.folder_files if parse_name(posixpath.basename(f)).is_fits]
 
 
 # ----------------------------------------------------------------- version diff

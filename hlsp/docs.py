@@ -28,9 +28,9 @@ def rules_markdown() -> str:
             continue
         out += [f"## {cat.value}", ""]
         for r in group:
-            out += [f"### {r.id}", "", f"**{r.name}** -- {r.severity.value}. {r.summary}", "", r.text, ""]
-            if r.hint:
-                out += [f"*Fix:* {r.hint}", ""]
+            out += [f"### {r.id}", "", f"**{r.name}** -- {r.severity.value}. {r.summary}", ""]
+            if r.text:  # why, how to fix (the hint of its findings), example
+                out += [r.text, ""]
             if r.source:
                 out += [f"*Source:* {r.source}", ""]
     return "\n".join(out).rstrip() + "\n"

@@ -1,172 +1,42 @@
-"""Run the rules over files: discover -> read -> rules -> findings.
+"""Validate paths: the one orchestrator above the file pipeline and the collection checks.
 
-``validate_file`` is the whole pipeline for one file; ``iter_validate`` streams
-results for many files, in order; the caller (CLI, GitHub job, notebook) hands
-them to reporters.  For many files, ``iter_files`` looks each one up in the
-result cache (:mod:`hlsp.cache`), cuts the rest into batches and has a
-scheduler (:mod:`hlsp.scheduler`: this process, a local process pool or a Dask
-cluster) validate them, with a bounded number of batches in flight.
+``iter_validate`` streams results for files, plain folders and contribution
+folders, in order; ``validate`` collects them in a :class:`Report`; the caller
+(CLI, GitHub job, notebook) hands them to reporters.  A folder holding
+``hlsp.yaml`` is a contribution: :mod:`hlsp.collection` gathers its facts, the
+collection rules judge them (:func:`hlsp.judge.run_rules`), and its products go
+through the file pipeline (:mod:`hlsp.pipeline`) with the collection's proj-id
+and version.  Everything else goes straight to the file pipeline.
+
+    paths -> engine -> pipeline (discover, cache, schedulers, read, rules) -> results
+                    -> collection (facts) -> judge.run_rules (collection rules) -> result
+
+This is the only module that calls both; neither calls back.
 """
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import os
-from collections import deque
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from hlsp.discover import Problem, check_paths, discover, display, has_candidates, is_candidate, is_contribution
-from hlsp.findings import Category, FileResult, Finding, Report, Severity
-from hlsp.names import parse_name
+from hlsp.discover import check_paths, has_candidates, is_candidate, is_contribution
+from hlsp.findings import FileResult, Finding, Report
+from hlsp.pipeline import (  # noqa: F401  (re-exported: the public names of the file pipeline)
+    BATCH_FILES,
+    DASK_BATCH_FILES,
+    Options,
+    _crash_result,
+    _validate_batch,
+    iter_files,
+    validate_file,
+)
+from hlsp.pipeline import is_url as _is_url
 
-# The reader (hlsp.fitsfile), the profiles (yaml) and the rule registry (~75
-# modules) are imported in the functions that use them, at the first file that
-# is actually validated: a run whose results all come from the cache never
-# loads them.
 if TYPE_CHECKING:
     from hlsp.rules._base import Rule
 
-
-@dataclass(slots=True)
-class Options:
-    """What a validation run is asked to do (picklable, shipped to workers)."""
-
-    select: list[str] | None = None
-    ignore: list[str] | None = None
-    product_type: str | None = None  # overrides the type from the file name
-    expected: dict[str, Any] = field(default_factory=dict)  # e.g. {"proj_id":..., "version":...}
-    jobs: int = 1  # worker processes; 0: one per core (few files are validated in this process)
-    scheduler: str | None = None  # Dask scheduler address (tcp://HOST:PORT); else DASK_SCHEDULER_ADDRESS
-    cache: bool = False  # reuse results of unchanged files from earlier runs (hlsp.cache)
-    cache_dir: str | None = None  # where the cache lives (default: hlsp.cachedir.default_dir())
-    base: str | None = None  # git ref holding the previous version of a contribution (default origin/main, main)
-    remote: Any = None  # hlsp.remote.RemoteOptions for remote products (None: from the environment)
-
-    def rules(self) -> list[Rule]:
-        from hlsp.rules import file_rules, select_rules
-
-        if not self.select and not self.ignore:
-            return list(file_rules().values())  # without importing the collection rules
-        return [r for r in select_rules(self.select, self.ignore) if r.scope in ("fits", "file")]
-
-
-def _read_error_finding(message: str) -> Finding:
-    return Finding(
-        rule="FS001",
-        category=Category.FITS,
-        severity=Severity.ERROR,
-        message=message,
-        hint="Check that the file exists, is readable and is a regular file.",
-    )
-
-
-_READ = object()  # validate_file's default: read the file
-
-
-def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = None, fits: Any = _READ) -> FileResult:
-    """Validate one file.  Never raises for anything in or about the file.
-
-    ``fits``: the file's :class:`~hlsp.fitsfile.FitsFile` already read (None: not
-    a FITS file), as staging does while it copies the file; default: read it here.
-    """
-    from hlsp.fitsfile import read_fits
-    from hlsp.profiles import load_profile, load_vocabulary
-    from hlsp.rules._base import FileContext
-
-    rules = options.rules() if rules is None else rules
-    shown = display(path)
-    remote = _is_url(path)  # streamed through the reader by hlsp.remote.read_url, never stored
-    name = parse_name(urlsplit(path).path if remote else path)
-    result = FileResult(shown)
-    given, fits = fits is not _READ, (None if fits is _READ else fits)
-    if not given and (remote or name.is_fits or _has_fits_magic(path)):
-        try:
-            fits = _read_url(path, options.remote) if remote else read_fits(path)
-        except IsADirectoryError:
-            result.findings.append(_read_error_finding("this is a folder, not a file"))
-            return result
-        except OSError as exc:
-            result.findings.append(_read_error_finding(f"cannot read the file: {exc.strerror or exc}"))
-            return result
-        except Exception as exc:  # a bug in the reader: say so, and go on with the other files
-            result.findings.append(
-                _read_error_finding(
-                    f"internal error while reading the file ({type(exc).__name__}: {exc}); it was not checked "
-                    "-- please report it"
-                )
-            )
-            return result
-    vocab = load_vocabulary()
-    ptype = options.product_type or name.product_type
-    profile_name = options.product_type if options.product_type in ("image", "spectrum", "lightcurve", "catalog") else vocab.profile_for(ptype)
-    ctx = FileContext(
-        path=shown,
-        name=name,
-        fits=fits,
-        product_type=ptype,
-        profile=load_profile(profile_name),
-        vocab=vocab,
-        expected=options.expected,
-    )
-    usable = fits is not None and fits.is_fits
-    for rule in rules:
-        if rule.scope == "fits" and not usable:
-            continue
-        try:
-            result.findings.extend(rule.func(ctx))
-        except Exception as exc:  # a bug in a rule must not hide the other findings
-            result.findings.append(
-                rule.finding(
-                    f"internal error in rule {rule.id} ({type(exc).__name__}: {exc}); the file was not fully "
-                    "checked by this rule -- please report it",
-                    severity=Severity.WARNING,
-                    hint="Report this at the project's issue tracker with the file if you can.",
-                )
-            )
-    return result
-
-
-def _is_url(path: str) -> bool:
-    """A remote file for hlsp.remote.read_url (told here, without importing hlsp.remote)."""
-    return path[:8].lower().startswith(("https://", "http://", "s3://"))
-
-
-def _read_url(url: str, remote_options):
-    from hlsp.remote import read_url
-
-    return read_url(url, remote_options)
-
-
-def _has_fits_magic(path: str) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(9) == b"SIMPLE  ="
-    except OSError:
-        return False
-
-
-def _problem_result(p: Problem) -> FileResult:
-    return FileResult(display(p.path), [_read_error_finding(p.message)])
-
-
-def _validate_batch(batch: list[str], options: Options) -> list[FileResult]:
-    """The unit of work shipped to workers: rules are selected once per batch."""
-    rules = options.rules()
-    return [validate_file(p, options, rules) for p in batch]
-
-
-def _crash_result(path: str) -> FileResult:
-    return FileResult(
-        display(path),
-        [
-            _read_error_finding(
-                "the file could not be checked: the worker process validating it died repeatedly "
-                "(out of memory, or a crash while reading it)"
-            )
-        ],
-    )
+__all__ = ["Options", "iter_collection", "iter_files", "iter_validate", "validate", "validate_file"]
 
 
 def iter_validate(paths: Iterable[str], options: Options | None = None) -> Iterator[FileResult]:
@@ -215,13 +85,10 @@ def _expand_collections(path: str) -> list[str]:
 
 
 def _iter_validate(paths: list[str], options: Options) -> Iterator[FileResult]:
-    # A folder holding hlsp.yaml is a contribution: checked as a whole by hlsp.collection
-    # (imported only for contributions: a cost a run over plain files should not pay).
+    # A folder holding hlsp.yaml is a contribution, checked as a whole.
     plain: list[str] = []
     for p in paths:
         if is_contribution(p):
-            from hlsp.collection import iter_collection
-
             yield from iter_files(plain, options)
             plain = []
             yield from iter_collection(p, options)
@@ -234,218 +101,63 @@ def _iter_validate(paths: list[str], options: Options) -> Iterator[FileResult]:
     yield from iter_files(plain, options)
 
 
-# A batch of files to validate closes at this many files or bytes, so that small
-# files travel in groups (less overhead per file) and big ones alone (so that
-# several workers share them); a chunk (results waiting for one batch) also
-# closes at CHUNK_FILES entries, so cache hits do not pile up behind a batch.
-BATCH_FILES = 48
-# On a Dask cluster a task costs ~1-3 ms of scheduling and transfer: ship more
-# files per task (set A on a LocalCluster: 20% faster than with 48).
-DASK_BATCH_FILES = 192
-BATCH_BYTES = 32 * 1024 * 1024
-CHUNK_FILES = 512
+def collection_rules(options: Options) -> list[Rule]:
+    from hlsp.rules import select_rules
+
+    return [r for r in select_rules(options.select, options.ignore) if r.scope == "collection"]
 
 
-@dataclass(slots=True)
-class _Chunk:
-    """Consecutive results in discovery order: ready ones, and the slots of one batch."""
-
-    entries: list = field(default_factory=list)  # FileResult, or an int: position in ``batch``
-    batch: list[str] = field(default_factory=list)
-    stamps: list = field(default_factory=list)  # hlsp.cache.Stamp per batch entry
-    size: int = 0  # bytes in the batch
-    scheduler: Any = None  # hlsp.scheduler.Scheduler running the batch
-    job: Any = None
+GENERIC_FOLDER = "contributions/<proj-id>"
+GENERIC_FIX = "`hlsp fix --write`"
 
 
-def _chunks(items: Iterable[str | Problem], cache, batch_files: int = BATCH_FILES) -> Iterator[_Chunk]:
-    chunk = _Chunk()
-    for group in _looked_up(items, cache):
-        for item, (findings, stamp) in group:
-            if isinstance(item, Problem):
-                chunk.entries.append(_problem_result(item))
-            elif findings is not None:
-                chunk.entries.append(FileResult(display(item), findings))
-            else:
-                chunk.entries.append(len(chunk.batch))
-                chunk.batch.append(item)
-                chunk.stamps.append(stamp)
-                chunk.size += stamp.size if stamp is not None else _size(item)
-            if len(chunk.entries) >= CHUNK_FILES or len(chunk.batch) >= batch_files or chunk.size >= BATCH_BYTES:
-                yield chunk
-                chunk = _Chunk()
-    if chunk.entries:
-        yield chunk
+def in_folder(f: Finding, root: str) -> Finding:
+    """The finding with its hint naming the real folder (``contributions/<proj-id>``, ``hlsp fix --write``)."""
+    if f.hint and (GENERIC_FOLDER in f.hint or GENERIC_FIX in f.hint):
+        hint = f.hint.replace(GENERIC_FOLDER, root).replace(GENERIC_FIX, f"`hlsp fix {root} --write`")
+        return dataclasses.replace(f, hint=hint)
+    return f
 
 
-def _looked_up(items: Iterable[str | Problem], cache) -> Iterator[list[tuple[str | Problem, tuple]]]:
-    """Discovered items in groups, each with (cached findings or None, stamp).
+def iter_collection(root: str | os.PathLike, options: Options, reads=None) -> Iterator[FileResult]:
+    """Validate one contribution folder: the hlsp.yaml result, then one result per product.
 
-    With a cache, files are looked up in groups of ``LOOKUP_EVERY`` (one query
-    each); without, one by one, so that the first results come out at once.
+    ``reads``: local path -> an object with the ``fits`` (FitsFile or None),
+    ``size`` and ``sha256`` of products already read, which are validated from
+    that in this process instead of being read again (staging).
     """
-    if cache is None:
-        for item in items:
-            yield [(item, (None, None))]
+    # imported here: a run over plain files should not pay for the metadata reader
+    from hlsp.collection import build_context, expected_of, loose_fits_files
+    from hlsp.judge import run_rules
+
+    ctx = build_context(root, options, reads)
+    findings = run_rules(collection_rules(options), ctx)
+    yield FileResult(ctx.metadata_path, [in_folder(f, ctx.root) for f in findings])
+    if ctx.contribution is None:
+        # hlsp.yaml is unusable (MD001): still check every FITS file of the folder on its own
+        file_options = dataclasses.replace(options, expected={**options.expected, "folder": ctx.root})
+        yield from iter_files(loose_fits_files(ctx), file_options)
         return
-    from hlsp.cache import LOOKUP_EVERY
-
-    group: list[str | Problem] = []
-    for item in items:
-        group.append(item)
-        if len(group) >= LOOKUP_EVERY:
-            yield _with_lookups(group, cache)
-            group = []
-    if group:
-        yield _with_lookups(group, cache)
-
-
-def _with_lookups(group: list[str | Problem], cache) -> list[tuple[str | Problem, tuple]]:
-    found = iter(cache.lookup_many([i for i in group if not isinstance(i, Problem)]))
-    return [(i, (None, None) if isinstance(i, Problem) else next(found)) for i in group]
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
-def _open_cache(options: Options):
-    if not options.cache:
-        return None
-    from hlsp.cache import ResultCache
-
-    # The rule selection enters as --select/--ignore: which rules they select is
-    # decided by the code, which the fingerprint hashes (and the rules need not be loaded).
-    parts = {
-        "select": options.select,
-        "ignore": options.ignore,
-        "product_type": options.product_type,
-        "expected": options.expected,
-    }
-    return ResultCache(parts, options.cache_dir)
-
-
-def _warm_up(options: Options) -> None:
-    """Load what every file needs once, before workers are forked from this process."""
-    from hlsp.fitsfile import warm_up
-    from hlsp.profiles import load_profile, load_vocabulary
-
-    warm_up()
-    options.rules()
-    vocab = load_vocabulary()
-    for name in {None, *vocab.profile_of_type.values()}:
-        load_profile(name)
-
-
-def iter_files(paths: Iterable[str], options: Options) -> Iterator[FileResult]:
-    """File-level validation of files and plain folders, in discovery order.
-
-    Results stream: a bounded number of batches is in flight, and each result
-    is yielded as soon as all results before it are known.
-    """
-    paths = list(paths)
-    if not paths:
-        return
-    cache = _open_cache(options)
-    router = None
-    try:
-        on_dask = bool(options.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS"))
-        chunks = _chunks(discover(paths), cache, DASK_BATCH_FILES if on_dask else BATCH_FILES)
-        # Read ahead one chunk: a run that fits in one batch is not worth starting workers for.
-        first = next(chunks, None)
-        second = next(chunks, None) if first is not None else None
-        router = _Router(options, many=second is not None)
-        pending: deque[_Chunk] = deque()
-        for chunk in _chain(first, second, chunks):
-            if chunk.batch:
-                chunk.scheduler = router.pick(chunk)
-                chunk.job = chunk.scheduler.submit(chunk.batch)
-            pending.append(chunk)
-            while pending and (
-                len(pending) > router.capacity or pending[0].job is None or pending[0].scheduler.done(pending[0].job)
-            ):
-                yield from _drain(pending.popleft(), cache)
-        while pending:
-            yield from _drain(pending.popleft(), cache)
-    finally:
-        if router is not None:
-            router.close()
-        if cache is not None:
-            cache.close()
-
-
-class _Router:
-    """Where each batch runs: in this process, or on workers started at first need.
-
-    * With a Dask address (``--scheduler`` or ``DASK_SCHEDULER_ADDRESS``): always there.
-    * ``--jobs 1``, or a run of one batch: here.
-    * A single big file: here -- fitsfile already sums its data in two threads.
-    * The first batch of small files also runs here, before the local workers
-      are forked: it loads whatever the rules import lazily (astropy.units ...),
-      and every worker inherits it instead of importing it again.
-    """
-
-    def __init__(self, options: Options, many: bool):
-        self.options = options
-        self.work = functools.partial(_validate_batch, options=options)
-        self._here = None
-        self.address = options.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
-        self.jobs = options.jobs
-        self.many = many
-        self.probed = False
-        self.workers = None
-
-    @property
-    def here(self):
-        if self._here is None:  # at the first batch: a run served from the cache needs no scheduler
-            from hlsp.scheduler import InProcess
-
-            self._here = InProcess(self.work, _crash_result)
-        return self._here
-
-    def pick(self, chunk: _Chunk):
-        from hlsp.fitsfile import PARALLEL_DATA
-
-        if not self.address:
-            if self.jobs == 1 or not self.many or (len(chunk.batch) == 1 and chunk.size >= PARALLEL_DATA):
-                return self.here
-            if self.workers is None and not self.probed:
-                self.probed = True
-                return self.here
-        if self.workers is None:
-            from hlsp.scheduler import make_scheduler
-
-            if not self.address:
-                _warm_up(self.options)
-            self.workers = make_scheduler(self.work, _crash_result, self.jobs, self.address)
-        return self.workers
-
-    @property
-    def capacity(self) -> int:
-        return self.workers.capacity if self.workers is not None else 2
-
-    def close(self) -> None:
-        if self.workers is not None:
-            self.workers.close()
-
-
-def _chain(first, second, rest) -> Iterator[_Chunk]:
-    for c in (first, second):
-        if c is not None:
-            yield c
-    yield from rest
-
-
-def _drain(chunk: _Chunk, cache) -> Iterator[FileResult]:
-    results = chunk.scheduler.results(chunk.job) if chunk.job is not None else []
-    if cache is not None:
-        for path, stamp, result in zip(chunk.batch, chunk.stamps, results):
-            cache.store(path, stamp, result)
-    for entry in chunk.entries:
-        yield results[entry] if isinstance(entry, int) else entry
+    file_options = dataclasses.replace(options, expected={**options.expected, **expected_of(ctx.contribution, ctx.root)})
+    readable = [chk for chk in ctx.checks if chk.file is not None]
+    if reads:
+        rules = file_options.rules()
+        results = (
+            validate_file(os.fspath(chk.file), file_options, rules, fits=reads[chk.product.local_path].fits)
+            if chk.product.local_path in reads
+            else next(iter_files([os.fspath(chk.file)], file_options))
+            for chk in readable
+        )
+    else:
+        results = iter_files([os.fspath(chk.file) for chk in readable], file_options)
+    for chk in ctx.checks:
+        if chk.verdict is not None:  # validated when it was uploaded (hlsp.events)
+            yield FileResult(chk.display, [in_folder(f, ctx.root) for f in chk.verdict])
+        elif chk.file is not None:
+            result = next(results)
+            result.path = chk.display
+            result.findings = [in_folder(f, ctx.root) for f in result.findings]
+            yield result
 
 
 def validate(paths: Iterable[str] | str, options: Options | None = None, progress: Any = None, **kwargs: Any) -> Report:

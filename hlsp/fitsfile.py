@@ -26,22 +26,12 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
-from hlsp import limits
+from hlsp import limits, speedups
 from hlsp.tablescan import RowScanner, ValueProblem, plan_table, py_scan_rows
 
-# The inner loops (checksums, the finite-value scan, splitting headers into
-# cards and parsing them, the table-row checks) run in C when hlsp._speedups is
-# built (hlsp/_speedups.c); otherwise, or with HLSP_PURE_PYTHON=1, in the
-# pure-Python twins below and in hlsp.tablescan, which give the same answers
-# (tests/test_speedups.py).  numpy is imported only by the twins: it costs
-# ~75 ms to import.
-if os.environ.get("HLSP_PURE_PYTHON"):
-    _speedups = None
-else:
-    try:
-        from hlsp import _speedups
-    except ImportError:  # not compiled on this machine
-        _speedups = None
+# The inner loops run in C when hlsp._speedups is built, else in the
+# pure-Python twins below and in hlsp.tablescan: the switch is hlsp.speedups.C.
+# numpy is imported only by the twins: it costs ~75 ms to import.
 
 BLOCK = 2880
 CARD = 80
@@ -164,7 +154,7 @@ def _parse_value(card: Card, text: str) -> None:
 class Header:
     """The cards of one HDU.  Lookups return the *first* card of a keyword."""
 
-    __slots__ = ("cards", "_first", "_derived", "_layout")
+    __slots__ = ("cards", "_first", "_layout")
 
     def __init__(self, cards: list[Card], first: dict[str, Card] | None = None):
         """``first``: the first card of each keyword, when the caller has it already."""
@@ -175,23 +165,7 @@ class Header:
                 if c.keyword not in first:
                     first[c.keyword] = c
         self._first = first
-        self._derived: dict[str, Any] | None = None
         self._layout: tuple[str, ...] | None = None
-
-    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()``, called once per header and remembered under ``key``.
-
-        For facts several rules derive from the same cards (the WCS sets of
-        ``hlsp.rules._wcs``): the first rule computes them, the others reuse
-        them.  The result is shared, so callers must not modify it.
-        """
-        if self._derived is None:
-            self._derived = {}
-        try:
-            return self._derived[key]
-        except KeyError:
-            value = self._derived[key] = compute()
-            return value
 
     def __contains__(self, keyword: str) -> bool:
         c = self._first.get(keyword)
@@ -211,9 +185,8 @@ class Header:
 
     @property
     def layout(self) -> tuple[str, ...]:
-        """The keywords in card order.  Headers of one delivery share layouts, so
-        facts that depend only on the keywords can be cached per layout
-        (``hlsp.rules._util.cards_where``)."""
+        """The keywords in card order.  Headers of one delivery share layouts: the
+        engine reuses rule findings per layout (``hlsp.judge``)."""
         if self._layout is None:
             self._layout = tuple([c.keyword for c in self.cards])
         return self._layout
@@ -354,8 +327,8 @@ def ones_sum(buf) -> int:
     is zero, so ``ones_fold`` gives the same checksum either way (the C version
     folds as it goes; the twin returns the exact sum).
     """
-    if _speedups is not None:
-        return _speedups.ones_sum(buf)
+    if speedups.C is not None:
+        return speedups.C.ones_sum(buf)
     return py_ones_sum(buf)
 
 
@@ -375,8 +348,8 @@ def any_finite(buf, size: int) -> bool:
 
     Whole values only: a partial value at the end of ``buf`` is ignored.
     """
-    if _speedups is not None:
-        return _speedups.any_finite(buf, size)
+    if speedups.C is not None:
+        return speedups.C.any_finite(buf, size)
     return py_any_finite(buf, size)
 
 
@@ -392,14 +365,14 @@ def py_any_finite(buf, size: int) -> bool:
 
 def scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple[int, int, int]]:
     """The bad values in whole binary-table rows (see ``hlsp.tablescan``)."""
-    if _speedups is not None:
-        return _speedups.scan_rows(buf, row_len, checks, heap_size)
+    if speedups.C is not None:
+        return speedups.C.scan_rows(buf, row_len, checks, heap_size)
     return py_scan_rows(buf, row_len, checks, heap_size)
 
 
 def warm_up() -> None:
     """Import what reading needs, once (before worker processes are forked)."""
-    if _speedups is None:
+    if speedups.C is None:
         import numpy  # noqa: F401
 
 
@@ -721,8 +694,8 @@ def _parse_fields(raw: str) -> tuple:
     The C module parses the common cards; it leaves the rest (HIERARCH,
     CONTINUE, complex or invalid values, bytes outside printable ASCII) to
     ``parse_card``, which is the reference for both."""
-    if _speedups is not None:
-        fields = _speedups.parse_fields(raw)
+    if speedups.C is not None:
+        fields = speedups.C.parse_fields(raw)
         if fields is not None:
             return fields
     return py_parse_fields(raw)
@@ -739,8 +712,8 @@ def _parse_cards(text: str, n_cards: int) -> tuple[list[Card], dict[str, Card]]:
     card of each keyword."""
     if len(_CARD_MEMO) > _MEMO_MAX:
         _CARD_MEMO.clear()
-    if _speedups is not None:
-        return _speedups.parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
+    if speedups.C is not None:
+        return speedups.C.parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
     return py_parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
 
 

@@ -156,6 +156,16 @@ class Profile:
     columns: tuple[ColumnSpec, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class VocabIndex:
+    """Flat look-up sets of a :class:`Vocabulary` (built with it)."""
+
+    observatories: frozenset[str]  # names and aliases
+    instruments: frozenset[str]
+    filters: frozenset[str]
+    product_types: frozenset[str]
+
+
 @dataclass(slots=True)
 class Vocabulary:
     max_name_length: int
@@ -165,6 +175,7 @@ class Vocabulary:
     observatories: dict[str, dict]  # observatory -> {instrument -> set(filters)}
     aliases: dict[str, str] = field(default_factory=dict)
     profile_of_type: dict[str, str] = field(default_factory=dict)
+    index: VocabIndex | None = None  # flat look-up sets, filled by load_vocabulary
 
     def profile_for(self, product_type: str | None) -> str | None:
         if not product_type:
@@ -241,11 +252,20 @@ def load_vocabulary() -> Vocabulary:
     for profile, listed in types.items():
         for t in listed or []:
             profile_of_type[str(t)] = str(profile)
+    instruments: set[str] = set()
+    filters: set[str] = set()
+    for insts in observatories.values():
+        instruments.update(insts)
+        for f in insts.values():
+            filters.update(f)
+    product_types = frozenset(str(t) for t in fn.get("product_types") or [])
+    index = VocabIndex(frozenset(observatories) | frozenset(aliases), frozenset(instruments), frozenset(filters), product_types)
     return Vocabulary(
+        index=index,
         max_name_length=int(fn.get("max_name_length", 90)),
         field_lengths={k: int(v) for k, v in (fn.get("field_lengths") or {}).items()},
         extensions=frozenset(str(e) for e in fn.get("extensions") or []),
-        product_types=frozenset(str(t) for t in fn.get("product_types") or []),
+        product_types=product_types,
         observatories=observatories,
         aliases=aliases,
         profile_of_type=profile_of_type,

@@ -33,8 +33,8 @@ timeouts, retries (of the connection), ``HLSP_REMOTE_MAX_BYTES`` and
 ``HLSP_REMOTE_DEADLINE``, but the bytes stream through the FITS reader in
 ``CHUNK`` pieces and are never written to disk.
 
-Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE`` (cache
-folder, default ``~/.cache/hlsp``), ``HLSP_TIMEOUT`` (seconds, default 30),
+Configuration (environment, or :class:`RemoteOptions`): ``HLSP_CACHE_DIR`` (cache
+folder, :mod:`hlsp.cachedir`), ``HLSP_TIMEOUT`` (seconds, default 30),
 ``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
 for S3-compatible stores.  ``use_reports`` (``hlsp validate --revalidate``
 turns it off): an ``s3://`` product whose upload report (:mod:`hlsp.events`)
@@ -66,6 +66,7 @@ from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from hlsp import limits
+from hlsp.cachedir import default_dir
 
 if TYPE_CHECKING:
     from hlsp.fitsfile import FitsFile
@@ -95,7 +96,7 @@ def _env_flag(name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RemoteOptions:
-    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "hlsp")
+    cache_dir: Path = field(default_factory=default_dir)
     timeout: float = 30.0  # seconds per connection attempt and per read
     retries: int = 2  # extra attempts after a transient failure
     allow_private: bool = False  # admit loopback/private hosts and http:// to them (tests)
@@ -110,7 +111,7 @@ class RemoteOptions:
     def from_env(cls, **overrides) -> "RemoteOptions":
         env = os.environ
         values = dict(
-            cache_dir=Path(env["HLSP_CACHE"]) if env.get("HLSP_CACHE") else Path.home() / ".cache" / "hlsp",
+            cache_dir=default_dir(),
             timeout=float(env.get("HLSP_TIMEOUT") or 30.0),
             retries=int(env.get("HLSP_RETRIES") or 2),
             allow_private=_env_flag("HLSP_ALLOW_PRIVATE_URLS"),

@@ -28,6 +28,8 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from hlsp import speedups
+
 _BIN_FORM = re.compile(r"\s*([0-9]*)([LXBIJKAEDCMPQ])(.*?)\s*\Z")
 _VAR_FORM = re.compile(r"([LXBIJKAEDCM])(?:\(([0-9]+)\))?\Z")
 _ASCII_FORM = re.compile(r"\s*([AIFED])([0-9]+)(?:\.[0-9]+)?\s*\Z")
@@ -277,9 +279,7 @@ class RowScanner:
         self.carry = bytearray()  # bytes of the row still incomplete at ``pos``
         self.found: dict[int, list[int]] = {}  # check index -> [count, first row]
         if kernel is None:
-            from hlsp import fitsfile
-
-            kernel = fitsfile.scan_rows
+            kernel = speedups.C.scan_rows if speedups.C is not None else py_scan_rows
         self.kernel = kernel
 
     def feed(self, data) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from hlsp.collection import build_context, run_collection_rules
+from hlsp.collection import build_context
+from hlsp.judge import run_rules
 from hlsp.engine import Options
 from hlsp.findings import Finding
 from hlsp.rules import get_rule
@@ -35,7 +36,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 def findings(root: Path, *rule_ids: str, **options) -> list[Finding]:
     """The findings of the given collection rules on the folder ``root``."""
     ctx = build_context(root, Options(**options))
-    return run_collection_rules(ctx, [get_rule(r) for r in rule_ids])
+    return run_rules([get_rule(r) for r in rule_ids], ctx)
 
 
 def line_of(path: Path, needle: str) -> int:

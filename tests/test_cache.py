@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import hlsp
+import hlsp.version
 import hlsp.fitsfile
 from fitsgen import hdu_bytes, primary_cards
 from hlsp.cache import FILE_NAME, ResultCache, fingerprint, sources_digest
@@ -159,7 +160,7 @@ def test_rule_selection_options_and_data_change_the_fingerprint(folder, tmp_path
     parts = {"rules": ["CK001"]}
     base = fingerprint(parts)
     assert fingerprint(parts) == base
-    monkeypatch.setattr(hlsp, "__version__", "999.0")
+    monkeypatch.setattr(hlsp.version, "__version__", "999.0")
     assert fingerprint(parts) != base
     monkeypatch.undo()
     copy = tmp_path / "validators"
@@ -410,9 +411,9 @@ def test_fingerprint_covers_python_libraries_and_the_c_extension(monkeypatch):
 
     names = [n for n, _ in cache._source_files()[0]]
     assert "hlsp/_speedups.c" in names
-    from hlsp import fitsfile
+    from hlsp import speedups
 
-    if fitsfile._speedups is not None:  # the built module itself, not only its source
+    if speedups.C is not None:  # the built module itself, not only its source
         assert any(n.startswith("hlsp/_speedups.") and n.endswith(cache.EXTENSION_SUFFIXES[-1]) for n in names) or any(
             n.startswith("hlsp/_speedups.") and n.endswith(tuple(cache.EXTENSION_SUFFIXES)) for n in names
         )
@@ -433,3 +434,24 @@ def test_keys_of_many_paths_equal_the_absolute_paths(tmp_path, monkeypatch):
     paths = ["a.fits", "./b.fits", "sub/../c.fits", "sub/d.fits", "sub//e.fits", str(tmp_path / "x" / "f.fits"),
              "/", "..", "sub/.", "sub/..", "sub/", "/x.fits", "//y.fits", "sub/é\udce9.fits"]
     assert _keys(paths) == [_key(p) for p in paths]
+
+
+def test_one_cache_setting_and_the_old_name_still_read(tmp_path, monkeypatch):
+    """HLSP_CACHE_DIR places every cache; HLSP_CACHE is read only without it, with a deprecation note."""
+    import warnings
+
+    from hlsp.cachedir import default_dir
+    from hlsp.remote import RemoteOptions
+
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "new"))
+    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "old"))
+    assert default_dir() == tmp_path / "new"
+    assert RemoteOptions.from_env().cache_dir == tmp_path / "new"
+    monkeypatch.delenv("HLSP_CACHE_DIR")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert default_dir() == tmp_path / "old"
+    assert any("HLSP_CACHE is deprecated" in str(w.message) for w in caught)
+    monkeypatch.delenv("HLSP_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert RemoteOptions.from_env().cache_dir == tmp_path / "xdg" / "hlsp"

@@ -85,8 +85,8 @@ def test_output_file_written(run_cli, files, tmp_path):
 def test_github_format(run_cli, files):
     _, _, bad, _ = files
     r = run_cli("validate", bad, "--format", "github", "--select", "fits")
-    lines = [l for l in r.out.splitlines() if l.startswith("::")]
-    assert lines and all(l.startswith("::error file=") for l in lines)
+    lines = [line for line in r.out.splitlines() if line.startswith("::")]
+    assert lines and all(line.startswith("::error file=") for line in lines)
     assert f"file={bad}".replace(":", "%3A").replace(",", "%2C") in lines[0]
     assert "title=FS006" in lines[0]
 
@@ -136,7 +136,7 @@ def test_rules_command(run_cli):
     r = run_cli("rules")
     assert r.code == 0 and "FS006" in r.out and "CK001" in r.out
     r = run_cli("rules", "CK001")
-    assert r.code == 0 and "Why" in r.out and "Fix:" in r.out and "Source:" in r.out
+    assert r.code == 0 and "Why" in r.out and "How to fix:" in r.out and "Source:" in r.out
     assert run_cli("rules", "QQ123").code == 2
 
 

@@ -115,11 +115,11 @@ def test_killing_a_busy_worker_loses_no_result(cluster, delivery, local, monkeyp
     import functools
     import threading
 
-    from hlsp import engine
+    from hlsp import pipeline
 
     holding = tmp_path / "holding"
-    monkeypatch.setattr(engine, "DASK_BATCH_FILES", 48)  # many batches, so that t0100 is not in the first
-    monkeypatch.setattr(engine, "_validate_batch", functools.partial(hold_until_killed, holding=str(holding)))
+    monkeypatch.setattr(pipeline, "DASK_BATCH_FILES", 48)  # many batches, so that t0100 is not in the first
+    monkeypatch.setattr(pipeline, "_validate_batch", functools.partial(hold_until_killed, holding=str(holding)))
     killed = []
 
     def killer():

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import hlsp.engine
+import hlsp.pipeline
 from fitsgen import hdu_bytes, primary_cards
 from hlsp.engine import BATCH_FILES, Options, iter_validate
 
@@ -67,7 +68,7 @@ def test_results_stream_instead_of_piling_up(tmp_path, monkeypatch):
     f = tmp_path / "one.fits"
     f.write_bytes(hdu_bytes(primary_cards(-32, [4, 4]), np.ones((4, 4), ">f4").tobytes(), checksum=True))
     pulled = 0
-    real = hlsp.engine.discover
+    real = hlsp.pipeline.discover
 
     def counting(paths):
         nonlocal pulled
@@ -75,7 +76,7 @@ def test_results_stream_instead_of_piling_up(tmp_path, monkeypatch):
             pulled += 1
             yield item
 
-    monkeypatch.setattr(hlsp.engine, "discover", counting)
+    monkeypatch.setattr(hlsp.pipeline, "discover", counting)
     for jobs in (1, 2):
         pulled = 0
         stream = iter_validate([str(f)] * 20_000, Options(jobs=jobs, select=["fits"]))
@@ -105,14 +106,14 @@ class _Saboteur:
 
 def test_a_worker_that_dies_loses_no_result(delivery, serial, tmp_path, monkeypatch):
     marker = tmp_path / "deaths"
-    monkeypatch.setattr(hlsp.engine, "validate_file", _Saboteur(hlsp.engine.validate_file, "t120_", marker, once=True))
+    monkeypatch.setattr(hlsp.pipeline, "validate_file", _Saboteur(hlsp.pipeline.validate_file, "t120_", marker, once=True))
     assert results(delivery, jobs=2) == serial
     assert len(marker.read_text().split()) == 1  # a worker really died, once
 
 
 def test_a_file_that_always_kills_its_worker_gets_a_finding(delivery, serial, tmp_path, monkeypatch):
     marker = tmp_path / "deaths"
-    monkeypatch.setattr(hlsp.engine, "validate_file", _Saboteur(hlsp.engine.validate_file, "t130_", marker, once=False))
+    monkeypatch.setattr(hlsp.pipeline, "validate_file", _Saboteur(hlsp.pipeline.validate_file, "t130_", marker, once=False))
     got = results(delivery, jobs=2)
     assert len(marker.read_text().split()) >= 2  # retried before giving up
     assert [r["path"] for r in got] == [r["path"] for r in serial]

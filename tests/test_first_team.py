@@ -70,7 +70,6 @@ def test_new_team_reaches_green_with_pending_doi(tmp_path, realdata, run_cli):
         errors = _errors(folder)
         if not errors:
             break
-        rules = {f.rule for _, f in errors}
         meta = _load(folder)
         edits = {}
         renames = {}

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from contribution_support import copy_example, edit
+from contribution_support import copy_example
 from fitsgen import header_bytes
 from gh_support import GitRepo
 from hlsp.metadata import YamlLoadError, parse_yaml

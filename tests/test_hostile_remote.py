@@ -28,7 +28,7 @@ SHA = hashlib.sha256(DATA).hexdigest()
 @pytest.fixture
 def remote_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HLSP_RETRIES", "0")
     monkeypatch.setenv("HLSP_TIMEOUT", "5")
     return tmp_path / "cache"
@@ -197,7 +197,7 @@ def test_dns_rebinding_cannot_reach_a_local_address(tmp_path, monkeypatch):
     import socket
 
     monkeypatch.delenv("HLSP_ALLOW_PRIVATE_URLS", raising=False)
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HLSP_RETRIES", "0")
     monkeypatch.setenv("HLSP_TIMEOUT", "2")
     real = socket.getaddrinfo

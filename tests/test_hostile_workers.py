@@ -168,12 +168,12 @@ class _KillOn:
 def test_a_worker_crash_is_never_cached_as_the_files_verdict(delivery, tmp_path, monkeypatch):
     """Issue 17, item 9: after a run where a file kept killing its worker, the next
     cached run shows the file's real findings, not "the worker died"."""
-    import hlsp.engine
+    import hlsp.pipeline
 
     armed = tmp_path / "armed"
     armed.touch()
     victim = "t0703_"  # a damaged file (703 % 7 == 3): it has real findings to show
-    monkeypatch.setattr(hlsp.engine, "validate_file", _KillOn(hlsp.engine.validate_file, victim, armed))
+    monkeypatch.setattr(hlsp.pipeline, "validate_file", _KillOn(hlsp.pipeline.validate_file, victim, armed))
     opts = dict(jobs=2, cache=True, cache_dir=str(tmp_path / "cache"))
     first = {r.path: r.to_dict() for r in iter_validate([str(delivery)], Options(**opts))}
     crashed = _crash_result("x").to_dict()["findings"]
@@ -189,7 +189,7 @@ def test_a_worker_crash_is_never_cached_as_the_files_verdict(delivery, tmp_path,
 
 def test_a_read_that_failed_is_not_cached_either(tmp_path):
     from hlsp.cache import is_verdict
-    from hlsp.engine import _read_error_finding
+    from hlsp.pipeline import _read_error_finding
     from hlsp.findings import FileResult
 
     assert not is_verdict(FileResult("a.fits", [_read_error_finding("cannot read the file: Input/output error")]))

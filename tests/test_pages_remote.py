@@ -22,7 +22,7 @@ PLACEHOLDER_SRC = "../static/placeholder.svg"
 def remote_env(tmp_path, monkeypatch) -> Path:
     """Admit the 127.0.0.1 server; hlsp.remote's download cache in the test's folder."""
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "hlsp-cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "hlsp-cache"))
     monkeypatch.setenv("HLSP_RETRIES", "1")
     monkeypatch.setenv("HLSP_TIMEOUT", "5")
     return tmp_path / "hlsp-cache"

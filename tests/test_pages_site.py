@@ -75,8 +75,9 @@ class Page(HTMLParser):
 
 @pytest.fixture(autouse=True)
 def _no_shared_cache(monkeypatch):
-    """A user's $HLSP_CACHE must not leak previews into these tests."""
+    """A user's (or the test session's) cache folder must not take the previews of these tests."""
     monkeypatch.delenv("HLSP_CACHE", raising=False)
+    monkeypatch.delenv("HLSP_CACHE_DIR", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +256,7 @@ def test_colours_have_sufficient_contrast_and_styles_are_local():
 # ----------------------------------------------------------------- rebuilds
 def test_rebuild_uses_the_preview_cache(tmp_path, monkeypatch):
     root = make_collection(tmp_path / "c", "demo")
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     first = build_site([root], tmp_path / "site1", jobs=1)
     assert first.cached == 0 and first.previews == 6
     assert len(list((tmp_path / "cache" / "previews").glob("*.png"))) == 6
@@ -270,6 +271,7 @@ def test_rebuild_uses_the_preview_cache(tmp_path, monkeypatch):
 
 def test_default_cache_lives_in_the_output(tmp_path, monkeypatch):
     monkeypatch.delenv("HLSP_CACHE", raising=False)
+    monkeypatch.delenv("HLSP_CACHE_DIR", raising=False)
     root = make_collection(tmp_path / "c", "demo")
     build_site([root], tmp_path / "site", jobs=1)
     assert len(list((tmp_path / "site" / ".cache" / "previews").glob("*.png"))) == 6

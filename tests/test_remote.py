@@ -1,7 +1,7 @@
 """Remote products over real servers on 127.0.0.1: HTTP (pytest-httpserver) and S3 (SeaweedFS).
 
 Every test sets HLSP_ALLOW_PRIVATE_URLS=1 (the servers are on loopback, which
-is refused by default) and its own HLSP_CACHE.
+is refused by default) and its own HLSP_CACHE_DIR.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ SHA = hashlib.sha256(DATA).hexdigest()
 @pytest.fixture
 def remote_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HLSP_RETRIES", "1")
     monkeypatch.setenv("HLSP_TIMEOUT", "5")
     return tmp_path / "cache"
@@ -138,7 +138,7 @@ def test_manifest_keeps_unreachable_entries(tmp_path, remote_env, httpserver, ru
 
 def test_policy_applies_before_any_request(tmp_path, httpserver, monkeypatch):
     monkeypatch.delenv("HLSP_ALLOW_PRIVATE_URLS", raising=False)
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     httpserver.expect_request(f"/{IMG}").respond_with_data(DATA)
     url = httpserver.url_for(f"/{IMG}")
     got = findings_of(remote_collection(tmp_path, url))

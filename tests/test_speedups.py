@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from conftest import need_system
 from fitsgen import bintable_cards, card, hdu_bytes, header_bytes, image_ext_cards, primary_cards
 from hlsp import fitsfile
+from hlsp import speedups as switch
 from hlsp.fitsfile import Card, ones_fold, py_any_finite, py_ones_sum, py_parse_cards, read_fits
 from hlsp.tablescan import py_scan_rows
 
@@ -40,10 +41,10 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 def test_built_under_ci():
     if os.environ.get("CI"):
         assert speedups is not None, "hlsp._speedups did not build: `pip install -e .` needs a C compiler"
-        assert fitsfile._speedups is speedups, "the reader is not using the C module"
+        assert switch.C is speedups, "the reader is not using the C module"
     else:
         # Locally the twins are a legitimate fallback; the reader must use whichever exists.
-        assert fitsfile._speedups is (None if os.environ.get("HLSP_PURE_PYTHON") else speedups)
+        assert switch.C is (None if os.environ.get("HLSP_PURE_PYTHON") else speedups)
 
 
 # ------------------------------------------------------------------ ones_sum
@@ -195,7 +196,7 @@ def _facts(ff):
 def _both(path, monkeypatch):
     fast = _facts(read_fits(path))
     with monkeypatch.context() as m:
-        m.setattr(fitsfile, "_speedups", None)
+        m.setattr(switch, "C", None)
         fitsfile._CARD_MEMO.clear()
         slow = _facts(read_fits(path))
     fitsfile._CARD_MEMO.clear()

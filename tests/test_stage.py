@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from stage_support import (
-    CAT,
     IMG,
     LC,
     PRODUCTS,
@@ -345,7 +344,7 @@ def test_bad_destination_is_a_one_line_error(collection, tmp_path, run_cli):
 def test_a_remote_product_is_fetched_verified_and_staged(collection, dest, httpserver, monkeypatch, tmp_path):
     """A product listed by URL (a real HTTP server on 127.0.0.1) is staged like a local one."""
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     data = (collection / LC).read_bytes()
     httpserver.expect_request(f"/data/{LC}").respond_with_data(data, content_type="application/fits")
     meta = collection / "hlsp.yaml"

@@ -27,7 +27,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="preview worker processes (default 0: drawn in this process for a few previews, up to one "
         "worker per core for many)")
     p.add_argument(
-        "--cache", metavar="DIR", help="preview cache folder (default: $HLSP_CACHE/previews, else DIR/.cache/previews)"
+        "--cache", metavar="DIR", help="preview cache folder (default: $HLSP_CACHE_DIR/previews, else DIR/.cache/previews)"
     )
     p.add_argument(
         "--download-base",
@@ -39,7 +39,7 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         dest="fetch",
         action="store_false",
         help="offline build: do not download products listed by URL (they get a placeholder); by default they are "
-        "fetched, verified against hlsp.yaml's size and sha256 and cached by sha256 ($HLSP_CACHE) to draw their previews",
+        "fetched, verified against hlsp.yaml's size and sha256 and cached by sha256 ($HLSP_CACHE_DIR) to draw their previews",
     )
     return p
 

@@ -30,6 +30,7 @@ def _botocore():
     try:  # botocore: installed with s3fs (the remote extra); boto3 is not needed
         import botocore
         import botocore.config
+        import botocore.credentials
         import botocore.session
     except ImportError as exc:  # an install without the S3 client
         from hlsp.errors import missing_extra
@@ -71,7 +72,6 @@ def contributor_client(options):
     with _LOCK:
         if k not in _CLIENTS:
             botocore = _botocore()
-            import botocore.credentials
 
             config = dict(
                 s3={"addressing_style": "path"},

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from hlsp.atomic import atomic_open
-from hlsp.collection import iter_collection
+from hlsp.engine import iter_collection
 from hlsp.engine import Options
 from hlsp.findings import FileResult, Report
 from hlsp.gh import rules

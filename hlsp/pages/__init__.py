@@ -48,7 +48,7 @@ def build_site(
     """Build the site for ``paths`` (default: every collection under ``contributions/``).
 
     ``jobs``: preview worker processes (0 = one per core).  ``cache_dir``:
-    where previews are kept by sha256 (default ``$HLSP_CACHE/previews``,
+    where previews are kept by sha256 (default ``$HLSP_CACHE_DIR/previews``,
     else ``<out>/.cache/previews``).  ``download_base``: an https URL under which
     the archive serves ``<proj-id>/<file>``; without it local products are
     hard-linked (or copied) into the site.  ``fetch``: download products listed

@@ -12,7 +12,7 @@ Layout of the output folder::
                                  collection has one, else one drawn from the product
     <proj-id>/files/<name>       local products (hard link or copy), unless a
                                  download base URL is given
-    .cache/previews/             previews by sha256 (or $HLSP_CACHE/previews, or cache_dir)
+    .cache/previews/             previews by sha256 (or $HLSP_CACHE_DIR/previews, or cache_dir)
 
 Everything taken from ``hlsp.yaml`` is contributor text.  Contexts hold plain
 strings; the templates autoescape them; links are made only from what
@@ -46,6 +46,7 @@ import jinja2
 
 from hlsp import __version__
 from hlsp.atomic import atomic_open
+from hlsp.cachedir import configured_dir
 from hlsp.contribution import Contribution, Product, load_contribution
 from hlsp.errors import HlspError
 from hlsp.names import PROJ_ID_RE
@@ -560,9 +561,9 @@ def build(
 
 
 def preview_cache(out: Path) -> Path:
-    """``$HLSP_CACHE/previews`` (shared with hlsp.remote's downloads), else ``<out>/.cache/previews``."""
-    env = os.environ.get("HLSP_CACHE")
-    return Path(env) / "previews" if env else out / ".cache" / "previews"
+    """``$HLSP_CACHE_DIR/previews`` (hlsp.cachedir; shared with hlsp.remote's downloads), else ``<out>/.cache/previews``."""
+    chosen = configured_dir()
+    return chosen / "previews" if chosen is not None else out / ".cache" / "previews"
 
 
 def _load(paths: Iterable[str | os.PathLike]) -> dict[str, Contribution]:

@@ -6,28 +6,47 @@ one check function with ``@RULE.check``; its docstring is the user
 documentation (first line: what; then *Why* and *How to fix* paragraphs), and
 ``hlsp rules ID`` and ``docs/rules.md`` are generated from it.
 
-A check returns an iterable of findings: a generator, or -- where a cheap
-test shows that there is nothing to report, which is the common case --
-a plain function returning ``()`` early and a list otherwise (the engine
-runs ~60 checks per file, and a generator that yields nothing still costs
-more than the test).
+The rule's text is written once, in the docstring:
 
-Rules receive a :class:`FileContext` holding the already-parsed file (or,
-with ``scope="collection"``, a :class:`CollectionContext`); they never open
-files themselves.
+* the first paragraph is the summary (``hlsp rules``, the table of docs/rules.md);
+* ``*Why:*`` says why the archive cares;
+* ``*How to fix:*`` is one paragraph, the hint every finding of the rule carries;
+* ``*Example:*`` shows a failing card and its fix (indented, one per line).
+
+A check is a plain judgement of what it reads -- no caches in rule modules.
+Two kinds:
+
+* ``@RULE.check_hdu``: a judgement of one HDU's header, seen through a
+  :class:`hlsp.judge.HduView`; ``@RULE.check_headers``: of all headers of a
+  file at once (a :class:`hlsp.judge.FileView`).  The views record what the
+  check reads, and the engine reuses its findings for headers that read the
+  same (:mod:`hlsp.judge`).  Prefer these for rules about header cards.
+* ``@RULE.check``: a judgement of a whole :class:`FileContext` (the parsed
+  file with its data, name, profile and vocabulary) or, with
+  ``scope="collection"``, of a :class:`CollectionContext`; run every time.
+
+Either returns an iterable of findings (a generator, or a list).  Rules never
+open files themselves.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
+import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union
 
 from hlsp.findings import Category, Finding, Severity
 
 if TYPE_CHECKING:  # annotations only: the registry can be listed without loading the reader
+    from hlsp.collection import PreviousVersion, ProductCheck
+    from hlsp.contribution import Contribution
     from hlsp.fitsfile import HDU, FitsFile
+    from hlsp.judge import FileView, HduView
+    from hlsp.metadata import YamlLoadError
     from hlsp.names import ParsedName
+    from hlsp.profiles import Profile, Vocabulary
 
 __all__ = ["Rule", "FileContext", "CollectionContext", "Category", "Severity", "Finding"]
 
@@ -40,8 +59,8 @@ class FileContext:
     name: ParsedName  # the parsed file name
     fits: FitsFile | None = None  # None for non-FITS files (README, PNG ...)
     product_type: str | None = None  # from the name, or --product-type
-    profile: Any = None  # hlsp.profiles.Profile for the product type (or None)
-    vocab: Any = None  # hlsp.profiles.Vocabulary
+    profile: Profile | None = None  # the keyword profile for the product type
+    vocab: Vocabulary | None = None
     expected: dict[str, Any] = field(default_factory=dict)  # e.g. from hlsp.yaml: hlspid, version
 
     def hdus(self) -> Iterator[HDU]:
@@ -60,14 +79,14 @@ class CollectionContext:
 
     root: str  # the collection folder as given (used in messages)
     metadata_path: str  # display path of hlsp.yaml: the FileResult of the collection
-    contribution: Any = None  # hlsp.contribution.Contribution; None when hlsp.yaml is unusable
-    load_error: Any = None  # hlsp.metadata.YamlLoadError when hlsp.yaml is unusable
-    checks: list[Any] = field(default_factory=list)  # hlsp.collection.ProductCheck per manifest entry
+    contribution: Contribution | None = None  # None when hlsp.yaml is unusable
+    load_error: YamlLoadError | None = None  # why hlsp.yaml is unusable
+    checks: list[ProductCheck] = field(default_factory=list)  # one per manifest entry
     folder_files: list[str] = field(default_factory=list)  # POSIX paths (relative) of files in the folder
     readme: str | None = None  # README.md text; None when absent or unreadable
     readme_path: str = ""  # display path of README.md
-    previous: Any = None  # hlsp.collection.PreviousVersion on the base branch, or None
-    vocab: Any = None  # hlsp.profiles.Vocabulary
+    previous: PreviousVersion | None = None  # the collection on the base branch
+    vocab: Vocabulary | None = None
 
     def at(self, doc_path: tuple = (), key: bool = False) -> dict[str, Any]:
         """Keyword arguments locating a finding at a value of hlsp.yaml (line, column, path)."""
@@ -77,7 +96,25 @@ class CollectionContext:
         return {"line": line, "column": column, "path": self.metadata_path}
 
 
-CheckFn = Callable[[FileContext], Iterable[Finding]]
+CheckFn = Callable[[Union[FileContext, CollectionContext]], Iterable[Finding]]
+HduCheckFn = Callable[["HduView"], Iterable[Finding]]
+HeadersCheckFn = Callable[["FileView"], Iterable[Finding]]
+
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+_FIX = "*How to fix:*"
+
+
+def summary_of(doc: str) -> str:
+    """The first paragraph of a rule's docstring, on one line: the rule's summary."""
+    return " ".join(_PARAGRAPHS.split(inspect.cleandoc(doc), 1)[0].split())
+
+
+def hint_of(doc: str) -> str:
+    """The ``*How to fix:*`` paragraph of a rule's docstring, on one line: the hint of its findings."""
+    for para in _PARAGRAPHS.split(inspect.cleandoc(doc)):
+        if para.startswith(_FIX):
+            return " ".join(para[len(_FIX) :].split())
+    return ""
 
 
 @dataclass(slots=True)
@@ -86,18 +123,42 @@ class Rule:
     name: str  # kebab-case, e.g. "mandatory-keywords"
     category: Category
     severity: Severity
-    summary: str  # one line: what the rule checks
-    hint: str = ""  # one line: how to fix (default hint of its findings)
     source: str = ""  # where the requirement comes from
     scope: str = "fits"  # fits: needs a readable FITS file; file: any file; collection; pull-request
-    doc: str = ""  # the long text (module docstring), filled by the registry
-    module: str = ""  # dotted module name, filled by the registry
-    func: CheckFn | None = None
+    # from the module docstring, when the check is registered:
+    doc: str = ""  # the whole text
+    summary: str = ""  # its first paragraph: what the rule checks
+    hint: str = ""  # its *How to fix:* paragraph: the default hint of the rule's findings
+    module: str = ""  # dotted module name
+    func: Callable[[Any], Iterable[Finding]] | None = None
+    reads: str = "context"  # what func is given: "context", "hdu" (an HduView) or "headers" (a FileView)
 
     def check(self, func: CheckFn) -> CheckFn:
-        """Decorator: register ``func`` as this rule's check."""
-        self.func = func
+        """Decorator: register ``func(ctx)`` as this rule's check (a whole file, or a collection)."""
+        self._register(func, "context")
         return func
+
+    def check_hdu(self, func: HduCheckFn) -> HduCheckFn:
+        """Decorator: register ``func(hdu)`` as this rule's judgement of one HDU's header (see :mod:`hlsp.judge`)."""
+        self._register(func, "hdu")
+        return func
+
+    def check_headers(self, func: HeadersCheckFn) -> HeadersCheckFn:
+        """Decorator: register ``func(file)`` as this rule's judgement of all headers of a file (see :mod:`hlsp.judge`)."""
+        self._register(func, "headers")
+        return func
+
+    def _register(self, func: Callable, reads: str) -> None:
+        if reads != "context" and self.scope != "fits":
+            raise RuntimeError(f"{self.id}: a header check needs scope 'fits'")
+        self.func = func
+        self.reads = reads
+        self.module = func.__module__
+        module = sys.modules.get(func.__module__)
+        self.doc = (module.__doc__ if module is not None else None) or ""
+        # written once, in the docstring (a Rule(summary=..., hint=...) is only a fallback)
+        self.summary = summary_of(self.doc) or self.summary
+        self.hint = hint_of(self.doc) or self.hint
 
     def finding(
         self,
@@ -126,8 +187,9 @@ class Rule:
 
     @property
     def text(self) -> str:
-        """The long documentation (why / how to fix), dedented."""
-        return inspect.cleandoc(self.doc) if self.doc else self.summary
+        """The documentation after the summary (why, how to fix, example), dedented."""
+        parts = _PARAGRAPHS.split(inspect.cleandoc(self.doc), 1) if self.doc else []
+        return parts[1].strip() if len(parts) > 1 else ""
 
     def describe(self) -> str:
         import textwrap  # only `hlsp rules ID` needs it
@@ -136,11 +198,9 @@ class Rule:
             f"{self.id} {self.name} ({self.category.value}, {self.severity.value})",
             "",
             textwrap.fill(self.summary, 79),
-            "",
-            self.text,
         ]
-        if self.hint:
-            lines += ["", "Fix: " + self.hint]
+        if self.text:
+            lines += ["", self.text]
         if self.source:
             lines += ["", "Source: " + self.source]
         return "\n".join(lines)

@@ -41,3 +41,34 @@ def keyword_hint(ctx: Any, keyword: str, default: str) -> str:
             f"`keywords: {{{keyword}: ...}}` in {ctx.expected['folder']}/hlsp.yaml and run `{fix_command(ctx)}`."
         )
     return default
+
+
+def keyword_hint_of(file: Any, keyword: str, default: str) -> str:
+    """:func:`keyword_hint` for a header check, from its :class:`hlsp.judge.FileView` (every read recorded)."""
+    from hlsp.rules._util import science_view
+
+    headers = []
+    if file.hdus:
+        headers.append((0, file.hdus[0]))
+        science = science_view(file)
+        if science is not None and science is not file.hdus[0]:
+            headers.append((science.index, science))
+    folder = file.expected("folder")
+    targets, keywords = file.expected("targets"), file.expected("keywords")
+    metadata = {"targets": targets, "keywords": keywords} if file.expected() else None
+    path = file.path
+    source = fix_can_add(keyword, headers, os.path.basename(path), metadata)
+    command = f"hlsp fix {folder} --write" if folder else f"hlsp fix {path} --write"
+    if source == "hlsp.yaml":
+        return (
+            f"`{command}` writes it from hlsp.yaml (once its field holds the real value, not a stand-in), "
+            "then `hlsp manifest` and `hlsp validate`."
+        )
+    if source:
+        return f"`{command}` adds it (value from {source}), then `hlsp manifest` and `hlsp validate`."
+    if folder:
+        return (
+            f"{default} `hlsp fix` finds no value for it in the file, its name or hlsp.yaml: write "
+            f"`keywords: {{{keyword}: ...}}` in {folder}/hlsp.yaml and run `{command}`."
+        )
+    return default

@@ -19,8 +19,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from hlsp.fitsfile import HDU
-from hlsp.rules._util import cards_where, is_int, is_number
+from hlsp.judge import HduView
+from hlsp.rules._util import is_int, is_number
 
 # FITS WCS Paper II (Calabretta & Greisen 2002) projection codes, plus HEALPix
 # (HPX, XPH) as WCSLIB knows them.
@@ -45,6 +45,27 @@ _KEY = re.compile(
     r"(?:(?P<stem>CTYPE|CUNIT|CRPIX|CRVAL|CDELT|CROTA)(?P<i>[0-9]+)|(?P<mstem>PC|CD)(?P<mi>[0-9]+)_(?P<mj>[0-9]+))"
     r"(?P<alt>[A-Z]?)\Z"
 )
+
+
+_AXIS_KW = re.compile(r"(CTYPE|CUNIT|CRPIX|CRVAL|CDELT|CROTA|CRDER|CSYER|CNAME|PV|PS)([0-9]+)")
+_MATRIX_KW = re.compile(r"(PC|CD)([0-9]+)_([0-9]+)")
+
+
+@functools.lru_cache(maxsize=4096)
+def wcs_indices(keyword: str) -> tuple[str, tuple[int, ...], str] | None:
+    """(prefix, axis numbers, alternate suffix) of an indexed WCS keyword, else None.
+
+    ``CRPIX1A`` -> ("CRPIX", (1,), "A"); ``PC1_2`` -> ("PC", (1, 2), "");
+    ``PV2_1`` -> ("PV", (2,), "_1") (only its axis counts).  A pure function of
+    the keyword, cached here (not in the rules): FS014 and FS018 ask per card.
+    """
+    m = _MATRIX_KW.match(keyword)
+    if m:
+        return m.group(1), (int(m.group(2)), int(m.group(3))), keyword[m.end() :]
+    m = _AXIS_KW.match(keyword)
+    if m:
+        return m.group(1), (int(m.group(2)),), keyword[m.end() :]
+    return None
 
 
 @dataclass(slots=True)
@@ -131,10 +152,10 @@ def complement(prefix: str) -> str:
 class WcsSet:
     """One coordinate description of an HDU: the primary (alt "") or an alternate (alt "A".."Z")."""
 
-    hdu: HDU
+    hdu: HduView | None
     alt: str
     naxis: int
-    cards: dict[str, object] = field(default_factory=dict)  # keyword -> value (valid values only)
+    cards: dict[str, object] = field(default_factory=dict)  # keyword -> value (valid values of _VALUES_KEPT only)
     axes: list[Axis] = field(default_factory=list)
 
     def key(self, stem: str, i: int, j: int | None = None) -> str:
@@ -153,7 +174,7 @@ class WcsSet:
 def _key_parts(keyword: str) -> tuple[str, int] | None:
     """(alternate, highest axis number) of a WCS keyword (``CRPIX2A``, ``PC1_2``), else None.
 
-    Cached: the same keywords recur in every header, and the rules ask per card.
+    A pure function of the keyword, cached here (not in the rules): asked for every card.
     """
     if keyword[:1] not in ("C", "P"):
         return None
@@ -163,27 +184,29 @@ def _key_parts(keyword: str) -> tuple[str, int] | None:
     return m["alt"], int(m["i"]) if m["i"] else max(int(m["mi"]), int(m["mj"]))
 
 
-def wcs_sets(hdu: HDU) -> list[WcsSet]:
-    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword).
+# The keywords whose values the WC rules read (types, units, the linear
+# transformation); CRPIXi/CRVALi/CROTAi only count for the axes and alternates
+# present.  Values are read only for these, so that the verdicts of files that
+# differ only in where they point are reused (hlsp.judge).
+_VALUES_KEPT = ("CTYPE", "CUNIT", "CDELT", "PC", "CD")
 
-    Computed once per header and shared by the WC rules: do not modify the result.
-    """
-    return hdu.header.derived("wcs_sets", lambda: _wcs_sets(hdu))
 
-
-def _wcs_sets(hdu: HDU) -> list[WcsSet]:
+def wcs_sets(hdu: HduView) -> list[WcsSet]:
+    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword with a value)."""
     found: dict[str, dict[str, object]] = {}
     highest: dict[str, int] = {}
-    for card in cards_where(hdu.header, _key_parts):
-        if not card.has_value:
-            continue
-        alt, top = _key_parts(card.keyword)
+    vtypes = hdu.value_types()
+    for pos, keyword in enumerate(hdu.layout):
+        parts = _key_parts(keyword)
+        if parts is None or vtypes[pos] == "none":
+            continue  # not a WCS keyword, or no value indicator
+        alt, top = parts
         cards = found.setdefault(alt, {})
-        if card.keyword not in cards and card.vtype not in ("undefined", "invalid"):
-            cards[card.keyword] = card.value
+        if keyword not in cards and vtypes[pos] not in ("undefined", "invalid") and keyword.startswith(_VALUES_KEPT):
+            cards[keyword] = hdu.card_at(pos).value
         highest[alt] = max(highest.get(alt, 0), top)
     out = []
-    h = hdu.header
+    h = hdu
     declared = h.get("ZNAXIS") if hdu.is_compressed_image else h.get("NAXIS")
     declared = declared if is_int(declared) and 0 <= declared <= 999 else 0
     for alt in sorted(found):
@@ -209,21 +232,6 @@ def matrix_problem(ws: WcsSet) -> tuple[str, str] | None:
     gets CDi_i = 1 (WCSLIB's ``cdfix``, applied by astropy), as 3-D cubes with a
     2-D CD matrix rely on.
     """
-    # The answer depends only on the CDELT/PC/CD values (numbers as floats, others
-    # as None), which a delivery repeats: it is computed once per distinct matrix.
-    linear = tuple([(kw, float(v) if is_number(v) else None) for kw, v in ws.cards.items() if _linear(kw)])
-    return _matrix_problem(ws.alt, ws.naxis, linear)
-
-
-@functools.lru_cache(maxsize=4096)
-def _linear(keyword: str) -> bool:
-    """CDELTi, PCi_j or CDi_j (with any alternate): the keywords :func:`matrix_problem` reads."""
-    return keyword.startswith("CDELT") or _matrix_element(keyword) is not None
-
-
-@functools.lru_cache(maxsize=1024)
-def _matrix_problem(alt: str, naxis: int, linear: tuple[tuple[str, float | None], ...]) -> tuple[str, str] | None:
-    ws = WcsSet(None, alt, naxis, dict(linear))  # the linear part of a WCS set alone (no HDU needed)
     n = ws.naxis
     pc: dict[tuple[int, int], float] = {}
     cd: dict[tuple[int, int], float] = {}

@@ -1,4 +1,4 @@
-"""The CHECKSUM of an HDU does not match its bytes.
+"""CHECKSUM is present but the HDU's bytes do not sum to it.
 
 *Why:* ``CHECKSUM`` makes the ones'-complement sum of the whole HDU (header
 and data) come out as -0; a mismatch means the bytes changed after the
@@ -8,21 +8,21 @@ with non-standard cards or without ``DATASUM`` is not wrongly failed.
 A mismatch is an error here; fitsverify only warns about it (and ``-e``
 hides it), but an archive must not accept bytes that changed in transit.
 
-*How to fix:* if the file is intact, rewrite the checksums
-(``hlsp fix --write``, or ``astropy.io.fits`` ``writeto(..., checksum=True)``);
-otherwise copy the file again from its source.
+*How to fix:* Re-copy the file if it was damaged; if you edited the header on purpose,
+rewrite the checksums (hlsp fix --write).
+
+If the file is intact, rewrite the checksums (``hlsp fix --write``, or
+``astropy.io.fits`` ``writeto(..., checksum=True)``); otherwise copy the file again from
+its source.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK001",
     name="checksum-mismatch",
     category=Category.CHECKSUM,
     severity=Severity.ERROR,
-    summary="CHECKSUM is present but the HDU's bytes do not sum to it.",
-    hint="Re-copy the file if it was damaged; if you edited the header on purpose, rewrite the checksums (hlsp fix --write).",
     source="FITS Checksum Convention 1.0 (Seaman et al.); HLSP-RULES sec. 4",
 )
 
@@ -30,6 +30,6 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        if checksum_status(hdu)[0] == "bad":
+        if hdu.checksum_status[0] == "bad":
             card = hdu.header.card("CHECKSUM")
             yield RULE.finding(f"CHECKSUM = '{card.value}' does not match the HDU's bytes", hdu=hdu.index, keyword="CHECKSUM")

@@ -1,26 +1,26 @@
-"""The DATASUM of an HDU does not match its data.
+"""DATASUM is present but differs from the sum of the HDU's data.
 
 *Why:* ``DATASUM`` is the ones'-complement sum of the data blocks as a decimal
 string; a mismatch means the data changed after it was written (damage, or an
 edit without updating the keyword).  An error here, a warning in fitsverify
 (see CK001).
 
-*How to fix:* treat it as damage: copy the file again from the original that
-your pipeline wrote and check that the error is gone.  Rewriting the
-checksums would only hide real corruption; do it (``hlsp fix --write``) only
-when you changed the data yourself on purpose and the new data are right.
+*How to fix:* The data changed after DATASUM was written: copy the file again from your
+pipeline's original; never rewrite checksums over data you did not change yourself.
+
+Treat it as damage: copy the file again from the original that your pipeline wrote and
+check that the error is gone. Rewriting the checksums would only hide real corruption;
+do it (``hlsp fix --write``) only when you changed the data yourself on purpose and the
+new data are right.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK002",
     name="datasum-mismatch",
     category=Category.CHECKSUM,
     severity=Severity.ERROR,
-    summary="DATASUM is present but differs from the sum of the HDU's data.",
-    hint="The data changed after DATASUM was written: copy the file again from your pipeline's original; never rewrite checksums over data you did not change yourself.",
     source="FITS Checksum Convention 1.0; HLSP-RULES sec. 4",
 )
 
@@ -28,7 +28,7 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        if checksum_status(hdu)[1] == "bad":
+        if hdu.checksum_status[1] == "bad":
             card = hdu.header.card("DATASUM")
             yield RULE.finding(
                 f"DATASUM = '{card.value}' but the data sum to {hdu.data_sum}", hdu=hdu.index, keyword="DATASUM"

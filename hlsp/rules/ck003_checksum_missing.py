@@ -4,27 +4,24 @@
 copy from the original.  MAST and ESO Phase 3 ask for ``CHECKSUM`` and
 ``DATASUM`` in every HDU.  Not an error: many valid products lack them.
 
-*How to fix:* write checksums when saving (astropy ``writeto(...,
-checksum=True)``, fitsio ``write_checksum()``), or run ``hlsp fix --write``.
+*How to fix:* Write checksums when saving (astropy writeto(..., checksum=True)) or run
+`hlsp fix --write`.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK003",
     name="checksum-missing",
     category=Category.CHECKSUM,
     severity=Severity.WARNING,
-    summary="An HDU has no CHECKSUM keyword.",
-    hint="Write checksums when saving (astropy writeto(..., checksum=True)) or run `hlsp fix --write`.",
     source="FITS Checksum Convention 1.0; ESO Phase 3; HLSP-RULES sec. 4",
 )
 
 
 @RULE.check
 def check(ctx: FileContext):
-    missing = [hdu.index for hdu in ctx.hdus() if checksum_status(hdu)[0] == "missing"]
+    missing = [hdu.index for hdu in ctx.hdus() if hdu.checksum_status[0] == "missing"]
     if missing and len(missing) == len(ctx.fits.hdus):
         yield RULE.finding("no HDU has a CHECKSUM keyword", hdu=None, keyword="CHECKSUM")
     else:

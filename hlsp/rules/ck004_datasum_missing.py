@@ -1,23 +1,22 @@
-"""An HDU has a CHECKSUM but no DATASUM.
+"""CHECKSUM is present and valid but DATASUM is missing.
 
 *Why:* the HDU is still fully protected (CHECKSUM covers header and data),
 so this is not a failure -- real TESS and K2 products look like this.  With
 ``DATASUM`` a reader can also verify the data alone after a header edit.
 (astropy wrongly reports such HDUs as failing; this tool does not.)
 
-*How to fix:* nothing is required; ``hlsp fix --write`` adds ``DATASUM``.
+*How to fix:* Optional: `hlsp fix --write` adds DATASUM.
+
+Nothing is required; ``hlsp fix --write`` adds ``DATASUM``.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import checksum_status
 
 RULE = Rule(
     id="CK004",
     name="datasum-missing",
     category=Category.CHECKSUM,
     severity=Severity.INFO,
-    summary="CHECKSUM is present and valid but DATASUM is missing.",
-    hint="Optional: `hlsp fix --write` adds DATASUM.",
     source="FITS Checksum Convention 1.0; HLSP-RULES sec. 4",
 )
 
@@ -25,6 +24,6 @@ RULE = Rule(
 @RULE.check
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        chk, dat = checksum_status(hdu)
+        chk, dat = hdu.checksum_status
         if chk == "ok" and dat == "missing":
             yield RULE.finding("CHECKSUM is valid but DATASUM is missing", hdu=hdu.index, keyword="DATASUM")

@@ -1,11 +1,14 @@
-"""The manifest lists no products yet.
+"""The manifest (products in hlsp.yaml) lists no products yet.
 
 *Why:* a collection is its products; an empty ``products:`` list is what
 ``hlsp init`` writes, and a pull request is not ready until the files are
 there and listed.
 
-*How to fix:* put the product files in the folder (or upload large ones and
-list them by ``url``), then run ``hlsp manifest contributions/<proj-id>``.
+*How to fix:* Add the files to the folder and run `hlsp manifest
+contributions/<proj-id>`.
+
+Put the product files in the folder (or upload large ones and list them by ``url``),
+then run ``hlsp manifest contributions/<proj-id>``.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -15,8 +18,6 @@ RULE = Rule(
     name="no-products",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="The manifest (products in hlsp.yaml) lists no products yet.",
-    hint="Add the files to the folder and run `hlsp manifest contributions/<proj-id>`.",
     source="MAST HLSP How-To (required: science files and a manifest); HLSP-RULES sec. 2",
     scope="collection",
 )

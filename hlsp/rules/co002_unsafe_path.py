@@ -1,4 +1,4 @@
-"""A manifest path points outside the collection folder.
+"""A manifest path is absolute, uses '..', or resolves outside the collection folder.
 
 *Why:* a collection is exactly one folder.  A path that is absolute, climbs
 out with ``..`` or reaches another place through a symbolic link would make
@@ -6,9 +6,12 @@ validation (and later staging) read files that are not part of the
 contribution -- on a CI machine, possibly secrets.  Such paths are refused
 before anything is read through them.
 
-*How to fix:* put the file inside ``contributions/<proj-id>/`` and give its
-path relative to that folder (``hlsp_..._img.fits``, or ``images/...``);
-replace symbolic links by the files themselves.
+*How to fix:* Give paths relative to the collection folder and keep the files inside it
+(no links pointing out).
+
+Put the file inside ``contributions/<proj-id>/`` and give its path relative to that
+folder (``hlsp_..._img.fits``, or ``images/...``); replace symbolic links by the files
+themselves.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -18,8 +21,6 @@ RULE = Rule(
     name="unsafe-path",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A manifest path is absolute, uses '..', or resolves outside the collection folder.",
-    hint="Give paths relative to the collection folder and keep the files inside it (no links pointing out).",
     source="hlsp security policy (nothing outside the contribution folder is read)",
     scope="collection",
 )

@@ -1,4 +1,4 @@
-"""A manifest URL uses a scheme or host that is not allowed.
+"""A manifest URL is not https:// or s3://, or points to a private or local address.
 
 *Why:* remote products are fetched while validating untrusted pull
 requests.  Only ``https://`` and ``s3://`` are accepted: ``file://`` would read
@@ -7,8 +7,10 @@ transit, and a host resolving to a private, loopback or link-local address
 would let a contribution probe internal services.  Nothing is fetched from a
 refused URL.
 
-*How to fix:* publish the file on a public https server or an S3 bucket and
-give that URL.  (Local test servers: set ``HLSP_ALLOW_PRIVATE_URLS=1``.)
+*How to fix:* Use a public https:// or s3:// URL.
+
+Publish the file on a public https server or an S3 bucket and give that URL. (Local test
+servers: set ``HLSP_ALLOW_PRIVATE_URLS=1``.)
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -18,8 +20,6 @@ RULE = Rule(
     name="url-refused",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A manifest URL is not https:// or s3://, or points to a private or local address.",
-    hint="Use a public https:// or s3:// URL.",
     source="hlsp security policy; GitHub Security Lab, 'Preventing pwn requests'",
     scope="collection",
 )

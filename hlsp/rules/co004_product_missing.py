@@ -1,13 +1,15 @@
-"""A product listed in the manifest is not there, or its URL cannot be fetched.
+"""A manifest entry's file does not exist, or its URL cannot be fetched.
 
 *Why:* the manifest is the archive's list of what it will ingest; an entry
 without a file (a renamed or forgotten file, a dead link, a private bucket)
 means the delivery is incomplete.  Remote files are fetched with timeouts and
 retries, so a dead URL ends as this finding, naming the URL, not as a hang.
 
-*How to fix:* add the file, correct the path or URL, or remove the entry
-(``hlsp manifest contributions/<proj-id>`` rewrites the list from the files
-it finds).
+*How to fix:* Add the file or fix the path/URL; `hlsp manifest` rewrites the list from
+the files present.
+
+Add the file, correct the path or URL, or remove the entry (``hlsp manifest
+contributions/<proj-id>`` rewrites the list from the files it finds).
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -17,8 +19,6 @@ RULE = Rule(
     name="product-missing",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A manifest entry's file does not exist, or its URL cannot be fetched.",
-    hint="Add the file or fix the path/URL; `hlsp manifest` rewrites the list from the files present.",
     source="MAST HLSP How-To (a manifest of the files); HLSP-RULES sec. 2",
     scope="collection",
 )

@@ -1,13 +1,15 @@
-"""A product's size differs from the size in the manifest.
+"""A product's size differs from the manifest's size.
 
 *Why:* the manifest's size and sha256 are what the archive verifies after
 every copy; a difference means the file changed after the manifest was
 written, or the copy is damaged or truncated.  Remote transfers stop as soon
 as more bytes arrive than the manifest gives.
 
-*How to fix:* if the file is right, run ``hlsp manifest
-contributions/<proj-id>`` to record its size and hash; otherwise replace the
-file.
+*How to fix:* Run `hlsp manifest contributions/<proj-id>` if the file is right;
+otherwise replace the file.
+
+If the file is right, run ``hlsp manifest contributions/<proj-id>`` to record its size
+and hash; otherwise replace the file.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -17,8 +19,6 @@ RULE = Rule(
     name="size-mismatch",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A product's size differs from the manifest's size.",
-    hint="Run `hlsp manifest contributions/<proj-id>` if the file is right; otherwise replace the file.",
     source="HLSP-RULES sec. 4 (integrity)",
     scope="collection",
 )

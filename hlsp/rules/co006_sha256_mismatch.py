@@ -5,8 +5,11 @@ reviewed; a difference with an equal size means the content changed (a
 re-run pipeline, a damaged copy).  Only reported when the size matches
 (otherwise CO005 says it).
 
-*How to fix:* if the file is right, run ``hlsp manifest
-contributions/<proj-id>``; otherwise replace the file.
+*How to fix:* Run `hlsp manifest contributions/<proj-id>` if the file is right;
+otherwise replace the file.
+
+If the file is right, run ``hlsp manifest contributions/<proj-id>``; otherwise replace
+the file.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -16,8 +19,6 @@ RULE = Rule(
     name="sha256-mismatch",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A product's SHA-256 differs from the manifest's.",
-    hint="Run `hlsp manifest contributions/<proj-id>` if the file is right; otherwise replace the file.",
     source="HLSP-RULES sec. 4 (integrity)",
     scope="collection",
 )

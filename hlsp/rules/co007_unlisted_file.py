@@ -1,11 +1,11 @@
-"""A file in the collection folder is not in the manifest.
+"""A file in the collection folder is not listed in the manifest.
 
 *Why:* the archive ingests what the manifest lists; a file that is in the
 folder but not listed would be silently left out (or is left over and should
 not be delivered).  ``hlsp.yaml``, ``README.md`` and hidden files are exempt.
 
-*How to fix:* run ``hlsp manifest contributions/<proj-id>`` to list it, or
-delete the file.
+*How to fix:* Run `hlsp manifest contributions/<proj-id>` to list it, or remove the
+file.
 """
 
 import posixpath
@@ -17,8 +17,6 @@ RULE = Rule(
     name="unlisted-file",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A file in the collection folder is not listed in the manifest.",
-    hint="Run `hlsp manifest contributions/<proj-id>` to list it, or remove the file.",
     source="MAST HLSP How-To (a manifest of the files); HLSP-RULES sec. 2",
     scope="collection",
 )

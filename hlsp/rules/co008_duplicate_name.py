@@ -1,11 +1,13 @@
-"""Two manifest entries have the same file name.
+"""Two manifest entries have the same file name (ignoring case and folders).
 
 *Why:* the archive stores a collection's files in one place by name; two
 entries with the same name (in different sub-folders, or a local file and a
 URL, or names differing only in case) would overwrite each other.
 
-*How to fix:* give every file a unique name (the HLSP naming template makes
-names unique through target, filter and product type) and list it once.
+*How to fix:* Give every file a unique name and list it once.
+
+Give every file a unique name (the HLSP naming template makes names unique through
+target, filter and product type) and list it once.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -15,8 +17,6 @@ RULE = Rule(
     name="duplicate-name",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="Two manifest entries have the same file name (ignoring case and folders).",
-    hint="Give every file a unique name and list it once.",
     source="MAST File Naming Convention (names unique within a collection); HLSP-RULES sec. 1",
     scope="collection",
 )

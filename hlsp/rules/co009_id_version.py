@@ -1,4 +1,5 @@
-"""The folder name or a file name's version differs from hlsp.yaml.
+"""The folder name differs from proj_id, or a file name's version from the version in
+hlsp.yaml.
 
 *Why:* the proj-id and the version appear in four places -- the folder
 name, ``hlsp.yaml``, every file name and every primary header (``HLSPID``,
@@ -7,8 +8,10 @@ compares the folder name with ``proj_id`` and each file name's version field
 with ``version``; FN007 compares the file names' proj-id and the keyword
 rules compare the headers.
 
-*How to fix:* rename the folder or the files, or correct ``hlsp.yaml``; a new
-version renames every file (``..._v1_img.fits`` -> ``..._v2_img.fits``).
+*How to fix:* Make the folder name, hlsp.yaml, the file names and HLSPID/HLSPVER agree.
+
+Rename the folder or the files, or correct ``hlsp.yaml``; a new version renames every
+file (``..._v1_img.fits`` -> ``..._v2_img.fits``).
 """
 
 import os
@@ -20,8 +23,6 @@ RULE = Rule(
     name="id-version-mismatch",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="The folder name differs from proj_id, or a file name's version from the version in hlsp.yaml.",
-    hint="Make the folder name, hlsp.yaml, the file names and HLSPID/HLSPVER agree.",
     source="MAST File Naming Convention; HLSP-RULES sec. 1",
     scope="collection",
 )

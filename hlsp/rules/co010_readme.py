@@ -1,4 +1,5 @@
-"""README.md is missing, lacks a required section, or does not mention the version.
+"""README.md is missing, or lacks a required section (summary, contacts, version history,
+references).
 
 *Why:* the archive requires a README with the project summary, contacts,
 the contribution date, the version and what changed since the last
@@ -6,9 +7,11 @@ delivery, and references (MAST HLSP How-To, "HLSP_Formats").  Users read it
 first; reviewers check it against ``hlsp.yaml``.  Sections are recognised by
 their Markdown headings (``## Contacts``), with common synonyms.
 
-*How to fix:* add the missing headings with their text; ``hlsp init`` writes
-a template with all of them.  Mention the current version and release date
-in the version history.
+*How to fix:* Add the missing sections as Markdown headings; `hlsp init` writes a
+template.
+
+Add the missing headings with their text; ``hlsp init`` writes a template with all of
+them. Mention the current version and release date in the version history.
 """
 
 import re
@@ -20,8 +23,6 @@ RULE = Rule(
     name="readme-sections",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="README.md is missing, or lacks a required section (summary, contacts, version history, references).",
-    hint="Add the missing sections as Markdown headings; `hlsp init` writes a template.",
     source="MAST HLSP How-To, HLSP_Formats (README contents); HLSP-RULES sec. 2",
     scope="collection",
 )

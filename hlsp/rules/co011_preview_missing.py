@@ -1,4 +1,4 @@
-"""A science product has no preview graphic.
+"""A science product has no preview graphic (same name, .png/.jpg/.gif).
 
 *Why:* the archive recommends one preview per science product (MAST
 "HLSP_Formats"); the collection's landing page and search results show it.
@@ -6,7 +6,10 @@ A preview is a PNG/JPEG/GIF with the same name as its product, e.g.
 ``hlsp_..._img.png`` next to ``hlsp_..._img.fits``, listed in the manifest
 with ``product_type: preview``.
 
-*How to fix:* add the previews and run ``hlsp manifest contributions/<proj-id>``.
+*How to fix:* Add <product name>.png for each product and run `hlsp manifest
+contributions/<proj-id>`.
+
+Add the previews and run ``hlsp manifest contributions/<proj-id>``.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -16,8 +19,6 @@ RULE = Rule(
     name="preview-missing",
     category=Category.COLLECTION,
     severity=Severity.WARNING,
-    summary="A science product has no preview graphic (same name, .png/.jpg/.gif).",
-    hint="Add <product name>.png for each product and run `hlsp manifest contributions/<proj-id>`.",
     source="MAST HLSP How-To, HLSP_Formats (recommended: one preview per science product); HLSP-RULES sec. 2",
     scope="collection",
 )

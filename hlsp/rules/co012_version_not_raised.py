@@ -1,4 +1,5 @@
-"""The collection's files changed but its version did not increase.
+"""Files changed against the collection on the base branch, but the version did not
+increase.
 
 *Why:* the archive requires the version to increase with every delivery
 that replaces, adds or removes a file, so that users can tell releases
@@ -7,9 +8,11 @@ apart and cite the one they used.  The previous version is the collection's
 ``hlsp validate --base REF``); the check is skipped outside a git work tree
 and for new collections.
 
-*How to fix:* raise ``version`` in ``hlsp.yaml`` (``v1`` -> ``v2`` or
-``v1.1``), rename the files and ``HLSPVER`` accordingly (``hlsp fix`` updates
-the headers), and add a ``history`` entry.
+*How to fix:* Raise `version` in hlsp.yaml, rename the files and run `hlsp fix --write`
+for HLSPVER.
+
+Raise ``version`` in ``hlsp.yaml`` (``v1`` -> ``v2`` or ``v1.1``), rename the files and
+``HLSPVER`` accordingly (``hlsp fix`` updates the headers), and add a ``history`` entry.
 """
 
 from hlsp.names import version_key
@@ -20,8 +23,6 @@ RULE = Rule(
     name="version-not-raised",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="Files changed against the collection on the base branch, but the version did not increase.",
-    hint="Raise `version` in hlsp.yaml, rename the files and run `hlsp fix --write` for HLSPVER.",
     source="MAST File Naming Convention (version must increase with any replaced file); HLSP-RULES sec. 1",
     scope="collection",
 )

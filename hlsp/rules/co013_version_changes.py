@@ -1,4 +1,5 @@
-"""What changed against the previous version of the collection (information).
+"""Lists the files added, removed and changed against the previous version on the base
+branch.
 
 *Why:* reviewers and users want to know which files a new delivery adds,
 removes and replaces.  The comparison is with the collection's ``hlsp.yaml``
@@ -6,8 +7,8 @@ on the base branch; files are matched by name with the version field
 ignored (``..._v1_img.fits`` and ``..._v2_img.fits`` are the same product)
 and compared by their manifest sha256.
 
-*How to fix:* nothing to fix; check that the list is what you meant to
-deliver and that the README's version history says so.
+*How to fix:* Check that the list is what you meant to deliver and that the README says
+so.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -17,8 +18,6 @@ RULE = Rule(
     name="version-changes",
     category=Category.COLLECTION,
     severity=Severity.INFO,
-    summary="Lists the files added, removed and changed against the previous version on the base branch.",
-    hint="Check that the list is what you meant to deliver and that the README says so.",
     source="MAST HLSP How-To (README: what changed since the last delivery)",
     scope="collection",
 )

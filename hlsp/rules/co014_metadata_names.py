@@ -1,4 +1,5 @@
-"""hlsp.yaml's observatories, instruments, filters, product types or targets disagree with the file names.
+"""A value the file names use is not listed in hlsp.yaml (observatories, instruments,
+filters, product_types, targets), or a listed one is unused.
 
 Every value a product's file name gives (observatory, instrument, opt-elem,
 product type, target) must be listed in the matching field of ``hlsp.yaml``
@@ -13,9 +14,11 @@ is left to MD006.
 these lists; a list that disagrees with the files publishes a wrong
 description of the collection.
 
-*How to fix:* the message names the value to add or remove.  For a missing
-target it gives the coordinates the headers hold (``RA_TARG``/``DEC_TARG``,
-else ``RA_OBJ``/``DEC_OBJ``).
+*How to fix:* Add the value the message names to the field of hlsp.yaml, or remove the
+unused one.
+
+The message names the value to add or remove. For a missing target it gives the
+coordinates the headers hold (``RA_TARG``/``DEC_TARG``, else ``RA_OBJ``/``DEC_OBJ``).
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -36,8 +39,6 @@ RULE = Rule(
     name="metadata-names",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A value the file names use is not listed in hlsp.yaml (observatories, instruments, filters, product_types, targets), or a listed one is unused.",
-    hint="Add the value the message names to the field of hlsp.yaml, or remove the unused one.",
     source="HLSP-RULES sec. 1-2 (file-name fields; hlsp.yaml describes the products)",
     scope="collection",
 )

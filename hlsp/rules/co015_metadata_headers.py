@@ -1,4 +1,6 @@
-"""hlsp.yaml disagrees with what the products' headers say.
+"""hlsp.yaml's observatories, filters, targets or target coordinates disagree with the
+products' headers (TELESCOP/OBSERVAT, FILTER, HLSPTARG, RA_TARG/DEC_TARG,
+RA_OBJ/DEC_OBJ).
 
 Compared for every FITS science product (its first HDUs, no data read):
 
@@ -20,8 +22,11 @@ Compared for every FITS science product (its first HDUs, no data read):
 what the products say about themselves.  When they disagree one of them is
 wrong, and the archive cannot tell which.
 
-*How to fix:* each message names the header value and the product: write
-that value in hlsp.yaml (or correct the header if hlsp.yaml is right).
+*How to fix:* Write the header value the message names in hlsp.yaml, or correct the
+header.
+
+Each message names the header value and the product: write that value in hlsp.yaml (or
+correct the header if hlsp.yaml is right).
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -42,8 +47,6 @@ RULE = Rule(
     name="metadata-headers",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="hlsp.yaml's observatories, filters, targets or target coordinates disagree with the products' headers (TELESCOP/OBSERVAT, FILTER, HLSPTARG, RA_TARG/DEC_TARG, RA_OBJ/DEC_OBJ).",
-    hint="Write the header value the message names in hlsp.yaml, or correct the header.",
     source="MAST Common Metadata; HLSP-RULES sec. 2-3",
     scope="collection",
 )

@@ -1,11 +1,11 @@
-"""The product holds no data at all.
+"""No HDU of the file holds any data (all NAXIS = 0 or zero-length axes).
 
 *Why:* a science product whose every HDU has ``NAXIS = 0`` (or zero-length
 axes) is a header without content -- usually a failed pipeline step or data
 stripped for testing.
 
-*How to fix:* check the pipeline step that writes the data; deliver only
-files with data.
+*How to fix:* Check the pipeline step that writes the data; deliver only files with
+data.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -15,8 +15,6 @@ RULE = Rule(
     name="no-data",
     category=Category.DATA,
     severity=Severity.ERROR,
-    summary="No HDU of the file holds any data (all NAXIS = 0 or zero-length axes).",
-    hint="Check the pipeline step that writes the data; deliver only files with data.",
     source="HLSP-RULES sec. 2 (science files)",
 )
 

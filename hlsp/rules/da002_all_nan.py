@@ -1,11 +1,11 @@
-"""A floating-point image holds no finite value (all NaN or infinite).
+"""A floating-point image array has no finite value (all NaN/Inf).
 
 *Why:* an image that is entirely NaN carries no information; it is a failed
 reduction (a mask applied everywhere, a division by zero) that no FITS tool
 flags.
 
-*How to fix:* check the reduction step that produced the image; remove the
-HDU if it is meant to be empty.
+*How to fix:* Check the reduction step that wrote this array; drop the HDU if it is
+meant to be empty.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -15,8 +15,6 @@ RULE = Rule(
     name="all-nan",
     category=Category.DATA,
     severity=Severity.ERROR,
-    summary="A floating-point image array has no finite value (all NaN/Inf).",
-    hint="Check the reduction step that wrote this array; drop the HDU if it is meant to be empty.",
     source="HLSP-RULES sec. 4 (no common tool flags it)",
 )
 

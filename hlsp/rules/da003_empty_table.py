@@ -1,10 +1,10 @@
-"""A table has no rows.
+"""A binary or ASCII table has no rows (NAXIS2 = 0).
 
 *Why:* a light curve, catalog or spectrum table with ``NAXIS2 = 0`` delivers
 columns but no measurements.
 
-*How to fix:* check the step that fills the table; deliver the product only
-when it has rows.
+*How to fix:* Check the step that fills the table; deliver the product only when it has
+rows.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -14,8 +14,6 @@ RULE = Rule(
     name="empty-table",
     category=Category.DATA,
     severity=Severity.ERROR,
-    summary="A binary or ASCII table has no rows (NAXIS2 = 0).",
-    hint="Check the step that fills the table; deliver the product only when it has rows.",
     source="HLSP-RULES sec. 2",
 )
 

@@ -1,4 +1,5 @@
-"""The file name does not follow the HLSP template.
+"""The file name is not
+hlsp_<proj-id>_<observatory>_<instrument>_<target>_<opt-elem>_<version>_<product-type>.<ext>.
 
 Every file of a collection is named
 ``hlsp_<proj-id>_<observatory>_<instrument>_<target>_<opt-elem>_<version>_<product-type>.<ext>``:
@@ -8,9 +9,12 @@ Every file of a collection is named
 *Why:* the archive files, indexes and links products by these fields; a file
 that does not follow the template cannot be ingested.
 
-*How to fix:* rename the file.  Join several values of one field with ``-``
-(``hst-jwst``, ``f606w-f814w``), never with ``_``.  The other filename rules
-(FN002-FN009) judge only names that start with ``hlsp_``.
+*How to fix:* Rename the file to
+hlsp_<proj-id>_<observatory>_<instrument>_<target>_<opt-elem>_<version>_<product-type>.<ext>.
+
+Rename the file. Join several values of one field with ``-`` (``hst-jwst``,
+``f606w-f814w``), never with ``_``. The other filename rules (FN002-FN009) judge only
+names that start with ``hlsp_``.
 """
 
 from hlsp.names import FIELDS
@@ -21,8 +25,6 @@ RULE = Rule(
     name="name-pattern",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="The file name is not hlsp_<proj-id>_<observatory>_<instrument>_<target>_<opt-elem>_<version>_<product-type>.<ext>.",
-    hint="Rename the file to hlsp_<proj-id>_<observatory>_<instrument>_<target>_<opt-elem>_<version>_<product-type>.<ext>.",
     source="MAST File Naming Convention; HLSP-RULES sec. 1",
     scope="file",
 )

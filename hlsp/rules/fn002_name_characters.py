@@ -1,4 +1,5 @@
-"""The file name holds characters the archive does not accept.
+"""The file name has upper case, illegal or non-ASCII characters, an empty field, or
+'.'/'+' where not allowed.
 
 File names use lower-case ``a-z``, digits and ``-`` only; ``_`` separates the
 fields; ``.`` may appear only in the target, the version and before the
@@ -9,9 +10,12 @@ accepted as it is written there (``magellan.clay``, ``g.mp9401``).
 names; upper case, blanks, non-ASCII bytes or stray dots break them or make
 two names that differ only in case.
 
-*How to fix:* rename the file: lower-case it, replace blanks and other
-characters with ``-``, and remove doubled ``_``.  (A field that starts with a
-digit is allowed only in the target; FN008/FN009 note it for the others.)
+*How to fix:* Use only a-z, 0-9 and '-' in fields, '_' between fields; '.' only in
+target/version/extension, '+' only in the target.
+
+Rename the file: lower-case it, replace blanks and other characters with ``-``, and
+remove doubled ``_``. (A field that starts with a digit is allowed only in the target;
+FN008/FN009 note it for the others.)
 """
 
 from hlsp.names import FIELD_LABELS
@@ -23,8 +27,6 @@ RULE = Rule(
     name="name-characters",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="The file name has upper case, illegal or non-ASCII characters, an empty field, or '.'/'+' where not allowed.",
-    hint="Use only a-z, 0-9 and '-' in fields, '_' between fields; '.' only in target/version/extension, '+' only in the target.",
     source="MAST File Naming Convention; HLSP-RULES sec. 1",
     scope="file",
 )

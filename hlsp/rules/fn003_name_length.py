@@ -1,12 +1,14 @@
-"""The file name is longer than the archive accepts.
+"""The file name is longer than the maximum (90 characters).
 
 *Why:* the whole file name (extension included) may have at most 90
 characters (``max_name_length`` in ``validators/vocab/filename.yaml``): longer
 names are cut or rejected by the archive's database and by some file
 systems and tools.  The official MAST checker does not test this; this tool does.
 
-*How to fix:* shorten the fields -- usually the target (use a catalogue id)
-or a multi-valued field (use ``multi``).
+*How to fix:* Shorten the target or a multi-valued field (or use 'multi').
+
+Shorten the fields -- usually the target (use a catalogue id) or a multi-valued field
+(use ``multi``).
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -16,8 +18,6 @@ RULE = Rule(
     name="name-length",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="The file name is longer than the maximum (90 characters).",
-    hint="Shorten the target or a multi-valued field (or use 'multi').",
     source="MAST File Naming Convention; HLSP-RULES sec. 1",
     scope="file",
 )

@@ -1,18 +1,21 @@
-"""A field of the file name is longer than its maximum.
+"""A file-name field is longer than its maximum (target 30, version 9, product type 16,
+others 20).
 
 *Why:* each field becomes a database value of bounded size: proj-id,
 observatory, instrument and opt-elem at most 20 characters, target 30,
 version 9, product type 16, extension 16 (``field_lengths`` in
 ``validators/vocab/filename.yaml``, as in the official MAST checker).
 
-*How to fix:* shorten the field.  A long list of filters or instruments
-becomes ``multi``.  A per-object, per-epoch target (a TGLC light curve's
-``gaiaid-5707485527450614656-s0007-cam2-ccd3``, 42 characters) keeps the
-object's id and the epoch or sector, and leaves to the header what it already
-says (``CAMERA``, ``CCD``): the hint proposes such a name when one fits, e.g.
-``gaia5707485527450614656-s0007`` (29 characters).  The target then goes to
-``HLSPTARG`` (``hlsp fix``) and, with the object's coordinates, to ``targets``
-in ``hlsp.yaml``.
+*How to fix:* Shorten the field: 'multi' for a long list of filters or instruments, a
+shorter id for a target.
+
+Shorten the field. A long list of filters or instruments becomes ``multi``. A
+per-object, per-epoch target (a TGLC light curve's
+``gaiaid-5707485527450614656-s0007-cam2-ccd3``, 42 characters) keeps the object's id and
+the epoch or sector, and leaves to the header what it already says (``CAMERA``,
+``CCD``): the hint proposes such a name when one fits, e.g.
+``gaia5707485527450614656-s0007`` (29 characters). The target then goes to ``HLSPTARG``
+(``hlsp fix``) and, with the object's coordinates, to ``targets`` in ``hlsp.yaml``.
 """
 
 import re
@@ -25,8 +28,6 @@ RULE = Rule(
     name="field-length",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="A file-name field is longer than its maximum (target 30, version 9, product type 16, others 20).",
-    hint="Shorten the field: 'multi' for a long list of filters or instruments, a shorter id for a target.",
     source="mast_contributor_tools filename_check fc_config.yaml; HLSP-RULES sec. 1",
     scope="file",
 )

@@ -1,4 +1,4 @@
-"""The version field is not of the form vX[.Y[.Z]].
+"""The version field is not vX[.Y[.Z]] (v1, v1.2, v1.2.2a).
 
 *Why:* the archive orders deliveries by version and requires it to increase
 whenever a file is replaced.  The documented form is ``v`` followed by X, X.Y
@@ -7,7 +7,10 @@ Z up to two letters or digits: ``v1``, ``v1.2``, ``v10.0.1``, ``v1.2.2a``.
 (The official MAST checker accepts ``v01``, ``vp1`` and ``v1..1`` and rejects
 ``v1.2.2a``: a known defect that this rule does not copy.)
 
-*How to fix:* rename the file with a version such as ``v1`` or ``v1.0``.
+*How to fix:* Write the version as v1, v1.0 or v1.0.1 (no leading zero, X and Y up to
+two digits).
+
+Rename the file with a version such as ``v1`` or ``v1.0``.
 """
 
 from hlsp.names import VERSION_RE
@@ -18,8 +21,6 @@ RULE = Rule(
     name="version-format",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="The version field is not vX[.Y[.Z]] (v1, v1.2, v1.2.2a).",
-    hint="Write the version as v1, v1.0 or v1.0.1 (no leading zero, X and Y up to two digits).",
     source="MAST File Naming Convention; HLSP-RULES sec. 1",
     scope="file",
 )

@@ -1,12 +1,16 @@
-"""The file extension is not one the archive accepts.
+"""The file extension is missing or not in the archive's list (fits, fits.gz, fits.fz, csv,
+png ...).
 
 *Why:* the archive serves each file with a content type taken from its
 extension; unknown extensions are refused at ingest.  Accepted:
 ``validators/vocab/filename.yaml`` (fits, fits.gz, fits.bz2, fits.fz, asdf,
 csv, ecsv, h5, png, jpg, pdf, txt, md, tar.gz ...).
 
-*How to fix:* convert the file to an accepted format, or rename it with the
-accepted spelling (``.fits``, not ``.fit`` or ``.fts``).
+*How to fix:* Use an accepted extension (see validators/vocab/filename.yaml), e.g. .fits
+instead of .fit.
+
+Convert the file to an accepted format, or rename it with the accepted spelling
+(``.fits``, not ``.fit`` or ``.fts``).
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -16,8 +20,6 @@ RULE = Rule(
     name="extension",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="The file extension is missing or not in the archive's list (fits, fits.gz, fits.fz, csv, png ...).",
-    hint="Use an accepted extension (see validators/vocab/filename.yaml), e.g. .fits instead of .fit.",
     source="MAST File Naming Convention; mast_contributor_tools fc_config.yaml",
     scope="file",
 )

@@ -1,11 +1,15 @@
-"""The proj-id field is malformed, or differs from the collection's.
+"""The proj-id field does not match ^[a-z][a-z0-9-]*[a-z0-9]$ or differs from the
+collection's proj-id.
 
 *Why:* the proj-id becomes the archive folder name and the ``HLSPID`` of
 every product: it must match ``^[a-z][a-z0-9-]*[a-z0-9]$`` (start with a
 letter, not end with ``-``), and every file of a collection must carry the
 proj-id of its ``hlsp.yaml``.
 
-*How to fix:* rename the file with the collection's proj-id.
+*How to fix:* Use the collection's proj-id: a letter, then letters, digits or '-', not
+ending in '-'.
+
+Rename the file with the collection's proj-id.
 """
 
 from hlsp.names import PROJ_ID_RE
@@ -17,8 +21,6 @@ RULE = Rule(
     name="proj-id",
     category=Category.FILENAME,
     severity=Severity.ERROR,
-    summary="The proj-id field does not match ^[a-z][a-z0-9-]*[a-z0-9]$ or differs from the collection's proj-id.",
-    hint="Use the collection's proj-id: a letter, then letters, digits or '-', not ending in '-'.",
     source="MAST File Naming Convention; HLSP-RULES sec. 1",
     scope="file",
 )

@@ -1,4 +1,4 @@
-"""The product type is not in the archive's vocabulary.
+"""The product type (or an element of a compound type) is not in the vocabulary.
 
 *Why:* the product type (the last field) tells the archive what the file is
 and which keyword profile applies (``validators/vocab/product-types.yaml``).
@@ -6,9 +6,11 @@ A compound type joins known types with ``-`` (``spec-x1d``); each element is
 checked.  A new type is possible, but a reviewer has to accept it, so this is
 a warning, not an error.
 
-*How to fix:* use a listed type (img, drz, i2d, spec, x1d, lc, llc, cat, sed,
-model, preview ...), or ask the archive to add yours to
-``validators/vocab/filename.yaml``.
+*How to fix:* Use a listed product type (img, drz, spec, x1d, lc, llc, cat, sed, model
+...) or ask the archive to add it.
+
+Use a listed type (img, drz, i2d, spec, x1d, lc, llc, cat, sed, model, preview ...), or
+ask the archive to add yours to ``validators/vocab/filename.yaml``.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -18,8 +20,6 @@ RULE = Rule(
     name="product-type",
     category=Category.FILENAME,
     severity=Severity.WARNING,
-    summary="The product type (or an element of a compound type) is not in the vocabulary.",
-    hint="Use a listed product type (img, drz, spec, x1d, lc, llc, cat, sed, model ...) or ask the archive to add it.",
     source="MAST File Naming Convention; mast_contributor_tools fc_config.yaml",
     scope="file",
 )

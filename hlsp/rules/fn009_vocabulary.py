@@ -1,4 +1,5 @@
-"""The observatory, instrument or filter is unknown, or the combination is wrong.
+"""Observatory, instrument or filter not in the vocabulary, or an instrument/filter of
+another observatory.
 
 Each of the three fields is looked up in the archive's vocabulary
 (``validators/vocab/observatories.yaml``; aliases such as ``eso-vista``
@@ -11,22 +12,22 @@ filter to one of the named instruments.
 *Why:* the archive builds its search facets from these fields.  A new value
 is possible but needs a reviewer's approval: warning, not error.
 
-*How to fix:* correct the spelling or the combination, or ask the archive to
-add the value to ``validators/vocab/observatories.yaml``.  Fields other than
-the target should start with a letter unless the vocabulary lists the value
-(``2mass``); the message notes it.
+*How to fix:* Check the spelling and combination, or ask the archive to add the value to
+validators/vocab/observatories.yaml.
+
+Correct the spelling or the combination, or ask the archive to add the value to
+``validators/vocab/observatories.yaml``. Fields other than the target should start with
+a letter unless the vocabulary lists the value (``2mass``); the message notes it.
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import by_object, split_values, vocab_index
+from hlsp.rules._util import split_values, vocab_index
 
 RULE = Rule(
     id="FN009",
     name="vocabulary",
     category=Category.FILENAME,
     severity=Severity.WARNING,
-    summary="Observatory, instrument or filter not in the vocabulary, or an instrument/filter of another observatory.",
-    hint="Check the spelling and combination, or ask the archive to add the value to validators/vocab/observatories.yaml.",
     source="MAST File Naming Convention; mast_contributor_tools filename_check (oif.yaml); HLSP-RULES sec. 1",
     scope="file",
 )
@@ -48,13 +49,7 @@ def check(ctx: FileContext):
         yield RULE.finding(message)
 
 
-def _problems(vocab, observatory: str, instrument: str, opt_elem: str) -> tuple[str, ...]:
-    """The messages for these three name fields (remembered: a delivery repeats a few combinations)."""
-    key = ("fn009", observatory, instrument, opt_elem)
-    return by_object(vocab, key, lambda: tuple(_judge(vocab, observatory, instrument, opt_elem)))
-
-
-def _judge(vocab, observatory: str, instrument: str, opt_elem: str):
+def _problems(vocab, observatory: str, instrument: str, opt_elem: str):
     """Yield the problems of the three fields, in the order they are reported."""
     index = vocab_index(vocab)
     tree = vocab.observatories  # observatory -> {instrument -> filters}

@@ -1,12 +1,23 @@
-"""The file is not a FITS file at all.
+"""The file is empty or does not start with SIMPLE = T.
 
 *Why:* a file named ``.fits`` that is empty, or whose first card is not
 ``SIMPLE = T`` (an HTML error page saved by a download script, a text file, a
 file of another format), cannot be read by any FITS reader, and the archive
 rejects it.
 
-*How to fix:* regenerate the file with a FITS writer (astropy, fitsio, CFITSIO),
-or rename it if it is not meant to be FITS.
+*How to fix:* Write the file with a FITS library (astropy.io.fits, fitsio), or give it a
+non-FITS extension.
+
+Regenerate the file with a FITS writer (astropy, fitsio, CFITSIO), or rename it if it is
+not meant to be FITS.
+
+*Example:* fails::
+
+    <!DOCTYPE html> ...   (an HTML error page saved as .fits)
+
+fixed::
+
+    SIMPLE  =                    T / the first card of every FITS file
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -16,8 +27,6 @@ RULE = Rule(
     name="not-fits",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="The file is empty or does not start with SIMPLE = T.",
-    hint="Write the file with a FITS library (astropy.io.fits, fitsio), or give it a non-FITS extension.",
     source="FITS Standard 4.0, sec. 3.3 and 4.4.1",
     scope="file",
 )

@@ -1,11 +1,19 @@
-"""The file is shorter than its headers say: data or a header block is missing.
+"""The file ends before the data its headers declare (truncated file).
 
 *Why:* each header declares the size of its data (BITPIX, NAXISn, PCOUNT,
 GCOUNT); a file that ends early was cut by an interrupted copy or upload and
 has lost data.  Every FITS file is also a whole number of 2880-byte blocks.
 
-*How to fix:* copy or regenerate the file again and compare its size and
-sha256 with the original.
+*How to fix:* Copy or regenerate the file; compare its size and sha256 with the
+original.
+
+*Example:* fails::
+
+    NAXIS1  = 2048, NAXIS2 = 2048, BITPIX = -32, but the file ends after 1 MB
+
+fixed::
+
+    the whole 16 MB data unit, padded to a multiple of 2880 bytes
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -15,8 +23,6 @@ RULE = Rule(
     name="truncated",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="The file ends before the data its headers declare (truncated file).",
-    hint="Copy or regenerate the file; compare its size and sha256 with the original.",
     source="FITS Standard 4.0, sec. 3.3.1 and 4.4.1.1",
 )
 

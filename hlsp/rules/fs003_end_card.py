@@ -1,11 +1,18 @@
-"""A header has no END card, or the END card holds other characters.
+"""A header has no END card, or the END card is not blank after END.
 
 *Why:* the END keyword closes every header; without it a reader cannot tell
 where the header ends and the data begin.  Columns 4-80 of the END card must
 be blank.
 
-*How to fix:* rewrite the file with a FITS library; never edit headers with a
-text editor.
+*How to fix:* Rewrite the file with a FITS library; do not edit headers as text.
+
+*Example:* fails::
+
+    ... last keyword card, then blanks to the end of the block (no END)
+
+fixed::
+
+    END
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -15,8 +22,6 @@ RULE = Rule(
     name="end-card",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A header has no END card, or the END card is not blank after END.",
-    hint="Rewrite the file with a FITS library; do not edit headers as text.",
     source="FITS Standard 4.0, sec. 4.4.1",
 )
 

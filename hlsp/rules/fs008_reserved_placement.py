@@ -1,4 +1,5 @@
-"""A reserved keyword stands in a kind of HDU where FITS forbids it.
+"""A reserved keyword is used in the wrong HDU type (SIMPLE in an extension, BUNIT in a
+table ...).
 
 *Why:* ``SIMPLE``, ``EXTEND`` and ``BLOCKED`` belong to the primary header
 only, ``XTENSION`` to extensions only; ``PCOUNT``/``GCOUNT`` and the random
@@ -12,22 +13,32 @@ tables; ``BLANK`` has no meaning for floating-point images (NaN is the null
 value there).  Such cards usually come from copying a whole header into
 another HDU.  fitsverify reports each of these as an error.
 
-*How to fix:* remove the card; for tables move units to ``TUNITn`` of the
-column they describe.
+*How to fix:* Remove the card; in tables put units in TUNITn and scaling in
+TSCALn/TZEROn.
+
+Remove the card; for tables move units to ``TUNITn`` of the column they describe.
+
+*Example:* fails::
+
+    XTENSION= 'BINTABLE'
+    BUNIT   = 'Jy      '
+
+fixed::
+
+    XTENSION= 'BINTABLE'
+    TUNIT2  = 'Jy      '
 """
 
-import functools
 import re
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="FS008",
     name="reserved-placement",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A reserved keyword is used in the wrong HDU type (SIMPLE in an extension, BUNIT in a table ...).",
-    hint="Remove the card; in tables put units in TUNITn and scaling in TSCALn/TZEROn.",
     source="FITS Standard 4.0, sec. 4.4.1, 4.4.2, 6, 7.2, 7.3 (fitsverify errors)",
 )
 
@@ -39,9 +50,8 @@ _GROUPS_ONLY = re.compile(r"(PTYPE|PSCAL|PZERO)[0-9]")
 _BINARY_ONLY = re.compile(r"THEAP\Z|TDIM[0-9]")
 
 
-@functools.lru_cache(maxsize=4096)
 def _restricted(kw: str) -> bool:
-    """Whether ``kw`` is allowed only in some HDU types (cached: most keywords are not, and recur)."""
+    """Whether ``kw`` is allowed only in some HDU types."""
     return bool(
         kw in _PRIMARY_ONLY
         or kw in ("XTENSION", "PCOUNT", "GCOUNT")
@@ -51,24 +61,6 @@ def _restricted(kw: str) -> bool:
         or _TABLE_ONLY.match(kw)
         or _BINARY_ONLY.match(kw)
     )
-
-
-@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
-def _misplaced_cards(
-    layout: tuple[str, ...], primary: bool, kind: str, compressed: bool, float_image: bool
-) -> tuple[tuple[int, str], ...]:
-    """(position, where it is not allowed) of each misplaced card of a header.
-
-    It depends only on the keywords and a few facts of the HDU, so it is
-    computed once per header layout and HDU type, not per file.
-    """
-    out = []
-    for pos, kw in enumerate(layout):
-        if _restricted(kw):
-            where = _misplaced(kw, primary, kind, compressed, kw == "BLANK" and float_image)
-            if where:
-                out.append((pos, where))
-    return tuple(out)
 
 
 def _misplaced(kw: str, primary: bool, kind: str, compressed: bool, float_blank: bool) -> str | None:
@@ -97,13 +89,14 @@ def _misplaced(kw: str, primary: bool, kind: str, compressed: bool, float_blank:
     return None
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        h = hdu.header
-        kind = hdu.kind
-        compressed = kind == "bintable" and hdu.is_compressed_image
-        float_image = h.get("BITPIX") in (-32, -64)
-        for pos, where in _misplaced_cards(h.layout, hdu.index == 0, kind, compressed, float_image):
-            card = h.cards[pos]
-            yield RULE.finding(f"card {card.index}: {card.keyword} is not allowed in {where}", hdu=hdu.index, keyword=card.keyword)
+@RULE.check_hdu
+def check(hdu: HduView):
+    kind = hdu.kind
+    primary = hdu.index == 0
+    compressed = hdu.is_compressed_image
+    float_image = hdu.get("BITPIX") in (-32, -64)
+    for pos, kw in enumerate(hdu.layout):
+        if _restricted(kw):
+            where = _misplaced(kw, primary, kind, compressed, kw == "BLANK" and float_image)
+            if where:
+                yield RULE.finding(f"card {pos + 1}: {kw} is not allowed in {where}", hdu=hdu.index, keyword=kw)

@@ -1,10 +1,20 @@
-"""The fill after END or after the data is not what the standard requires.
+"""Header fill after END is not blank, or data fill is not zero (blank for ASCII tables).
 
 *Why:* headers are padded to 2880 bytes with ASCII blanks after the END card;
 data are padded with zero bytes (blanks for ASCII tables).  Other fill bytes
 mean the file was written or edited incorrectly, and they change the checksum.
 
-*How to fix:* rewrite the file with a FITS library.
+*How to fix:* Rewrite the file with a FITS library, which pads correctly.
+
+Rewrite the file with a FITS library.
+
+*Example:* fails::
+
+    bytes after END in the header block: NUL (0x00)
+
+fixed::
+
+    bytes after END in the header block: blanks (0x20)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -14,8 +24,6 @@ RULE = Rule(
     name="fill-area",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="Header fill after END is not blank, or data fill is not zero (blank for ASCII tables).",
-    hint="Rewrite the file with a FITS library, which pads correctly.",
     source="FITS Standard 4.0, sec. 3.3.2 and 4.4.1",
 )
 

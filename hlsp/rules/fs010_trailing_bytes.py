@@ -1,11 +1,20 @@
-"""There are bytes after the last HDU that are not a valid extension.
+"""Bytes after the last HDU do not form a valid extension.
 
 *Why:* a FITS file is a sequence of HDUs; anything after the last one (a
 partial block, appended text, a second file concatenated by mistake) is
 ignored by some readers and rejected by others.
 
-*How to fix:* rewrite the file with a FITS library, or cut it after the last
-HDU.
+*How to fix:* Rewrite the file with a FITS library or remove the extra bytes.
+
+Rewrite the file with a FITS library, or cut it after the last HDU.
+
+*Example:* fails::
+
+    ... last HDU, then 100 bytes of a log message appended
+
+fixed::
+
+    the file ends with the last HDU's padded data unit
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -15,8 +24,6 @@ RULE = Rule(
     name="trailing-bytes",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="Bytes after the last HDU do not form a valid extension.",
-    hint="Rewrite the file with a FITS library or remove the extra bytes.",
     source="FITS Standard 4.0, sec. 3.1",
 )
 

@@ -1,4 +1,5 @@
-"""A reserved keyword has a value of the wrong type, or no value.
+"""A reserved keyword (TELESCOP, INSTRUME, DATE-OBS, BSCALE, CRVALn, TTYPEn ...) has a
+value of the wrong type or none.
 
 *Why:* the FITS standard fixes the type of reserved keywords: ``TELESCOP``,
 ``INSTRUME``, ``OBJECT``, ``CREATOR``, every ``DATExxxx``, ``BUNIT``,
@@ -9,23 +10,33 @@
 that reads them.  The keyword lists are the ones fitsverify checks (each such
 case is a fitsverify error).
 
-*How to fix:* write the value with its proper type (quote strings, do not quote
-numbers); remove the card if the value is unknown.
+*How to fix:* Write strings in quotes and numbers without quotes; remove the card if the
+value is unknown.
+
+Write the value with its proper type (quote strings, do not quote numbers); remove the
+card if the value is unknown.
+
+*Example:* fails::
+
+    INSTRUME=    (no value)
+    EQUINOX = '2000'
+
+fixed::
+
+    INSTRUME= 'ACS     '
+    EQUINOX =               2000.0
 """
 
-import functools
 import re
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import value_types
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="FS012",
     name="reserved-value-type",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A reserved keyword (TELESCOP, INSTRUME, DATE-OBS, BSCALE, CRVALn, TTYPEn ...) has a value of the wrong type or none.",
-    hint="Write strings in quotes and numbers without quotes; remove the card if the value is unknown.",
     source="FITS Standard 4.0, sec. 4.4.2, 7, 8, 9 (fitsverify errors)",
 )
 
@@ -51,12 +62,8 @@ _ARRAY_NUMBER = frozenset({"BSCALE", "BZERO", "DATAMAX", "DATAMIN"})
 _WORDS = {"str": "a string", "int": "an integer", "number": "a number", "bool": "T or F"}
 
 
-@functools.lru_cache(maxsize=4096)
 def _reserved_type(kw: str) -> str | None:
-    """The type ``kw`` must have, as a key of _WORDS; ``array-...`` only in images; None when not reserved.
-
-    Cached: keywords recur in every header and the regular expressions are the cost.
-    """
+    """The type ``kw`` must have, as a key of _WORDS; ``array-...`` only in images; None when not reserved."""
     if kw in _COMMENTARY or kw.startswith("HIERARCH"):
         return None
     if kw.startswith("TNULL") and kw[5:6].isdigit():
@@ -92,50 +99,24 @@ def _expected(kind: str, kw: str) -> tuple[str, str] | None:
     return want, _WORDS[want]
 
 
-@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
-def _reserved_cards(layout: tuple[str, ...], kind: str) -> tuple[tuple[int, str, str], ...]:
-    """(position, type, type in words) of the reserved cards of a header (computed once per layout)."""
-    out = []
-    for pos, kw in enumerate(layout):
-        want = _expected(kind, kw)
-        if want is not None:
-            out.append((pos, *want))
-    return tuple(out)
-
-
 _OK_TYPES = {"str": ("str",), "int": ("int",), "number": ("int", "float"), "bool": ("bool",)}
 
 
-@functools.lru_cache(maxsize=1024)  # the distinct (layout, value types) of a delivery
-def _failing(layout: tuple[str, ...], kind: str, vtypes: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
-    """(position, type in words) of the reserved cards whose value has the wrong type or none.
-
-    Whether a value has the right type depends only on its ``vtype`` (an
-    ``int`` card holds an int, a ``float`` card a float), so the verdict is
-    cached per (layout, value types).  Invalid syntax is FS007's.
-    """
-    return tuple(
-        (pos, words)
-        for pos, want, words in _reserved_cards(layout, kind)
-        if vtypes[pos] != "invalid" and vtypes[pos] not in _OK_TYPES[want]
-    )
-
-
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        h = hdu.header
-        failing = _failing(h.layout, hdu.kind, value_types(h))
-        if not failing:
+@RULE.check_hdu
+def check(hdu: HduView):
+    # Whether a value has the right type follows from its value type alone (an
+    # ``int`` card holds an int, a ``float`` card a float); invalid syntax is FS007's.
+    vtypes = hdu.value_types()
+    for pos, kw in enumerate(hdu.layout):
+        want = _expected(hdu.kind, kw)
+        if want is None or vtypes[pos] == "invalid" or vtypes[pos] in _OK_TYPES[want[0]]:
             continue
-        cards = h.cards
-        for pos, words in failing:
-            card = cards[pos]
-            kw = card.keyword
-            if not card.has_value:
-                msg = f"card {card.index}: {kw} has no value indicator ('= ' in columns 9-10); expected {words}"
-            elif card.vtype == "undefined":
-                msg = f"card {card.index}: {kw} has a null value; expected {words}"
-            else:
-                msg = f"card {card.index}: {kw} = {card.value_text}: expected {words}"
-            yield RULE.finding(msg, hdu=hdu.index, keyword=kw)
+        words = want[1]
+        card = hdu.card_at(pos)
+        if not card.has_value:
+            msg = f"card {card.index}: {kw} has no value indicator ('= ' in columns 9-10); expected {words}"
+        elif card.vtype == "undefined":
+            msg = f"card {card.index}: {kw} has a null value; expected {words}"
+        else:
+            msg = f"card {card.index}: {kw} = {card.value_text}: expected {words}"
+        yield RULE.finding(msg, hdu=hdu.index, keyword=kw)

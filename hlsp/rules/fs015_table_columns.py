@@ -1,4 +1,5 @@
-"""A table's column keywords are invalid or do not match its rows.
+"""A table's TFORMn/TBCOLn/TDISPn/TDIMn/TNULLn/TSCALn/THEAP keywords are invalid, number a
+column beyond TFIELDS, or do not add up to NAXIS1.
 
 *Why:* a binary table row is the concatenation of its columns; the widths
 given by ``TFORMn`` must add up to ``NAXIS1``, and each ``TFORMn`` must be a
@@ -14,15 +15,25 @@ follow its rules.
 
 The values inside the rows are checked by FS019.
 
-*How to fix:* write the table with a FITS library (astropy.table, fitsio),
-which computes these keywords; drop display formats you did not mean to set.
+*How to fix:* Write the table with a FITS library, which computes TFORMn, TBCOLn and
+NAXIS1.
+
+Write the table with a FITS library (astropy.table, fitsio), which computes these
+keywords; drop display formats you did not mean to set.
+
+*Example:* fails::
+
+    TFIELDS =  2, TFORM1 = 'D', TFORM2 = 'E', NAXIS1 = 16   (8 + 4 = 12 bytes per row)
+
+fixed::
+
+    TFIELDS =  2, TFORM1 = 'D', TFORM2 = 'E', NAXIS1 = 12
 """
 
-import functools
 import re
 
-from hlsp.fitsfile import HDU
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._util import is_int
 from hlsp.tablescan import column_width
 
@@ -31,9 +42,6 @@ RULE = Rule(
     name="table-columns",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A table's TFORMn/TBCOLn/TDISPn/TDIMn/TNULLn/TSCALn/THEAP keywords are invalid, "
-    "number a column beyond TFIELDS, or do not add up to NAXIS1.",
-    hint="Write the table with a FITS library, which computes TFORMn, TBCOLn and NAXIS1.",
     source="FITS Standard 4.0, sec. 7.2 and 7.3 (fitsverify errors)",
 )
 
@@ -102,24 +110,22 @@ def tdim_problem(tdim: str, tform: str) -> str | None:
     return None
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        if hdu.is_table:
-            yield from _check_table(hdu)
+@RULE.check_hdu
+def check(hdu: HduView):
+    if hdu.is_table:
+        yield from _check_table(hdu)
 
 
-@functools.lru_cache(maxsize=1024)
 def _binary_width(form: str) -> int | None:
-    """Bytes per row of a binary-table column of format ``form``; None if the format is invalid (cached)."""
+    """Bytes per row of a binary-table column of format ``form``; None if the format is invalid."""
     m = _BIN_FORM.match(form)
     if not m or not _TFORM_CHARS.match(form.split(" ")[0]):
         return None
     return column_width(int(m.group(1)) if m.group(1) else 1, m.group(2))
 
 
-def _check_table(hdu: HDU):
-    h = hdu.header
+def _check_table(hdu: HduView):
+    h = hdu
     n = h.get("TFIELDS")
     naxis1 = h.get("NAXIS1")
     if not is_int(n) or not is_int(naxis1):
@@ -158,22 +164,14 @@ def _check_table(hdu: HDU):
         yield RULE.finding("THEAP is set but PCOUNT = 0: there is no heap", hdu=hdu.index, keyword="THEAP")
 
 
-@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
-def _column_cards(layout: tuple[str, ...]) -> tuple[tuple[int, str, int], ...]:
-    """(position, prefix, column number) of the column keywords of a header (once per layout)."""
-    out = []
-    for pos, kw in enumerate(layout):
-        m = _COLUMN_KEY.match(kw)
-        if m:
-            out.append((pos, m.group(1), int(m.group(2))))
-    return tuple(out)
-
-
-def _column_keywords(hdu: HDU, n: int, forms: dict[int, str]):
+def _column_keywords(hdu: HduView, n: int, forms: dict[int, str]):
     binary = hdu.kind == "bintable"
-    cards = hdu.header.cards
-    for pos, prefix, col in _column_cards(hdu.header.layout):
-        card = cards[pos]
+    for pos, kw in enumerate(hdu.layout):
+        m = _COLUMN_KEY.match(kw)
+        if not m:
+            continue
+        prefix, col = m.group(1), int(m.group(2))
+        card = hdu.card_at(pos)
         if not card.has_value:
             continue
         kw = card.keyword

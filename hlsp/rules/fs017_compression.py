@@ -1,10 +1,20 @@
-"""A gzip or bzip2 compressed FITS file is corrupt.
+"""The gzip/bzip2 stream of a compressed FITS file is corrupt.
 
 *Why:* the compressed stream could not be decompressed to the end (a cut
 download, a damaged file); the HDUs after the damage are lost.
 
-*How to fix:* compress the original file again (``gzip -k file.fits``) and
-check that ``gzip -t`` passes.
+*How to fix:* Compress the original file again and check it with `gzip -t`.
+
+Compress the original file again (``gzip -k file.fits``) and check that ``gzip -t``
+passes.
+
+*Example:* fails::
+
+    hlsp_..._img.fits.gz: gzip: invalid compressed data--crc error
+
+fixed::
+
+    gzip -t hlsp_..._img.fits.gz   (no output: the stream is whole)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -14,8 +24,6 @@ RULE = Rule(
     name="compression",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="The gzip/bzip2 stream of a compressed FITS file is corrupt.",
-    hint="Compress the original file again and check it with `gzip -t`.",
     source="FITS Standard 4.0, appendix on compressed files; gzip RFC 1952",
     scope="file",
 )

@@ -1,4 +1,5 @@
-"""WCS keywords break the structural rules of the FITS WCS standard.
+"""A WCS keyword numbers an axis beyond WCSAXES, CDELTi = 0, CRDERi/CSYERi < 0, or PCi_j is
+combined with CDi_j or CROTA2.
 
 *Why:* once ``WCSAXES`` (or ``WCSAXESa``) is given, no WCS keyword may number
 an axis beyond it; ``CDELTi`` must not be 0 (the axis would have no scale);
@@ -8,106 +9,71 @@ apply).  fitsverify reports each as an error.  (Whether the resulting WCS can
 be used at all -- projections, singular matrices -- is judged by the ``wcs``
 rules.)
 
-*How to fix:* raise ``WCSAXES`` or drop the extra keywords; write the real
-pixel scale; keep one of ``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
+*How to fix:* Keep WCS axis numbers within WCSAXES, give CDELTi its real non-zero value,
+and use only one of PCi_j, CDi_j and CROTA2.
+
+Raise ``WCSAXES`` or drop the extra keywords; write the real pixel scale; keep one of
+``PCi_j``+``CDELTi``, ``CDi_j`` or ``CROTA2``.
+
+*Example:* fails::
+
+    CDELT1  =                  0.0
+
+fixed::
+
+    CDELT1  =            -2.78E-05
 """
 
-import functools
-
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_int, value_types
-from hlsp.rules.fs014_wcsaxes_order import wcs_indices
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._util import is_int
+from hlsp.rules._wcs import wcs_indices
 
 RULE = Rule(
     id="FS018",
     name="wcs-structure",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="A WCS keyword numbers an axis beyond WCSAXES, CDELTi = 0, CRDERi/CSYERi < 0, "
-    "or PCi_j is combined with CDi_j or CROTA2.",
-    hint="Keep WCS axis numbers within WCSAXES, give CDELTi its real non-zero value, "
-    "and use only one of PCi_j, CDi_j and CROTA2.",
     source="FITS Standard 4.0, sec. 8.2 and 8.3 (fitsverify errors)",
 )
 
 _STRING_PREFIXES = ("CTYPE", "CUNIT", "CNAME", "PS")
 
 
-@functools.lru_cache(maxsize=1024)  # the distinct layouts of a delivery
-def _wcs_cards(layout: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[tuple[int, str, tuple[int, ...], str], ...]]:
-    """Positions of the WCSAXESa cards, and (position, prefix, axes, alternate) of the indexed WCS cards.
-
-    Both depend only on the keywords: computed once per header layout.
-    """
-    wcsaxes = tuple(pos for pos, kw in enumerate(layout) if kw.startswith("WCSAXES"))
-    indexed = []
-    for pos, kw in enumerate(layout):
-        parts = wcs_indices(kw)
-        if parts is not None:
-            indexed.append((pos, *parts))
-    return wcsaxes, tuple(indexed)
-
-
-@RULE.check
-def check(ctx: FileContext):
-    found = []
-    for hdu in ctx.hdus():
-        h = hdu.header
-        cards = h.cards
-        wcsaxes_at, indexed = _wcs_cards(h.layout)
-        if not indexed:
-            continue  # no indexed WCS keyword: nothing to check (no PCi_j either)
-        wcsaxes = max(
-            (c.value for c in (cards[pos] for pos in wcsaxes_at) if c.vtype == "int" and is_int(c.value)),
-            default=None,
-        )
-        steps, pairs = _plan(h.layout, value_types(h), wcsaxes)
-        for pos, outside, test in steps:
-            card = cards[pos]
-            if outside:
-                found.append(RULE.finding(outside, hdu=hdu.index, keyword=card.keyword))
-            if test == "CDELT" and card.value == 0:
-                message = f"card {card.index}: {card.keyword} = 0: an axis needs a non-zero scale"
-                found.append(RULE.finding(message, hdu=hdu.index, keyword=card.keyword))
-            elif test == "error" and card.value < 0:
-                found.append(RULE.finding(f"card {card.index}: {card.keyword} is negative", hdu=hdu.index, keyword=card.keyword))
-        found += [RULE.finding(message, hdu=hdu.index, keyword=keyword) for message, keyword in pairs]
-    return found
-
-
-@functools.lru_cache(maxsize=1024)  # the distinct (layout, value types) of a delivery
-def _plan(layout: tuple[str, ...], vtypes: tuple[str, ...], wcsaxes: int | None) -> tuple[tuple, tuple]:
-    """What :func:`check` must look at in a header, from its keywords and value types alone.
-
-    (steps, pairs): steps are (position, message if the card numbers an axis
-    beyond ``wcsaxes``, value test: "CDELT" for = 0, "error" for < 0, or None)
-    for the cards that need either; pairs are (message, keyword) of the
-    PCi_j/CDi_j and PCi_j/CROTA2 conflicts.  Only the value tests need the
-    values, so a delivery's headers are planned once.
-    """
-    steps = []
+@RULE.check_hdu
+def check(hdu: HduView):
+    layout = hdu.layout
+    indexed = [(pos, *parts) for pos, kw in enumerate(layout) if (parts := wcs_indices(kw)) is not None]
+    if not indexed:
+        return  # no indexed WCS keyword: nothing to check (no PCi_j either)
+    wcsaxes = max(
+        (c.value for c in hdu.cards_where(lambda kw: kw.startswith("WCSAXES")) if c.vtype == "int" and is_int(c.value)),
+        default=None,
+    )
+    vtypes = hdu.value_types()
     first = {"PC": None, "CD": None}
-    for pos, prefix, axes, alt in _wcs_cards(layout)[1]:
+    for pos, prefix, axes, alt in indexed:
         vtype = vtypes[pos]
         typed = vtype == "str" if prefix in _STRING_PREFIXES else vtype in ("int", "float")
         if not typed:
             continue  # no value (vtype "none"), or FS012 reports the type
         kw = layout[pos]
-        outside = None
         if wcsaxes is not None and any(not 1 <= a <= wcsaxes for a in axes):
-            outside = f"card {pos + 1}: {kw} numbers an axis outside 1-{wcsaxes} (WCSAXES)"
-        test = "CDELT" if prefix == "CDELT" else "error" if prefix in ("CRDER", "CSYER") else None
-        if outside or test:
-            steps.append((pos, outside, test))
+            message = f"card {pos + 1}: {kw} numbers an axis outside 1-{wcsaxes} (WCSAXES)"
+            yield RULE.finding(message, hdu=hdu.index, keyword=kw)
+        if prefix == "CDELT" and hdu.card_at(pos).value == 0:
+            message = f"card {pos + 1}: {kw} = 0: an axis needs a non-zero scale"
+            yield RULE.finding(message, hdu=hdu.index, keyword=kw)
+        elif prefix in ("CRDER", "CSYER") and hdu.card_at(pos).value < 0:
+            yield RULE.finding(f"card {pos + 1}: {kw} is negative", hdu=hdu.index, keyword=kw)
         if prefix in first and not alt and first[prefix] is None:
             first[prefix] = pos
-    pairs = []
+    # PCi_j excludes CDi_j and CROTA2
     pc, cd = first["PC"], first["CD"]
     if pc is not None and cd is not None:
-        pairs.append(
-            (f"{layout[pc]} (card {pc + 1}) and {layout[cd]} (card {cd + 1}): PCi_j and CDi_j exclude each other", layout[cd])
-        )
+        message = f"{layout[pc]} (card {pc + 1}) and {layout[cd]} (card {cd + 1}): PCi_j and CDi_j exclude each other"
+        yield RULE.finding(message, hdu=hdu.index, keyword=layout[cd])
     rot = layout.index("CROTA2") if "CROTA2" in layout else None
     if pc is not None and rot is not None and vtypes[rot] != "none":
-        pairs.append((f"{layout[pc]} (card {pc + 1}) and CROTA2 (card {rot + 1}): PCi_j and CROTA2 exclude each other", "CROTA2"))
-    return tuple(steps), tuple(pairs)
+        message = f"{layout[pc]} (card {pc + 1}) and CROTA2 (card {rot + 1}): PCi_j and CROTA2 exclude each other"
+        yield RULE.finding(message, hdu=hdu.index, keyword="CROTA2")

@@ -1,4 +1,6 @@
-"""A table holds values no reader can interpret.
+"""Table rows hold values their column format does not allow (logical not T/F/0, non-ASCII
+text, stray bits, descriptors outside the heap, ASCII-table fields that are not
+numbers).
 
 *Why:* FITS readers trust the bytes of each column to follow its ``TFORMn``:
 a logical (``L``) value is ``T``, ``F`` or 0 (undefined); text (``A``) is
@@ -27,11 +29,22 @@ inside the heap of ``PA`` columns is not (fitsverify checks it).
 The reader checks the rows while it streams the data for the checksums, so
 this costs no second pass over the file (``hlsp/tablescan.py``).
 
-*How to fix:* write the table with a FITS library (astropy.table, fitsio)
-from typed arrays: booleans for logical columns, ASCII strings (no UTF-8
-accents or control characters) for text, and let the library build bit and
-variable-length columns.  Text that must keep non-ASCII characters needs an
-encoding convention described in the README and stored as bytes (``B``).
+*How to fix:* Rewrite the table with a FITS library from typed arrays (booleans, ASCII
+strings).
+
+Write the table with a FITS library (astropy.table, fitsio) from typed arrays: booleans
+for logical columns, ASCII strings (no UTF-8 accents or control characters) for text,
+and let the library build bit and variable-length columns. Text that must keep non-ASCII
+characters needs an encoding convention described in the README and stored as bytes
+(``B``).
+
+*Example:* fails::
+
+    a logical column (TFORM 'L') holding the byte 'Y'
+
+fixed::
+
+    the same column written from a numpy bool array: 'T' / 'F'
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -42,9 +55,6 @@ RULE = Rule(
     name="table-values",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="Table rows hold values their column format does not allow (logical not T/F/0, non-ASCII "
-    "text, stray bits, descriptors outside the heap, ASCII-table fields that are not numbers).",
-    hint="Rewrite the table with a FITS library from typed arrays (booleans, ASCII strings).",
     source="FITS Standard 4.0, sec. 7.2.5, 7.3.3 and 7.3.5 (fitsverify errors)",
 )
 

@@ -1,4 +1,5 @@
-"""The file goes past a bound the reader keeps on memory or work; it was not fully checked.
+"""The file goes past a bound of the reader (inflated size, header cards, HDUs, row
+length); it was not fully checked.
 
 *Why:* validation runs on files anyone can submit, so the reader bounds what
 one file may cost (``docs/limits.md``): the bytes a ``.gz``/``.bz2`` file may
@@ -9,12 +10,22 @@ them is not read further: what comes after is not checked, so the file cannot
 be accepted as it is.  An ASCII table whose rows are longer than the row
 buffer is read, but its fields are not checked (a warning).
 
-*How to fix:* a real product does not come near these bounds: check that the
-file is what you meant to deliver (a header of hundreds of thousands of cards,
-tens of thousands of HDUs or a file that compresses a thousand times are
-almost always a bug in the writing code).  If it is right, split it into
-several products, or ask the archive to raise the bound (the ``HLSP_*``
-settings of ``docs/limits.md``).
+*How to fix:* Check the file is what you meant to deliver; split it, or ask the archive
+to raise the bound (docs/limits.md).
+
+A real product does not come near these bounds: check that the file is what you meant to
+deliver (a header of hundreds of thousands of cards, tens of thousands of HDUs or a file
+that compresses a thousand times are almost always a bug in the writing code). If it is
+right, split it into several products, or ask the archive to raise the bound (the
+``HLSP_*`` settings of ``docs/limits.md``).
+
+*Example:* fails::
+
+    hlsp_..._img.fits.gz: 40 KB that inflate to 2 TB (a decompression bomb)
+
+fixed::
+
+    the product as delivered by the pipeline: hlsp_..._img.fits, or its honest .gz
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -24,9 +35,6 @@ RULE = Rule(
     name="reader-limit",
     category=Category.FITS,
     severity=Severity.ERROR,
-    summary="The file goes past a bound of the reader (inflated size, header cards, HDUs, row length); "
-    "it was not fully checked.",
-    hint="Check the file is what you meant to deliver; split it, or ask the archive to raise the bound (docs/limits.md).",
     source="hlsp limits (docs/limits.md); issue 17",
     scope="file",
 )

@@ -1,13 +1,15 @@
-"""The pull request changes files outside its collection folder.
+"""The pull request changes files outside `contributions/<id>/`.
 
 *Why:* a science team's pull request adds or updates its own collection
 folder, ``contributions/<id>/``, and nothing else.  Changes to the
 validator, the workflows or another team's folder need a maintainer's
 review of their own; mixing them into a data submission hides them.
 
-*How to fix:* keep only the files under ``contributions/<id>/`` in this
-pull request.  A maintainer who means to change the project adds the
-``maintenance`` label, which turns this error off.
+*How to fix:* Move the change into a separate pull request, or ask a maintainer to add
+the 'maintenance' label.
+
+Keep only the files under ``contributions/<id>/`` in this pull request. A maintainer who
+means to change the project adds the ``maintenance`` label, which turns this error off.
 
 Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
 request (the files it changes, its labels); the file and collection runners
@@ -21,8 +23,6 @@ RULE = Rule(
     name="outside-contributions",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="The pull request changes files outside `contributions/<id>/`.",
-    hint="Move the change into a separate pull request, or ask a maintainer to add the 'maintenance' label.",
     source="Contribution process (CONTRIBUTING.md)",
     scope="pull-request",
 )

@@ -1,11 +1,14 @@
-"""The pull request removes a whole collection folder.
+"""The pull request removes a whole collection.
 
 *Why:* removing ``contributions/<id>/`` withdraws a collection from the
 next release of the landing pages and from staging.  That may be
 intended (a superseded product), but a reviewer must see it.
 
-*How to fix:* nothing, if the removal is intended: explain it in the pull
-request.  Otherwise restore the folder.
+*How to fix:* Say in the pull request why the collection is withdrawn; the archive keeps
+published versions.
+
+Nothing, if the removal is intended: explain it in the pull request. Otherwise restore
+the folder.
 
 Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
 request (the files it changes, its labels); the file and collection runners
@@ -19,8 +22,6 @@ RULE = Rule(
     name="contribution-removed",
     category=Category.COLLECTION,
     severity=Severity.WARNING,
-    summary="The pull request removes a whole collection.",
-    hint="Say in the pull request why the collection is withdrawn; the archive keeps published versions.",
     source="Contribution process (CONTRIBUTING.md)",
     scope="pull-request",
 )

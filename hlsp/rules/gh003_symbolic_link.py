@@ -1,4 +1,4 @@
-"""A contribution folder contains a symbolic link (or a git submodule).
+"""A contribution folder contains a symbolic link or a git submodule.
 
 *Why:* the archive copies regular files.  A link points outside the
 collection (or nowhere), so what was reviewed is not what would be
@@ -6,8 +6,11 @@ published, and a link into the build machine could leak its files into
 the public report.  A git submodule (a "gitlink") is a link to a commit of
 another repository: its files are not in the pull request at all.
 
-*How to fix:* commit the file itself, or put a large product in remote
-storage and list its URL, size and sha256 in ``hlsp.yaml``.
+*How to fix:* Replace the link with the file itself, or list a remote product by URL in
+hlsp.yaml.
+
+Commit the file itself, or put a large product in remote storage and list its URL, size
+and sha256 in ``hlsp.yaml``.
 
 Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
 request (the files it changes, its labels); the file and collection runners
@@ -21,8 +24,6 @@ RULE = Rule(
     name="symbolic-link",
     category=Category.COLLECTION,
     severity=Severity.ERROR,
-    summary="A contribution folder contains a symbolic link or a git submodule.",
-    hint="Replace the link with the file itself, or list a remote product by URL in hlsp.yaml.",
     source="Contribution process (CONTRIBUTING.md)",
     scope="pull-request",
 )

@@ -1,4 +1,5 @@
-"""A keyword the archive requires is missing or empty.
+"""A keyword the archive's profile requires (HLSPID, DOI, LICENSE, TELESCOP ... per product
+type) is missing or empty.
 
 Required for every HLSP product (``validators/profiles/common.yaml``):
 ``HLSPID``, ``HLSPTARG``, ``HLSPVER``, ``TELESCOP``, ``INSTRUME``,
@@ -17,40 +18,48 @@ While ``hlsp.yaml`` says ``doi: pending`` the ``DOI`` card is not asked for:
 the archive mints the DOI when it accepts the collection and records it when
 it stages the files (MD005 keeps the pending DOI visible as a warning).
 
-*How to fix:* the hint says when ``hlsp fix <folder> --write`` can add the
-keyword, and from where: an equivalent keyword of the file (``RA_OBJ`` ->
-``RA_TARG``, ``TELESCOP`` -> ``OBSERVAT``, ``CCD`` -> ``DETECTOR``; the table
-is ``validators/vocab/keyword-sources.yaml``), ``hlsp.yaml`` or the file
-name.  For a keyword none of these give (``APERTURE``, say), write it under
-``keywords:`` in ``hlsp.yaml`` and run ``hlsp fix`` again, or add it to the
-file yourself.
+*How to fix:* Add the keyword with a value to the HDU named in the message.
+
+The hint says when ``hlsp fix <folder> --write`` can add the keyword, and from where: an
+equivalent keyword of the file (``RA_OBJ`` -> ``RA_TARG``, ``TELESCOP`` -> ``OBSERVAT``,
+``CCD`` -> ``DETECTOR``; the table is ``validators/vocab/keyword-sources.yaml``),
+``hlsp.yaml`` or the file name. For a keyword none of these give (``APERTURE``, say),
+write it under ``keywords:`` in ``hlsp.yaml`` and run ``hlsp fix`` again, or add it to
+the file yourself.
+
+*Example:* fails::
+
+    (no HLSPID in the primary header)
+
+fixed::
+
+    HLSPID  = 'example '
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._hints import keyword_hint
-from hlsp.rules._util import is_product, profile_gaps
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._hints import keyword_hint_of
+from hlsp.rules._util import profile_gaps
 
 RULE = Rule(
     id="KW001",
     name="required-keyword",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="A keyword the archive's profile requires (HLSPID, DOI, LICENSE, TELESCOP ... per product type) is missing or empty.",
-    hint="Add the keyword with a value to the HDU named in the message.",
     source="MAST Common / Spectral / Light-curve / Catalog Metadata; validators/profiles/*.yaml",
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    if not is_product(ctx) or ctx.profile is None:
+@RULE.check_headers
+def check(file: FileView):
+    if not file.is_product or file.profile is None:
         return ()
-    gaps = profile_gaps(ctx, "required")
+    gaps = profile_gaps(file, "required")
     if not gaps:
         return ()
-    pending = str(ctx.expected.get("doi", "")).strip().lower() == "pending"
+    pending = str(file.expected("doi") or "").strip().lower() == "pending"
     return [
-        RULE.finding(message, hdu=hdu, keyword=spec.name, hint=keyword_hint(ctx, spec.name, RULE.hint))
+        RULE.finding(message, hdu=hdu, keyword=spec.name, hint=keyword_hint_of(file, spec.name, RULE.hint))
         for spec, hdu, message in gaps
         if not (pending and spec.name == "DOI")  # no DOI card while hlsp.yaml says pending (MD005)
     ]

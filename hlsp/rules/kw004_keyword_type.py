@@ -1,4 +1,5 @@
-"""A keyword has a value of the type its profile entry requires, or not the exact value required.
+"""A profile keyword has the wrong value type (e.g. XPOSURE as a string) or not the exact
+value required.
 
 The profiles (``validators/profiles/*.yaml``) give many archive keywords a type:
 ``XPOSURE``, ``EXPTIME``, ``RA_TARG`` numbers; ``HLSPID``, ``DOI``, ``FILTER``
@@ -12,15 +13,24 @@ FITS standard (``TELESCOP``, ``EQUINOX`` ...) are FS012's.
 exposure-time sums and the archive's database load, and no common FITS tool
 reports it.
 
-*How to fix:* write numbers without quotes and strings in quotes:
-``XPOSURE = 300.0``, ``HLSPVER = 'v1.0'``.
+*How to fix:* Write numbers without quotes and strings in quotes, with the value the
+profile requires.
+
+Write numbers without quotes and strings in quotes: ``XPOSURE = 300.0``, ``HLSPVER =
+'v1.0'``.
+
+*Example:* fails::
+
+    XPOSURE = '300'
+
+fixed::
+
+    XPOSURE =                300.0
 """
 
-import functools
-from dataclasses import dataclass
-
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import by_object, first_positions, is_int, is_number, is_product, shown, value_types
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._util import shown
 from hlsp.rules.kw010_license import LICENSE_KEYWORDS
 
 RULE = Rule(
@@ -28,90 +38,62 @@ RULE = Rule(
     name="keyword-type",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="A profile keyword has the wrong value type (e.g. XPOSURE as a string) or not the exact value required.",
-    hint="Write numbers without quotes and strings in quotes, with the value the profile requires.",
     source="MAST Common Metadata; validators/profiles/*.yaml",
 )
 
-_TYPES = {  # type -> (in words, test of a card, the value types that pass the test)
-    "string": ("a string", lambda c: c.vtype == "str", frozenset({"str"})),
-    "date": ("a date string", lambda c: c.vtype == "str", frozenset({"str"})),
-    "number": ("a number", lambda c: is_number(c.value) and c.vtype in ("int", "float"), frozenset({"int", "float"})),
-    "int": ("an integer", lambda c: is_int(c.value), frozenset({"int"})),
-    "bool": ("a logical (T or F)", lambda c: c.vtype == "bool", frozenset({"bool"})),
+_TYPES = {  # type in a profile -> (in words, the value types of that type)
+    "string": ("a string", frozenset({"str"})),
+    "date": ("a date string", frozenset({"str"})),
+    "number": ("a number", frozenset({"int", "float"})),
+    "int": ("an integer", frozenset({"int"})),
+    "bool": ("a logical (T or F)", frozenset({"bool"})),
 }
 
 
-@RULE.check
-def check(ctx: FileContext):
-    if ctx.profile is None:
+@RULE.check_headers
+def check(file: FileView):
+    profile = file.profile
+    if profile is None:
         return ()
-    wanted = _wanted(ctx.profile, is_product(ctx))
+    wanted = _wanted(profile, file.is_product)
     found = []  # (profile order, HDU, finding): reported keyword by keyword, then HDU by HDU
-    for hdu in ctx.hdus():
-        header = hdu.header
-        cards = header.cards
-        for pos in _suspects(header.layout, value_types(header), wanted):
-            card = cards[pos]
-            if not card.has_value:
-                continue  # missing: KW001-3
-            order, want_type, want_value = wanted.by_name[card.keyword]
-            if want_type and not want_type[1](card):
-                message = f"{card.keyword} = {shown(card)} is {_describe(card)}; the profile requires {want_type[0]}"
-            elif want_value is not None and not _same(card.value, want_value):
-                message = f"{card.keyword} = {shown(card)}; the profile requires {want_value!r}"
+    for hdu in file.hdus:
+        vtypes = hdu.value_types()
+        seen = set()
+        for pos, keyword in enumerate(hdu.layout):
+            if keyword not in wanted or keyword in seen:
+                continue
+            seen.add(keyword)  # the first card of a keyword counts
+            vtype = vtypes[pos]
+            if vtype == "undefined" or vtype == "invalid" or vtype == "none":
+                continue  # missing: KW001-3; unparseable: FS007
+            order, want_type, want_value = wanted[keyword]
+            if want_type is not None and vtype not in want_type[1]:
+                card = hdu.card_at(pos)
+                message = f"{keyword} = {shown(card)} is {_describe(vtype)}; the profile requires {want_type[0]}"
+            elif want_value is not None and not _same((card := hdu.card_at(pos)).value, want_value):
+                message = f"{keyword} = {shown(card)}; the profile requires {want_value!r}"
             else:
                 continue
-            found.append((order, hdu.index, RULE.finding(message, hdu=hdu.index, keyword=card.keyword)))
+            found.append((order, hdu.index, RULE.finding(message, hdu=hdu.index, keyword=keyword)))
     found.sort(key=lambda f: f[:2])
     return [finding for _, _, finding in found]
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a key of _suspects
-class _Wanted:
-    """What the profile requires of each keyword it gives a type or a value."""
-
-    by_name: dict[str, tuple[int, tuple | None, object]]  # name -> (profile order, _TYPES entry, exact value)
-    names: frozenset[str]
-
-
-def _wanted(profile, check_values: bool) -> _Wanted:
-    """:class:`_Wanted` of ``profile``, built once per profile object (a run uses a handful)."""
-    return by_object(profile, ("kw004", check_values), lambda: _build_wanted(profile, check_values))
-
-
-def _build_wanted(profile, check_values: bool) -> _Wanted:
-    by_name = {}
+def _wanted(profile, check_values: bool) -> dict[str, tuple[int, tuple | None, object]]:
+    """What the profile requires of each keyword it gives a type or a value: name -> (profile order, _TYPES entry, exact value)."""
+    wanted = {}
     for order, spec in enumerate(profile.keywords):
         want_type = _TYPES.get(spec.type) if spec.type else None
         want_value = spec.value if check_values and spec.name not in LICENSE_KEYWORDS else None
         if want_type is not None or want_value is not None:
-            by_name.setdefault(spec.name, (order, want_type, want_value))
-    return _Wanted(by_name, frozenset(by_name))
+            wanted.setdefault(spec.name, (order, want_type, want_value))
+    return wanted
 
 
-@functools.lru_cache(maxsize=1024)  # the distinct (layout, value types) of a delivery x a few profiles
-def _suspects(layout: tuple[str, ...], vtypes: tuple[str, ...], wanted: _Wanted) -> tuple[int, ...]:
-    """Positions of the first cards of ``wanted`` keywords that may be wrong, in card order.
-
-    Whether a value has the required type follows from its value type alone,
-    so only cards of another type, and those whose exact value is required,
-    need a look.  Undefined and unparseable values are skipped (FS007 reports those).
-    """
-    out = []
-    for pos in first_positions(layout, wanted.names):
-        vtype = vtypes[pos]
-        if vtype == "undefined" or vtype == "invalid":
-            continue
-        _, want_type, want_value = wanted.by_name[layout[pos]]
-        if want_value is not None or (want_type is not None and vtype not in want_type[2]):
-            out.append(pos)
-    return tuple(out)
-
-
-def _describe(card) -> str:
+def _describe(vtype: str) -> str:
     return {"str": "a string", "bool": "a logical", "int": "an integer", "float": "a number", "complex": "a complex number"}.get(
-        card.vtype, card.vtype
+        vtype, vtype
     )
 
 

@@ -1,4 +1,5 @@
-"""A date keyword ends in 'Z'.
+"""A DATE/DATE-OBS/DATE-BEG/DATE-END value ends in 'Z' (a blank instead of 'T' is FS013's
+error).
 
 FITS dates are ``CCYY-MM-DD`` or ``CCYY-MM-DDThh:mm:ss[.sss]`` in the time
 scale of ``TIMESYS``.  A trailing ``Z`` was dropped from FITS by the Y2K
@@ -12,33 +13,42 @@ once, as an error.
 *Why:* the ``Z`` claims UTC while ``TIMESYS`` may say otherwise, and the
 archive's date parsers expect the FITS form.
 
-*How to fix:* drop the ``Z`` (``hlsp fix`` does it) and give the time scale
-in ``TIMESYS``.
+*How to fix:* Drop the trailing Z (`hlsp fix --write` does); give the time scale in
+TIMESYS.
+
+Drop the ``Z`` (``hlsp fix`` does it) and give the time scale in ``TIMESYS``.
+
+*Example:* fails::
+
+    DATE-OBS= '2021-02-03T12:00:00Z'
+
+fixed::
+
+    DATE-OBS= '2021-02-03T12:00:00'
+    TIMESYS = 'UTC     '
 """
 
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, parse_date
+from hlsp.rules._util import parse_date
 
 RULE = Rule(
     id="KW005",
     name="date-format",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="A DATE/DATE-OBS/DATE-BEG/DATE-END value ends in 'Z' (a blank instead of 'T' is FS013's error).",
-    hint="Drop the trailing Z (`hlsp fix --write` does); give the time scale in TIMESYS.",
     source="FITS Standard 4.0 sec. 9.1.1; MAST Common Metadata; HLSP-RULES sec. 3",
 )
 
 _DATE_KW = re.compile(r"DATE(-OBS|-BEG|-END|-AVG|-REF)?\Z")
 
 
-@RULE.check
+@RULE.check  # not a header check: dates differ from file to file, so no reuse would pay
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in cards_where(hdu.header, _DATE_KW.match):
-            if card.vtype != "str":
+        for card in hdu.header.cards:
+            if card.vtype != "str" or not card.keyword.startswith("DATE") or not _DATE_KW.match(card.keyword):
                 continue
             valid, problem = parse_date(card.value)
             if valid and problem == "Z":  # "space" is not a FITS date: FS013 reports it

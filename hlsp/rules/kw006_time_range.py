@@ -1,4 +1,5 @@
-"""The observation times are impossible: start after end, or an MJD outside the plausible range.
+"""MJD-BEG > MJD-END or DATE-BEG > DATE-END, or an MJD-* value in the future (error) or
+before 1970 (warning).
 
 Checked in every FITS file: ``MJD-BEG`` must not exceed ``MJD-END`` nor
 ``DATE-BEG`` exceed ``DATE-END`` (a keyword missing from an extension is
@@ -12,8 +13,21 @@ historical (photographic) data can be older -- but 0 is usually a fill value.
 come from these keywords; reversed or absurd times hide the product from
 every time query.
 
-*How to fix:* write the start in ``*-BEG`` and the end in ``*-END``, as MJD
-(JD - 2400000.5) in the time scale of ``TIMESYS``.
+*How to fix:* Put the start in MJD-BEG/DATE-BEG and the end in MJD-END/DATE-END; MJD =
+JD - 2400000.5.
+
+Write the start in ``*-BEG`` and the end in ``*-END``, as MJD (JD - 2400000.5) in the
+time scale of ``TIMESYS``.
+
+*Example:* fails::
+
+    MJD-BEG =              59300.5
+    MJD-END =              59300.2
+
+fixed::
+
+    MJD-BEG =              59300.2
+    MJD-END =              59300.5
 """
 
 import time
@@ -26,8 +40,6 @@ RULE = Rule(
     name="time-range",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="MJD-BEG > MJD-END or DATE-BEG > DATE-END, or an MJD-* value in the future (error) or before 1970 (warning).",
-    hint="Put the start in MJD-BEG/DATE-BEG and the end in MJD-END/DATE-END; MJD = JD - 2400000.5.",
     source="ESO Phase 3 standard (MJD-END >= MJD-OBS >= 40587); FITS Standard 4.0 sec. 9.2; HLSP-RULES sec. 3, 6",
 )
 

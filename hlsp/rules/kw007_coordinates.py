@@ -1,4 +1,4 @@
-"""A target coordinate is out of range: RA outside [0, 360) or Dec outside [-90, 90].
+"""RA_TARG/RA_OBJ is outside [0, 360) or DEC_TARG/DEC_OBJ outside [-90, 90] degrees.
 
 Checked in every FITS file for ``RA_TARG``/``DEC_TARG`` (the archive's
 keywords) and ``RA_OBJ``/``DEC_OBJ`` (TESS and Kepler), in degrees.
@@ -7,8 +7,15 @@ keywords) and ``RA_OBJ``/``DEC_OBJ`` (TESS and Kepler), in degrees.
 -10 or a declination of 95 puts it nowhere (or somewhere wrong), and is
 usually an hours-for-degrees or sign mistake.
 
-*How to fix:* write decimal degrees: RA in [0, 360) (hours x 15), Dec in
-[-90, 90].
+*How to fix:* Write decimal degrees: RA in [0, 360), Dec in [-90, 90].
+
+*Example:* fails::
+
+    RA_TARG =               -15.25
+
+fixed::
+
+    RA_TARG =               344.75
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -19,8 +26,6 @@ RULE = Rule(
     name="coordinates",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="RA_TARG/RA_OBJ is outside [0, 360) or DEC_TARG/DEC_OBJ outside [-90, 90] degrees.",
-    hint="Write decimal degrees: RA in [0, 360), Dec in [-90, 90].",
     source="MAST Common Metadata (RA_TARG, DEC_TARG in degrees)",
 )
 

@@ -1,4 +1,5 @@
-"""The DOI keyword is not a DOI, or not one of the archive's.
+"""DOI is not of the form 10.NNNN/suffix (error), or not under MAST's prefix 10.17909
+(warning).
 
 ``DOI`` holds the bare DOI of the collection, ``10.<registrant>/<suffix>``;
 MAST mints HLSP DOIs under its prefix ``10.17909``.
@@ -14,9 +15,19 @@ the archive mints the DOI at acceptance and records it in the staged
 manifest, CAOM and ObsCore rows (``hlsp stage --doi``), so reviewed headers
 are never rewritten.
 
-*How to fix:* write only the DOI the archive assigned, e.g.
-``DOI = '10.17909/t9-abcd-1234'``; while it is pending, remove the card
-(``hlsp fix <folder> --write`` does).
+*How to fix:* Write the bare DOI the archive assigned, e.g. 10.17909/t9-abcd-1234 (no
+URL, no 'doi:').
+
+Write only the DOI the archive assigned, e.g. ``DOI = '10.17909/t9-abcd-1234'``; while
+it is pending, remove the card (``hlsp fix <folder> --write`` does).
+
+*Example:* fails::
+
+    DOI     = 'https://doi.org/10.17909/t9-abcd-1234'
+
+fixed::
+
+    DOI     = '10.17909/t9-abcd-1234'
 """
 
 import re
@@ -29,8 +40,6 @@ RULE = Rule(
     name="doi",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="DOI is not of the form 10.NNNN/suffix (error), or not under MAST's prefix 10.17909 (warning).",
-    hint="Write the bare DOI the archive assigned, e.g. 10.17909/t9-abcd-1234 (no URL, no 'doi:').",
     source="MAST Common Metadata; HLSP-RULES sec. 2 (DOI under 10.17909)",
 )
 

@@ -1,4 +1,4 @@
-"""REFERENC is neither an ADS bibcode nor a DOI.
+"""REFERENC is neither a 19-character ADS bibcode nor a DOI.
 
 ``REFERENC`` cites the paper that describes the product: a 19-character ADS
 bibcode (``2019ApJ...887..123S``) or a DOI (``10.3847/1538-4357/ab1234``,
@@ -8,7 +8,17 @@ separated by commas or blanks.
 *Why:* the archive links products to their papers through ADS; free text
 ("Smith et al. 2020") cannot be resolved.
 
-*How to fix:* look the paper up in ADS and copy its bibcode.
+*How to fix:* Write the paper's ADS bibcode (e.g. 2019ApJ...887..123S) or its DOI.
+
+Look the paper up in ADS and copy its bibcode.
+
+*Example:* fails::
+
+    REFERENC= 'Smith et al. 2019'
+
+fixed::
+
+    REFERENC= '2019ApJ...887..123S'
 """
 
 import re
@@ -20,8 +30,6 @@ RULE = Rule(
     name="reference",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="REFERENC is neither a 19-character ADS bibcode nor a DOI.",
-    hint="Write the paper's ADS bibcode (e.g. 2019ApJ...887..123S) or its DOI.",
     source="MAST Common Metadata (REFERENC); ESO Phase 3 standard",
 )
 

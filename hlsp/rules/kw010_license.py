@@ -1,4 +1,5 @@
-"""LICENSE or LICENURL does not name the archive's licence (CC BY 4.0).
+"""LICENSE is not 'CC BY 4.0' or LICENURL is not
+'https://creativecommons.org/licenses/by/4.0/'.
 
 HLSP products are published under Creative Commons Attribution 4.0:
 ``LICENSE = 'CC BY 4.0'`` and
@@ -9,8 +10,21 @@ in ``validators/profiles/common.yaml``; their absence is KW001's finding.)
 *Why:* the archive can only redistribute products under this licence, and
 harvesters match the exact strings.
 
-*How to fix:* write the two values exactly as above (note ``https``, the
-trailing ``/``, and blanks rather than dashes in ``CC BY 4.0``).
+*How to fix:* Write LICENSE = 'CC BY 4.0' and LICENURL =
+'https://creativecommons.org/licenses/by/4.0/' (`hlsp fix --write` writes both from
+hlsp.yaml).
+
+Write the two values exactly as above (note ``https``, the trailing ``/``, and blanks
+rather than dashes in ``CC BY 4.0``).
+
+*Example:* fails::
+
+    LICENSE = 'CC-BY   '
+
+fixed::
+
+    LICENSE = 'CC BY 4.0'
+    LICENURL= 'https://creativecommons.org/licenses/by/4.0/'
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -21,8 +35,6 @@ RULE = Rule(
     name="license",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="LICENSE is not 'CC BY 4.0' or LICENURL is not 'https://creativecommons.org/licenses/by/4.0/'.",
-    hint="Write LICENSE = 'CC BY 4.0' and LICENURL = 'https://creativecommons.org/licenses/by/4.0/' (`hlsp fix --write` writes both from hlsp.yaml).",
     source="MAST HLSP policy (CC BY 4.0); MAST Common Metadata; HLSP-RULES sec. 2, 3",
 )
 

@@ -1,4 +1,5 @@
-"""A BUNIT or TUNITn value is not a valid FITS unit string.
+"""BUNIT (images) or TUNITn (tables) does not parse as a FITS unit (e.g. 'e-/s', 'COUNTS',
+'pixels').
 
 Checked in every FITS file: ``BUNIT`` of image HDUs and ``TUNITn`` of table
 HDUs must parse as FITS units (FITS Standard sec. 4.3, the IAU style):
@@ -14,40 +15,48 @@ columns in ``e-/s`` do not drown the errors.
 strings; an unparseable one silently becomes "unknown unit", and users get
 wrong numbers or no plot axis labels.
 
-*How to fix:* write a FITS unit: ``Jy``, ``erg/s/cm2/Angstrom``, ``ct/s``,
-``adu``, ``mag``, ``d``, ``pixel``; a dimensionless column gets no ``TUNITn``
-(or ``''``).
+*How to fix:* Write FITS units: ct/s, adu, pixel, d, mag, Jy, erg/s/cm2/Angstrom (units
+are case-sensitive).
+
+Write a FITS unit: ``Jy``, ``erg/s/cm2/Angstrom``, ``ct/s``, ``adu``, ``mag``, ``d``,
+``pixel``; a dimensionless column gets no ``TUNITn`` (or ``''``).
+
+*Example:* fails::
+
+    TUNIT2  = 'e-/s    '
+    BUNIT   = 'COUNTS  '
+
+fixed::
+
+    TUNIT2  = 'electron/s'   (a reviewer may accept it) or 'ct/s'
+    BUNIT   = 'count   '
 """
 
-import functools
-
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where, indexed, unit_problem
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._util import indexed, unit_problem
 
 RULE = Rule(
     id="KW011",
     name="units",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="BUNIT (images) or TUNITn (tables) does not parse as a FITS unit (e.g. 'e-/s', 'COUNTS', 'pixels').",
-    hint="Write FITS units: ct/s, adu, pixel, d, mag, Jy, erg/s/cm2/Angstrom (units are case-sensitive).",
     source="FITS Standard 4.0 sec. 4.3; MAST Common Metadata; HLSP-RULES sec. 3",
 )
 
 
-@functools.lru_cache(maxsize=4096)
 def _unit_keyword(keyword: str) -> bool:
-    """BUNIT or TUNITn: the keywords this rule reads (cached: asked per keyword)."""
+    """BUNIT or TUNITn: the keywords this rule reads."""
     return keyword == "BUNIT" or indexed(keyword, "TUNIT") is not None
 
 
-@RULE.check
-def check(ctx: FileContext):
+@RULE.check_headers
+def check(file: FileView):
     bad: dict[str, list[tuple[int, str]]] = {}  # unit string -> (hdu, keyword), in file order
-    problems: dict[str, str] = {}
-    for hdu in ctx.hdus():
+    problems: dict[str, str | None] = {}
+    for hdu in file.hdus:
         table = hdu.is_table and not hdu.is_compressed_image
-        for card in cards_where(hdu.header, _unit_keyword):
+        for card in hdu.cards_where(_unit_keyword):
             if card.vtype != "str" or not card.value.strip():
                 continue
             kw = card.keyword

@@ -1,4 +1,5 @@
-"""FILTER/TELESCOP/INSTRUME/DISPRSR is 'MULTIPLE', or 'MULTI' without the numbered keywords.
+"""FILTER/TELESCOP/INSTRUME/DISPRSR = 'MULTIPLE', or = 'MULTI' without at least two
+numbered keywords (FILTER01, FILTER02 ...).
 
 When a product combines several filters (telescopes, instruments,
 dispersers), the keyword holds ``'MULTI'`` and the values go into numbered
@@ -10,8 +11,21 @@ every FITS file.
 *Why:* the archive indexes each filter of a multi-filter product from the
 numbered keywords; ``'MULTIPLE'`` or a bare ``'MULTI'`` hides them all.
 
-*How to fix:* write ``FILTER = 'MULTI'`` with ``FILTER01 = 'F606W'``,
-``FILTER02 = 'F814W'`` (and the same pattern for the others).
+*How to fix:* Write 'MULTI' and list the values in numbered keywords: FILTER01,
+FILTER02, TELESC01, INSTRU01, DISPR01 ...
+
+Write ``FILTER = 'MULTI'`` with ``FILTER01 = 'F606W'``, ``FILTER02 = 'F814W'`` (and the
+same pattern for the others).
+
+*Example:* fails::
+
+    FILTER  = 'MULTIPLE'
+
+fixed::
+
+    FILTER  = 'MULTI   '
+    FILTER01= 'F606W   '
+    FILTER02= 'F814W   '
 """
 
 import re
@@ -23,8 +37,6 @@ RULE = Rule(
     name="multi-convention",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="FILTER/TELESCOP/INSTRUME/DISPRSR = 'MULTIPLE', or = 'MULTI' without at least two numbered keywords (FILTER01, FILTER02 ...).",
-    hint="Write 'MULTI' and list the values in numbered keywords: FILTER01, FILTER02, TELESC01, INSTRU01, DISPR01 ...",
     source="MAST Common Metadata ('MULTI' convention); HLSP-RULES sec. 3",
 )
 

@@ -8,20 +8,29 @@ FITS keyword names have at most 8 characters.  Longer names are written as
 ignore HIERARCH cards (or show them under a different name), so the value is
 lost for the archive.
 
-*How to fix:* use a standard name of at most 8 characters (``XPOSURE``,
-``FILTER01``) and explain it in the comment.
+*How to fix:* Use a keyword name of at most 8 characters; astropy writes HIERARCH for
+longer ones.
+
+Use a standard name of at most 8 characters (``XPOSURE``, ``FILTER01``) and explain it
+in the comment.
+
+*Example:* fails::
+
+    HIERARCH EXPOSURE_TIME = 300.0
+
+fixed::
+
+    XPOSURE =                300.0 / [s] exposure time
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import cards_where
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="KW013",
     name="long-keyword-name",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="A keyword name is longer than 8 characters (a HIERARCH card).",
-    hint="Use a keyword name of at most 8 characters; astropy writes HIERARCH for longer ones.",
     source="FITS Standard 4.0 sec. 4.1.2.1; ESO HIERARCH convention; HLSP-RULES sec. 3",
 )
 
@@ -32,12 +41,12 @@ def _is_hierarch(keyword: str) -> bool:
     return keyword.startswith("HIERARCH")
 
 
-@RULE.check
-def check(ctx: FileContext):
+@RULE.check_headers
+def check(file: FileView):
     shown = 0
     rest = 0
-    for hdu in ctx.hdus():
-        for card in cards_where(hdu.header, _is_hierarch):
+    for hdu in file.hdus:
+        for card in hdu.cards_where(_is_hierarch):
             if shown >= MAX_SHOWN:
                 rest += 1
                 continue

@@ -1,4 +1,5 @@
-"""HLSPID or HLSPVER disagrees with the file name (or with the collection's hlsp.yaml).
+"""HLSPID differs from the file name's proj-id, or HLSPVER from its version (or from
+hlsp.yaml).
 
 ``HLSPID`` must be the proj-id of the file name and ``HLSPVER`` its version
 (and both those of the collection's ``hlsp.yaml``, when validating a
@@ -13,8 +14,19 @@ but shows the header's; when they disagree, a re-delivery replaces the wrong
 file or users read the wrong version.  A forgotten ``HLSPVER`` bump is the
 typical cause.
 
-*How to fix:* update ``HLSPVER`` (or ``HLSPID``) -- or the file name -- so
-that they agree.
+*How to fix:* Make HLSPID/HLSPVER agree with the file name (a forgotten HLSPVER bump is
+the usual cause); `hlsp fix --write` writes them from hlsp.yaml.
+
+Update ``HLSPVER`` (or ``HLSPID``) -- or the file name -- so that they agree.
+
+*Example:* fails::
+
+    hlsp_example_hst_acs_ngc1234_f606w_v2_img.fits with
+    HLSPVER = 'v1      '
+
+fixed::
+
+    HLSPVER = 'v2      '
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -25,8 +37,6 @@ RULE = Rule(
     name="name-consistency",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="HLSPID differs from the file name's proj-id, or HLSPVER from its version (or from hlsp.yaml).",
-    hint="Make HLSPID/HLSPVER agree with the file name (a forgotten HLSPVER bump is the usual cause); `hlsp fix --write` writes them from hlsp.yaml.",
     source="MAST Common Metadata (HLSPID, HLSPVER); MAST File Naming Convention",
 )
 

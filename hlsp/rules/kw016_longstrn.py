@@ -1,4 +1,4 @@
-"""Long strings (CONTINUE cards) are used but the primary header has no LONGSTRN.
+"""CONTINUE cards are used but LONGSTRN is missing from the primary header.
 
 The long-string convention continues a string value ending in ``&`` on
 ``CONTINUE`` cards.  A file that uses it should say so with
@@ -8,8 +8,21 @@ Reported once per file, at the first HDU that uses CONTINUE.
 *Why:* readers that do not know the convention show only the first part of
 the value; ``LONGSTRN`` tells them to look further.
 
-*How to fix:* add ``LONGSTRN = 'OGIP 1.0'`` to the primary header
-(astropy: ``header['LONGSTRN'] = 'OGIP 1.0'``).
+*How to fix:* Add LONGSTRN = 'OGIP 1.0' to the primary header (`hlsp fix --write` does).
+
+Add ``LONGSTRN = 'OGIP 1.0'`` to the primary header (astropy: ``header['LONGSTRN'] =
+'OGIP 1.0'``).
+
+*Example:* fails::
+
+    HISTORY = ...  (no LONGSTRN)
+    COMMENT ...
+    ABSTRACT= 'A long text that goes on &'
+    CONTINUE  'and on.'
+
+fixed::
+
+    LONGSTRN= 'OGIP 1.0'   (in the primary header)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -19,8 +32,6 @@ RULE = Rule(
     name="longstrn",
     category=Category.KEYWORDS,
     severity=Severity.WARNING,
-    summary="CONTINUE cards are used but LONGSTRN is missing from the primary header.",
-    hint="Add LONGSTRN = 'OGIP 1.0' to the primary header (`hlsp fix --write` does).",
     source="FITS Standard 4.0 sec. 4.2.1.2 and appendix; HEASARC long-string convention (fitsverify warning)",
 )
 

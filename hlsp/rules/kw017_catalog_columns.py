@@ -1,4 +1,5 @@
-"""A catalog lacks a column the archive requires, or a column has the wrong data type.
+"""A catalog lacks a required column (RA, DEC) or a column has the wrong TFORM type (RA/DEC
+double, SOURCE string).
 
 The catalog profile (``validators/profiles/catalog.yaml``, ``columns:``)
 requires ``RA`` and ``DEC`` as double-precision columns (``TFORM`` ``D``) and
@@ -14,8 +15,19 @@ Applies to catalog products (product type ``cat``, ``list``, ``source``,
 ``RA``/``DEC``; single precision loses ~0.1 arcsec, and a missing column
 makes the catalog unsearchable.
 
-*How to fix:* write the columns with astropy ``Table`` as float64
-(``RA``, ``DEC``) and str (``SOURCE``).
+*How to fix:* Write RA and DEC as double (TFORM 'D') and SOURCE as a string (TFORM 'nA')
+in the first table HDU.
+
+Write the columns with astropy ``Table`` as float64 (``RA``, ``DEC``) and str
+(``SOURCE``).
+
+*Example:* fails::
+
+    a catalog whose RA column has TFORM1 = 'E' (single precision)
+
+fixed::
+
+    TFORM1  = 'D       '   (RA and DEC as double)
 """
 
 import re
@@ -28,8 +40,6 @@ RULE = Rule(
     name="catalog-columns",
     category=Category.KEYWORDS,
     severity=Severity.ERROR,
-    summary="A catalog lacks a required column (RA, DEC) or a column has the wrong TFORM type (RA/DEC double, SOURCE string).",
-    hint="Write RA and DEC as double (TFORM 'D') and SOURCE as a string (TFORM 'nA') in the first table HDU.",
     source="MAST Catalog Metadata; validators/profiles/catalog.yaml",
 )
 

@@ -1,4 +1,5 @@
-"""hlsp.yaml is missing, too large, not valid YAML, or uses refused YAML features.
+"""hlsp.yaml is missing, too large, not valid YAML, not a mapping, or has duplicate keys or
+aliases.
 
 *Why:* ``hlsp.yaml`` holds the collection's metadata and file manifest; when
 it cannot be read nothing else about the collection can be checked.  It comes
@@ -7,9 +8,11 @@ unread, aliases (``*name``, the "billion laughs" bomb) and merge keys are
 refused, a key given twice is refused (YAML tools silently keep the last
 one), and the top level must be a mapping of fields.
 
-*How to fix:* correct the line the finding points at.  Start from the
-template that ``hlsp init <proj-id>`` writes if in doubt; write every value
-out in full instead of using ``&anchor`` / ``*alias``.
+*How to fix:* Fix the line shown; `hlsp init <proj-id>` writes a valid template.
+
+Correct the line the finding points at. Start from the template that ``hlsp init
+<proj-id>`` writes if in doubt; write every value out in full instead of using
+``&anchor`` / ``*alias``.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -19,8 +22,6 @@ RULE = Rule(
     name="metadata-unreadable",
     category=Category.METADATA,
     severity=Severity.ERROR,
-    summary="hlsp.yaml is missing, too large, not valid YAML, not a mapping, or has duplicate keys or aliases.",
-    hint="Fix the line shown; `hlsp init <proj-id>` writes a valid template.",
     source="CONTRIBUTING.md; validators/schemas/hlsp.schema.json",
     scope="collection",
 )

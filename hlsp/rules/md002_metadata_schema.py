@@ -1,4 +1,4 @@
-"""A field of hlsp.yaml is missing, unknown, or has a value of the wrong form.
+"""A field of hlsp.yaml is missing, unknown, or not of the required form (JSON Schema).
 
 *Why:* the archive builds the collection's landing page, its DOI record and
 its database rows from ``hlsp.yaml``; ``validators/schemas/hlsp.schema.json``
@@ -9,9 +9,11 @@ bibcodes or DOIs, licence CC BY 4.0, calibration level 3 or 4, dates as
 YYYY-MM-DD, and a manifest entry (path or URL, size, sha256, product type)
 per file.  Unknown fields are refused because they are usually typos.
 
-*How to fix:* follow the message and its hint; the finding points at the
-line.  ``hlsp manifest contributions/<proj-id>`` fills in sizes and hashes.
-Private notes may go under keys starting with ``x-``.
+*How to fix:* See the message; the schema is validators/schemas/hlsp.schema.json.
+
+Follow the message and its hint; the finding points at the line. ``hlsp manifest
+contributions/<proj-id>`` fills in sizes and hashes. Private notes may go under keys
+starting with ``x-``.
 """
 
 from hlsp.metadata import schema_problems
@@ -22,8 +24,6 @@ RULE = Rule(
     name="metadata-schema",
     category=Category.METADATA,
     severity=Severity.ERROR,
-    summary="A field of hlsp.yaml is missing, unknown, or not of the required form (JSON Schema).",
-    hint="See the message; the schema is validators/schemas/hlsp.schema.json.",
     source="validators/schemas/hlsp.schema.json; HLSP-RULES sec. 2",
     scope="collection",
 )

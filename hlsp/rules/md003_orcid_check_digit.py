@@ -1,11 +1,13 @@
-"""An ORCID iD in hlsp.yaml has a wrong check digit.
+"""An ORCID iD has a wrong check digit (ISO 7064 MOD 11-2).
 
 *Why:* an ORCID iD ends with a check digit (ISO 7064 MOD 11-2) that catches
 almost every mistyped digit; a wrong iD credits the collection to nobody, or
 to someone else.  The schema checks the form, this rule the check digit.
 
-*How to fix:* copy the iD from your ORCID record (https://orcid.org), e.g.
-``0000-0002-1825-0097``; the last character may be ``X``.
+*How to fix:* Copy the iD from your ORCID record, e.g. 0000-0002-1825-0097.
+
+Copy the iD from your ORCID record (https://orcid.org), e.g. ``0000-0002-1825-0097``;
+the last character may be ``X``.
 """
 
 import re
@@ -18,8 +20,6 @@ RULE = Rule(
     name="orcid-check-digit",
     category=Category.METADATA,
     severity=Severity.ERROR,
-    summary="An ORCID iD has a wrong check digit (ISO 7064 MOD 11-2).",
-    hint="Copy the iD from your ORCID record, e.g. 0000-0002-1825-0097.",
     source="ORCID: Structure of the ORCID Identifier",
     scope="collection",
 )

@@ -1,11 +1,12 @@
-"""The history in hlsp.yaml has no entry for the current version.
+"""hlsp.yaml has no history entry for its current version.
 
 *Why:* the archive asks every delivery to say what changed since the last
 one (HLSP-RULES sec. 2); the ``history`` list is where users and reviewers
 look for it, newest version included.
 
-*How to fix:* add ``- {version: <version>, date: <YYYY-MM-DD>, changes: "..."}``
-to ``history``.
+*How to fix:* Add `- {version: v2, date: 2026-11-01, changes: "..."}` to history.
+
+Add ``- {version: <version>, date: <YYYY-MM-DD>, changes: "..."}`` to ``history``.
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -15,8 +16,6 @@ RULE = Rule(
     name="history-version",
     category=Category.METADATA,
     severity=Severity.WARNING,
-    summary="hlsp.yaml has no history entry for its current version.",
-    hint='Add `- {version: v2, date: 2026-11-01, changes: "..."}` to history.',
     source="MAST HLSP How-To (README: what changed since the last delivery); HLSP-RULES sec. 2",
     scope="collection",
 )

@@ -1,4 +1,5 @@
-"""The collection's DOI is still pending (the archive mints it at acceptance).
+"""doi is 'pending': the archive mints the DOI when it accepts the collection and records
+it at staging.
 
 ``doi: pending`` is the normal state of a collection under review: MAST mints
 the DOI when it accepts the collection.  Until then the products carry no
@@ -11,8 +12,11 @@ Staging refuses a collection whose DOI is still pending unless the archive
 passes the minted one (``hlsp stage --doi 10.17909/...``), which is recorded
 in the staged ``manifest.json``, the CAOM observations and the ObsCore rows.
 
-*How to fix:* nothing to do before acceptance.  The archive records the
-minted DOI when it stages the collection (CONTRIBUTING.md, "After merge").
+*How to fix:* Nothing to do before acceptance; keep no DOI card in the headers until
+then.
+
+Nothing to do before acceptance. The archive records the minted DOI when it stages the
+collection (CONTRIBUTING.md, "After merge").
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
@@ -22,8 +26,6 @@ RULE = Rule(
     name="doi-pending",
     category=Category.METADATA,
     severity=Severity.WARNING,
-    summary="doi is 'pending': the archive mints the DOI when it accepts the collection and records it at staging.",
-    hint="Nothing to do before acceptance; keep no DOI card in the headers until then.",
     source="CONTRIBUTING.md (DOI); HLSP-RULES sec. 2 (DOI under 10.17909)",
     scope="collection",
 )

@@ -1,4 +1,5 @@
-"""A field of hlsp.yaml or the README still holds a stand-in value.
+"""A field of hlsp.yaml or README.md still holds a stand-in from the skeleton or a
+well-known example value.
 
 ``hlsp init`` writes a skeleton full of stand-ins (a title saying "replace
 with ...", "Your Name", ORCID's own example iD, an example bibcode, example
@@ -14,8 +15,11 @@ while no product's file name uses their values.
 headers through ``hlsp fix``); a stand-in that validates would be published
 as fact.
 
-*How to fix:* write the real value in the field the message names.  For the
-lists, the hint names the values the products' file names use.
+*How to fix:* Write the real value (validators/vocab/placeholders.yaml lists the
+stand-ins).
+
+Write the real value in the field the message names. For the lists, the hint names the
+values the products' file names use.
 """
 
 from hlsp.placeholders import problems, readme_problems
@@ -27,8 +31,6 @@ RULE = Rule(
     name="placeholder",
     category=Category.METADATA,
     severity=Severity.ERROR,
-    summary="A field of hlsp.yaml or README.md still holds a stand-in from the skeleton or a well-known example value.",
-    hint="Write the real value (validators/vocab/placeholders.yaml lists the stand-ins).",
     source="validators/vocab/placeholders.yaml; templates/contribution/",
     scope="collection",
 )

@@ -1,4 +1,5 @@
-"""The CTYPE axes do not form a valid set: a celestial axis without its partner, or mismatched.
+"""A celestial CTYPE has no matching partner (RA---TAN without DEC--TAN), or the pair
+mismatches in system or projection.
 
 A celestial WCS needs exactly one longitude and one latitude axis of the same
 coordinate system and projection: ``RA---TAN`` with ``DEC--TAN``, ``GLON-CAR``
@@ -10,11 +11,15 @@ the primary WCS and each alternate (``CTYPE1A`` ...) of every HDU.
 *Why:* astropy.wcs and every WCSLIB-based program refuse such a header
 (``InconsistentAxisTypesError``): the file has no usable coordinates.
 
-*How to fix:* give the partner axis the same projection code and the
-matching type, e.g. ``CTYPE1 = 'RA---TAN'`` and ``CTYPE2 = 'DEC--TAN'``.
+*How to fix:* Pair the axes: RA---TAN with DEC--TAN, GLON-CAR with GLAT-CAR (same
+projection code).
+
+Give the partner axis the same projection code and the matching type, e.g. ``CTYPE1 =
+'RA---TAN'`` and ``CTYPE2 = 'DEC--TAN'``.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._wcs import PROJECTIONS, PROJECTION_ALIASES, celestial_prefix, complement, wcs_sets
 
 RULE = Rule(
@@ -22,8 +27,6 @@ RULE = Rule(
     name="celestial-pair",
     category=Category.WCS,
     severity=Severity.ERROR,
-    summary="A celestial CTYPE has no matching partner (RA---TAN without DEC--TAN), or the pair mismatches in system or projection.",
-    hint="Pair the axes: RA---TAN with DEC--TAN, GLON-CAR with GLAT-CAR (same projection code).",
     source="FITS WCS Paper II (Calabretta & Greisen 2002) sec. 2; WCSLIB wcs_types()",
 )
 
@@ -32,11 +35,10 @@ def _known(code: str) -> bool:
     return code in PROJECTIONS or code in PROJECTION_ALIASES
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            yield from _check_set(ws)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        yield from _check_set(ws)
 
 
 def _check_set(ws):

@@ -1,4 +1,5 @@
-"""A CTYPE names a projection (or spectral algorithm) code that does not exist.
+"""A CTYPE's projection or algorithm code (the part after the dashes, e.g. TAN) is not a
+known code.
 
 The last three characters of a ``4-3`` form CTYPE (``RA---TAN``) name the
 projection.  Valid codes (FITS WCS Paper II, and HEALPix): AZP SZP TAN STG
@@ -12,11 +13,15 @@ Codes are upper case.
 *Why:* astropy.wcs and every WCSLIB-based program refuse the header
 (``Unrecognized projection code``): the file has no usable coordinates.
 
-*How to fix:* write a valid code, e.g. ``RA---TAN``/``DEC--TAN`` for a
-tangent-plane image; for a spectral axis check Paper III's ``X2P`` codes.
+*How to fix:* Use a FITS WCS projection code (TAN, SIN, CAR, AIT ...) in upper case, the
+same on both celestial axes.
+
+Write a valid code, e.g. ``RA---TAN``/``DEC--TAN`` for a tangent-plane image; for a
+spectral axis check Paper III's ``X2P`` codes.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._wcs import SPECTRAL_TYPES, wcs_sets
 
 RULE = Rule(
@@ -24,23 +29,20 @@ RULE = Rule(
     name="projection",
     category=Category.WCS,
     severity=Severity.ERROR,
-    summary="A CTYPE's projection or algorithm code (the part after the dashes, e.g. TAN) is not a known code.",
-    hint="Use a FITS WCS projection code (TAN, SIN, CAR, AIT ...) in upper case, the same on both celestial axes.",
     source="FITS WCS Paper II (Calabretta & Greisen 2002) table 13; Paper III; WCSLIB wcs_types()",
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            for ax in ws.axes:
-                if ax.kind != "bad-code":
-                    continue
-                key = ws.key("CTYPE", ax.number)
-                msg = f"{key} = '{ax.ctype}': '{ax.code}' is not a projection code"
-                if ax.code.upper() != ax.code:
-                    msg += " (codes are upper case)"
-                elif ax.prefix.rstrip("-") in SPECTRAL_TYPES:
-                    msg += f" nor a spectral algorithm code valid for {ax.prefix.rstrip('-')}"
-                yield RULE.finding(msg, hdu=hdu.index, keyword=key)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        for ax in ws.axes:
+            if ax.kind != "bad-code":
+                continue
+            key = ws.key("CTYPE", ax.number)
+            msg = f"{key} = '{ax.ctype}': '{ax.code}' is not a projection code"
+            if ax.code.upper() != ax.code:
+                msg += " (codes are upper case)"
+            elif ax.prefix.rstrip("-") in SPECTRAL_TYPES:
+                msg += f" nor a spectral algorithm code valid for {ax.prefix.rstrip('-')}"
+            yield RULE.finding(msg, hdu=hdu.index, keyword=key)

@@ -1,4 +1,4 @@
-"""The linear part of the WCS cannot be inverted: the CD/PC matrix is singular.
+"""The CDi_j or PCi_j x CDELTi matrix is singular (dependent or zero rows/columns).
 
 The pixel-to-world matrix is ``CDELTi x PCi_j`` (or ``CDi_j``, or ``CDELTi``
 with ``CROTA2``).  It must be invertible: every world axis has to depend on
@@ -17,11 +17,14 @@ reported here.  The verdicts follow WCSLIB (astropy.wcs) exactly: an exactly
 zero pivot or an inverse that is not finite, not a tolerance
 (``tests/rules/test_wc_fuzz.py`` compares them on random degenerate matrices).
 
-*How to fix:* write the real pixel scale; for a degenerate axis (a 3-D cube
-with one plane) give it ``CDELT3 = 1`` or ``CD3_3 = 1`` rather than 0.
+*How to fix:* Write the real pixel scale; give degenerate axes a scale of 1, not 0.
+
+Write the real pixel scale; for a degenerate axis (a 3-D cube with one plane) give it
+``CDELT3 = 1`` or ``CD3_3 = 1`` rather than 0.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._wcs import matrix_problem, wcs_sets
 
 RULE = Rule(
@@ -29,17 +32,14 @@ RULE = Rule(
     name="singular-matrix",
     category=Category.WCS,
     severity=Severity.ERROR,
-    summary="The CDi_j or PCi_j x CDELTi matrix is singular (dependent or zero rows/columns).",
-    hint="Write the real pixel scale; give degenerate axes a scale of 1, not 0.",
     source="FITS WCS Paper I (Greisen & Calabretta 2002) sec. 2.1; WCSLIB linset()",
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            problem = matrix_problem(ws)
-            if problem and not problem[1].startswith(f"{problem[0]} = 0:"):  # CDELT = 0: FS018 reports it
-                keyword, message = problem
-                yield RULE.finding(message, hdu=hdu.index, keyword=keyword)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        problem = matrix_problem(ws)
+        if problem and not problem[1].startswith(f"{problem[0]} = 0:"):  # CDELT = 0: FS018 reports it
+            keyword, message = problem
+            yield RULE.finding(message, hdu=hdu.index, keyword=keyword)

@@ -1,4 +1,5 @@
-"""A CUNIT is not what its axis needs: celestial axes in 'deg', other axes in a valid FITS unit.
+"""A celestial axis has CUNIT other than 'deg', or another axis has a CUNIT that is not a
+valid FITS unit.
 
 *Why:* the FITS WCS standard fixes the unit of celestial axes to degrees
 (``CUNITi = 'deg'``; WCSLIB converts other angles, programs that read the
@@ -9,11 +10,15 @@ FITS units are case-sensitive: ``PIXEL`` and ``DEG`` are not units).
 This rule owns every ``CUNITia`` of the WCS; ``BUNIT`` and ``TUNITn`` are
 KW011's.
 
-*How to fix:* write ``CUNIT1 = 'deg'`` for RA/DEC (converting ``CDELT``/``CD``
-and ``CRVAL`` if they were in another angle), and a FITS unit for the others.
+*How to fix:* Use CUNITi = 'deg' for celestial axes and a FITS unit string (nm,
+Angstrom, Hz, s) for the others.
+
+Write ``CUNIT1 = 'deg'`` for RA/DEC (converting ``CDELT``/``CD`` and ``CRVAL`` if they
+were in another angle), and a FITS unit for the others.
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._util import unit_problem
 from hlsp.rules._wcs import wcs_sets
 
@@ -22,31 +27,28 @@ RULE = Rule(
     name="axis-units",
     category=Category.WCS,
     severity=Severity.WARNING,
-    summary="A celestial axis has CUNIT other than 'deg', or another axis has a CUNIT that is not a valid FITS unit.",
-    hint="Use CUNITi = 'deg' for celestial axes and a FITS unit string (nm, Angstrom, Hz, s) for the others.",
     source="FITS WCS Paper I sec. 2.1.2, Paper II sec. 2; FITS Standard 4.0 sec. 4.3",
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        for ws in wcs_sets(hdu):
-            for ax in ws.axes:
-                key = ws.key("CUNIT", ax.number)
-                unit = ws.cards.get(key)
-                if not isinstance(unit, str) or not unit.strip() or ax.kind in ("bad-code", "bad-celestial"):
-                    continue
-                unit = unit.strip()
-                if ax.celestial:
-                    if unit != "deg":
-                        yield RULE.finding(
-                            f"{key} = '{unit}' on the celestial axis {ws.key('CTYPE', ax.number)} = '{ax.ctype}'; "
-                            "celestial axes use 'deg'",
-                            hdu=hdu.index,
-                            keyword=key,
-                        )
-                    continue
-                problem = unit_problem(unit)
-                if problem:
-                    yield RULE.finding(f"{key} = '{unit}' is not a valid FITS unit: {problem}", hdu=hdu.index, keyword=key)
+@RULE.check_hdu
+def check(hdu: HduView):
+    for ws in wcs_sets(hdu):
+        for ax in ws.axes:
+            key = ws.key("CUNIT", ax.number)
+            unit = ws.cards.get(key)
+            if not isinstance(unit, str) or not unit.strip() or ax.kind in ("bad-code", "bad-celestial"):
+                continue
+            unit = unit.strip()
+            if ax.celestial:
+                if unit != "deg":
+                    yield RULE.finding(
+                        f"{key} = '{unit}' on the celestial axis {ws.key('CTYPE', ax.number)} = '{ax.ctype}'; "
+                        "celestial axes use 'deg'",
+                        hdu=hdu.index,
+                        keyword=key,
+                    )
+                continue
+            problem = unit_problem(unit)
+            if problem:
+                yield RULE.finding(f"{key} = '{unit}' is not a valid FITS unit: {problem}", hdu=hdu.index, keyword=key)

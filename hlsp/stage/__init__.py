@@ -257,7 +257,7 @@ def _preload() -> None:
 
 def _validate(c: Contribution, reads: dict[Path, Read]) -> dict[str, int]:
     """Validate the collection from what the copy pass read; refuse on errors.  Returns the summary for the manifest."""
-    from hlsp.collection import iter_collection
+    from hlsp.engine import iter_collection
     from hlsp.engine import Options
     from hlsp.findings import Report
 

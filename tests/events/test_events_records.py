@@ -63,7 +63,7 @@ def test_sqs_wrapped_and_sns_wrapped_events():
         ("up/notes.txt", False),
         (report_key(f"up/{PRODUCT}", "e1"), False),
         (f"up/{PRODUCT}.e1.hlsp-failed.json", False),
-        (f".uploads/abc/0001_x.part", False),
+        (".uploads/abc/0001_x.part", False),
         (f"up/.hidden/{PRODUCT}", False),
     ],
 )

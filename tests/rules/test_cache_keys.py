@@ -1,10 +1,11 @@
-"""The rules' caches must key on everything the cached verdict reads.
+"""Reused verdicts must be the verdicts: files that share a header layout get their own findings.
 
-Several rules remember verdicts per header *layout* (the keywords in card
-order), per layout and value types, per structural-card text, or per profile
-object (``hlsp.rules._util.by_object``).  A key that leaves out something the
-verdict depends on gives the second file with that key the first file's
-verdict -- invisible to a test that validates one file per case.  So every
+The engine reuses a header check's findings for headers with the same layout
+whose reads give the same values (``hlsp.judge``).  Had it missed something a
+verdict depends on, the second file of a layout would get the first file's
+verdict -- invisible to a test that validates one file per case.  (These cases
+were written against the rules' own caches of an earlier design, each key
+break of which they caught; they stay as the reference.)  So every
 test here validates files that share a key (same layout, often the same value
 types) but must get different findings, one after the other in this process,
 in both orders, and states what each must get.  ``test_warm_verdicts_match_a_fresh_process``
@@ -27,7 +28,6 @@ from fitsgen import bintable_cards, card, hdu_bytes, primary_cards
 import hlsp
 from hlsp.engine import Options, validate_file
 from hlsp.profiles import load_profile, load_vocabulary, validators_dir
-from hlsp.rules._util import by_object
 
 
 def findings(path: Path, rule: str, **options) -> list[tuple]:
@@ -289,20 +289,6 @@ def test_fn009_name_fields_with_the_same_content(tmp_path):
         (None, None, "the filter (opt-elem) 'f814w' is not a filter of nircam in the vocabulary"),
     ]
     same_key_cases("FN009", [(acs, []), (nircam, wrong)])
-
-
-# ------------------------------------------------------------------ by_object
-class _Thing:
-    """A plain object: freed at once when the last reference goes, so CPython may reuse its address."""
-
-
-def test_by_object_never_serves_a_freed_objects_entry():
-    """Each new object gets its own value, although freed objects' ids are reused right away."""
-    for token in range(300):
-        thing = _Thing()
-        assert by_object(thing, ("test_cache_keys",), lambda: token) == token
-        assert by_object(thing, ("test_cache_keys",), lambda: -1) == token  # remembered for the same object
-        del thing
 
 
 # ------------------------------------------------------- against a fresh process

@@ -5,7 +5,8 @@ import os
 import pytest
 
 from contribution_support import copy_example, edit, findings
-from hlsp.collection import build_context, iter_collection
+from hlsp.collection import build_context
+from hlsp.engine import iter_collection
 from hlsp.engine import Options
 
 IMG = "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"

@@ -25,7 +25,7 @@ def test_dead_url_is_a_finding_naming_it(tmp_path, monkeypatch):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again when the block ends: nobody listens there
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HLSP_RETRIES", "1")
     url = f"http://127.0.0.1:{port}/{IMG}"
     root = copy_example(tmp_path)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _helpers import empty_primary, findings_for, write_fits
-from hlsp import fitsfile
+from hlsp import fitsfile, speedups
 from hlsp.tablescan import RowScanner, TablePlan, py_scan_rows
 
 
@@ -79,7 +79,7 @@ def test_clean_tables_pass(tmp_path):
 def test_rows_across_chunks_and_threads(tmp_path, monkeypatch, pure):
     """Rows that straddle the reader's chunks and its two threads are each checked once."""
     if pure:
-        monkeypatch.setattr(fitsfile, "_speedups", None)
+        monkeypatch.setattr(speedups, "C", None)
     monkeypatch.setattr(fitsfile, "SMALL_FILE", 0)  # read with positioned reads, like a big file
     monkeypatch.setattr(fitsfile, "CHUNK", 2880 * 4)
     monkeypatch.setattr(fitsfile, "PARALLEL_DATA", 2880 * 8)  # and split between two threads

@@ -3,7 +3,7 @@
 import bz2
 import gzip
 
-from fitsgen import bintable_cards, hdu_bytes, header_bytes, primary_cards
+from fitsgen import hdu_bytes, header_bytes, primary_cards
 
 from _helpers import findings_for, image_hdu
 

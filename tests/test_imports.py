@@ -1,0 +1,129 @@
+"""The package has no import cycles, function-level imports included.
+
+Every ``import`` and ``from ... import`` in ``hlsp/`` is read with ``ast``
+(wherever it stands: module level, inside functions or methods); those under
+``if TYPE_CHECKING:`` are left out, since they never run.  ``from hlsp import x``
+counts as an import of the module ``hlsp.x`` when there is one, else of the
+package ``hlsp`` (its ``__init__``).  A cycle -- module A imports B, which
+(directly or through others) imports A -- means neither can be read, tested
+or replaced on its own, and that the order of imports decides what works.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "hlsp"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+# compiled modules (hlsp/_speedups.c): leaves, they import nothing of hlsp
+EXTENSIONS = {_module_name(p) for p in PACKAGE.rglob("*.c")}
+
+
+def _type_checking_lines(tree: ast.AST) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+    return lines
+
+
+def _resolve(name: str) -> str | None:
+    """The hlsp module ``name`` stands for (a module, else its closest package)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def imports_of(module: str) -> set[str]:
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(), str(path))
+    skip = _type_checking_lines(tree)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            targets = []
+            for a in node.names:
+                full = f"{base}.{a.name}"
+                if full in EXTENSIONS:
+                    continue
+                targets.append(full if full in MODULES else base)
+        else:
+            continue
+        for t in targets:
+            if t == "hlsp" or t.startswith("hlsp."):
+                resolved = _resolve(t)
+                if resolved and resolved != module:
+                    found.add(resolved)
+    return found
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    out: list[list[str]] = []
+    counter = [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycles():
+    graph = {m: imports_of(m) for m in MODULES}
+    assert find_cycles(graph) == []
+
+
+def test_the_checker_sees_a_cycle():
+    """The checker itself: a function-level import back is a cycle, a TYPE_CHECKING one is not."""
+    assert find_cycles({"a": {"b"}, "b": {"a"}}) == [["a", "b"]]
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+    assert "hlsp.pipeline" in imports_of("hlsp.engine")
+    assert "hlsp.engine" not in imports_of("hlsp.collection")
+    assert "hlsp.fitsfile" not in imports_of("hlsp.tablescan")
+    assert "hlsp.judge" not in imports_of("hlsp.rules._base")  # only under TYPE_CHECKING there
+    assert "hlsp" in imports_of("hlsp.cli")  # from hlsp import __version__: the package itself

@@ -1,0 +1,92 @@
+"""The engine's reuse of header-check findings (hlsp.judge): right for any rule body, bounded.
+
+The first test is the experiment of issue 15: FS006 once kept its own verdicts
+keyed on the cards it judged; a check added to it that reads one more keyword
+(``OBSERVER = 'nobody'``) then gave file b the verdict of file a, which has the
+same layout, when a was validated first.  Now a rule writes no key: the view
+records what the check reads, and the memo compares exactly that.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fitsgen import hdu_bytes, primary_cards
+
+import hlsp.rules.fs006_mandatory_keywords as fs006
+from hlsp import judge
+from hlsp.engine import Options, validate_file
+from hlsp.fitsfile import read_fits
+from hlsp.rules import file_rules
+
+NOBODY = "OBSERVER = 'nobody'"
+
+
+def _write(path: Path, observer: str) -> Path:
+    path.write_bytes(hdu_bytes(primary_cards(bitpix=16, naxes=[], extra=[("OBSERVER", observer)])))
+    return path
+
+
+def _fs006_messages(path: Path) -> list[str]:
+    return [f.message for f in validate_file(str(path), Options(select=["FS006"])).findings]
+
+
+@pytest.fixture
+def fs006_reading_observer(monkeypatch):
+    """FS006 edited as in the issue: its HDU check also flags OBSERVER = 'nobody'."""
+    original = fs006.check
+
+    def edited(hdu):
+        yield from original(hdu)
+        if hdu.index == 0 and hdu.get("OBSERVER") == "nobody":
+            yield fs006.RULE.finding(NOBODY, hdu=0, keyword="OBSERVER")
+
+    monkeypatch.setattr(fs006.RULE, "func", edited)
+    judge.MEMO.clear()
+    yield
+    judge.MEMO.clear()
+
+
+def test_an_edited_check_reading_another_keyword_gets_the_right_verdict(tmp_path, fs006_reading_observer):
+    a = _write(tmp_path / "a.fits", "somebody")
+    b = _write(tmp_path / "b.fits", "nobody")
+    assert [h.header.layout for h in read_fits(a).hdus] == [h.header.layout for h in read_fits(b).hdus]
+    assert _fs006_messages(b) == [NOBODY]  # b alone
+    judge.MEMO.clear()
+    assert _fs006_messages(a) == []
+    assert _fs006_messages(b) == [NOBODY]  # b after a, same layout: a per-rule cache gave []
+    assert _fs006_messages(a) == []  # and a after b
+
+
+def test_reuse_happens_and_is_the_same_findings(tmp_path):
+    """Two files of one layout and equal structural cards: the second is served from the memo."""
+    judge.MEMO.clear()
+    a = _write(tmp_path / "a.fits", "somebody")
+    b = _write(tmp_path / "b.fits", "nobody")
+    first = validate_file(str(a), Options()).findings
+    size = judge.MEMO.size
+    assert size > 0
+    second = validate_file(str(b), Options()).findings
+    assert judge.MEMO.size == size  # nothing new to remember: every header check was reused
+    header_rules = {r.id for r in file_rules().values() if r.reads != "context"}
+    assert [f.to_dict() for f in first if f.rule in header_rules] == [f.to_dict() for f in second if f.rule in header_rules]
+
+
+def test_the_memo_is_bounded(tmp_path):
+    memo = judge.Memo(limit=5, per_key=2)
+    rule = file_rules()["FS016"]
+    for i in range(12):
+        path = tmp_path / f"f{i}.fits"
+        path.write_bytes(hdu_bytes(primary_cards(bitpix=16, naxes=[], extra=[(f"KEY{i}", None)])))
+        facts = judge._FileFacts(None, read_fits(str(path)))
+        found = memo.findings(rule, memo.trees(facts.hdus[0].base), facts, 0)
+        assert [f.keyword for f in found] == [f"KEY{i}"]
+        assert memo.size <= 5
+
+
+def test_header_checks_see_only_views():
+    """Rules reading headers through views cannot reach the file (its data, its path) by accident."""
+    view_rules = [r for r in file_rules().values() if r.reads != "context"]
+    assert len(view_rules) >= 15
+    assert not hasattr(judge.HduView, "header") and not hasattr(judge.HduView, "fits")
