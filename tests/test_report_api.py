@@ -446,7 +446,7 @@ def test_cli_progress_always_keeps_stdout_clean(broken, run_cli):
 def remote_env(tmp_path, monkeypatch):
     """Loopback servers allowed; an empty cache and temp folder that must stay empty."""
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HLSP_RETRIES", "1")
     monkeypatch.setenv("HLSP_TIMEOUT", "5")
     scratch = tmp_path / "tmp"
@@ -456,7 +456,9 @@ def remote_env(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tempfile, "tempdir", None)
     yield tmp_path
-    assert not (tmp_path / "cache").exists(), "a remote file was stored in the cache"
+    cache = tmp_path / "cache"  # it holds the parsed validators copies (hlsp.profiles), and nothing else
+    stored = [p for p in cache.rglob("*") if p.is_file() and p.relative_to(cache).parts[0] != "validators"]
+    assert stored == [], "a remote file was stored in the cache"
     assert list(scratch.iterdir()) == [], "a remote file was written to the temp folder"
 
 

@@ -26,7 +26,7 @@ def s3(s3_server, tmp_path, monkeypatch):
     monkeypatch.setenv("HLSP_S3_ACCESS_KEY_ID", env["AWS_ACCESS_KEY_ID"])
     monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", env["AWS_SECRET_ACCESS_KEY"])
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")  # the store is on loopback
-    monkeypatch.setenv("HLSP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HLSP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HLSP_RETRIES", "0")
     for k in ("HLSP_EXPECT_PROJ_ID", "HLSP_EXPECT_VERSION"):
         monkeypatch.delenv(k, raising=False)
@@ -112,7 +112,7 @@ def test_watch_with_metadata_makes_reports_the_pull_request_uses(tmp_path, s3, s
     client, bucket = s3
     data = (EXAMPLE / IMG).read_bytes()
     root, key, sha = remote_collection(tmp_path, client, bucket, data)
-    env = env_for(s3_server, HLSP_ALLOW_PRIVATE_URLS="1", HLSP_CACHE=str(tmp_path / "cache"))
+    env = env_for(s3_server, HLSP_ALLOW_PRIVATE_URLS="1", HLSP_CACHE_DIR=str(tmp_path / "cache"))
     r = subprocess.run([HLSP, "watch", f"s3://{bucket}/uploads/", "--once", "--metadata", str(root)], env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     [line] = [json.loads(x) for x in r.stdout.splitlines()]
