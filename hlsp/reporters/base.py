@@ -44,14 +44,8 @@ def ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def location(f: Finding) -> str:
-    parts = []
-    if f.line is not None:
-        parts.append(f"line {f.line}")
-    if f.hdu is not None:
-        parts.append(f"HDU {f.hdu}")
-    if f.keyword:
-        parts.append(f.keyword)
-    return ", ".join(parts)
+    """Where in its file (:meth:`Finding.where`)."""
+    return f.where()
 
 
 def plural(n: int, word: str) -> str:
