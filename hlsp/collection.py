@@ -130,7 +130,7 @@ def _check_remote(c: ProductCheck, remote_options, expected: dict | None = None)
     if sha and options.use_reports and (p.url or "").startswith("s3://"):
         # Validated when it was uploaded: its report stands for it when current
         # (same ETag now, same sha256 as the manifest, same code) -- no download.
-        from hlsp.events.core import verdict_for
+        from hlsp.events.reports import verdict_for
 
         found = verdict_for(p.url, p.size, sha, expected, options=options)
         if found is not None:

@@ -20,21 +20,11 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
+from hlsp.severity import Severity, Summary  # noqa: F401 (part of this module's contract)
+
 if TYPE_CHECKING:  # imported lazily: `import hlsp` never loads astropy or pandas
     import pandas
     from astropy.table import Table
-
-
-class Severity(str, enum.Enum):
-    """How serious a finding is.  error = FAIL, warning = NEEDS REVIEW."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
 class Category(str, enum.Enum):
@@ -141,27 +131,6 @@ class FileResult:
 
     def _repr_html_(self) -> str:
         return _html([self], title=self.path)
-
-
-@dataclass(slots=True)
-class Summary:
-    files: int = 0
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
-
-    def add(self, result: FileResult) -> None:
-        self.files += 1
-        for f in result.findings:
-            if f.severity is Severity.ERROR:
-                self.errors += 1
-            elif f.severity is Severity.WARNING:
-                self.warnings += 1
-            else:
-                self.infos += 1
-
-    def to_dict(self) -> dict[str, int]:
-        return {"files": self.files, "errors": self.errors, "warnings": self.warnings, "infos": self.infos}
 
 
 @dataclass(slots=True)

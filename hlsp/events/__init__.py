@@ -12,7 +12,7 @@ One core, thin adapters:
   directly or through SQS (partial batch response).
 * ``hlsp watch s3://BUCKET/PREFIX`` (:mod:`hlsp.events.watch`) -- a local
   runner fed by SeaweedFS' filer webhook and by sweeps of the prefix.
-* :func:`hlsp.events.core.verdict_for` -- ``hlsp validate`` of a collection
+* :func:`hlsp.events.reports.verdict_for` -- ``hlsp validate`` of a collection
   whose manifest lists ``s3://`` products reads their reports instead of
   downloading them when ETag, sha256 and code match.
 

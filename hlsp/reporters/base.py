@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from typing import IO, Iterable
+from typing import IO, TYPE_CHECKING, Iterable
 
-from hlsp.findings import FileResult, Finding, Report, Severity, Summary
+from hlsp.severity import Severity, Summary
+
+if TYPE_CHECKING:  # hlsp.findings renders through the reporters: no import back at run time
+    from hlsp.findings import FileResult, Finding, Report
 
 
 class Reporter:
@@ -40,7 +43,7 @@ class Reporter:
 
 def ordered(findings: list[Finding]) -> list[Finding]:
     """Errors first, then warnings, then infos; within each by HDU and rule."""
-    return sorted(findings, key=Finding.sort_key)
+    return sorted(findings, key=lambda f: f.sort_key())
 
 
 def location(f: Finding) -> str:
