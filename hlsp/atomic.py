@@ -20,7 +20,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     if _is_special(path):
         # /dev/null, /dev/stdout, a FIFO ...: write to it as it is.  Renaming a
         # temporary over it would replace the device node by a plain file (as
-        # root, `-o /dev/null` once turned the machine's /dev/null into a file).
+        # root, `hlsp validate -o /dev/null` would break the machine's /dev/null).
         with open(path, mode, encoding=None if "b" in mode else encoding) as fh:
             yield fh
         return

@@ -20,8 +20,8 @@ def test_a_failed_write_leaves_the_target_untouched(tmp_path):
 
 
 def test_a_fifo_is_written_to_not_replaced(tmp_path):
-    # As /dev/null or /dev/stdout would be (`hlsp validate -o /dev/null` as root once
-    # replaced the machine's /dev/null by a plain file): a FIFO stands in for them here.
+    # As /dev/null or /dev/stdout would be (as root, `hlsp validate -o /dev/null` replaced
+    # the machine's /dev/null by a plain file): a FIFO stands in for them here.
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there: the writer's open does not block
