@@ -20,7 +20,7 @@ def test_a_failed_write_leaves_the_target_untouched(tmp_path):
 
 
 def test_a_fifo_is_written_to_not_replaced(tmp_path):
-    # As /dev/null or /dev/stdout would be (as root, `hlsp validate -o /dev/null` replaced
+    # As /dev/null or /dev/stdout would be (as root, `hlsp validate -o /dev/null` would replace
     # the machine's /dev/null by a plain file): a FIFO stands in for them here.
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
