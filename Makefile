@@ -37,6 +37,7 @@ demo: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenerate contributions/example/ (byte-identical unless the generator changed).

@@ -120,7 +120,13 @@ def tess_section(count: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=1000)
-    ap.add_argument("--tess", type=int, default=0, metavar="N", help="only: N copies of a real 2 MB TESS light curve, per-object cost")
+    ap.add_argument(
+        "--tess",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only: N copies of a real 2 MB TESS light curve, per-object cost",
+    )
     args = ap.parse_args(argv)
     if args.tess:
         r = tess_section(args.tess)
@@ -150,12 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     for p in files:  # page cache warm
         p.read_bytes()
     cpu0, t0 = children_cpu(), time.perf_counter()
-    subprocess.run([HLSP, "validate", str(folder), "--no-cache", "--format", "json", "-o", os.devnull], env=env0, check=False)
+    subprocess.run(
+        [HLSP, "validate", str(folder), "--no-cache", "--format", "json", "-o", os.devnull], env=env0, check=False
+    )
     wall = time.perf_counter() - t0
     results["local"] = {"wall_s": wall, "per_s": n / wall, "cpu_s_per_file": (children_cpu() - cpu0) / n}
 
     port = free_port()
-    with seaweedfs({"WEED_NOTIFICATION_WEBHOOK_ENABLED": "true", "WEED_NOTIFICATION_WEBHOOK_ENDPOINT": f"http://127.0.0.1:{port}/"}) as weed:
+    with seaweedfs(
+        {"WEED_NOTIFICATION_WEBHOOK_ENABLED": "true", "WEED_NOTIFICATION_WEBHOOK_ENDPOINT": f"http://127.0.0.1:{port}/"}
+    ) as weed:
         env = env_for(weed.server)
         os.environ.update(weed.server.env())
         client = weed.server.client()

@@ -51,8 +51,9 @@ def copy_tree(dest: Path, rev: str | None = None) -> Path:
         archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
         return dest
-    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     for rel in filter(None, listed.split("\0")):
         if (ROOT / rel).is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -72,9 +73,13 @@ def disk_bytes(folder: Path) -> int:
 
 
 def distributions(python: Path) -> set[str]:
-    code = ("import importlib.metadata as m, json, re; "
-            "print(json.dumps(sorted({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower() for d in m.distributions()})))")
-    return set(json.loads(subprocess.run([python, "-I", "-c", code], capture_output=True, text=True, check=True).stdout))
+    code = (
+        "import importlib.metadata as m, json, re; "
+        "print(json.dumps(sorted({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower() for d in m.distributions()})))"
+    )
+    return set(
+        json.loads(subprocess.run([python, "-I", "-c", code], capture_output=True, text=True, check=True).stdout)
+    )
 
 
 def measure(label: str, source: Path, extras: str, work: Path) -> dict:
@@ -87,8 +92,9 @@ def measure(label: str, source: Path, extras: str, work: Path) -> dict:
     target = f"{source}[{extras}]" if extras else str(source)
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-cache-dir", target], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-cache-dir", target], env=env, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
@@ -127,16 +133,24 @@ def main() -> int:
 
     print(f"{'install':<18} {'packages':>8} {'seconds':>8} {'CPU s':>6} {'MB':>6}   command")
     for r in results:
-        print(f"{r['install']:<18} {r['packages']:>8} {r['seconds']:>8} {r['cpu_seconds']:>6} {r['mb']:>6}   {r['command']}")
-    print(f"{'issue-11 baseline':<18} {BASELINE['packages']:>8} {BASELINE['seconds']:>8} {'':>6} {BASELINE['mb']:>6}   pip install . (before the extras)")
+        print(
+            f"{r['install']:<18} {r['packages']:>8} {r['seconds']:>8} {r['cpu_seconds']:>6} {r['mb']:>6}   {r['command']}"
+        )
+    print(
+        f"{'issue-11 baseline':<18} {BASELINE['packages']:>8} {BASELINE['seconds']:>8} {'':>6} {BASELINE['mb']:>6}   pip install . (before the extras)"
+    )
     core = next((r for r in results if r["install"] == "core"), None)
     if core:
         for r in results:
             if r is not core:
-                print(f"core / {r['install']}: {core['packages'] / r['packages']:.2f} of the packages, "
-                      f"{core['seconds'] / r['seconds']:.2f} of the time, {core['mb'] / r['mb']:.2f} of the disk")
-        print(f"core / baseline: {core['packages'] / BASELINE['packages']:.2f} of the packages, "
-              f"{core['seconds'] / BASELINE['seconds']:.2f} of the time, {core['mb'] / BASELINE['mb']:.2f} of the disk")
+                print(
+                    f"core / {r['install']}: {core['packages'] / r['packages']:.2f} of the packages, "
+                    f"{core['seconds'] / r['seconds']:.2f} of the time, {core['mb'] / r['mb']:.2f} of the disk"
+                )
+        print(
+            f"core / baseline: {core['packages'] / BASELINE['packages']:.2f} of the packages, "
+            f"{core['seconds'] / BASELINE['seconds']:.2f} of the time, {core['mb'] / BASELINE['mb']:.2f} of the disk"
+        )
         print("core packages:", " ".join(core["names"]))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")

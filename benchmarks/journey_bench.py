@@ -93,12 +93,16 @@ def main() -> int:
         shutil.rmtree(base, ignore_errors=True)
     med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
     each = ", ".join(f"{r['event_to_status']:.1f}" for r in runs)
-    print(f"pull_request event -> status hlsp/validation: median {med('event_to_status'):.1f} s over {len(runs)} runs ({each})")
+    print(
+        f"pull_request event -> status hlsp/validation: median {med('event_to_status'):.1f} s over {len(runs)} runs ({each})"
+    )
     print(f"  validate.yml run {med('validate'):.1f} s, report.yml run {med('report'):.1f} s")
     for key in ("validate_steps", "report_steps"):
         names = runs[0][key]
-        print(f"  {key.split('_')[0]}.yml steps (median s): "
-              + "; ".join(f"{n}: {statistics.median(r[key].get(n, 0) for r in runs):.1f}" for n in names))
+        print(
+            f"  {key.split('_')[0]}.yml steps (median s): "
+            + "; ".join(f"{n}: {statistics.median(r[key].get(n, 0) for r in runs):.1f}" for n in names)
+        )
     return 0
 
 

@@ -182,15 +182,25 @@ def lightcurve_bytes(i: int, rows: int, rng: np.random.Generator, units: str = "
         card("PCOUNT", 0),
         card("GCOUNT", 1),
         card("TFIELDS", 4),
-        card("TTYPE1", "TIME"), card("TFORM1", "D"), card("TUNIT1", "d"),
-        card("TTYPE2", "FLUX"), card("TFORM2", "E"), card("TUNIT2", UNITS[units]["rate"]),
-        card("TTYPE3", "FLUX_ERR"), card("TFORM3", "E"), card("TUNIT3", UNITS[units]["rate"]),
-        card("TTYPE4", "QUALITY"), card("TFORM4", "J"),
+        card("TTYPE1", "TIME"),
+        card("TFORM1", "D"),
+        card("TUNIT1", "d"),
+        card("TTYPE2", "FLUX"),
+        card("TFORM2", "E"),
+        card("TUNIT2", UNITS[units]["rate"]),
+        card("TTYPE3", "FLUX_ERR"),
+        card("TFORM3", "E"),
+        card("TUNIT3", UNITS[units]["rate"]),
+        card("TTYPE4", "QUALITY"),
+        card("TFORM4", "J"),
         card("EXTNAME", "LIGHTCURVE"),
         card("TIMESYS", "TDB"),
-        card("RA_TARG", 150.0), card("DEC_TARG", 2.5),
-        card("RADESYS", "ICRS"), card("APERTURE", "FFI"),
-        card("DETECTOR", "CCD1"), card("FILTER", "TESS"),
+        card("RA_TARG", 150.0),
+        card("DEC_TARG", 2.5),
+        card("RADESYS", "ICRS"),
+        card("APERTURE", "FFI"),
+        card("DETECTOR", "CCD1"),
+        card("FILTER", "TESS"),
     ]
     return primary + with_checksums(ext_cards, ones_fold(ones_sum(body))) + body
 
@@ -245,6 +255,7 @@ def make_big(folder: Path, count: int, megabytes: int, units: str = "clean") -> 
     rows_per_chunk = 256
     for k in range(count):
         path = folder / f"hlsp_bench_hst_acs_mosaic{k:02d}_f606w_v1_img.fits"
+
         # pass 1: the data sum; pass 2: write (keeps memory at one chunk)
         def chunks():
             for r0 in range(0, nrow, rows_per_chunk):
@@ -258,14 +269,24 @@ def make_big(folder: Path, count: int, megabytes: int, units: str = "clean") -> 
         nbytes = nrow * ncol * 4
         pad = -nbytes % BLOCK
         cards = [
-            card("SIMPLE", True), card("BITPIX", -32), card("NAXIS", 2),
-            card("NAXIS1", ncol), card("NAXIS2", nrow), card("EXTEND", True),
+            card("SIMPLE", True),
+            card("BITPIX", -32),
+            card("NAXIS", 2),
+            card("NAXIS1", ncol),
+            card("NAXIS2", nrow),
+            card("EXTEND", True),
             *common_cards(k, f"mosaic{k:02d}", "HST", "ACS", "F606W"),
-            card("BUNIT", UNITS[units]["image"]), card("PSFSIZE", 0.1), card("WCSAXES", 2),
-            card("CTYPE1", "RA---TAN"), card("CTYPE2", "DEC--TAN"),
-            card("CRVAL1", 150.0), card("CRVAL2", 2.5),
-            card("CRPIX1", ncol / 2), card("CRPIX2", nrow / 2),
-            card("CDELT1", -1e-5), card("CDELT2", 1e-5),
+            card("BUNIT", UNITS[units]["image"]),
+            card("PSFSIZE", 0.1),
+            card("WCSAXES", 2),
+            card("CTYPE1", "RA---TAN"),
+            card("CTYPE2", "DEC--TAN"),
+            card("CRVAL1", 150.0),
+            card("CRVAL2", 2.5),
+            card("CRPIX1", ncol / 2),
+            card("CRPIX2", nrow / 2),
+            card("CDELT1", -1e-5),
+            card("CDELT2", 1e-5),
         ]
         with open(path, "wb") as fh:
             fh.write(with_checksums(cards, ones_fold(total)))
@@ -297,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--big-count", type=int, default=4, help="set B: number of images")
     p.add_argument("--big-mb", type=int, default=500, help="set B: MiB per image")
     p.add_argument("--tiny", type=int, default=100_000, help="set C: number of files")
-    p.add_argument("--units", choices=sorted(UNITS), default="clean", help="sets A and B: clean or real units (A-real, B-real)")
+    p.add_argument(
+        "--units", choices=sorted(UNITS), default="clean", help="sets A and B: clean or real units (A-real, B-real)"
+    )
     a = p.parse_args(argv)
     sets = {s.strip().upper() for s in a.sets.split(",")}
     suffix = "" if a.units == "clean" else f"-{a.units}"

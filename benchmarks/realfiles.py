@@ -89,7 +89,20 @@ def fetch(quiet: bool = False) -> list[str]:
     for name, version in WHEELS:
         if _wheel_of(name, version):
             continue
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--python-version", PYTHON, "-q", "-d", str(WHEEL_DIR), f"{name}=={version}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            PYTHON,
+            "-q",
+            "-d",
+            str(WHEEL_DIR),
+            f"{name}=={version}",
+        ]
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0 or not _wheel_of(name, version):
             notes.append(f"{name}=={version}: no wheel ({(run.stderr.strip().splitlines() or ['?'])[-1][:120]})")

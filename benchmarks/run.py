@@ -131,7 +131,13 @@ def files_in(folder: Path) -> list[str]:
 
 
 def peers_table(
-    title: str, folder: Path, tools: Tools, repeat: int, peer_repeat: int, files: list[str] | None = None, clean: bool = True
+    title: str,
+    folder: Path,
+    tools: Tools,
+    repeat: int,
+    peer_repeat: int,
+    files: list[str] | None = None,
+    clean: bool = True,
 ) -> Table:
     """The tools on the same files; ``files``: an explicit list (default: every .fits under ``folder``, given as the folder to hlsp)."""
     explicit = files is not None
@@ -161,7 +167,15 @@ def real_table(files: list[str], tools: Tools, repeat: int) -> "_Text":
     """The PyPI corpus: the peers on the same files, then the verdicts that differ (and why)."""
     import verdicts
 
-    t = peers_table(f"Real files: {len(files)} FITS files from PyPI wheels", Path(files[0]).parent, tools, repeat, repeat, files, clean=False)
+    t = peers_table(
+        f"Real files: {len(files)} FITS files from PyPI wheels",
+        Path(files[0]).parent,
+        tools,
+        repeat,
+        repeat,
+        files,
+        clean=False,
+    )
     return _Text(t.render() + "\n" + verdicts.report([Path(f) for f in files]))
 
 
@@ -175,7 +189,10 @@ class _Text:
 
 def incremental_table(folder: Path, tools: Tools, repeat: int, title: str = "set A", cold_repeat: int = 0) -> Table:
     """Cold run (empty cache) vs a run after one file changed, and a run with nothing changed."""
-    t = Table(f"Incremental ({title}, result cache)", ["run", "wall s", "x cold run", "CPU s", "x cold run (CPU)", "peak RSS MiB"])
+    t = Table(
+        f"Incremental ({title}, result cache)",
+        ["run", "wall s", "x cold run", "CPU s", "x cold run (CPU)", "peak RSS MiB"],
+    )
     files = files_in(folder)
     warm(files)  # page cache warm, as for every other table
     cmd = [*tools.hlsp, str(folder)]
@@ -263,7 +280,9 @@ def dask_table(folder: Path, tools: Tools, repeat: int) -> Table:
     )
     one = None
     for n in (1, 2):
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1") as c:
+        with LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        ) as c:
             cmd = [*tools.hlsp, "--no-cache", "--scheduler", c.scheduler_address, *paths]
             measure(cmd, tools.env)  # the workers import hlsp once
             wall, rss, _ = median_of(cmd, repeat, tools.env)
@@ -280,7 +299,20 @@ def profile_summary(folder: Path, tools: Tools, top: int = 18, label: str = "set
 
     out = tools.tmp / "prof"
     subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "hlsp", "validate", "--no-cache", "-j", "1", str(folder)],
+        [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(out),
+            "-m",
+            "hlsp",
+            "validate",
+            "--no-cache",
+            "-j",
+            "1",
+            str(folder),
+        ],
         env=tools.env,
         stdout=subprocess.DEVNULL,
         check=False,
@@ -323,7 +355,9 @@ def _module_of(file: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="small sets (200 files, 4 x 50 MiB, 10,000 tiny files)")
-    p.add_argument("--only", default="A,B,A-real,B-real,real,inc,C,inc-C,start,dask", help="sections to run (default: all)")
+    p.add_argument(
+        "--only", default="A,B,A-real,B-real,real,inc,C,inc-C,start,dask", help="sections to run (default: all)"
+    )
     p.add_argument("--repeat", type=int, default=5, help="runs per figure (median; default 5)")
     p.add_argument("--profile", action="store_true", help="add a cProfile summary of a run over set A")
     p.add_argument("--snapshot", action="store_true", help="benchmark a copy of the working tree's code")
@@ -355,7 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(tools.tmp)  # every path below is absolute; the working tree must not shadow a snapshot
     if not tools.fitsverify:
         print("note: fitsverify is not installed: no fitsverify column (apt-get install fitsverify)")
-    report = [f"## hlsp benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')})\n"]
+    report = [
+        f"## hlsp benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')})\n"
+    ]
     # Which reader ran: the C inner loops (hlsp._speedups) or their pure-Python twins?
     probe = "import hlsp.speedups as s; print('C (hlsp._speedups)' if s.C else 'pure Python')"
     reader = subprocess.run([sys.executable, "-c", probe], env=tools.env, capture_output=True, text=True, cwd=tools.tmp)
@@ -364,8 +400,18 @@ def main(argv: list[str] | None = None) -> int:
         sections = [
             ("A", lambda: peers_table(f"Set A: {small} small files", data / "A", tools, a.repeat, a.repeat)),
             ("B", lambda: peers_table(f"Set B: 4 x {big_mb} MiB images", data / "B", tools, max(3, a.repeat // 2), 1)),
-            ("A-real", lambda: peers_table(f"Set A-real: {small} small files, real units", data / "A-real", tools, a.repeat, a.repeat)),
-            ("B-real", lambda: peers_table(f"Set B-real: 4 x {big_mb} MiB images, real units", data / "B-real", tools, max(3, a.repeat // 2), 1)),
+            (
+                "A-real",
+                lambda: peers_table(
+                    f"Set A-real: {small} small files, real units", data / "A-real", tools, a.repeat, a.repeat
+                ),
+            ),
+            (
+                "B-real",
+                lambda: peers_table(
+                    f"Set B-real: 4 x {big_mb} MiB images, real units", data / "B-real", tools, max(3, a.repeat // 2), 1
+                ),
+            ),
             ("real", lambda: real_table(real_files, tools, a.repeat)),
             ("inc", lambda: incremental_table(data / "A", tools, a.repeat)),
             ("inc-C", lambda: incremental_table(data / "C", tools, 3, f"set C: {tiny} tiny files", cold_repeat=1)),

@@ -180,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         collection = make_collection(files, make_data.DATA / f"stage-bench-src-{a.count}x{a.size_mb}" / "bench")
         results["stage()"] = best(a.repeat, lambda: stage(collection, work / "staging"), fresh_out)
         cli = [sys.executable, "-m", "hlsp", "stage", str(collection), "--to", str(work / "staging")]
-        results["hlsp stage"] = best(a.repeat, lambda: subprocess.run(cli, check=True, stdout=subprocess.DEVNULL), fresh_out)
+        results["hlsp stage"] = best(
+            a.repeat, lambda: subprocess.run(cli, check=True, stdout=subprocess.DEVNULL), fresh_out
+        )
     shutil.rmtree(work, ignore_errors=True)
 
     load = os.getloadavg()[0]

@@ -101,7 +101,11 @@ def fitsverify_messages(path: Path) -> tuple[int, list[str]]:
     run = subprocess.run(["fitsverify", str(path)], capture_output=True, text=True, errors="replace")
     m = re.search(r"Verification found (\d+) warning\(s\) and (\d+) error\(s\)", run.stdout)
     errors = int(m.group(2)) if m else int(run.returncode != 0)
-    msgs = [line.strip() for line in (run.stdout + run.stderr).splitlines() if line.strip().startswith(("*** Error", "*** Warning"))]
+    msgs = [
+        line.strip()
+        for line in (run.stdout + run.stderr).splitlines()
+        if line.strip().startswith(("*** Error", "*** Warning"))
+    ]
     return errors, msgs
 
 

@@ -18,4 +18,14 @@ from hlsp.engine import Options, iter_validate, validate  # noqa: E402
 from hlsp.errors import HlspError  # noqa: E402
 from hlsp.findings import Category, FileResult, Finding, Report, Severity  # noqa: E402
 
-__all__ = ["validate", "iter_validate", "Options", "HlspError", "Report", "FileResult", "Finding", "Severity", "Category"]
+__all__ = [
+    "validate",
+    "iter_validate",
+    "Options",
+    "HlspError",
+    "Report",
+    "FileResult",
+    "Finding",
+    "Severity",
+    "Category",
+]

@@ -274,7 +274,10 @@ def _remember_digest(db: sqlite3.Connection, key: str, digest: str) -> None:
     try:
         db.execute("BEGIN IMMEDIATE")
         db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (key, digest, time.time()))
-        db.execute("DELETE FROM sources WHERE stamps NOT IN (SELECT stamps FROM sources ORDER BY stored DESC LIMIT ?)", (KEEP_FINGERPRINTS,))
+        db.execute(
+            "DELETE FROM sources WHERE stamps NOT IN (SELECT stamps FROM sources ORDER BY stored DESC LIMIT ?)",
+            (KEEP_FINGERPRINTS,),
+        )
         db.execute("COMMIT")
     except sqlite3.Error:  # busy, read-only ...: recomputed next time
         try:
@@ -353,7 +356,12 @@ class ResultCache:
         """Make this run's fingerprint the most recently used; drop the results of old ones."""
         db.execute("BEGIN IMMEDIATE")
         db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?)", (self.fingerprint, time.time()))
-        old = [r[0] for r in db.execute("SELECT fingerprint FROM runs ORDER BY last_used DESC LIMIT -1 OFFSET ?", (KEEP_FINGERPRINTS,))]
+        old = [
+            r[0]
+            for r in db.execute(
+                "SELECT fingerprint FROM runs ORDER BY last_used DESC LIMIT -1 OFFSET ?", (KEEP_FINGERPRINTS,)
+            )
+        ]
         for fp in old:
             db.execute("DELETE FROM results WHERE fingerprint = ?", (fp,))
             db.execute("DELETE FROM runs WHERE fingerprint = ?", (fp,))
@@ -418,7 +426,9 @@ class ResultCache:
                 rows = {r[0]: r[1:] for r in self._db.execute(sql, (self.fingerprint, *wanted))}
             except sqlite3.DatabaseError:
                 self._rebuild(retry=True)
-        return [self._judge(p, k, s, rows.get(k)) if s is not None else (None, None) for p, k, s in zip(paths, keys, stamps)]
+        return [
+            self._judge(p, k, s, rows.get(k)) if s is not None else (None, None) for p, k, s in zip(paths, keys, stamps)
+        ]
 
     def _judge(self, path: str, key: bytes, stamp: Stamp, row: tuple | None) -> tuple[list[Finding] | None, Stamp]:
         """The stored findings if ``row`` (dev .. findings) still describes the file."""

@@ -35,7 +35,9 @@ def configured_dir() -> Path | None:
         return Path(env)
     old = os.environ.get(DEPRECATED)
     if old:
-        warnings.warn(f"{DEPRECATED} is deprecated: set {SETTING} (one folder for every cache)", FutureWarning, stacklevel=2)
+        warnings.warn(
+            f"{DEPRECATED} is deprecated: set {SETTING} (one folder for every cache)", FutureWarning, stacklevel=2
+        )
         return Path(old)
     return None
 

@@ -259,7 +259,11 @@ def expected_of(c: Contribution, root: str) -> dict:
     if isinstance(m.get("doi"), str):
         out["doi"] = m["doi"]
     targets = [
-        {k: t[k] for k in ("name", "ra", "dec") if isinstance(t.get(k), (str, int, float)) and not isinstance(t.get(k), bool)}
+        {
+            k: t[k]
+            for k in ("name", "ra", "dec")
+            if isinstance(t.get(k), (str, int, float)) and not isinstance(t.get(k), bool)
+        }
         for t in m.get("targets") or []
         if isinstance(t, dict)
     ]

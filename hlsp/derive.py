@@ -55,7 +55,9 @@ def load_sources() -> Sources:
             elif isinstance(e, dict):
                 out.append({"from": list(e.get("from") or ()), "format": e.get("format")})
         eq[str(kw)] = tuple(out)
-    return Sources(eq, {str(k): str(v) for k, v in (data.get("file_name") or {}).items()}, frozenset(data.get("metadata") or ()))
+    return Sources(
+        eq, {str(k): str(v) for k, v in (data.get("file_name") or {}).items()}, frozenset(data.get("metadata") or ())
+    )
 
 
 def _present(value: Any) -> bool:
@@ -139,7 +141,9 @@ def derive(
     )
 
 
-def fix_can_add(keyword: str, headers: Iterable[tuple[int, Mapping[str, Any]]], filename: str, metadata=None) -> str | None:
+def fix_can_add(
+    keyword: str, headers: Iterable[tuple[int, Mapping[str, Any]]], filename: str, metadata=None
+) -> str | None:
     """Where ``hlsp fix`` would take ``keyword`` from (for hints), or None."""
     if keyword in load_sources().metadata:
         return "hlsp.yaml"

@@ -138,7 +138,9 @@ def iter_collection(root: str | os.PathLike, options: Options, reads=None) -> It
         file_options = dataclasses.replace(options, expected={**options.expected, "folder": ctx.root})
         yield from iter_files(loose_fits_files(ctx), file_options)
         return
-    file_options = dataclasses.replace(options, expected={**options.expected, **expected_of(ctx.contribution, ctx.root)})
+    file_options = dataclasses.replace(
+        options, expected={**options.expected, **expected_of(ctx.contribution, ctx.root)}
+    )
     readable = [chk for chk in ctx.checks if chk.file is not None]
     if reads:
         rules = file_options.rules()

@@ -100,7 +100,9 @@ class Finding:
 
     def __repr__(self) -> str:
         where = self.where()
-        return f"<Finding {self.rule} {self.severity.value}{' [' + where + ']' if where else ''}: {_clip(self.message)}>"
+        return (
+            f"<Finding {self.rule} {self.severity.value}{' [' + where + ']' if where else ''}: {_clip(self.message)}>"
+        )
 
 
 @dataclass(slots=True)

@@ -515,7 +515,9 @@ def read_fits(path: str | os.PathLike, scan_data: bool = True) -> FitsFile:
     return read_stream(stream, path, size, compression, scan_data)
 
 
-def read_stream(stream: BinaryIO, path: str, size: int, compression: str | None = None, scan_data: bool = True) -> FitsFile:
+def read_stream(
+    stream: BinaryIO, path: str, size: int, compression: str | None = None, scan_data: bool = True
+) -> FitsFile:
     """:func:`read_fits` of an open stream (closed on return): a remote file, read as it arrives."""
     ff = FitsFile(path=path, size=size, compression=compression)
     try:
@@ -562,7 +564,9 @@ def _read_hdus(ff: FitsFile, stream: BinaryIO, scan_data: bool) -> None:
             )
             return
         if index >= max_hdus:
-            raise LimitExceeded(f"the file has more than {max_hdus} HDUs -- reading stopped there (limit: HLSP_MAX_HDUS)")
+            raise LimitExceeded(
+                f"the file has more than {max_hdus} HDUs -- reading stopped there (limit: HLSP_MAX_HDUS)"
+            )
         if cards_left <= 0:
             raise LimitExceeded(_cards_message())
         hdu = _read_header(ff, stream, first, index, offset, -(-cards_left // (BLOCK // CARD)))
@@ -609,7 +613,9 @@ def _looks_like_header(block: bytes) -> bool:
     return block[:8] == b"XTENSION" or (block[:8].isascii() and block[8:10] == b"= " and block[:8] != b"        ")
 
 
-def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offset: int, budget: int = _MAX_HEADER_BLOCKS) -> HDU:
+def _read_header(
+    ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offset: int, budget: int = _MAX_HEADER_BLOCKS
+) -> HDU:
     """The header starting with block ``first``, read up to ``budget`` blocks
     (the cards the file may still keep); ``over_budget`` when it is longer."""
     blocks = [first]
@@ -662,8 +668,6 @@ def _read_header(ff: FitsFile, stream: BinaryIO, first: bytes, index: int, offse
         )
         hdu.data_size, hdu.size_known = 0, False  # (a number of thousands of digits is no size)
     return hdu
-
-
 
 
 def _find_end(buf: bytes) -> int:
@@ -858,7 +862,9 @@ def _take_problems(ff: FitsFile, hdu: HDU, rows: RowScanner) -> None:
         )
 
 
-def _read_data_direct(ff: FitsFile, stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes, plan) -> None:
+def _read_data_direct(
+    ff: FitsFile, stream: io.BufferedReader, hdu: HDU, float_size: int, fill_char: bytes, plan
+) -> None:
     """The data of a plain file: positioned reads into reused 1 MiB buffers, no copies.
 
     Big data units are split in two halves summed by two threads: the ones'-

@@ -155,7 +155,11 @@ def _profile_of(filename: str):
 def _has_value(fits, keyword: str) -> bool:
     for hdu in fits.hdus:
         card = hdu.header.card(keyword)
-        if card is not None and card.vtype not in ("undefined", "invalid") and not (card.vtype == "str" and not card.value.strip()):
+        if (
+            card is not None
+            and card.vtype not in ("undefined", "invalid")
+            and not (card.vtype == "str" and not card.value.strip())
+        ):
             return True
     return False
 
@@ -189,7 +193,9 @@ def derived_keywords(fits, filename: str, metadata: dict[str, Any] | None) -> li
     return out
 
 
-_METADATA_KEYWORDS = frozenset({"HLSPID", "HLSPVER", "HLSPNAME", "HLSPLEAD", "DOI", "LICENSE", "LICENURL", "HLSPTARG", "REFERENC"})
+_METADATA_KEYWORDS = frozenset(
+    {"HLSPID", "HLSPVER", "HLSPNAME", "HLSPLEAD", "DOI", "LICENSE", "LICENURL", "HLSPTARG", "REFERENC"}
+)
 
 
 def _card_span(cards: list[str], i: int) -> int:
@@ -281,7 +287,9 @@ def plan_fix(path: str | os.PathLike, metadata: dict[str, Any] | None = None) ->
                     doi = hdu.header.card("DOI")
                     if doi is not None and not (doi.vtype == "str" and doi.value.strip().startswith("10.")):
                         if _remove(after, "DOI"):
-                            plan.skipped.append("DOI card removed: hlsp.yaml says `doi: pending` (no DOI card until the archive mints it)")
+                            plan.skipped.append(
+                                "DOI card removed: hlsp.yaml says `doi: pending` (no DOI card until the archive mints it)"
+                            )
             if hdu.index == 0:
                 for d in derived_keywords(fits, os.path.basename(path), metadata):
                     _set(after, d.keyword, d.value)

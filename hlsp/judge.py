@@ -128,7 +128,9 @@ class _HduFacts:
 
     def blank_strings(self) -> tuple[int, ...]:
         if self._blanks is None:
-            self._blanks = tuple([i for i, c in enumerate(self.header.cards) if c.vtype == "str" and not c.value.strip()])
+            self._blanks = tuple(
+                [i for i, c in enumerate(self.header.cards) if c.vtype == "str" and not c.value.strip()]
+            )
         return self._blanks
 
     def value_types(self) -> tuple[str, ...]:

@@ -30,35 +30,49 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     # -- the FITS reader (hlsp/fitsfile.py, hlsp/tablescan.py)
     "row_buffer": Setting(
-        "HLSP_MAX_ROW_BUFFER", 4 * MiB, "bytes",
+        "HLSP_MAX_ROW_BUFFER",
+        4 * MiB,
+        "bytes",
         "table rows up to this long are checked whole; longer rows are checked column by column as they stream",
     ),
     "header_cards": Setting(
-        "HLSP_MAX_HEADER_CARDS", 200_000, "cards",
+        "HLSP_MAX_HEADER_CARDS",
+        200_000,
+        "cards",
         "header cards kept for one file, all HDUs together; reading stops there with a finding",
     ),
     "heap_arrays": Setting(
-        "HLSP_MAX_HEAP_ARRAYS", 500_000, "arrays",
+        "HLSP_MAX_HEAP_ARRAYS",
+        500_000,
+        "arrays",
         "variable-length logical arrays (PL/QL) of one table whose heap values are checked (32 bytes each)",
     ),
     "hdus": Setting("HLSP_MAX_HDUS", 10_000, "HDUs", "HDUs read in one file; reading stops there with a finding"),
     "inflate_ratio": Setting(
-        "HLSP_MAX_INFLATE_RATIO", 1000, "ratio",
+        "HLSP_MAX_INFLATE_RATIO",
+        1000,
+        "ratio",
         "a .gz/.bz2 file may inflate to this many times its size (beyond HLSP_INFLATE_FREE)",
     ),
     "inflate_free": Setting(
-        "HLSP_INFLATE_FREE", 1 * GiB, "bytes", "a .gz/.bz2 file may always inflate to this many bytes, whatever its ratio"
+        "HLSP_INFLATE_FREE",
+        1 * GiB,
+        "bytes",
+        "a .gz/.bz2 file may always inflate to this many bytes, whatever its ratio",
     ),
-    "inflate_max": Setting(
-        "HLSP_MAX_INFLATED", 64 * GiB, "bytes", "no .gz/.bz2 file inflates beyond this many bytes"
-    ),
+    "inflate_max": Setting("HLSP_MAX_INFLATED", 64 * GiB, "bytes", "no .gz/.bz2 file inflates beyond this many bytes"),
     # -- remote products (hlsp/remote.py)
     "remote_bytes": Setting(
-        "HLSP_REMOTE_MAX_BYTES", 10 * GiB, "bytes",
+        "HLSP_REMOTE_MAX_BYTES",
+        10 * GiB,
+        "bytes",
         "a remote product larger than this is not fetched (its manifest size is checked before; the transfer stops there)",
     ),
     "remote_seconds": Setting(
-        "HLSP_REMOTE_DEADLINE", 900, "seconds", "wall-clock time one remote product may take to download, retries included"
+        "HLSP_REMOTE_DEADLINE",
+        900,
+        "seconds",
+        "wall-clock time one remote product may take to download, retries included",
     ),
 }
 

@@ -78,7 +78,12 @@ def local_entry(root: Path, rel: str, old: dict | None = None) -> dict:
         raise HlspError(f"{rel}: {refused}")
     size, digest = sha256_file(real)
     old = old or {}
-    entry = {"path": rel, "size": size, "sha256": digest, "product_type": old.get("product_type") or product_type_of(rel)}
+    entry = {
+        "path": rel,
+        "size": size,
+        "sha256": digest,
+        "product_type": old.get("product_type") or product_type_of(rel),
+    }
     if old.get("description"):
         entry["description"] = old["description"]
     return entry
@@ -226,7 +231,9 @@ def refresh_manifest(root: str | os.PathLike, *, write: bool = True, remote_opti
     before = {k: v for k, v in doc.data.items() if k != "products"}
     after = {k: v for k, v in check.data.items() if k != "products"}
     if before != after or check.data.get("products", []) != entries:
-        raise HlspError(f"{root / METADATA_FILE}: could not rewrite the products block safely; the file was not changed")
+        raise HlspError(
+            f"{root / METADATA_FILE}: could not rewrite the products block safely; the file was not changed"
+        )
     if write and new_text != text:
         with atomic_open(root / METADATA_FILE) as fh:
             fh.write(new_text)

@@ -103,7 +103,8 @@ def _construct_int(loader: MetadataLoader, node: ScalarNode) -> int:
     # (sexagesimal 1:30:... and 0x... forms can also grow past the limit once converted)
     if value is None or value.bit_length() > MAX_INT_DIGITS * 3.33:
         raise YamlLoadError(
-            f"a number of {digits} digits is too long (at most {MAX_INT_DIGITS}): quote it if it is text", *_mark(node.start_mark)
+            f"a number of {digits} digits is too long (at most {MAX_INT_DIGITS}): quote it if it is text",
+            *_mark(node.start_mark),
         )
     return value
 
@@ -151,10 +152,14 @@ def parse_yaml(text: str, max_bytes: int = MAX_BYTES) -> YamlDocument:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise YamlLoadError("hlsp.yaml is empty: it must hold the collection's fields (run `hlsp init` for a template)", 1, 1)
+            raise YamlLoadError(
+                "hlsp.yaml is empty: it must hold the collection's fields (run `hlsp init` for a template)", 1, 1
+            )
         if not isinstance(node, MappingNode):
             kind = "a list" if isinstance(node, SequenceNode) else "a single value"
-            raise YamlLoadError(f"hlsp.yaml must be a mapping of fields (`key: value` lines), not {kind}", *_mark(node.start_mark))
+            raise YamlLoadError(
+                f"hlsp.yaml must be a mapping of fields (`key: value` lines), not {kind}", *_mark(node.start_mark)
+            )
         doc = YamlDocument(None)
         _walk(loader, node, (), doc, 0)
         doc.data = loader.construct_document(node)
@@ -204,8 +209,8 @@ def _unclosed_quote(text: str, last_line: int) -> tuple[int, int] | None:
         if not m:
             continue
         q = m.group(1)
-        rest = stripped[m.end():]
-        closed = rest.replace(q * 2, "") if q == "'" else re.sub(r'\\.', "", rest)
+        rest = stripped[m.end() :]
+        closed = rest.replace(q * 2, "") if q == "'" else re.sub(r"\\.", "", rest)
         if q not in closed:
             return n, m.end(1)
     return None
@@ -228,7 +233,9 @@ def _walk(loader: MetadataLoader, node: Node, path: Path_, doc: YamlDocument, de
                 raise YamlLoadError(f"key {key_node.value!r} must be text (quote it)", *_mark(key_node.start_mark))
             line, column = _mark(key_node.start_mark)
             if key in seen:
-                raise YamlLoadError(f"duplicate key {key!r} (first given on line {seen[key]}): give each field once", line, column)
+                raise YamlLoadError(
+                    f"duplicate key {key!r} (first given on line {seen[key]}): give each field once", line, column
+                )
             seen[key] = line
             doc.key_positions[path + (key,)] = (line, column)
             _walk(loader, value_node, path + (key,), doc, depth + 1)
@@ -324,8 +331,15 @@ def _describe_value(value: Any) -> str:
     return "an empty value" if value is None else repr(value)
 
 
-_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list",
-               "object": "a mapping (key: value lines)", "boolean": "true or false", "null": "empty"}
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping (key: value lines)",
+    "boolean": "true or false",
+    "null": "empty",
+}
 
 
 def _explain(e: jsonschema.ValidationError) -> SchemaProblem:
@@ -369,7 +383,9 @@ def _explain(e: jsonschema.ValidationError) -> SchemaProblem:
     if v in ("enum", "const"):
         allowed = e.validator_value if v == "enum" else [e.validator_value]
         shown = ", ".join(repr(a) for a in allowed)
-        return SchemaProblem(f"{where} must be {'one of ' if v == 'enum' else ''}{shown}, not {_describe_value(e.instance)}", hint, path)
+        return SchemaProblem(
+            f"{where} must be {'one of ' if v == 'enum' else ''}{shown}, not {_describe_value(e.instance)}", hint, path
+        )
     if v == "pattern":
         return SchemaProblem(f"{where}: {_describe_value(e.instance)} is not in the expected form", hint, path)
     if v == "format":

@@ -107,7 +107,11 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
             return result
     vocab = load_vocabulary()
     ptype = options.product_type or name.product_type
-    profile_name = options.product_type if options.product_type in ("image", "spectrum", "lightcurve", "catalog") else vocab.profile_for(ptype)
+    profile_name = (
+        options.product_type
+        if options.product_type in ("image", "spectrum", "lightcurve", "catalog")
+        else vocab.profile_for(ptype)
+    )
     ctx = FileContext(
         path=shown,
         name=name,
@@ -374,5 +378,3 @@ def _drain(chunk: _Chunk, cache) -> Iterator[FileResult]:
             cache.store(path, stamp, result)
     for entry in chunk.entries:
         yield results[entry] if isinstance(entry, int) else entry
-
-

@@ -55,7 +55,10 @@ def load_placeholders() -> Placeholders:
 @functools.lru_cache(maxsize=4)
 def _patterns(p: Placeholders) -> tuple[re.Pattern, ...]:
     out = [re.compile(r"(?<!\w)" + re.escape(ph) + (r"(?!\w)" if ph[-1:].isalnum() else ""), re.I) for ph in p.phrases]
-    out += [re.compile(r"(?<![\w.-])(?:[\w.+-]+@|https?://(?:[\w-]+\.)*)" + re.escape(d) + r"(?![\w-])", re.I) for d in p.domains]
+    out += [
+        re.compile(r"(?<![\w.-])(?:[\w.+-]+@|https?://(?:[\w-]+\.)*)" + re.escape(d) + r"(?![\w-])", re.I)
+        for d in p.domains
+    ]
     return tuple(out)
 
 
@@ -110,13 +113,21 @@ def problems(metadata: dict[str, Any], used: dict[str, set[str]] | None = None) 
         if p.is_example("people", person.get("name")):
             add(where + ("name",), person["name"], "Write the person's name as it should be cited.")
         if p.is_example("orcid", person.get("orcid")):
-            add(where + ("orcid",), person["orcid"], "This is an example ORCID iD; write the person's own (https://orcid.org).")
+            add(
+                where + ("orcid",),
+                person["orcid"],
+                "This is an example ORCID iD; write the person's own (https://orcid.org).",
+            )
     for i, ref in enumerate(metadata.get("references") or []):
         if p.is_example("references", ref):
             add(("references", i), ref, "Write the bibcode or DOI of the paper that describes the collection.")
     for i, t in enumerate(metadata.get("targets") or []):
         if isinstance(t, dict) and p.is_example("targets", t.get("name")):
-            add(("targets", i, "name"), t["name"], "Write the target as in the file names (HLSPTARG), with its ICRS ra/dec.")
+            add(
+                ("targets", i, "name"),
+                t["name"],
+                "Write the target as in the file names (HLSPTARG), with its ICRS ra/dec.",
+            )
     for key in ("observatories", "instruments", "filters", "product_types"):
         value = metadata.get(key)
         default = sk.get(key)

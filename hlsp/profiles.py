@@ -84,7 +84,13 @@ def _copy_path(path: Path) -> tuple[str, list[int]] | None:
         return None
     key = os.fsencode(source)
     name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.json"
-    return os.path.join(default_dir(), "validators", name), [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    return os.path.join(default_dir(), "validators", name), [
+        st.st_dev,
+        st.st_ino,
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ctime_ns,
+    ]
 
 
 def _parsed_copy(path: Path, where: tuple[str, list[int]] | None) -> Any:
@@ -259,7 +265,9 @@ def load_vocabulary() -> Vocabulary:
         for f in insts.values():
             filters.update(f)
     product_types = frozenset(str(t) for t in fn.get("product_types") or [])
-    index = VocabIndex(frozenset(observatories) | frozenset(aliases), frozenset(instruments), frozenset(filters), product_types)
+    index = VocabIndex(
+        frozenset(observatories) | frozenset(aliases), frozenset(instruments), frozenset(filters), product_types
+    )
     return Vocabulary(
         index=index,
         max_name_length=int(fn.get("max_name_length", 90)),

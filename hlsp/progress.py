@@ -110,7 +110,9 @@ class Bar:
     Other keyword arguments go to tqdm.
     """
 
-    def __init__(self, file: IO[str] | None = None, delay: float = 0.0, notebook: bool | None = None, **tqdm_options: Any):
+    def __init__(
+        self, file: IO[str] | None = None, delay: float = 0.0, notebook: bool | None = None, **tqdm_options: Any
+    ):
         self._cls = tqdm_class(notebook)
         self._options = dict(unit=" files", desc="hlsp validate", leave=True)
         self._options.update(tqdm_options)

@@ -144,7 +144,14 @@ def _host_problem(host: str | None, port: int | None, options: RemoteOptions) ->
 
 def _address_problem(host: str, address: str) -> str | None:
     addr = ipaddress.ip_address(address.split("%", 1)[0])
-    if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
+    if (
+        addr.is_private
+        or addr.is_loopback
+        or addr.is_link_local
+        or addr.is_reserved
+        or addr.is_multicast
+        or addr.is_unspecified
+    ):
         return (
             f"host {host} resolves to the private or local address {addr}; remote products must be on a "
             "public server (set HLSP_ALLOW_PRIVATE_URLS=1 only for local testing)"
@@ -248,13 +255,17 @@ def _filesystem(url: str, options: RemoteOptions):
         return fsspec.filesystem("s3", **kwargs)
     import aiohttp
 
-    timeout = aiohttp.ClientTimeout(total=None, connect=options.timeout, sock_connect=options.timeout, sock_read=options.timeout)
+    timeout = aiohttp.ClientTimeout(
+        total=None, connect=options.timeout, sock_connect=options.timeout, sock_read=options.timeout
+    )
 
     async def get_client(**kwargs):
         connector = aiohttp.TCPConnector(resolver=_checked_resolver(options.allow_private))
         return aiohttp.ClientSession(connector=connector, **kwargs)
 
-    return fsspec.filesystem(scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout}, get_client=get_client)
+    return fsspec.filesystem(
+        scheme, skip_instance_cache=True, client_kwargs={"timeout": timeout}, get_client=get_client
+    )
 
 
 def _require_remote(scheme: str) -> None:
@@ -507,7 +518,9 @@ def _check_size(url: str, size, options: RemoteOptions) -> int:
     return size
 
 
-def fetch(url: str, size: int | None, sha256: str | None, options: RemoteOptions | None = None, name: str | None = None) -> Path:
+def fetch(
+    url: str, size: int | None, sha256: str | None, options: RemoteOptions | None = None, name: str | None = None
+) -> Path:
     """The verified local copy of ``url`` (from the cache, or downloaded into it).
 
     Raises :class:`RemoteError` (refused, unreachable) or :class:`IntegrityError`

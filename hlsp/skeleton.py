@@ -31,7 +31,9 @@ TEMPLATES = next(
 MAX_PROJ_ID = 20
 
 
-def init_contribution(proj_id: str, parent: str | os.PathLike = "contributions", today: datetime.date | None = None) -> Path:
+def init_contribution(
+    proj_id: str, parent: str | os.PathLike = "contributions", today: datetime.date | None = None
+) -> Path:
     """Create ``<parent>/<proj_id>/`` with hlsp.yaml and README.md; return the folder."""
     if not PROJ_ID_RE.match(proj_id) or len(proj_id) > MAX_PROJ_ID:
         raise HlspError(

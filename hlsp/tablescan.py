@@ -46,6 +46,8 @@ def column_width(repeat: int, code: str) -> int:
     if code in "PQ":
         return SIZES[code] * min(repeat, 1)
     return SIZES[code] * repeat
+
+
 # What CFITSIO reads as a number in an ASCII-table field, once every blank is
 # removed (it ignores them): sign, digits, a '.' or ',' and an upper-case E/D
 # exponent, each part optional.  fitsverify adds, for F/E/D fields, that the
@@ -133,10 +135,18 @@ def plan_table(hdu: Any) -> TablePlan | None:
         if not checks:
             return None
     logicals = tuple(
-        k for k, (c, (_, form)) in enumerate(zip(checks, columns)) if c[1] in "PQ" and _VAR_FORM.match(_BIN_FORM.match(form).group(3)).group(1) == "L"
+        k
+        for k, (c, (_, form)) in enumerate(zip(checks, columns))
+        if c[1] in "PQ" and _VAR_FORM.match(_BIN_FORM.match(form).group(3)).group(1) == "L"
     )
     return TablePlan(
-        row_len, rows_end, tuple(checks), tuple(columns), min(max(heap_size, 0), _INT64_MAX), (), logicals,
+        row_len,
+        rows_end,
+        tuple(checks),
+        tuple(columns),
+        min(max(heap_size, 0), _INT64_MAX),
+        (),
+        logicals,
         theap if logicals else 0,
     )
 
@@ -443,7 +453,9 @@ class _HeapLogicals:
         if not len(idx):
             return
         start = first[idx].astype(np.int64) + plan.heap_start
-        self.parts.append((start, start + nelem[idx].astype(np.int64), rows[idx].astype(np.int64), np.full(len(idx), k)))
+        self.parts.append(
+            (start, start + nelem[idx].astype(np.int64), rows[idx].astype(np.int64), np.full(len(idx), k))
+        )
         self.count += len(idx)
 
     def add_rows(self, rows, first_row: int) -> None:

@@ -321,7 +321,7 @@ class _Parser:
     def fail(self):
         if self.i < len(self.t):
             tok = self.t[self.i]
-            raise UnitError(f"syntax error at col {tok.col} ({self.text[tok.col:tok.col + 12]!r})")
+            raise UnitError(f"syntax error at col {tok.col} ({self.text[tok.col : tok.col + 12]!r})")
         raise UnitError("syntax error: the unit ends too early")
 
     # -- grammar

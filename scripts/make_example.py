@@ -67,8 +67,17 @@ def mjd(iso: str) -> float:
     return (datetime.fromisoformat(iso) - datetime(1858, 11, 17)).total_seconds() / 86400.0
 
 
-def common_cards(telescope: str, instrument: str, detector: str, filt: str, aperture: str,
-                 beg: str, end: str, exposure: float, timesys: str = "UTC") -> list[tuple]:
+def common_cards(
+    telescope: str,
+    instrument: str,
+    detector: str,
+    filt: str,
+    aperture: str,
+    beg: str,
+    end: str,
+    exposure: float,
+    timesys: str = "UTC",
+) -> list[tuple]:
     return [
         ("DATE", FILE_DATE, "date this file was written"),
         ("ORIGIN", "hlsp make_example.py", "who wrote this file"),
@@ -113,9 +122,16 @@ def noise(*ints: np.ndarray) -> np.ndarray:
 
 
 def table_cards(columns: list[tuple[str, str, str]], nrows: int, row_bytes: int, extname: str) -> list[tuple]:
-    cards = [("XTENSION", "BINTABLE", "binary table extension"), ("BITPIX", 8), ("NAXIS", 2),
-             ("NAXIS1", row_bytes, "bytes per row"), ("NAXIS2", nrows, "rows"), ("PCOUNT", 0), ("GCOUNT", 1),
-             ("TFIELDS", len(columns), "columns")]
+    cards = [
+        ("XTENSION", "BINTABLE", "binary table extension"),
+        ("BITPIX", 8),
+        ("NAXIS", 2),
+        ("NAXIS1", row_bytes, "bytes per row"),
+        ("NAXIS2", nrows, "rows"),
+        ("PCOUNT", 0),
+        ("GCOUNT", 1),
+        ("TFIELDS", len(columns), "columns"),
+    ]
     for i, (name, form, unit) in enumerate(columns, 1):
         cards += [(f"TTYPE{i}", name), (f"TFORM{i}", form)]
         if unit:
@@ -135,18 +151,31 @@ def make_image() -> tuple[bytes, np.ndarray]:
     image += 8.0 * noise(np.arange(n)[:, None], np.arange(n)[None, :])
     data = image.astype(">f4")
     scale = 0.05 / 3600.0  # 0.05 arcsec pixels
-    cards = [("SIMPLE", True, "conforms to FITS standard"), ("BITPIX", -32), ("NAXIS", 2), ("NAXIS1", n), ("NAXIS2", n),
-             ("EXTEND", True)]
+    cards = [
+        ("SIMPLE", True, "conforms to FITS standard"),
+        ("BITPIX", -32),
+        ("NAXIS", 2),
+        ("NAXIS1", n),
+        ("NAXIS2", n),
+        ("EXTEND", True),
+    ]
     cards += common_cards("HST", "ACS", "WFC", "F606W", "WFC", "2024-03-02T04:10:00", "2024-03-02T05:10:00", 2400.0)
     cards += [
         ("BUNIT", "count/s", "brightness unit"),
         ("PSFSIZE", 0.1, "[arcsec] PSF full width at half maximum"),
         ("WCSAXES", 2, "number of WCS axes"),
-        ("CTYPE1", "RA---TAN"), ("CTYPE2", "DEC--TAN"),
-        ("CUNIT1", "deg"), ("CUNIT2", "deg"),
-        ("CRVAL1", RA), ("CRVAL2", DEC),
-        ("CRPIX1", 32.5), ("CRPIX2", 32.5),
-        ("CD1_1", -scale), ("CD1_2", 0.0), ("CD2_1", 0.0), ("CD2_2", scale),
+        ("CTYPE1", "RA---TAN"),
+        ("CTYPE2", "DEC--TAN"),
+        ("CUNIT1", "deg"),
+        ("CUNIT2", "deg"),
+        ("CRVAL1", RA),
+        ("CRVAL2", DEC),
+        ("CRPIX1", 32.5),
+        ("CRPIX2", 32.5),
+        ("CD1_1", -scale),
+        ("CD1_2", 0.0),
+        ("CD2_1", 0.0),
+        ("CD2_2", scale),
     ]
     return hdu(cards, data.tobytes()), data.astype(np.float64)
 
@@ -193,16 +222,31 @@ def make_catalog() -> tuple[bytes, np.ndarray]:
     i = np.arange(n)
     ra = RA + ((i * 7) % 11 - 5) * 0.0009
     dec = DEC + ((i * 5) % 13 - 6) * 0.0007
-    rows = np.zeros(n, dtype=[("RA", ">f8"), ("DEC", ">f8"), ("SOURCE", "S16"), ("F606W", ">f4"),
-                              ("F606W_err", ">f4"), ("F606W_flag", ">i4")])
+    rows = np.zeros(
+        n,
+        dtype=[
+            ("RA", ">f8"),
+            ("DEC", ">f8"),
+            ("SOURCE", "S16"),
+            ("F606W", ">f4"),
+            ("F606W_err", ">f4"),
+            ("F606W_flag", ">i4"),
+        ],
+    )
     rows["RA"], rows["DEC"] = ra, dec
     rows["SOURCE"] = [f"{TARGET}-{k:03d}".encode() for k in range(n)]
     rows["F606W"] = 18.0 + 0.25 * i
     rows["F606W_err"] = 0.01 + 0.002 * i
     rows["F606W_err"][-1] = np.nan  # no error estimate for the faintest source
     rows["F606W_flag"][-1] = 1
-    columns = [("RA", "D", "deg"), ("DEC", "D", "deg"), ("SOURCE", "16A", ""), ("F606W", "E", "mag"),
-               ("F606W_err", "E", "mag"), ("F606W_flag", "J", "")]
+    columns = [
+        ("RA", "D", "deg"),
+        ("DEC", "D", "deg"),
+        ("SOURCE", "16A", ""),
+        ("F606W", "E", "mag"),
+        ("F606W_err", "E", "mag"),
+        ("F606W_flag", "J", ""),
+    ]
     primary = common_cards("HST", "ACS", "WFC", "F606W", "WFC", "2024-03-02T04:10:00", "2024-03-02T05:10:00", 2400.0)
     ext = table_cards(columns, n, rows.dtype.itemsize, "CATALOG")
     points = np.stack([ra, dec], axis=1)
@@ -224,8 +268,12 @@ def png(gray: np.ndarray) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zdata) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zdata)
+        + chunk(b"IEND", b"")
+    )
 
 
 def scaled(values: np.ndarray) -> np.ndarray:
@@ -272,10 +320,10 @@ complete contribution looks like and validates without errors.
 
 | File | Content |
 |---|---|
-| `{NAMES['img']}.fits` | 64x64 image, count/s, celestial WCS (TAN) |
-| `{NAMES['spec']}.fits` | 1-D spectrum, 2900-4895 Angstrom, BINTABLE |
-| `{NAMES['lc']}.fits` | light curve, 10 days at 30-minute cadence, BINTABLE |
-| `{NAMES['cat']}.fits` | catalog of 20 sources with F606W magnitudes, BINTABLE |
+| `{NAMES["img"]}.fits` | 64x64 image, count/s, celestial WCS (TAN) |
+| `{NAMES["spec"]}.fits` | 1-D spectrum, 2900-4895 Angstrom, BINTABLE |
+| `{NAMES["lc"]}.fits` | light curve, 10 days at 30-minute cadence, BINTABLE |
+| `{NAMES["cat"]}.fits` | catalog of 20 sources with F606W magnitudes, BINTABLE |
 
 Each product has a PNG preview with the same name.
 

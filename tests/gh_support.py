@@ -244,8 +244,16 @@ class FakeGitHub:
         self.git_dir = Path(path)
 
     def add_pull(
-        self, number: int, head_sha: str, *, labels=(), files=(), state="open", merge_sha=None,
-        base_sha: str = "e" * 40, head_ref: str = "add-hlsp",
+        self,
+        number: int,
+        head_sha: str,
+        *,
+        labels=(),
+        files=(),
+        state="open",
+        merge_sha=None,
+        base_sha: str = "e" * 40,
+        head_ref: str = "add-hlsp",
     ) -> dict:
         api = f"{self.base}/repos/{self.owner}/{self.name}"
         fork = repository(self.base, "science-team", self.name, rid=7777)
@@ -273,8 +281,15 @@ class FakeGitHub:
             "body_html": "<p>New HLSP</p>",
             "body_text": "New HLSP",
             "labels": [
-                {"id": 90 + i, "node_id": f"LA_{i}", "url": f"{api}/labels/{n}", "name": n, "color": "ededed",
-                 "default": False, "description": None}
+                {
+                    "id": 90 + i,
+                    "node_id": f"LA_{i}",
+                    "url": f"{api}/labels/{n}",
+                    "name": n,
+                    "color": "ededed",
+                    "default": False,
+                    "description": None,
+                }
                 for i, n in enumerate(labels)
             ],
             "milestone": None,
@@ -287,10 +302,20 @@ class FakeGitHub:
             "assignees": [],
             "requested_reviewers": [],
             "requested_teams": [],
-            "head": {"label": f"science-team:{head_ref}", "ref": head_ref, "sha": head_sha,
-                     "user": user(self.base, "science-team", 2002, "Organization"), "repo": fork},
-            "base": {"label": f"{self.owner}:main", "ref": "main", "sha": base_sha,
-                     "user": self.repo["owner"], "repo": self.repo},
+            "head": {
+                "label": f"science-team:{head_ref}",
+                "ref": head_ref,
+                "sha": head_sha,
+                "user": user(self.base, "science-team", 2002, "Organization"),
+                "repo": fork,
+            },
+            "base": {
+                "label": f"{self.owner}:main",
+                "ref": "main",
+                "sha": base_sha,
+                "user": self.repo["owner"],
+                "repo": self.repo,
+            },
             "_links": {
                 "self": {"href": f"{api}/pulls/{number}"},
                 "html": {"href": f"https://github.com/{self.owner}/{self.name}/pull/{number}"},
@@ -326,8 +351,15 @@ class FakeGitHub:
             self.files[number] = [self._file(number, path) for path in files]
         if labels is not None:
             pr["labels"] = [
-                {"id": 90 + i, "node_id": f"LA_{i}", "url": f"{api}/labels/{n}", "name": n, "color": "ededed",
-                 "default": False, "description": None}
+                {
+                    "id": 90 + i,
+                    "node_id": f"LA_{i}",
+                    "url": f"{api}/labels/{n}",
+                    "name": n,
+                    "color": "ededed",
+                    "default": False,
+                    "description": None,
+                }
                 for i, n in enumerate(labels)
             ]
         return pr
@@ -343,8 +375,14 @@ class FakeGitHub:
         """A review of pull request ``number`` on its commit ``commit_id`` (APPROVED, CHANGES_REQUESTED, ...)."""
         self._next_id += 1
         review = {
-            "id": self._next_id, "node_id": f"PRR_{self._next_id}", "user": user(self.base, login, 3000 + len(login)),
-            "body": "", "body_html": "", "body_text": "", "state": state, "commit_id": commit_id,
+            "id": self._next_id,
+            "node_id": f"PRR_{self._next_id}",
+            "user": user(self.base, login, 3000 + len(login)),
+            "body": "",
+            "body_html": "",
+            "body_text": "",
+            "state": state,
+            "commit_id": commit_id,
             "author_association": association,
             "html_url": f"https://github.com/{self.owner}/{self.name}/pull/{number}#pullrequestreview-{self._next_id}",
             "pull_request_url": f"{self.base}/repos/{self.owner}/{self.name}/pulls/{number}",
@@ -375,21 +413,40 @@ class FakeGitHub:
         return c
 
     def add_run(
-        self, run_id: int, head_sha: str, *, event="pull_request", status="completed", conclusion="success",
-        artifact: Path | None = None, artifact_name: str = "hlsp-report",
-        workflow: str = "validate.yml", branch: str = "add-hlsp",
+        self,
+        run_id: int,
+        head_sha: str,
+        *,
+        event="pull_request",
+        status="completed",
+        conclusion="success",
+        artifact: Path | None = None,
+        artifact_name: str = "hlsp-report",
+        workflow: str = "validate.yml",
+        branch: str = "add-hlsp",
     ):
         """A workflow run; ``artifact`` is a zip file served as its artifact ``artifact_name``."""
         if artifact is not None:
             self.add_artifact(run_id, Path(artifact), artifact_name)
-        self.runs.append({
-            "id": run_id, "name": workflow.removesuffix(".yml"), "node_id": f"WFR_{run_id}", "head_branch": branch,
-            "head_sha": head_sha, "path": f".github/workflows/{workflow}", "run_number": run_id % 1000,
-            "event": event, "status": status, "conclusion": conclusion, "workflow_id": 161335,
-            "url": f"{self.base}/repos/{self.owner}/{self.name}/actions/runs/{run_id}",
-            "html_url": f"https://github.com/{self.owner}/{self.name}/actions/runs/{run_id}",
-            "created_at": STAMP, "updated_at": STAMP,
-        })
+        self.runs.append(
+            {
+                "id": run_id,
+                "name": workflow.removesuffix(".yml"),
+                "node_id": f"WFR_{run_id}",
+                "head_branch": branch,
+                "head_sha": head_sha,
+                "path": f".github/workflows/{workflow}",
+                "run_number": run_id % 1000,
+                "event": event,
+                "status": status,
+                "conclusion": conclusion,
+                "workflow_id": 161335,
+                "url": f"{self.base}/repos/{self.owner}/{self.name}/actions/runs/{run_id}",
+                "html_url": f"https://github.com/{self.owner}/{self.name}/actions/runs/{run_id}",
+                "created_at": STAMP,
+                "updated_at": STAMP,
+            }
+        )
 
     def add_artifact(self, run_id: int, zip_path: Path, name: str = "hlsp-report") -> dict[str, Any]:
         self._next_id += 1
@@ -397,14 +454,26 @@ class FakeGitHub:
         api = f"{self.base}/repos/{self.owner}/{self.name}"
         data = zip_path.read_bytes()
         self.artifacts[aid] = {
-            "id": aid, "node_id": f"MDg6QXJ0aWZhY3Q{aid}", "name": name, "size_in_bytes": len(data),
+            "id": aid,
+            "node_id": f"MDg6QXJ0aWZhY3Q{aid}",
+            "name": name,
+            "size_in_bytes": len(data),
             "url": f"{api}/actions/artifacts/{aid}",
             "archive_download_url": f"{api}/actions/artifacts/{aid}/zip",
-            "expired": False, "digest": "sha256:" + hashlib.sha256(data).hexdigest(),
-            "created_at": STAMP, "updated_at": STAMP, "expires_at": "2027-02-01T10:00:00Z",
-            "workflow_run": {"id": run_id, "repository_id": self.repo["id"], "head_repository_id": 7777,
-                             "head_branch": "add-hlsp", "head_sha": "0" * 40},
-            "_zip": zip_path, "_run": run_id,
+            "expired": False,
+            "digest": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "expires_at": "2027-02-01T10:00:00Z",
+            "workflow_run": {
+                "id": run_id,
+                "repository_id": self.repo["id"],
+                "head_repository_id": 7777,
+                "head_branch": "add-hlsp",
+                "head_sha": "0" * 40,
+            },
+            "_zip": zip_path,
+            "_run": run_id,
         }
         return self.artifacts[aid]
 
@@ -449,7 +518,8 @@ class FakeGitHub:
             prefix = f"{self.owner}-{self.name}-{m[1][:7]}/"
             proc = subprocess.run(
                 ["git", "-C", str(self.git_dir), "archive", "--format=tar.gz", f"--prefix={prefix}", m[1]],
-                capture_output=True, env={**os.environ, **_GIT_ENV},
+                capture_output=True,
+                env={**os.environ, **_GIT_ENV},
             )
             if proc.returncode == 0:
                 return Response(proc.stdout, content_type="application/x-gzip")
@@ -463,14 +533,14 @@ class FakeGitHub:
                 del self._failures[i]
                 return self._error(status, "Server Error" if status >= 500 else "Failure")
         if path.startswith("/api/v3/_blob/") and method == "GET":
-            return self._blob(path[len("/api/v3"):])
+            return self._blob(path[len("/api/v3") :])
         # github3.py sends "token X", the Actions toolkit and curl in report.yml "Bearer X"
         if request.headers.get("Authorization") not in (f"token {self.token}", f"Bearer {self.token}"):
             return self._error(401, "Bad credentials")
         prefix = f"/api/v3/repos/{self.owner}/{self.name}"
         if not path.startswith(prefix):
             return self._error(404, "Not Found")
-        rest = path[len(prefix):]
+        rest = path[len(prefix) :]
         if rest == "" and method == "GET":
             return self._json(self.repo)
         if rest == "/pulls" and method == "GET":
@@ -493,7 +563,9 @@ class FakeGitHub:
                 return self._error(404, "Not Found")
             proc = subprocess.run(
                 ["git", "-C", str(self.git_dir), "rev-parse", "--verify", "--quiet", m[1] + "^{commit}"],
-                capture_output=True, text=True, env={**os.environ, **_GIT_ENV},
+                capture_output=True,
+                text=True,
+                env={**os.environ, **_GIT_ENV},
             )
             if proc.returncode != 0:
                 return self._error(404, "Not Found")
@@ -531,10 +603,16 @@ class FakeGitHub:
             status = {
                 "url": f"{self.base}/repos/{self.owner}/{self.name}/statuses/{m[1]}",
                 "avatar_url": "https://avatars.githubusercontent.com/in/15368?v=4",
-                "id": 9000 + len(self.statuses), "node_id": "SC_1",
-                "state": data["state"], "description": data.get("description"),
-                "target_url": data.get("target_url"), "context": data.get("context", "default"),
-                "created_at": STAMP, "updated_at": STAMP, "creator": self.bot, "sha": m[1],
+                "id": 9000 + len(self.statuses),
+                "node_id": "SC_1",
+                "state": data["state"],
+                "description": data.get("description"),
+                "target_url": data.get("target_url"),
+                "context": data.get("context", "default"),
+                "created_at": STAMP,
+                "updated_at": STAMP,
+                "creator": self.bot,
+                "sha": m[1],
             }
             self.statuses.append(status)
             self.status_times.append(time.monotonic())
@@ -542,8 +620,10 @@ class FakeGitHub:
         if (m := re.fullmatch(r"/actions/workflows/([\w.\-]+)/runs", rest)) and method == "GET":
             sha, branch, status = (request.args.get(k) for k in ("head_sha", "branch", "status"))
             runs = [
-                r for r in self.runs
-                if r["path"] == f".github/workflows/{m[1]}" and (sha is None or r["head_sha"] == sha)
+                r
+                for r in self.runs
+                if r["path"] == f".github/workflows/{m[1]}"
+                and (sha is None or r["head_sha"] == sha)
                 and (branch is None or r["head_branch"] == branch)
                 and (status is None or status in (r["status"], r["conclusion"]))
             ]

@@ -37,19 +37,28 @@ def session_base(tmp_path_factory) -> Path:
     return base
 
 
-def run(*cmd: str | os.PathLike, cwd: str | os.PathLike | None = None, env: dict | None = None,
-        check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([os.fspath(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT)
+def run(
+    *cmd: str | os.PathLike, cwd: str | os.PathLike | None = None, env: dict | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [os.fspath(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
     if check and done.returncode:
-        raise AssertionError(f"{' '.join(map(str, cmd))} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise AssertionError(
+            f"{' '.join(map(str, cmd))} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     return done
 
 
 def offline_pip_env(wheels: Path, **extra: str) -> dict[str, str]:
     """pip (and anything that runs pip) installs from ``wheels`` only: no index, no network."""
-    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": os.fspath(wheels),
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1", **extra}
+    env = {
+        **os.environ,
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": os.fspath(wheels),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        **extra,
+    }
     for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
         env.pop(name, None)
     return env
@@ -94,6 +103,8 @@ def fresh_venv(where: Path) -> Path:
 
 def distributions(bin_dir: Path) -> set[str]:
     """The normalised names of the distributions installed in a venv."""
-    code = ("import importlib.metadata as m, json, re; "
-            "print(json.dumps(sorted({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower() for d in m.distributions()})))")
+    code = (
+        "import importlib.metadata as m, json, re; "
+        "print(json.dumps(sorted({re.sub(r'[-_.]+', '-', d.metadata['Name']).lower() for d in m.distributions()})))"
+    )
     return set(json.loads(run(bin_dir / "python", "-I", "-c", code).stdout))  # -I: not the current folder's

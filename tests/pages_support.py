@@ -63,7 +63,10 @@ def write_products(root: Path, pid: str, ver: str) -> dict[str, Path]:
     write_table(files["lc"], {"TIME": (t, "d"), "FLUX": (1 + 0.01 * np.sin(t * 3), "")}, pid, ver)
     rng = np.random.default_rng(2)
     write_table(
-        files["cat"], {"RA": (12.5 + rng.normal(0, 0.01, 200), "deg"), "DEC": (-30.1 + rng.normal(0, 0.01, 200), "deg")}, pid, ver
+        files["cat"],
+        {"RA": (12.5 + rng.normal(0, 0.01, 200), "deg"), "DEC": (-30.1 + rng.normal(0, 0.01, 200), "deg")},
+        pid,
+        ver,
     )
     return files
 
@@ -164,7 +167,10 @@ def injected_metadata(pid: str) -> dict:
         "observatories": [PAYLOAD],
         "instruments": [PAYLOAD],
         "filters": [PAYLOAD],
-        "targets": [{"name": PAYLOAD, "ra": PAYLOAD, "dec": PAYLOAD}, {"name": "t2 " + PAYLOAD, "ra": 10.0, "dec": 20.0}],
+        "targets": [
+            {"name": PAYLOAD, "ra": PAYLOAD, "dec": PAYLOAD},
+            {"name": "t2 " + PAYLOAD, "ra": 10.0, "dec": 20.0},
+        ],
         "product_types": [PAYLOAD],
         "calibration_level": PAYLOAD,
         "release_date": PAYLOAD,

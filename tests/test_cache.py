@@ -271,7 +271,9 @@ def test_run_killed_mid_way_leaves_a_usable_cache(tmp_path):
         kept = db.execute("SELECT count(*) FROM results").fetchone()[0]
     assert 256 <= kept < 700  # killed between write transactions: what was committed stays
     again = subprocess.run(cmd[:4] + ["--format", "json"] + cmd[4:], env=env, capture_output=True, text=True)
-    fresh = subprocess.run(cmd[:4] + ["--format", "json", "--no-cache"] + cmd[4:], env=env, capture_output=True, text=True)
+    fresh = subprocess.run(
+        cmd[:4] + ["--format", "json", "--no-cache"] + cmd[4:], env=env, capture_output=True, text=True
+    )
     assert again.returncode == fresh.returncode == 0, again.stderr + fresh.stderr
     assert json.loads(again.stdout) == json.loads(fresh.stdout)
     assert json.loads(fresh.stdout)["summary"]["files"] == 700
@@ -325,7 +327,11 @@ def test_code_digest_is_remembered_only_while_no_file_changed(sources, tmp_path,
     assert os.stat(target).st_size == st.st_size and os.stat(target).st_mtime_ns == st.st_mtime_ns
     changed(lambda: (code / "rules" / "fs002.py").write_text("def check(): pass\n"))  # a rule added
     changed(lambda: (code / "rules" / "fs001.py").unlink())  # a rule removed
-    changed(lambda: (data / "profiles" / "common.yaml").write_text((data / "profiles" / "common.yaml").read_text() + "\n# edited\n"))
+    changed(
+        lambda: (data / "profiles" / "common.yaml").write_text(
+            (data / "profiles" / "common.yaml").read_text() + "\n# edited\n"
+        )
+    )
     before = sources_digest()
     (code / "notes.txt").write_text("other text\n")
     assert sources_digest() == before  # only *.py of the code counts (as before the memo)
@@ -431,8 +437,22 @@ def test_keys_of_many_paths_equal_the_absolute_paths(tmp_path, monkeypatch):
     from hlsp.cache import _key, _keys
 
     monkeypatch.chdir(tmp_path)
-    paths = ["a.fits", "./b.fits", "sub/../c.fits", "sub/d.fits", "sub//e.fits", str(tmp_path / "x" / "f.fits"),
-             "/", "..", "sub/.", "sub/..", "sub/", "/x.fits", "//y.fits", "sub/é\udce9.fits"]
+    paths = [
+        "a.fits",
+        "./b.fits",
+        "sub/../c.fits",
+        "sub/d.fits",
+        "sub//e.fits",
+        str(tmp_path / "x" / "f.fits"),
+        "/",
+        "..",
+        "sub/.",
+        "sub/..",
+        "sub/",
+        "/x.fits",
+        "//y.fits",
+        "sub/é\udce9.fits",
+    ]
     assert _keys(paths) == [_key(p) for p in paths]
 
 

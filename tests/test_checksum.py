@@ -28,7 +28,10 @@ def _astropy_mef(path, big: bool = False):
         fits.PrimaryHDU(),  # no data
         fits.ImageHDU(np.random.default_rng(0).normal(size=(n, n)).astype("f4"), name="SCI"),
         fits.BinTableHDU.from_columns(
-            [fits.Column("T", "D", array=np.arange(7.0)), fits.Column("S", "5A", array=["a", "bb", "c", "d", "e", "f", "g"])]
+            [
+                fits.Column("T", "D", array=np.arange(7.0)),
+                fits.Column("S", "5A", array=["a", "bb", "c", "d", "e", "f", "g"]),
+            ]
         ),
         fits.BinTableHDU.from_columns([fits.Column("T", "D", array=np.zeros(0))]),  # no rows
         fits.ImageHDU(np.arange(5, dtype="i2")),  # data shorter than one block

@@ -23,7 +23,10 @@ def test_github_annotations_point_at_the_yaml_line(tmp_path, run_cli):
     r = run_cli("validate", root, "--format", "github")
     assert r.code == 1
     line = line_of(root / "hlsp.yaml", "calibration_level")
-    assert f"::error file={root}/hlsp.yaml,line={line},col=20,title=MD002 line {line}::calibration_level must be one of 3, 4" in r.out
+    assert (
+        f"::error file={root}/hlsp.yaml,line={line},col=20,title=MD002 line {line}::calibration_level must be one of 3, 4"
+        in r.out
+    )
 
 
 def test_json_report_carries_line_and_column(tmp_path, run_cli):

@@ -43,8 +43,11 @@ def test_yaml_problem_is_one_line_with_line_number(tmp_path):
 
 def test_remote_product_model(tmp_path):
     root = copy_example(tmp_path)
-    edit(root / "hlsp.yaml", "path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits",
-         "url: https://data.example.org/dl/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits")
+    edit(
+        root / "hlsp.yaml",
+        "path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits",
+        "url: https://data.example.org/dl/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits",
+    )
     c = load_contribution(root)
     remote = [p for p in c.products if p.is_remote]
     assert len(remote) == 1

@@ -54,7 +54,9 @@ def test_serial_results_are_in_discovery_order_with_problems_in_place(delivery, 
     names = [Path(r["path"]).name for r in serial]
     assert names == sorted(os.listdir(delivery))
     link = next(r for r in serial if "t050b" in r["path"])
-    assert [f["rule"] for f in link["findings"]] == ["FS001"] and "broken symbolic link" in link["findings"][0]["message"]
+    assert [f["rule"] for f in link["findings"]] == ["FS001"] and "broken symbolic link" in link["findings"][0][
+        "message"
+    ]
     damaged = next(r for r in serial if "t005_" in r["path"])
     assert {"CK001", "CK002"} <= {f["rule"] for f in damaged["findings"]}
 
@@ -106,14 +108,18 @@ class _Saboteur:
 
 def test_a_worker_that_dies_loses_no_result(delivery, serial, tmp_path, monkeypatch):
     marker = tmp_path / "deaths"
-    monkeypatch.setattr(hlsp.pipeline, "validate_file", _Saboteur(hlsp.pipeline.validate_file, "t120_", marker, once=True))
+    monkeypatch.setattr(
+        hlsp.pipeline, "validate_file", _Saboteur(hlsp.pipeline.validate_file, "t120_", marker, once=True)
+    )
     assert results(delivery, jobs=2) == serial
     assert len(marker.read_text().split()) == 1  # a worker really died, once
 
 
 def test_a_file_that_always_kills_its_worker_gets_a_finding(delivery, serial, tmp_path, monkeypatch):
     marker = tmp_path / "deaths"
-    monkeypatch.setattr(hlsp.pipeline, "validate_file", _Saboteur(hlsp.pipeline.validate_file, "t130_", marker, once=False))
+    monkeypatch.setattr(
+        hlsp.pipeline, "validate_file", _Saboteur(hlsp.pipeline.validate_file, "t130_", marker, once=False)
+    )
     got = results(delivery, jobs=2)
     assert len(marker.read_text().split()) >= 2  # retried before giving up
     assert [r["path"] for r in got] == [r["path"] for r in serial]

@@ -16,13 +16,16 @@ EXAMPLE = ROOT / "contributions" / "example"
 
 def test_regeneration_is_byte_identical(tmp_path):
     out = tmp_path / "example"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_example.py"), "--out", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_example.py"), "--out", str(out)], check=True, capture_output=True
+    )
     generated = sorted(p.name for p in out.iterdir())
     committed = sorted(p.name for p in EXAMPLE.iterdir())
     assert generated == committed
     for name in generated:
-        assert (out / name).read_bytes() == (EXAMPLE / name).read_bytes(), f"{name} differs: rerun scripts/make_example.py"
+        assert (out / name).read_bytes() == (EXAMPLE / name).read_bytes(), (
+            f"{name} differs: rerun scripts/make_example.py"
+        )
 
 
 def test_validates_without_findings():
@@ -75,8 +78,12 @@ def test_demo_validates_the_example(tmp_path):
     """`make demo` (scripts/demo.py): text report on the terminal, JSON report in the output folder."""
     import json
 
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "demo.py"), "--out", str(tmp_path)],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stderr
     assert "9 files checked: 0 errors, 0 warnings, 0 infos" in run.stdout
     assert str(tmp_path / "report.json") in run.stdout or "report.json" in run.stdout

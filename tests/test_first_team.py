@@ -99,7 +99,9 @@ def test_new_team_reaches_green_with_pending_doi(tmp_path, realdata, run_cli):
                     raise AssertionError(f"no team value for stand-in field {field}")
             elif f.rule == "CO014" and "targets has no entry" in f.message:
                 entry = re.search(r"`- \{name: ([^,}]+), ra: ([-0-9.]+), dec: ([-0-9.]+)\}`", f.hint)
-                targets = edits.get("targets") or [t for t in (meta.get("targets") or []) if t.get("name") != "target-name"]
+                targets = edits.get("targets") or [
+                    t for t in (meta.get("targets") or []) if t.get("name") != "target-name"
+                ]
                 targets.append({"name": entry.group(1), "ra": float(entry.group(2)), "dec": float(entry.group(3))})
                 edits["targets"] = targets
             elif f.rule == "KW001":
@@ -143,7 +145,16 @@ def test_skeleton_with_a_product_names_each_stand_in(tmp_path, realdata, run_cli
     assert all(f.severity.value == "error" for f in md006)
     fields = {f.message.split(" still holds", 1)[0] for f in md006 if not (f.path or "").endswith("README.md")}
     assert fields == {
-        "title", "abstract", "lead.name", "lead.email", "lead.orcid", "references[1]", "targets[1].name",
-        "observatories", "instruments", "filters", "product_types",
+        "title",
+        "abstract",
+        "lead.name",
+        "lead.email",
+        "lead.orcid",
+        "references[1]",
+        "targets[1].name",
+        "observatories",
+        "instruments",
+        "filters",
+        "product_types",
     }
     assert any((f.path or "").endswith("README.md") for f in md006)

@@ -280,7 +280,9 @@ def clean_astropy_table_with_units_and_tdisp(d):
     from astropy.table import Table
 
     path = d / "clean_astropy_table_with_units_and_tdisp.fits"
-    t = Table({"TIME": np.arange(4.0), "FLUX": np.ones(4, "f4"), "FLAG": np.zeros(4, "i2"), "NAME": ["a", "bb", "c", "d"]})
+    t = Table(
+        {"TIME": np.arange(4.0), "FLUX": np.ones(4, "f4"), "FLAG": np.zeros(4, "i2"), "NAME": ["a", "bb", "c", "d"]}
+    )
     t["TIME"].unit, t["FLUX"].unit = "d", "count / s"
     t["TIME"].format, t["FLUX"].format, t["FLAG"].format = "{:.6f}", "{:10.4e}", "{:5d}"
     hdu = fits.table_to_hdu(t)
@@ -348,22 +350,41 @@ def primary_bitpix_repeated_later(d):
     return primary(extra=[("OBJECT", "x"), ("BITPIX", 16)])
 
 
-@case(("FS006", 0), deviation="fitsverify only warns that SIMPLE = F 'may not conform'; a file that declares "
-      "itself non-standard cannot be archived, so FS006 fails it")
+@case(
+    ("FS006", 0),
+    deviation="fitsverify only warns that SIMPLE = F 'may not conform'; a file that declares "
+    "itself non-standard cannot be archived, so FS006 fails it",
+)
 def primary_simple_false(d):
     return hdu_bytes([("SIMPLE", False), ("BITPIX", 8), ("NAXIS", 0)])
 
 
 @case(("FS006", 1))
 def image_missing_pcount(d):
-    return mef(empty_primary(), image_ext(cards=[("XTENSION", "IMAGE"), ("BITPIX", -32), ("NAXIS", 2),
-                                                 ("NAXIS1", 3), ("NAXIS2", 2), ("GCOUNT", 1)]))
+    return mef(
+        empty_primary(),
+        image_ext(
+            cards=[("XTENSION", "IMAGE"), ("BITPIX", -32), ("NAXIS", 2), ("NAXIS1", 3), ("NAXIS2", 2), ("GCOUNT", 1)]
+        ),
+    )
 
 
 @case(("FS006", 1))
 def image_gcount_before_pcount(d):
-    return mef(empty_primary(), image_ext(cards=[("XTENSION", "IMAGE"), ("BITPIX", -32), ("NAXIS", 2),
-                                                 ("NAXIS1", 3), ("NAXIS2", 2), ("GCOUNT", 1), ("PCOUNT", 0)]))
+    return mef(
+        empty_primary(),
+        image_ext(
+            cards=[
+                ("XTENSION", "IMAGE"),
+                ("BITPIX", -32),
+                ("NAXIS", 2),
+                ("NAXIS1", 3),
+                ("NAXIS2", 2),
+                ("GCOUNT", 1),
+                ("PCOUNT", 0),
+            ]
+        ),
+    )
 
 
 @case(("FS006", 1))
@@ -447,7 +468,9 @@ def xtension_value_not_in_column_11(d):
 
 @case()
 def xtension_a3dtable(d):
-    return mef(empty_primary(), bintable(cards=[("XTENSION", "A3DTABLE")] + bintable_cards(BIN_COLUMNS, BIN_ROWS, BIN_ROW)[1:]))
+    return mef(
+        empty_primary(), bintable(cards=[("XTENSION", "A3DTABLE")] + bintable_cards(BIN_COLUMNS, BIN_ROWS, BIN_ROW)[1:])
+    )
 
 
 @case(("FS006", 0))
@@ -739,8 +762,12 @@ def ttype_not_string(d):
 
 @case(("FS012", 1))
 def tnull_float_in_bintable(d):
-    return mef(empty_primary(), bintable(cards=bintable_cards([("ID", "J")], 2, 4, [("TNULL1", 1.5)]),
-                                         data=np.arange(2, dtype=">i4").tobytes()))
+    return mef(
+        empty_primary(),
+        bintable(
+            cards=bintable_cards([("ID", "J")], 2, 4, [("TNULL1", 1.5)]), data=np.arange(2, dtype=">i4").tobytes()
+        ),
+    )
 
 
 @case(("FS012", 0))
@@ -859,8 +886,10 @@ def date_five_digit_year(d):
     return primary(extra=[("DATE", "12020-02-03")])
 
 
-@case(deviation="fitsverify accepts a trailing Z only after fractional seconds; FS013 tolerates it "
-      "everywhere because real mission files carry it (the archive rule KW005 warns)")
+@case(
+    deviation="fitsverify accepts a trailing Z only after fractional seconds; FS013 tolerates it "
+    "everywhere because real mission files carry it (the archive rule KW005 warns)"
+)
 def date_trailing_z_whole_seconds(d):
     return primary(extra=[("DATE-OBS", "2020-01-01T00:00:00Z")])
 
@@ -1036,7 +1065,10 @@ def _rows_table(columns, nrows, row_len, data, heap=b""):
 @case()
 def rows_clean_logical_text_bits_and_descriptors(d):
     heap = np.arange(3, dtype=">f4").tobytes()
-    row = [b"T\0" + b"ab\0\xff" + b"\xe0" + struct.pack(">II", 2, 0), b"F\0" + b"abcd" + b"\x00" + struct.pack(">II", 1, 8)]
+    row = [
+        b"T\0" + b"ab\0\xff" + b"\xe0" + struct.pack(">II", 2, 0),
+        b"F\0" + b"abcd" + b"\x00" + struct.pack(">II", 1, 8),
+    ]
     return _rows_table([("F", "2L"), ("S", "4A"), ("B", "3X"), ("V", "1PE(3)")], 2, 15, b"".join(row), heap)
 
 
@@ -1077,8 +1109,11 @@ def rows_ascii_table_field_not_a_number(d):
     return mef(empty_primary(), hdu_bytes(cards, rows, fill=b" "))
 
 
-@case(("FS019", 1), deviation="fitsverify measures a descriptor against PCOUNT from the end of the rows; "
-      "hlsp against the heap where THEAP puts it, so an array running past the heap's end is caught")
+@case(
+    ("FS019", 1),
+    deviation="fitsverify measures a descriptor against PCOUNT from the end of the rows; "
+    "hlsp against the heap where THEAP puts it, so an array running past the heap's end is caught",
+)
 def rows_descriptor_past_a_heap_placed_by_theap(d):
     cards = [(k, 16) if k == "PCOUNT" else (k, v) for k, v in bintable_cards([("V", "1PE(3)")], 1, 8, [("THEAP", 16)])]
     rows = struct.pack(">II", 3, 0)  # 12 bytes, but the heap holds 8 (bytes 16-23 of the data)

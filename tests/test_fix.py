@@ -188,8 +188,13 @@ def test_stand_ins_are_not_written_to_the_headers(tmp_path, run_cli):
     from contribution_support import edit
 
     root = copy_example(tmp_path)
-    edit(root / "hlsp.yaml", 'title: "Example HLSP', 'title: "example: replace with the collection\'s title', 1)
+    edit(root / "hlsp.yaml", 'title: "Example HLSP', "title: \"example: replace with the collection's title", 1)
     edit(root / "hlsp.yaml", "name: Ada Lovelace", 'name: "Your Name"')
-    plan = plan_fix(root / "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits", __import__("yaml").safe_load((root / "hlsp.yaml").read_text()))
-    assert any("HLSPNAME not written" in s for s in plan.skipped) and any("HLSPLEAD not written" in s for s in plan.skipped)
+    plan = plan_fix(
+        root / "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits",
+        __import__("yaml").safe_load((root / "hlsp.yaml").read_text()),
+    )
+    assert any("HLSPNAME not written" in s for s in plan.skipped) and any(
+        "HLSPLEAD not written" in s for s in plan.skipped
+    )
     assert "replace with" not in plan.new.decode("latin-1") and "Your Name" not in plan.new.decode("latin-1")

@@ -28,15 +28,27 @@ OPTIONS = Options()  # every rule
 
 def _valid_file() -> bytes:
     """A small MEF with checksums: primary, float image with WCS, binary table."""
-    wcs = [("WCSAXES", 2), ("CTYPE1", "RA---TAN"), ("CTYPE2", "DEC--TAN"), ("CRPIX1", 2.0), ("CRPIX2", 2.0),
-           ("CRVAL1", 10.0), ("CRVAL2", 20.0), ("CDELT1", -0.001), ("CDELT2", 0.001), ("DATE-OBS", "2020-01-01T00:00:00")]
+    wcs = [
+        ("WCSAXES", 2),
+        ("CTYPE1", "RA---TAN"),
+        ("CTYPE2", "DEC--TAN"),
+        ("CRPIX1", 2.0),
+        ("CRPIX2", 2.0),
+        ("CRVAL1", 10.0),
+        ("CRVAL2", 20.0),
+        ("CDELT1", -0.001),
+        ("CDELT2", 0.001),
+        ("DATE-OBS", "2020-01-01T00:00:00"),
+    ]
     rec = np.zeros(5, dtype=[("TIME", ">f8"), ("FLUX", ">f4")])
     rec["TIME"] = np.arange(5)
     return b"".join(
         [
             hdu_bytes(primary_cards(8, [], [("TELESCOP", "TESS"), ("OBJECT", "x")]), checksum=True),
             hdu_bytes(image_ext_cards(-32, [3, 3], wcs), np.arange(9, dtype=">f4").tobytes(), checksum=True),
-            hdu_bytes(bintable_cards([("TIME", "D"), ("FLUX", "E")], 5, 12, [("TUNIT1", "d")]), rec.tobytes(), checksum=True),
+            hdu_bytes(
+                bintable_cards([("TIME", "D"), ("FLUX", "E")], 5, 12, [("TUNIT1", "d")]), rec.tobytes(), checksum=True
+            ),
         ]
     )
 
@@ -112,18 +124,64 @@ def test_mutated_valid_file(folder, mutations):
 
 
 _KEYWORDS = st.sampled_from(
-    ["SIMPLE", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "NAXIS3", "EXTEND", "XTENSION", "PCOUNT", "GCOUNT", "TFIELDS",
-     "TFORM1", "TTYPE1", "TDISP1", "TDIM1", "TNULL1", "TSCAL1", "TBCOL1", "THEAP", "BUNIT", "BLANK", "BSCALE",
-     "DATE-OBS", "DATE", "WCSAXES", "CTYPE1", "CRVAL1", "CDELT1", "PC1_1", "CD1_1", "CROTA2", "CHECKSUM", "DATASUM",
-     "GROUPS", "END", "CONTINUE", "COMMENT", "HIERARCH", "EXTNAME", "INSTRUME", "ZIMAGE", "RADESYS", "EQUINOX"]
+    [
+        "SIMPLE",
+        "BITPIX",
+        "NAXIS",
+        "NAXIS1",
+        "NAXIS2",
+        "NAXIS3",
+        "EXTEND",
+        "XTENSION",
+        "PCOUNT",
+        "GCOUNT",
+        "TFIELDS",
+        "TFORM1",
+        "TTYPE1",
+        "TDISP1",
+        "TDIM1",
+        "TNULL1",
+        "TSCAL1",
+        "TBCOL1",
+        "THEAP",
+        "BUNIT",
+        "BLANK",
+        "BSCALE",
+        "DATE-OBS",
+        "DATE",
+        "WCSAXES",
+        "CTYPE1",
+        "CRVAL1",
+        "CDELT1",
+        "PC1_1",
+        "CD1_1",
+        "CROTA2",
+        "CHECKSUM",
+        "DATASUM",
+        "GROUPS",
+        "END",
+        "CONTINUE",
+        "COMMENT",
+        "HIERARCH",
+        "EXTNAME",
+        "INSTRUME",
+        "ZIMAGE",
+        "RADESYS",
+        "EQUINOX",
+    ]
 )
 _VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**63), 2**63), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30),
 )
 _CARD = st.one_of(
     st.builds(lambda k, v: card(k, v), _KEYWORDS, _VALUES),
-    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=255), min_size=0, max_size=80).map(lambda t: card("", raw=t)),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=255), min_size=0, max_size=80).map(
+        lambda t: card("", raw=t)
+    ),
 )
 
 

@@ -59,8 +59,17 @@ def test_limits_per_step_and_a_last_annotation_naming_the_rest(monkeypatch):
     assert "27 more findings (15 errors, 6 warnings, 6 notes)" in more
     assert "read them in the pull-request comment and this run's job summary" in more
     shown = [re.search(r"file=([^,]+),line=(\d+)", line).groups() for line in lines if "file=" in line]
-    assert shown[:9] == [("f0.fits", "1"), ("f0.fits", "2"), ("f0.fits", "3"), ("f1.fits", "1"), ("f1.fits", "2"),
-                         ("f1.fits", "3"), ("f2.fits", "1"), ("f2.fits", "2"), ("f2.fits", "3")]
+    assert shown[:9] == [
+        ("f0.fits", "1"),
+        ("f0.fits", "2"),
+        ("f0.fits", "3"),
+        ("f1.fits", "1"),
+        ("f1.fits", "2"),
+        ("f1.fits", "3"),
+        ("f2.fits", "1"),
+        ("f2.fits", "2"),
+        ("f2.fits", "3"),
+    ]
 
 
 def test_only_warnings_overflow_the_last_place_is_a_warning(monkeypatch):

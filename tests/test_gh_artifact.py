@@ -16,18 +16,41 @@ SHA256 = "0" * 64
 
 
 def finding(message="m", **over) -> dict:
-    return {"rule": "FS006", "category": "fits", "severity": "error", "hdu": 0, "keyword": "NAXIS",
-            "message": message, "hint": "h", **over}
+    return {
+        "rule": "FS006",
+        "category": "fits",
+        "severity": "error",
+        "hdu": 0,
+        "keyword": "NAXIS",
+        "message": message,
+        "hint": "h",
+        **over,
+    }
 
 
 def documents(findings=None, path="contributions/m31/f.fits") -> tuple[dict, dict]:
     findings = [finding()] if findings is None else findings
     counts = {s: sum(f.get("severity") == s for f in findings) for s in ("error", "warning", "info")}
-    report = {"summary": {"files": 1, "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]},
-              "files": [{"path": path, "findings": findings}]}
-    review = {"format": "hlsp-review/1", "base": "b" * 40, "head": HEAD, "maintenance": False, "outside": [],
-              "contributions": [{"id": "m31", "status": "modified", "old_id": None, "path": "contributions/m31",
-                                 "files": {"contributions/m31/hlsp.yaml": SHA256}}]}
+    report = {
+        "summary": {"files": 1, "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]},
+        "files": [{"path": path, "findings": findings}],
+    }
+    review = {
+        "format": "hlsp-review/1",
+        "base": "b" * 40,
+        "head": HEAD,
+        "maintenance": False,
+        "outside": [],
+        "contributions": [
+            {
+                "id": "m31",
+                "status": "modified",
+                "old_id": None,
+                "path": "contributions/m31",
+                "files": {"contributions/m31/hlsp.yaml": SHA256},
+            }
+        ],
+    }
     return report, review
 
 
@@ -201,10 +224,19 @@ def test_artifact_from_check_round_trips(tmp_path):
     from hlsp.gh.changes import Changes, ContributionChange
     from hlsp.gh.check import Check, write_artifact
 
-    report = Report([FileResult("contributions/m31/f.fits", [Finding("FS006", Category.FITS, Severity.ERROR, "x",
-                                                                     line=3, column=1)])])
-    check = Check(Changes("b" * 40, HEAD, [ContributionChange("m31", "added")]), report,
-                  {"m31": {"contributions/m31/f.fits": SHA256}}, maintenance=False)
+    report = Report(
+        [
+            FileResult(
+                "contributions/m31/f.fits", [Finding("FS006", Category.FITS, Severity.ERROR, "x", line=3, column=1)]
+            )
+        ]
+    )
+    check = Check(
+        Changes("b" * 40, HEAD, [ContributionChange("m31", "added")]),
+        report,
+        {"m31": {"contributions/m31/f.fits": SHA256}},
+        maintenance=False,
+    )
     write_artifact(check, tmp_path / "out", render_comment(Artifact(report, check.review())))
     art = load_artifact(tmp_path / "out", HEAD)
     assert art.report.to_dict() == report.to_dict()

@@ -137,7 +137,9 @@ def test_cli_prints_json_and_writes_github_output(repo, run_cli, tmp_path, monke
     assert res.code == 0, res
     data = json.loads(res.out)
     assert [(c["id"], c["status"]) for c in data["contributions"]] == [
-        ("alpha", "modified"), ("beta", "deleted"), ("zeta", "added")
+        ("alpha", "modified"),
+        ("beta", "deleted"),
+        ("zeta", "added"),
     ]
     assert data["outside"] == [".github/workflows/x.yml"]
     lines = dict(line.split("=", 1) for line in out.read_text().splitlines())

@@ -143,9 +143,10 @@ def test_job_summary_names_every_finding_the_comment_cannot_hold(repo, run_cli, 
     repo.copy_example()
     meta = repo.path / "contributions/example/hlsp.yaml"
     names = [f"hlsp_example_hst_acs_ngc{3000 + i}_f606w_v1_img.fits" for i in range(500)]
-    meta.write_text(meta.read_text() + "".join(
-        f"  - path: {n}\n    size: 2880\n    sha256: {'ab' * 32}\n    product_type: img\n" for n in names
-    ))
+    meta.write_text(
+        meta.read_text()
+        + "".join(f"  - path: {n}\n    size: 2880\n    sha256: {'ab' * 32}\n    product_type: img\n" for n in names)
+    )
     repo.commit("500 products not uploaded")
     res = check(run_cli, repo, tmp_path / "art")
     assert res.code == 1

@@ -41,8 +41,20 @@ def merged(tmp_path):
 
 
 def verify(run_cli, repo, before, head, tmp_path):
-    return run_cli("github", "verify-merge", "--base", before, "--head", "HEAD", "--repo-dir", repo.path,
-                   "--reviewed", tmp_path / "reviewed", "--reviewed-sha", head)
+    return run_cli(
+        "github",
+        "verify-merge",
+        "--base",
+        before,
+        "--head",
+        "HEAD",
+        "--repo-dir",
+        repo.path,
+        "--reviewed",
+        tmp_path / "reviewed",
+        "--reviewed-sha",
+        head,
+    )
 
 
 def test_identical_merge_is_staged(merged, run_cli, tmp_path, monkeypatch):
@@ -187,9 +199,18 @@ def test_approval_of_the_head_after_the_push_is_accepted(github):
     [
         ([], "no maintainer approved it"),
         ([(HEAD, "APPROVED", "ada", "CONTRIBUTOR")], "no maintainer approved it"),  # no write access
-        ([(HEAD, "APPROVED", "curator", "MEMBER"), (HEAD, "CHANGES_REQUESTED", "lead", "OWNER")], "lead requested changes"),
-        ([(HEAD, "APPROVED", "curator", "MEMBER"), (HEAD, "DISMISSED", "curator", "MEMBER")], "no maintainer approved it"),
-        ([(None, "APPROVED", "curator", "MEMBER")], "the approval is for a commit no longe"),  # its commit force-pushed away
+        (
+            [(HEAD, "APPROVED", "curator", "MEMBER"), (HEAD, "CHANGES_REQUESTED", "lead", "OWNER")],
+            "lead requested changes",
+        ),
+        (
+            [(HEAD, "APPROVED", "curator", "MEMBER"), (HEAD, "DISMISSED", "curator", "MEMBER")],
+            "no maintainer approved it",
+        ),
+        (
+            [(None, "APPROVED", "curator", "MEMBER")],
+            "the approval is for a commit no longe",
+        ),  # its commit force-pushed away
     ],
     ids=["none", "not-a-maintainer", "changes-requested", "dismissed", "commit-gone"],
 )

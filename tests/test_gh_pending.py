@@ -55,7 +55,11 @@ def history(tmp_path, github):
         merge = repo.git("rev-parse", "HEAD")
         github.add_pull(number, head, state="closed", merge_sha=merge)
         github.add_review(number, head)
-        github.add_run(100 + number, head, artifact=artifact_zip(tmp_path / f"a{number}.zip", report=f'{{"pr": {number}}}'.encode()))
+        github.add_run(
+            100 + number,
+            head,
+            artifact=artifact_zip(tmp_path / f"a{number}.zip", report=f'{{"pr": {number}}}'.encode()),
+        )
         merges[number] = merge
     return repo, merges
 
@@ -100,7 +104,9 @@ def test_an_unapproved_merge_is_refused_and_the_others_still_planned(github, his
     github.add_review(2, github.pull(2)["head"]["sha"], "CHANGES_REQUESTED", login="lead", association="OWNER")
     p = plan(repository(github), m["base"], m[3], tmp_path / "out", repo.path)
     assert set(p.contributions) == {"a"}
-    assert p.refused["b"].startswith(f"merge {m[3][:12]}: pull request #3 is not staged: the approval is for 555555555555")
+    assert p.refused["b"].startswith(
+        f"merge {m[3][:12]}: pull request #3 is not staged: the approval is for 555555555555"
+    )
     assert "c" in p.refused
 
 
@@ -110,8 +116,10 @@ def test_a_direct_push_to_main_is_refused(github, history, tmp_path):
     pushed = repo.commit("pushed straight to main")
     p = plan(repository(github), m[3], pushed, tmp_path / "out", repo.path)
     assert p.contributions == {}
-    assert p.refused == {"d": f"merge {pushed[:12]}: no merged pull request produced commit {pushed[:12]}; "
-                               "contributions are staged only from reviewed pull requests"}
+    assert p.refused == {
+        "d": f"merge {pushed[:12]}: no merged pull request produced commit {pushed[:12]}; "
+        "contributions are staged only from reviewed pull requests"
+    }
 
 
 @pytest.mark.parametrize("kind", ["oversized", "not-a-zip", "no-artifact"])

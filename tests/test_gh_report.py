@@ -24,8 +24,16 @@ SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
 def finding(rule: str, severity: str, message: str, **extra) -> dict:
-    return {"rule": rule, "category": "fits", "severity": severity, "hdu": 0, "keyword": None,
-            "message": message, "hint": "fix it", **extra}
+    return {
+        "rule": rule,
+        "category": "fits",
+        "severity": severity,
+        "hdu": 0,
+        "keyword": None,
+        "message": message,
+        "hint": "fix it",
+        **extra,
+    }
 
 
 def write_artifact(folder: Path, findings: list[dict], *, head: str = HEAD, outside=()) -> Path:
@@ -37,9 +45,20 @@ def write_artifact(folder: Path, findings: list[dict], *, head: str = HEAD, outs
         "files": [{"path": "contributions/m31/hlsp_m31_hst_acs_m31_f606w_v1_img.fits", "findings": findings}],
     }
     review = {
-        "format": "hlsp-review/1", "base": "1" * 40, "head": head, "maintenance": False, "outside": list(outside),
-        "contributions": [{"id": "m31", "status": "added", "old_id": None, "path": "contributions/m31",
-                           "files": {"contributions/m31/hlsp.yaml": SHA256}}],
+        "format": "hlsp-review/1",
+        "base": "1" * 40,
+        "head": head,
+        "maintenance": False,
+        "outside": list(outside),
+        "contributions": [
+            {
+                "id": "m31",
+                "status": "added",
+                "old_id": None,
+                "path": "contributions/m31",
+                "files": {"contributions/m31/hlsp.yaml": SHA256},
+            }
+        ],
     }
     (folder / "report.json").write_text(json.dumps(report))
     (folder / "review.json").write_text(json.dumps(review))
@@ -55,7 +74,9 @@ def github(httpserver, monkeypatch) -> FakeGitHub:
 
 
 def report(run_cli, folder: Path, sha: str = HEAD):
-    return run_cli("github", "report", "--artifact", folder, "--repo", "archive/hlsp", "--sha", sha, "--run-url", RUN_URL)
+    return run_cli(
+        "github", "report", "--artifact", folder, "--repo", "archive/hlsp", "--sha", sha, "--run-url", RUN_URL
+    )
 
 
 def test_first_report_creates_comment_and_status(github, run_cli, tmp_path):
@@ -219,7 +240,11 @@ def test_a_folded_warning_is_not_counted_as_hidden(github, run_cli, tmp_path):
     from hlsp.findings import Category, FileResult, Finding, Report, Severity
     from hlsp.reporters.markdown import render_report
 
-    same = lambda: Finding("KW002", Category.KEYWORDS, Severity.WARNING, "TELESCOP is recommended", "add it", hdu=0, keyword="TELESCOP")  # noqa: E731
+    def same():
+        return Finding(
+            "KW002", Category.KEYWORDS, Severity.WARNING, "TELESCOP is recommended", "add it", hdu=0, keyword="TELESCOP"
+        )
+
     report = Report()
     report.files = [FileResult("a.fits", [same()]), FileResult("b.fits", [same()])]
     body = render_report(report)

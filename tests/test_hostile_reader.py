@@ -119,7 +119,9 @@ def test_many_hdus_with_huge_headers_keep_a_bounded_number_of_cards(tmp_path):
         yield filler[: 35 * 80] + b"END".ljust(80)
 
     primary = header_bytes(primary_cards())
-    ext = "".join(card(k, v) for k, v in [("XTENSION", "IMAGE"), ("BITPIX", 8), ("NAXIS", 0), ("PCOUNT", 0), ("GCOUNT", 1)])
+    ext = "".join(
+        card(k, v) for k, v in [("XTENSION", "IMAGE"), ("BITPIX", 8), ("NAXIS", 0), ("PCOUNT", 0), ("GCOUNT", 1)]
+    )
     ext = (ext + "".join(card("COMMENT", comment="x") for _ in range(31))).encode()
     write_gz_stream(path, [primary, *(b for _ in range(12) for b in hdu(ext))])
     assert path.stat().st_size < 4 * MiB  # 12 x 29 MB of headers

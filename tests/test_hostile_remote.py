@@ -126,7 +126,9 @@ def test_a_download_killed_half_way_leaves_no_temporary_file_behind(remote_env, 
     stop, sent = threading.Event(), threading.Event()
     httpserver.expect_request("/drip").respond_with_handler(dripping(len(DATA), 0.05, stop, sent))
     httpserver.expect_request("/ok").respond_with_data(DATA)
-    proc = subprocess.Popen([sys.executable, "-c", _FETCH, httpserver.url_for("/drip"), str(len(DATA))], env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _FETCH, httpserver.url_for("/drip"), str(len(DATA))], env=os.environ.copy()
+    )
     try:
         while not [n for n in leftovers(remote_env) if n.startswith(f".download.{proc.pid}.")]:
             assert proc.poll() is None, "the download ended before it was killed"

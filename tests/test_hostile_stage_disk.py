@@ -37,9 +37,23 @@ def stage(contribution: Path, dest: Path, limit: int | None = None) -> subproces
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return subprocess.run(
-        [sys.executable, "-m", "hlsp", "stage", str(contribution), "--to", str(dest),
-         "--catalog", f"sqlite:///{dest.parent / 'catalog.sqlite'}", "--commit", "0" * 40],
-        capture_output=True, text=True, preexec_fn=limited, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "hlsp",
+            "stage",
+            str(contribution),
+            "--to",
+            str(dest),
+            "--catalog",
+            f"sqlite:///{dest.parent / 'catalog.sqlite'}",
+            "--commit",
+            "0" * 40,
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+        timeout=300,
         env={**os.environ, "HLSP_CACHE_DIR": str(dest.parent / "cache")},
     )
 

@@ -84,7 +84,9 @@ def delivery(tmp_path_factory) -> Path:
     return d
 
 
-@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(), reason="needs /proc children")
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(), reason="needs /proc children"
+)
 def test_killing_workers_again_and_again_never_hangs_the_run(delivery, tmp_path):
     """`hlsp validate --jobs 2` while its workers are SIGKILLed, one after the other, up to 30 times.
 
@@ -105,7 +107,9 @@ def test_killing_workers_again_and_again_never_hangs_the_run(delivery, tmp_path)
 
     def read_so_far(pid: int) -> int | None:
         try:
-            return int(next(x for x in Path(f"/proc/{pid}/io").read_text().split("\n") if x.startswith("rchar:")).split()[1])
+            return int(
+                next(x for x in Path(f"/proc/{pid}/io").read_text().split("\n") if x.startswith("rchar:")).split()[1]
+            )
         except (OSError, StopIteration):
             return None
 

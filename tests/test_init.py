@@ -21,10 +21,23 @@ def test_skeleton_fails_on_each_stand_in(tmp_path, run_cli):
     findings = [f for _, f in validate([str(folder)]).findings()]
     assert ("CO001", "no products yet: the manifest (`products:`) is empty") in [(f.rule, f.message) for f in findings]
     assert [f.rule for f in findings if f.severity.value == "warning"] == ["MD005"]  # doi: pending
-    named = {f.message.split(" still holds", 1)[0] for f in findings if f.rule == "MD006" and not f.path.endswith("README.md")}
+    named = {
+        f.message.split(" still holds", 1)[0]
+        for f in findings
+        if f.rule == "MD006" and not f.path.endswith("README.md")
+    }
     assert named == {
-        "title", "abstract", "lead.name", "lead.email", "lead.orcid", "references[1]", "targets[1].name",
-        "observatories", "instruments", "filters", "product_types",
+        "title",
+        "abstract",
+        "lead.name",
+        "lead.email",
+        "lead.orcid",
+        "references[1]",
+        "targets[1].name",
+        "observatories",
+        "instruments",
+        "filters",
+        "product_types",
     }
 
 

@@ -70,7 +70,9 @@ def test_reuse_happens_and_is_the_same_findings(tmp_path):
     second = validate_file(str(b), Options()).findings
     assert judge.MEMO.size == size  # nothing new to remember: every header check was reused
     header_rules = {r.id for r in file_rules().values() if r.reads != "context"}
-    assert [f.to_dict() for f in first if f.rule in header_rules] == [f.to_dict() for f in second if f.rule in header_rules]
+    assert [f.to_dict() for f in first if f.rule in header_rules] == [
+        f.to_dict() for f in second if f.rule in header_rules
+    ]
 
 
 def test_the_memo_is_bounded(tmp_path):

@@ -44,8 +44,12 @@ def test_refresh_keeps_everything_else_byte_for_byte(tmp_path, run_cli):
     after = meta.read_text()
     assert after.startswith(head)
     products = parse_yaml(after).data["products"]
-    assert {"path": "sub/hlsp_example_hst_acs_ngc1234_f814w_v1_img.png", "size": 3,
-            "sha256": hashlib.sha256(b"png").hexdigest(), "product_type": "preview"} in products
+    assert {
+        "path": "sub/hlsp_example_hst_acs_ngc1234_f814w_v1_img.png",
+        "size": 3,
+        "sha256": hashlib.sha256(b"png").hexdigest(),
+        "product_type": "preview",
+    } in products
     manifest_rules = {"CO004", "CO005", "CO006", "CO007"}
     assert [f.rule for _, f in validate([str(root)]).findings() if f.rule in manifest_rules] == []
 

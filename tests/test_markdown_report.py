@@ -37,7 +37,9 @@ def test_a_warning_shared_by_files_is_folded_into_one_row(tmp_path):
     from hlsp.findings import Category, FileResult, Finding, Report, Severity
 
     def warn(message):
-        return Finding("KW011", Category.KEYWORDS, Severity.WARNING, message, "Write FITS units.", hdu=0, keyword="BUNIT")
+        return Finding(
+            "KW011", Category.KEYWORDS, Severity.WARNING, message, "Write FITS units.", hdu=0, keyword="BUNIT"
+        )
 
     files = [FileResult(f"c/hlsp_x_{i}.fits", [warn("BUNIT = 'e-/s' is not a valid FITS unit")]) for i in range(5)]
     files.append(FileResult("c/hlsp_x_odd.fits", [warn("BUNIT = 'furlong' is not a valid FITS unit")]))

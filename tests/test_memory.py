@@ -56,7 +56,13 @@ def test_reading_a_200_mb_file_holds_a_few_mib(tmp_path):
         tracemalloc.stop()
     hdu = f.hdus[0]
     padded = -(-size // BLOCK) * BLOCK
-    assert (hdu.data_sum, hdu.data_read, hdu.truncated, hdu.fill_ok, hdu.any_finite) == (expected, padded, False, True, True)
+    assert (hdu.data_sum, hdu.data_read, hdu.truncated, hdu.fill_ok, hdu.any_finite) == (
+        expected,
+        padded,
+        False,
+        True,
+        True,
+    )
     assert hdu.checksum_status == ("missing", "missing")
     assert peak < 8 * MiB, f"peak {peak / MiB:.1f} MiB while reading {size // MiB} MiB"
 
@@ -79,8 +85,7 @@ def test_reading_a_big_gzip_file_holds_a_few_mib(tmp_path):
 
 def _facts(fits) -> list:
     return [
-        (h.header_sum, h.data_sum, h.data_read, h.truncated, h.fill_ok, h.any_finite, h.end_found)
-        for h in fits.hdus
+        (h.header_sum, h.data_sum, h.data_read, h.truncated, h.fill_ok, h.any_finite, h.end_found) for h in fits.hdus
     ] + sorted((i.code, i.hdu) for i in fits.issues)
 
 
@@ -103,7 +108,9 @@ def image_files(draw):
         body = body[:-1] + b"\x07"  # a non-zero byte in the padding
     raw = header_bytes(cards) + body
     if draw(st.booleans()):
-        raw += header_bytes([card("XTENSION", "IMAGE"), ("BITPIX", 8), ("NAXIS", 1), ("NAXIS1", 100), ("PCOUNT", 0), ("GCOUNT", 1)])
+        raw += header_bytes(
+            [card("XTENSION", "IMAGE"), ("BITPIX", 8), ("NAXIS", 1), ("NAXIS1", 100), ("PCOUNT", 0), ("GCOUNT", 1)]
+        )
         raw += b"\x05" * 100 + b"\0" * (BLOCK - 100)
     cut = draw(st.one_of(st.none(), st.integers(BLOCK, max(BLOCK, len(raw)))))
     return raw if cut is None else raw[:cut]

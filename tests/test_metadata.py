@@ -120,11 +120,17 @@ def test_example_metadata_passes_schema():
 def test_unclosed_quote_is_reported_at_its_line():
     from hlsp.metadata import YamlLoadError, parse_yaml
 
-    text = 'proj_id: x\ntitle: "My survey\nversion: v1\n' + "".join(f"k{i}: {i}\n" for i in range(15)) + 'abstract: "done"\n'
+    text = (
+        'proj_id: x\ntitle: "My survey\nversion: v1\n'
+        + "".join(f"k{i}: {i}\n" for i in range(15))
+        + 'abstract: "done"\n'
+    )
     with pytest.raises(YamlLoadError) as info:
         parse_yaml(text)
     assert info.value.line == 2
-    assert "line 2 opens a quote that is not closed" in info.value.message and "noticed on line 19" in info.value.message
+    assert (
+        "line 2 opens a quote that is not closed" in info.value.message and "noticed on line 19" in info.value.message
+    )
 
 
 def test_products_are_validated_when_hlsp_yaml_is_broken(tmp_path):

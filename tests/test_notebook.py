@@ -30,6 +30,7 @@ def _notebook_tools():
     if MISSING:
         need_system(MISSING)
 
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "docs" / "notebooks").glob("*.ipynb"))
 EXAMPLE_NB = ROOT / "docs" / "notebooks" / "validate-example.ipynb"

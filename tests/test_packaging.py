@@ -24,8 +24,17 @@ from pathlib import Path
 import pytest
 
 from hlsp.errors import EXTRAS
-from install_support import (ROOT, distributions, fresh_venv, hlsp_wheel, offline_pip_env, run, session_base,
-                             source_copy, wheelhouse)
+from install_support import (
+    ROOT,
+    distributions,
+    fresh_venv,
+    hlsp_wheel,
+    offline_pip_env,
+    run,
+    session_base,
+    source_copy,
+    wheelhouse,
+)
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 CORE_LIMIT = 15  # issue 11: the core install at most 15 packages (hlsp included)
@@ -84,7 +93,9 @@ def test_every_extra_module_comes_from_its_extra_and_back():
         names = _brings(extra)
         for module in modules:
             dists = {_name(d) for d in providers.get(module, [])}
-            assert dists & names, f"{module} (EXTRAS[{extra!r}]) comes from {dists or 'nothing installed'}, not from hlsp[{extra}]"
+            assert dists & names, (
+                f"{module} (EXTRAS[{extra!r}]) comes from {dists or 'nothing installed'}, not from hlsp[{extra}]"
+            )
         for name in {_name(r) for r in _extra_requirements(extra)} - {"hlsp"}:
             provided = {m for m, ds in providers.items() if name in {_name(d) for d in ds}}
             assert provided & set(modules), f"hlsp[{extra}] requires {name}, which provides none of EXTRAS[{extra!r}]"
@@ -110,7 +121,10 @@ def test_every_package_and_data_folder_is_listed():
         if d.is_dir() and any(f.is_file() for f in d.iterdir())
     }
     assert listed == code | data | {"hlsp.validators", "hlsp.templates"}
-    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {"hlsp.validators": "validators", "hlsp.templates": "templates"}
+    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {
+        "hlsp.validators": "validators",
+        "hlsp.templates": "templates",
+    }
 
 
 # ----------------------------------------------------------------- the wheel, installed for real
@@ -138,7 +152,12 @@ def workdir(tmp_path) -> Path:
 
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HLSP_", "PYTHON", "DASK_", "GITHUB_"))}
-    return {**env, "HLSP_CACHE_DIR": str(tmp_path / "cache"), "HLSP_CACHE": str(tmp_path / "downloads"), "NO_COLOR": "1"}
+    return {
+        **env,
+        "HLSP_CACHE_DIR": str(tmp_path / "cache"),
+        "HLSP_CACHE": str(tmp_path / "downloads"),
+        "NO_COLOR": "1",
+    }
 
 
 def hlsp(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -172,8 +191,14 @@ def test_core_install_is_small_and_has_no_optional_package(core):
 @pytest.mark.install
 def test_core_commands_work_from_another_folder(core, workdir):
     bin_dir, _ = core
-    where = run(bin_dir / "python", "-I", "-c", "import hlsp, hlsp.profiles as p; print(hlsp.__file__); print(p.validators_dir())",
-                cwd=workdir, env=_env(workdir)).stdout.split("\n")
+    where = run(
+        bin_dir / "python",
+        "-I",
+        "-c",
+        "import hlsp, hlsp.profiles as p; print(hlsp.__file__); print(p.validators_dir())",
+        cwd=workdir,
+        env=_env(workdir),
+    ).stdout.split("\n")
     site = str(bin_dir.parent / "lib")
     assert where[0].startswith(site) and where[1].startswith(site) and where[1].endswith("hlsp/validators")
 
@@ -221,14 +246,20 @@ def test_a_remote_product_without_the_remote_extra_is_a_finding(core, workdir):
     listing = workdir / "example" / "hlsp.yaml"
     product = next((workdir / "example").glob("*_img.fits"))
     # a loopback URL (allowed for tests) that nothing serves: no fetch is attempted without fsspec
-    listing.write_text(listing.read_text().replace(f"path: {product.name}", f'url: "http://127.0.0.1:9/{product.name}"'))
+    listing.write_text(
+        listing.read_text().replace(f"path: {product.name}", f'url: "http://127.0.0.1:9/{product.name}"')
+    )
     product.unlink()
     env = {**_env(workdir), "HLSP_ALLOW_PRIVATE_URLS": "1"}
     done = run(bin_dir / "hlsp", "validate", "--format", "json", "example", cwd=workdir, env=env, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     findings = [f for r in json.loads(done.stdout)["files"] for f in r["findings"]]
     (remote,) = [f for f in findings if product.name in f["message"]]
-    assert remote["rule"] == "CO004" and "needs hlsp[remote]" in remote["message"] and "pip install 'hlsp[remote]'" in remote["message"]
+    assert (
+        remote["rule"] == "CO004"
+        and "needs hlsp[remote]" in remote["message"]
+        and "pip install 'hlsp[remote]'" in remote["message"]
+    )
 
 
 @pytest.mark.install
@@ -238,8 +269,18 @@ def test_the_wheel_built_without_a_compiler_installs_and_validates(tmp_path_fact
     base = session_base(tmp_path_factory)
     plain = base / "wheels-no-compiler"
     # CC is what setuptools calls to compile; `false` fails like a missing compiler
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", plain, source_copy(base, "src-no-compiler"),
-        env=offline_pip_env(wheels, CC="false"))
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--wheel-dir",
+        plain,
+        source_copy(base, "src-no-compiler"),
+        env=offline_pip_env(wheels, CC="false"),
+    )
     wheel = hlsp_wheel(plain)
     assert not any("_speedups" in n and n.endswith(".so") for n in zipfile.ZipFile(wheel).namelist())
     bin_dir = fresh_venv(base / "no-compiler-venv")
@@ -256,8 +297,10 @@ def test_the_result_cache_fingerprint_covers_the_installed_rule_data(core, tmp_p
     """hlsp.cache.sources_digest() hashes the validators files inside the installed
     package: editing one there changes it (cached results are not reused)."""
     bin_dir, _ = core
-    code = ("import json, hlsp.cache as c; files, note = c._source_files(); "
-            "print(json.dumps([note, files, c.sources_digest()]))")
+    code = (
+        "import json, hlsp.cache as c; files, note = c._source_files(); "
+        "print(json.dumps([note, files, c.sources_digest()]))"
+    )
 
     def listing() -> tuple[str, list, str]:
         return json.loads(run(bin_dir / "python", "-I", "-c", code, cwd=tmp_path, env=_env(tmp_path)).stdout)
@@ -269,7 +312,9 @@ def test_the_result_cache_fingerprint_covers_the_installed_rule_data(core, tmp_p
     data = {name: path for name, path in files if name.startswith("validators/")}
     profile = Path(data["validators/profiles/common.yaml"])
     assert profile.is_relative_to(bin_dir.parent / "lib")
-    assert {n.split("/", 1)[1] for n in data} == {str(p.relative_to(ROOT / "validators")) for p in (ROOT / "validators").rglob("*") if p.is_file()}
+    assert {n.split("/", 1)[1] for n in data} == {
+        str(p.relative_to(ROOT / "validators")) for p in (ROOT / "validators").rglob("*") if p.is_file()
+    }
     text = profile.read_text()
     try:
         profile.write_text(text + "# an archive's edit\n")
@@ -298,6 +343,8 @@ def test_the_pull_request_check_and_merge_gate_run_on_the_core_install(core, tmp
     checked = hlsp(bin_dir, "github", "check", *git, "--out", "artifact", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "HLSP validation passed" in (tmp_path / "artifact" / "comment.md").read_text()
-    merged = hlsp(bin_dir, "github", "verify-merge", *git, "--reviewed", "artifact", "--reviewed-sha", head, cwd=tmp_path)
+    merged = hlsp(
+        bin_dir, "github", "verify-merge", *git, "--reviewed", "artifact", "--reviewed-sha", head, cwd=tmp_path
+    )
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert "identical to the review: example" in merged.stdout

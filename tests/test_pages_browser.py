@@ -49,7 +49,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("contributions")
     make_collection(base, "demo")
-    broken = {"path": "hlsp_galaxies_hst_acs_m31_f814w_v2_img.fits", "size": 5, "sha256": "0" * 64, "product_type": "img"}
+    broken = {
+        "path": "hlsp_galaxies_hst_acs_m31_f814w_v2_img.fits",
+        "size": 5,
+        "sha256": "0" * 64,
+        "product_type": "img",
+    }
     root = make_collection(
         base,
         "galaxies",

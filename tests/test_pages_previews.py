@@ -45,7 +45,9 @@ def products(tmp_path_factory) -> dict[str, Path]:
     t = np.linspace(0, 27, 3000)
     write_table(files["lightcurve"], {"TIME": (t, "d"), "PDCSAP_FLUX": (1 + 0.01 * np.sin(t), "e-/s")})
     rng = np.random.default_rng(0)
-    write_table(files["catalog"], {"RA_DEG": (rng.uniform(10, 11, 500), "deg"), "DEC_DEG": (rng.uniform(-31, -30, 500), "deg")})
+    write_table(
+        files["catalog"], {"RA_DEG": (rng.uniform(10, 11, 500), "deg"), "DEC_DEG": (rng.uniform(-31, -30, 500), "deg")}
+    )
     return files
 
 
@@ -122,7 +124,9 @@ def test_spectrum_as_a_1d_image_uses_its_linear_wcs(tmp_path):
 def _peak_rss_mib(code: str) -> float:
     """Run ``code`` in a fresh interpreter; its peak resident memory in MiB."""
     script = code + "\nimport resource, json; print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True, timeout=300
+    )
     return json.loads(out.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -262,7 +266,12 @@ def test_a_crashing_worker_fails_only_its_own_product(tmp_path, products, monkey
 
 
 def test_sky_map_of_targets(tmp_path):
-    targets = (("ngc1234", 12.5, -30.1), ("m31", 10.68, 41.27), ("$\\frac{bad", 359.9, 89.0), ("nan", float("nan"), 0.0))
+    targets = (
+        ("ngc1234", 12.5, -30.1),
+        ("m31", 10.68, 41.27),
+        ("$\\frac{bad", 359.9, 89.0),
+        ("nan", float("nan"), 0.0),
+    )
     png = draw(PreviewTask("x.png", "Targets", "skymap", targets=targets))
     assert _png_size(png) == (800, 440)
     assert _png_size(draw(PreviewTask("x.png", "Targets", "skymap"))) == (800, 440)  # no targets: an empty map
@@ -382,7 +391,12 @@ def test_a_killed_preview_worker_costs_retries_then_a_warning_never_a_hang(tmp_p
     assert [r.task.label for r in results] == [t.label for t in tasks]
     assert [r.ok for r in results] == [True, True, False, True, True]
     assert results[2].warning == "hostage.fits: no preview: the preview process crashed while reading the file"
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["catalog.png", "image.png", "lightcurve.png", "spectrum.png"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "catalog.png",
+        "image.png",
+        "lightcurve.png",
+        "spectrum.png",
+    ]
     for r in results:
         if r.ok:
             assert _png_size(Path(r.task.out).read_bytes()) == (640, 480)
@@ -437,13 +451,17 @@ def test_the_worker_pool_gives_what_the_serial_path_gives(tmp_path, products):
         out = [PreviewTask(str(d / f"{k}.png"), f"{k}.fits", k, str(p)) for k, p in products.items()]
         out.append(PreviewTask(str(d / "junk.png"), "junk.fits", "image", str(junk)))
         out.append(PreviewTask(str(d / "nocols.png"), "nocols.fits", "lightcurve", str(no_columns)))
-        out.append(PreviewTask(str(d / "remote.png"), "remote.fits", "image", None, unavailable="the product is remote"))
+        out.append(
+            PreviewTask(str(d / "remote.png"), "remote.fits", "image", None, unavailable="the product is remote")
+        )
         out.append(PreviewTask(str(d / "sky.png"), "Targets", "skymap", targets=(("m31", 10.68, 41.27),)))
         return out
 
     serial = build_previews(tasks(tmp_path / "s"), None, jobs=1)
     pooled = build_previews(tasks(tmp_path / "p"), None, jobs=2)
-    assert [(r.task.label, r.ok, r.warning, r.cached) for r in pooled] == [(r.task.label, r.ok, r.warning, r.cached) for r in serial]
+    assert [(r.task.label, r.ok, r.warning, r.cached) for r in pooled] == [
+        (r.task.label, r.ok, r.warning, r.cached) for r in serial
+    ]
     assert [r.ok for r in serial] == [True] * 4 + [False, False, False, True]
     assert [r.warning for r in serial[4:7]] == [
         "junk.fits: no preview: not a FITS file",

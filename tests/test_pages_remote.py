@@ -113,7 +113,9 @@ def test_refused_url_and_missing_sha256_are_not_requested(tmp_path, monkeypatch,
     assert len(result.warnings) == 1 and url in result.warnings[0] and "not allowed" in result.warnings[0]
 
     monkeypatch.setenv("HLSP_ALLOW_PRIVATE_URLS", "1")
-    root2 = make_collection(tmp_path / "more", "web", extra_products=[{**remote_entry(url, fits_bytes), "sha256": "junk/.."}])
+    root2 = make_collection(
+        tmp_path / "more", "web", extra_products=[{**remote_entry(url, fits_bytes), "sha256": "junk/.."}]
+    )
     result = build_site([root2], tmp_path / "site2", jobs=1, cache_dir=tmp_path / "previews2")
     assert len(result.warnings) == 1 and url in result.warnings[0] and "no valid sha256" in result.warnings[0]
     assert len(httpserver.log) == 0

@@ -191,7 +191,11 @@ def injection_problems(scan: PageScan) -> list[str]:
             url = re.sub(r"[\x00-\x20]", "", attrs.get(name) or "")
             if url and not url.startswith("https://") and re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", url):
                 problems.append(f"{tag}@{name}={url!r}")
-        if tag == "img" and attrs.get("src") not in ("skymap.png", "../static/placeholder.svg", "static/placeholder.svg"):
+        if tag == "img" and attrs.get("src") not in (
+            "skymap.png",
+            "../static/placeholder.svg",
+            "static/placeholder.svg",
+        ):
             problems.append(f"img src={attrs.get('src')!r}")
     # exactly our two scripts: the JSON-LD data block and the site's own file
     kinds = sorted(a.get("type") or a.get("src") or "inline" for a, _ in scan.scripts)

@@ -160,7 +160,9 @@ def test_collection_page_content(built):
         assert (out / "example" / src).read_bytes().startswith(b"\x89PNG")
     assert "skymap.png" in [i["src"] for i in imgs]
     # the BibTeX block
-    (code,) = re.findall(r'<pre id="bibtex"[^>]*><code>(.*?)</code></pre>', (out / "example" / "index.html").read_text(), re.S)
+    (code,) = re.findall(
+        r'<pre id="bibtex"[^>]*><code>(.*?)</code></pre>', (out / "example" / "index.html").read_text(), re.S
+    )
     assert code.startswith("@misc{example2026,\n  author       = {Ada Lovelace and Grace Hopper},\n")
     assert "  doi          = {10.17909/hlsp-example},\n" in code
 
@@ -282,7 +284,9 @@ def test_download_base_links_instead_of_copying(tmp_path):
     build_site([root], tmp_path / "site", jobs=1, download_base="https://archive.example.org/hlsps/")
     page = Page(tmp_path / "site" / "demo" / "index.html")
     downloads = [h for h, t in page.links if t == "download"]
-    assert len(downloads) == 4 and all(h.startswith("https://archive.example.org/hlsps/demo/hlsp_demo_") for h in downloads)
+    assert len(downloads) == 4 and all(
+        h.startswith("https://archive.example.org/hlsps/demo/hlsp_demo_") for h in downloads
+    )
     assert not (tmp_path / "site" / "demo" / "files").exists()
     with pytest.raises(HlspError, match="must be an https:// URL"):
         build_site([root], tmp_path / "site", download_base="javascript:alert(1)")
@@ -320,7 +324,9 @@ def test_odd_metadata_types_render_as_text(tmp_path):
         release_date=20261101,
     )
     meta["products"].append({"path": "../outside.fits", "size": "big", "sha256": None, "product_type": "img"})
-    meta["products"].append({"path": "hlsp_odd_missing_v1_img.fits", "size": 10, "sha256": "3" * 64, "product_type": "img"})
+    meta["products"].append(
+        {"path": "hlsp_odd_missing_v1_img.fits", "size": 10, "sha256": "3" * 64, "product_type": "img"}
+    )
     write_metadata(root, meta)
     result = build_site([root], tmp_path / "site", jobs=1)
     page = Page(tmp_path / "site" / "odd" / "index.html")
@@ -355,7 +361,9 @@ def test_cli_builds_every_collection_under_contributions(tmp_path, monkeypatch, 
     res = run_cli("pages", "--out", "public", "--jobs", "1")
     assert res.code == 0, res
     assert res.out.strip() == str(Path("public") / "index.html")
-    assert (tmp_path / "public" / "one" / "index.html").is_file() and (tmp_path / "public" / "two" / "index.html").is_file()
+    assert (tmp_path / "public" / "one" / "index.html").is_file() and (
+        tmp_path / "public" / "two" / "index.html"
+    ).is_file()
     assert "hlsp pages: 3 pages, 11 previews (0 from the cache), 0 warnings" in res.err
 
 

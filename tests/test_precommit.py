@@ -31,8 +31,10 @@ def isolated_env(home: Path) -> dict[str, str]:
         "PRE_COMMIT_HOME": str(home),
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
         "NO_COLOR": "1",
     }
     env.pop("GITHUB_ACTIONS", None)
@@ -40,8 +42,14 @@ def isolated_env(home: Path) -> dict[str, str]:
 
 
 def pre_commit(repo: GitRepo, *args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo.path, env=isolated_env(home),
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=repo.path,
+        env=isolated_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -54,8 +62,13 @@ def repo(tmp_path):
 
 
 def test_manifest_and_config_are_valid(tmp_path):
-    for command, name in (("validate-manifest", ".pre-commit-hooks.yaml"), ("validate-config", ".pre-commit-config.yaml")):
-        run = subprocess.run([sys.executable, "-m", "pre_commit", command, str(ROOT / name)], capture_output=True, text=True)
+    for command, name in (
+        ("validate-manifest", ".pre-commit-hooks.yaml"),
+        ("validate-config", ".pre-commit-config.yaml"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "pre_commit", command, str(ROOT / name)], capture_output=True, text=True
+        )
         assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -76,7 +89,13 @@ def test_installed_hook_blocks_a_bad_commit(repo, tmp_path):
     meta.write_text(meta.read_text().replace("calibration_level: 3", "calibration_level: 9"))
     head = repo.git("rev-parse", "HEAD")
     repo.git("add", "-A")
-    commit = subprocess.run(["git", "commit", "-q", "-m", "bad"], cwd=repo.path, env=isolated_env(tmp_path / "pc"), capture_output=True, text=True)
+    commit = subprocess.run(
+        ["git", "commit", "-q", "-m", "bad"],
+        cwd=repo.path,
+        env=isolated_env(tmp_path / "pc"),
+        capture_output=True,
+        text=True,
+    )
     assert commit.returncode != 0
     assert "calibration_level must be one of 3, 4" in commit.stdout + commit.stderr
     assert repo.git("rev-parse", "HEAD") == head
@@ -113,9 +132,23 @@ def test_try_repo_from_another_repository_offline(repo, tmp_path, tmp_path_facto
     # References section is the only finding, so the rule data shipped with the install.
     readme = repo.path / "contributions" / "example" / "README.md"
     readme.write_text(readme.read_text().replace("## References", "## Reading"))
-    run = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repository), "hlsp-validate",
-                          "--files", "contributions/example/README.md"],
-                         cwd=repo.path, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hook_repository),
+            "hlsp-validate",
+            "--files",
+            "contributions/example/README.md",
+        ],
+        cwd=repo.path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "hlsp validate (changed contributions)" in run.stdout and "Failed" in run.stdout
     assert "CO010" in run.stdout and "no 'References' section" in run.stdout

@@ -37,7 +37,7 @@ def remote_collection(tmp_path, url: str, size: int = len(DATA), sha: str = SHA)
     meta = root / "hlsp.yaml"
     edit(meta, f"path: {IMG}", f'url: "{url}"')
     edit(meta, f"size: {len(DATA)}", f"size: {size}")
-    edit(meta, f"sha256: {SHA}", f"sha256: \"{sha}\"")
+    edit(meta, f"sha256: {SHA}", f'sha256: "{sha}"')
     (root / IMG).unlink()
     return root
 
@@ -197,7 +197,10 @@ def test_s3_missing_key_and_wrong_secret(tmp_path, s3_env, monkeypatch):
     monkeypatch.setenv("HLSP_S3_SECRET_ACCESS_KEY", "not-the-secret")
     url = f"s3://{bucket}/{IMG}"
     got = findings_of(remote_collection(tmp_path / "b", url))
-    assert ("CO004", f"cannot fetch {url}: access denied (HTTP 403: the file is private, or the credentials are wrong)") in got
+    assert (
+        "CO004",
+        f"cannot fetch {url}: access denied (HTTP 403: the file is private, or the credentials are wrong)",
+    ) in got
 
 
 def test_redirects_are_followed_only_where_the_policy_allows(tmp_path, remote_env, httpserver):
@@ -205,7 +208,9 @@ def test_redirects_are_followed_only_where_the_policy_allows(tmp_path, remote_en
     httpserver.expect_request(f"/new/{IMG}").respond_with_data(DATA)
     assert fetch(httpserver.url_for("/old"), len(DATA), SHA, RemoteOptions.from_env(), name=IMG).read_bytes() == DATA
     httpserver.expect_request("/sneaky").respond_with_data("", status=301, headers={"Location": "file:///etc/passwd"})
-    with pytest.raises(RemoteError, match="redirected to file:///etc/passwd, which is refused: file:// URLs are not allowed"):
+    with pytest.raises(
+        RemoteError, match="redirected to file:///etc/passwd, which is refused: file:// URLs are not allowed"
+    ):
         fetch(httpserver.url_for("/sneaky"), 10, None, RemoteOptions.from_env())
     httpserver.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
     with pytest.raises(RemoteError, match="more than 5 redirects"):

@@ -40,7 +40,11 @@ def F(rule="FS005", sev=Severity.ERROR, message="m", **kw) -> Finding:
 def injected(tmp_path) -> Path:
     """A real FITS file whose name, one keyword and one value carry HTML."""
     path = tmp_path / PAYLOAD_NAME
-    extra = [card("", raw="<B>X'=  'a'"), ("DATE-OBS", "<i>now</i>"), ("OBJECT", "</td></tr></table><script>x</script>")]
+    extra = [
+        card("", raw="<B>X'=  'a'"),
+        ("DATE-OBS", "<i>now</i>"),
+        ("OBJECT", "</td></tr></table><script>x</script>"),
+    ]
     path.write_bytes(hdu_bytes(primary_cards(extra=extra)))
     return path
 
@@ -64,7 +68,9 @@ def test_reprs_are_one_stable_summary_line_without_addresses():
     long = "x" * 500
     r = Report(
         [
-            FileResult("a.fits", [F(hdu=1, keyword="EXPTIME", message="bad\nvalue"), F("KW001", Severity.WARNING, long)]),
+            FileResult(
+                "a.fits", [F(hdu=1, keyword="EXPTIME", message="bad\nvalue"), F("KW001", Severity.WARNING, long)]
+            ),
             FileResult("b.fits", []),
         ]
     )
@@ -81,7 +87,10 @@ def test_reprs_are_one_stable_summary_line_without_addresses():
 
 def test_repr_of_a_real_report_is_the_same_in_a_new_process(broken):
     code = f"from hlsp import validate; r = validate({str(broken)!r}, jobs=1); print(repr(r)); print([repr(f) for f in r.files])"
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1]
     assert runs[0].startswith("<Report FAIL: 9 files, ")
     assert " at 0x" not in runs[0] and not re.search(r"0x[0-9a-f]{6,}", runs[0])
@@ -151,7 +160,9 @@ def test_html_escapes_what_comes_from_a_file(injected):
 
 def test_html_escapes_every_column_of_a_finding():
     evil = '"><script>alert(1)</script><td onclick=x>'
-    f = Finding(rule="FS005", category=Category.FITS, severity=Severity.ERROR, message=evil, hint=evil, keyword=evil, line=3)
+    f = Finding(
+        rule="FS005", category=Category.FITS, severity=Severity.ERROR, message=evil, hint=evil, keyword=evil, line=3
+    )
     r = Report([FileResult(evil, [f, F(sev=Severity.WARNING, path=evil)])])
     p = assert_nothing_injected(r._repr_html_())
     rows = [p.cells[i : i + 7] for i in range(0, len(p.cells), 7)]
@@ -181,7 +192,10 @@ def test_html_shows_verdict_counts_errors_first_and_folds_long_lists():
     # no errors: the warnings are open
     calm = Report([FileResult("w.fits", [F("KW001", Severity.WARNING, "w")])])._repr_html_()
     assert re.findall(r"<details( open)?><summary>([^<]*)</summary>", calm) == [(" open", "1 warning")]
-    assert "PASS" in Report([FileResult("ok.fits")])._repr_html_() and "<table" not in Report([FileResult("ok.fits")])._repr_html_()
+    assert (
+        "PASS" in Report([FileResult("ok.fits")])._repr_html_()
+        and "<table" not in Report([FileResult("ok.fits")])._repr_html_()
+    )
 
 
 def test_html_of_a_huge_report_stays_bounded():
@@ -513,7 +527,11 @@ def test_remote_failures_are_findings_naming_the_url(remote_env, httpserver, mon
 @pytest.mark.parametrize(
     "setting, value, says",
     [
-        ("HLSP_REMOTE_MAX_BYTES", "1000", "more than 1000 bytes, the most a remote product may have (limit: HLSP_REMOTE_MAX_BYTES)"),
+        (
+            "HLSP_REMOTE_MAX_BYTES",
+            "1000",
+            "more than 1000 bytes, the most a remote product may have (limit: HLSP_REMOTE_MAX_BYTES)",
+        ),
         ("HLSP_REMOTE_MAX_BYTES", str(1536 * 1024), f"more than {1536 * 1024} bytes"),  # past the first chunk
         ("HLSP_REMOTE_DEADLINE", "1e-9", "not fetched within 1e-09 seconds (limit: HLSP_REMOTE_DEADLINE)"),
     ],
@@ -522,7 +540,9 @@ def test_the_remote_bounds_apply_to_a_url_too(remote_env, httpserver, monkeypatc
     import numpy as np
 
     values = np.arange(1024 * 768, dtype=">i4").tobytes()  # 3 MiB
-    httpserver.expect_request(f"/{IMG}").respond_with_data(hdu_bytes(primary_cards(bitpix=32, naxes=[1024, 768]), values))
+    httpserver.expect_request(f"/{IMG}").respond_with_data(
+        hdu_bytes(primary_cards(bitpix=32, naxes=[1024, 768]), values)
+    )
     monkeypatch.setenv(setting, value)
     url = httpserver.url_for(f"/{IMG}")
     [(path, f)] = list(validate(url).findings())
@@ -593,7 +613,9 @@ def test_a_transfer_broken_off_is_a_fetch_finding_not_a_corrupt_file(remote_env,
     # one finding: the fetch failed (and where), never a "corrupt gzip stream" or a truncated file
     [(path, f)] = list(report.findings())
     assert path == url and f.rule == "FS001"
-    assert re.fullmatch(rf"cannot read the file: cannot fetch {re.escape(url)}: .* after \d+ bytes", f.message), f.message
+    assert re.fullmatch(rf"cannot read the file: cannot fetch {re.escape(url)}: .* after \d+ bytes", f.message), (
+        f.message
+    )
 
 
 def test_a_big_remote_file_streams_in_bounded_memory(remote_env, tmp_path):
@@ -650,7 +672,9 @@ def test_validate_s3_url(s3_env, broken):
     url = f"s3://{bucket}/hlsp/{IMG}"
     report = validate(url)
     assert [r.path for r in report.files] == [url]
-    assert [(f.rule, f.severity, f.hdu, f.keyword, f.message) for _, f in report.findings()] == _local_findings(broken / IMG)
+    assert [(f.rule, f.severity, f.hdu, f.keyword, f.message) for _, f in report.findings()] == _local_findings(
+        broken / IMG
+    )
     missing = validate(f"s3://{bucket}/hlsp/none.fits")
     assert [f.message for _, f in missing.findings()] == [
         f"cannot read the file: cannot fetch s3://{bucket}/hlsp/none.fits: not found (HTTP 404 or no such key)"

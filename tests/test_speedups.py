@@ -34,7 +34,9 @@ except ImportError:  # pragma: no cover - only where no C compiler was available
     speedups = None
 
 # (under CI the module must exist: these tests then fail instead of skipping)
-needs_c = pytest.mark.skipif(speedups is None and not os.environ.get("CI"), reason="hlsp._speedups is not built here (no C compiler?)")
+needs_c = pytest.mark.skipif(
+    speedups is None and not os.environ.get("CI"), reason="hlsp._speedups is not built here (no C compiler?)"
+)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -114,9 +116,25 @@ def test_any_finite_big_nan_buffer_and_bad_size():
 
 # --------------------------------------------------------------- parse_cards
 _KEYWORDS = ["SIMPLE", "BITPIX", "NAXIS", "OBJECT", "COMMENT", "HISTORY", "", "CONTINUE", "HIERARCH", "DATE-OBS"]
-_VALUES = ["= T", "= F", "= 42", "= -1.5E3", "= 1.0D-2", "= 'text' / c", "= 'it''s'", "= 'open",
-           "= (1.0, 2.0)", "= (1.0", "=", "= / only a comment", "= bad value", " not a value", "= 1 / x / y",
-           "A.B = 3", "= 'x' junk"]
+_VALUES = [
+    "= T",
+    "= F",
+    "= 42",
+    "= -1.5E3",
+    "= 1.0D-2",
+    "= 'text' / c",
+    "= 'it''s'",
+    "= 'open",
+    "= (1.0, 2.0)",
+    "= (1.0",
+    "=",
+    "= / only a comment",
+    "= bad value",
+    " not a value",
+    "= 1 / x / y",
+    "A.B = 3",
+    "= 'x' junk",
+]
 
 
 def _raw(keyword: str, rest: str) -> str:
@@ -185,9 +203,25 @@ def test_parse_cards_memo_is_shared_and_errors_are_clean():
 # ------------------------------------------------------------- whole files
 def _facts(ff):
     hdus = [
-        (h.index, h.offset, h.kind, h.header_size, h.data_size, h.data_read, h.end_found, h.header_sum,
-         h.data_sum, h.fill_ok, h.header_fill_ok, h.any_finite, h.size_known, h.checksum_status,
-         _as_tuples(h.header.cards), list(h.header.keywords()), h.value_problems)
+        (
+            h.index,
+            h.offset,
+            h.kind,
+            h.header_size,
+            h.data_size,
+            h.data_read,
+            h.end_found,
+            h.header_sum,
+            h.data_sum,
+            h.fill_ok,
+            h.header_fill_ok,
+            h.any_finite,
+            h.size_known,
+            h.checksum_status,
+            _as_tuples(h.header.cards),
+            list(h.header.keywords()),
+            h.value_problems,
+        )
         for h in ff.hdus
     ]
     return (ff.is_fits, ff.compression, ff.trailing_bytes, [(i.code, i.hdu, i.keyword) for i in ff.issues], hdus)
@@ -206,19 +240,34 @@ def _both(path, monkeypatch):
 def _sample_file() -> bytes:
     rows = np.zeros(7, dtype=[("TIME", ">f8"), ("FLUX", ">f4")])
     rows["FLUX"] = np.nan
-    return b"".join([
-        hdu_bytes(primary_cards(8, [], [("OBJECT", "x"), ("HIERARCH ESO DET", 3)]), checksum=True),
-        hdu_bytes(image_ext_cards(-32, [5, 3], [("BUNIT", "Jy")]), np.full(15, np.nan, ">f4").tobytes(), checksum=True),
-        hdu_bytes(image_ext_cards(-64, [2, 2]), np.array([np.inf, np.nan, 1.0, 2.0], ">f8").tobytes()),
-        hdu_bytes(bintable_cards([("TIME", "D"), ("FLUX", "E")], 7, 12, [card("TUNIT1", "d")]), rows.tobytes(), checksum=True),
-        hdu_bytes(bintable_cards([("F", "2L"), ("S", "3A"), ("B", "3X")], 4, 6, []), b"TFab\0\xe0" * 3 + b"TXab\x01\x10"),
-    ])
+    return b"".join(
+        [
+            hdu_bytes(primary_cards(8, [], [("OBJECT", "x"), ("HIERARCH ESO DET", 3)]), checksum=True),
+            hdu_bytes(
+                image_ext_cards(-32, [5, 3], [("BUNIT", "Jy")]), np.full(15, np.nan, ">f4").tobytes(), checksum=True
+            ),
+            hdu_bytes(image_ext_cards(-64, [2, 2]), np.array([np.inf, np.nan, 1.0, 2.0], ">f8").tobytes()),
+            hdu_bytes(
+                bintable_cards([("TIME", "D"), ("FLUX", "E")], 7, 12, [card("TUNIT1", "d")]),
+                rows.tobytes(),
+                checksum=True,
+            ),
+            hdu_bytes(
+                bintable_cards([("F", "2L"), ("S", "3A"), ("B", "3X")], 4, 6, []), b"TFab\0\xe0" * 3 + b"TXab\x01\x10"
+            ),
+        ]
+    )
 
 
 @needs_c
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(flips=st.lists(st.tuples(st.integers(0, 4 * 2880 * 3), st.integers(0, 255)), max_size=6),
-       cut=st.integers(0, 5 * 2880 * 3), gz=st.booleans())
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    flips=st.lists(st.tuples(st.integers(0, 4 * 2880 * 3), st.integers(0, 255)), max_size=6),
+    cut=st.integers(0, 5 * 2880 * 3),
+    gz=st.booleans(),
+)
 def test_reader_facts_match_on_mutated_files(tmp_path, monkeypatch, flips, cut, gz):
     data = bytearray(_sample_file())
     for pos, byte in flips:
@@ -314,8 +363,11 @@ def _same(a, b) -> bool:
 
 @needs_c
 @SETTINGS
-@given(st.sampled_from(["SIMPLE", "OBJECT", "COMMENT", "HISTORY", "", "HIERARCH", "CONTINUE", "DATE-OBS", "A B"]),
-       st.sampled_from(["= ", "=", "  ", "= '"]), _CARD_TEXT)
+@given(
+    st.sampled_from(["SIMPLE", "OBJECT", "COMMENT", "HISTORY", "", "HIERARCH", "CONTINUE", "DATE-OBS", "A B"]),
+    st.sampled_from(["= ", "=", "  ", "= '"]),
+    _CARD_TEXT,
+)
 def test_parse_fields_matches_parse_card(keyword, sep, rest):
     raw = (keyword.ljust(8) + sep + rest)[:80].ljust(80)
     fast = speedups.parse_fields(raw)
@@ -324,12 +376,26 @@ def test_parse_fields_matches_parse_card(keyword, sep, rest):
 
 
 @needs_c
-@pytest.mark.parametrize("text", [
-    "SIMPLE  =                    T / conforms", "BITPIX  =                  -32", "NAXIS1  =                 0064",
-    "CRVAL1  =   -1.5D-03 / deg", "CRVAL2  = .5E+2", "EQUINOX =               2000.0", "OBJECT  = 'M31 ''x'' ' / t",
-    "EMPTY   = ''", "BLANK   = '   '", "COMMENT   free text", "HISTORY = not a value", "        blank keyword",
-    "DATE    =", "UNDEF   =   / only a comment", "BIG     = 123456789012345678901234567890",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SIMPLE  =                    T / conforms",
+        "BITPIX  =                  -32",
+        "NAXIS1  =                 0064",
+        "CRVAL1  =   -1.5D-03 / deg",
+        "CRVAL2  = .5E+2",
+        "EQUINOX =               2000.0",
+        "OBJECT  = 'M31 ''x'' ' / t",
+        "EMPTY   = ''",
+        "BLANK   = '   '",
+        "COMMENT   free text",
+        "HISTORY = not a value",
+        "        blank keyword",
+        "DATE    =",
+        "UNDEF   =   / only a comment",
+        "BIG     = 123456789012345678901234567890",
+    ],
+)
 def test_parse_fields_on_common_cards(text):
     raw = text.ljust(80)
     fast = speedups.parse_fields(raw)
@@ -337,9 +403,19 @@ def test_parse_fields_on_common_cards(text):
 
 
 @needs_c
-@pytest.mark.parametrize("text", [
-    "HIERARCH ESO DET = 3", "CONTINUE  'more&'", "Z       = (1.0, 2.0)", "BAD     = 'open", "BAD     = 'x' junk",
-    "BAD     = 1.2.3", "BAD     = TRUE", "TAB     = 1\t", "ACC     = 'café'",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HIERARCH ESO DET = 3",
+        "CONTINUE  'more&'",
+        "Z       = (1.0, 2.0)",
+        "BAD     = 'open",
+        "BAD     = 'x' junk",
+        "BAD     = 1.2.3",
+        "BAD     = TRUE",
+        "TAB     = 1\t",
+        "ACC     = 'café'",
+    ],
+)
 def test_parse_fields_leaves_the_rest_to_python(text):
     assert speedups.parse_fields(text.ljust(80)) is None

@@ -94,10 +94,22 @@ def test_c_module_under_sanitizers(tmp_path, system_tool):
         need_system("gcc's sanitizer runtimes (libasan, libubsan) are not installed")
     module = tmp_path / f"_speedups{sysconfig.get_config_var('EXT_SUFFIX')}"
     build = subprocess.run(
-        [gcc, "-shared", "-fPIC", "-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
-         "-fno-sanitize-recover=undefined", f"-I{sysconfig.get_paths()['include']}",
-         str(ROOT / "hlsp" / "_speedups.c"), "-o", str(module)],
-        capture_output=True, text=True,
+        [
+            gcc,
+            "-shared",
+            "-fPIC",
+            "-O1",
+            "-g",
+            "-fno-omit-frame-pointer",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=undefined",
+            f"-I{sysconfig.get_paths()['include']}",
+            str(ROOT / "hlsp" / "_speedups.c"),
+            "-o",
+            str(module),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert build.returncode == 0, build.stderr
     from test_speedups import _sample_file
@@ -113,6 +125,11 @@ def test_c_module_under_sanitizers(tmp_path, system_tool):
         "PYTHONPATH": str(ROOT),
     }
     env.pop("HLSP_PURE_PYTHON", None)
-    child = subprocess.run([sys.executable, "-c", CHILD, str(module), str(good), str(tmp_path / "damaged.fits")],
-                           env=env, capture_output=True, text=True, timeout=600)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(module), str(good), str(tmp_path / "damaged.fits")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert child.returncode == 0 and "sanitized run ok" in child.stdout, child.stderr[-4000:]

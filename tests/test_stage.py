@@ -257,7 +257,9 @@ def test_only_a_spectrums_wavelength_column_is_read_again_for_obscore(collection
     seen = []
     spectral_range = hlsp.stage.obscore.spectral_range
     monkeypatch.setattr(
-        hlsp.stage.obscore, "spectral_range", lambda fits, path: seen.append(Path(path).name) or spectral_range(fits, path)
+        hlsp.stage.obscore,
+        "spectral_range",
+        lambda fits, path: seen.append(Path(path).name) or spectral_range(fits, path),
     )
     stage(collection, dest)
     assert seen == [SPEC]

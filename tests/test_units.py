@@ -150,7 +150,9 @@ def test_generated_grammar_corpus_agrees_with_astropy():
 
 _term = st.tuples(
     st.sampled_from(sorted(FITS_NAMES - {"deg C"}) + ["e", "DEG", "electron", "log", "x"]),
-    st.sampled_from(["", "2", "-1", "(2)", "(-1)", "**2", "**-2", "**(-2)", "^2", "**(1/2)", "**40", "^(-30)", "**2.5"]),
+    st.sampled_from(
+        ["", "2", "-1", "(2)", "(-1)", "**2", "**-2", "**(-2)", "^2", "**(1/2)", "**40", "^(-30)", "**2.5"]
+    ),
 ).map("".join)
 
 

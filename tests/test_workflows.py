@@ -50,7 +50,8 @@ def test_the_four_workflows_exist():
 def test_schema_lint():
     proc = subprocess.run(
         [BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *FILES],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -263,7 +264,8 @@ def test_issue_forms_lint():
     assert {p.name for p in forms} == {"propose-hlsp.yml", "rule-problem.yml"}
     proc = subprocess.run(
         [BIN / "check-jsonschema", "--builtin-schema", "vendor.github-issue-forms", *forms],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -275,8 +277,11 @@ def test_pull_request_template_asks_what_reviewers_ask():
 
 
 def test_codeowners_guard_the_pipeline():
-    rules = [line.split() for line in (ROOT / ".github" / "CODEOWNERS").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    rules = [
+        line.split()
+        for line in (ROOT / ".github" / "CODEOWNERS").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     owners = {r[0]: r[1:] for r in rules}
     assert owners["*"] and owners["/contributions/"]
     assert owners["/.github/"] == ["@hlsp-archive/maintainers"]

@@ -35,7 +35,9 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], Path | None]:
     if len(args.files) == 1 and os.path.isdir(args.files[0]):
         folder = Path(args.files[0])
         if not (folder / METADATA_FILE).is_file():
-            raise HlspError(f"{folder}: no {METADATA_FILE} here; give a contribution folder (`hlsp init` makes one) or FITS files")
+            raise HlspError(
+                f"{folder}: no {METADATA_FILE} here; give a contribution folder (`hlsp init` makes one) or FITS files"
+            )
         if args.metadata:
             raise HlspError("--metadata is for FITS files; a contribution folder uses its own hlsp.yaml")
         from hlsp.manifest import folder_files

@@ -95,7 +95,9 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     a.add_argument("--reviewed", metavar="DIR", help="the reviewed validation artifact (one merge)")
     a.add_argument("--reviewed-sha", help="the pull request head the artifact must describe")
     a.add_argument(
-        "--plan", metavar="FILE", help="plan.json of `hlsp github pending` (every merge since its base; "
+        "--plan",
+        metavar="FILE",
+        help="plan.json of `hlsp github pending` (every merge since its base; "
         "--base is ignored): stage what verifies, name and count what is refused (output `refused`)",
     )
     a.set_defaults(_action=_verify_merge)
@@ -243,7 +245,10 @@ def _verify_merge(args: argparse.Namespace) -> int:
 
     if args.plan:
         verified = verify_plan(args.plan, args.head, args.repo_dir)
-        print(summary_line(verified.check.report.summary) + f"; identical to their reviews: {', '.join(verified.staged) or 'nothing'}")
+        print(
+            summary_line(verified.check.report.summary)
+            + f"; identical to their reviews: {', '.join(verified.staged) or 'nothing'}"
+        )
         for cid, why in sorted(verified.refused.items()):
             print(f"refused {cid}: {why}")
         _outputs({"contributions": verified.staged, "count": len(verified.staged), "refused": len(verified.refused)})

@@ -24,10 +24,19 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         help="collection folders (default: every folder under contributions/ holding hlsp.yaml)",
     )
     p.add_argument("--out", "-o", default="build/site", metavar="DIR", help="output folder (default: build/site)")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="preview worker processes (default 0: drawn in this process for a few previews, up to one "
-        "worker per core for many)")
     p.add_argument(
-        "--cache", metavar="DIR", help="preview cache folder (default: $HLSP_CACHE_DIR/previews, else DIR/.cache/previews)"
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="preview worker processes (default 0: drawn in this process for a few previews, up to one "
+        "worker per core for many)",
+    )
+    p.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="preview cache folder (default: $HLSP_CACHE_DIR/previews, else DIR/.cache/previews)",
     )
     p.add_argument(
         "--download-base",
@@ -49,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
     from hlsp.pages import build_site
 
     result = build_site(
-        args.collections, args.out, jobs=args.jobs, cache_dir=args.cache, download_base=args.download_base, fetch=args.fetch
+        args.collections,
+        args.out,
+        jobs=args.jobs,
+        cache_dir=args.cache,
+        download_base=args.download_base,
+        fetch=args.fetch,
     )
     for warning in result.warnings:
         print(f"hlsp pages: warning: {warning}", file=sys.stderr)

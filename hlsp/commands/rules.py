@@ -8,7 +8,11 @@ from hlsp.rules import all_rules, get_rule
 
 
 def add_parser(sub, name: str) -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help="list the rules, or explain one", description="List every rule, or explain one: what, why, how to fix, source.")
+    p = sub.add_parser(
+        name,
+        help="list the rules, or explain one",
+        description="List every rule, or explain one: what, why, how to fix, source.",
+    )
     p.add_argument("rule", nargs="?", metavar="ID", help="a rule ID (FS006) or name (mandatory-keywords)")
     p.add_argument("--markdown", action="store_true", help="print the rules reference page (docs/rules.md)")
     return p

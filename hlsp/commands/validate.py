@@ -23,21 +23,66 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
         description="Validate HLSP products (FITS files, or folders walked recursively). "
         "Exit status: 0 no errors, 1 findings at --fail-on level, 2 usage error.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder, or a remote file's https:// or s3:// URL (streamed, not stored)")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a file, a folder, or a remote file's https:// or s3:// URL (streamed, not stored)",
+    )
     p.add_argument("--format", choices=list(FORMATS), help="report format (default: text; github under GitHub Actions)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core; 1: none)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster at tcp://HOST:PORT (default: $DASK_SCHEDULER_ADDRESS, else local processes)")
-    p.add_argument("--no-cache", dest="cache", action="store_false", help="validate every file again instead of reusing results of unchanged files ($HLSP_CACHE_DIR)")
-    p.add_argument("--select", type=_csv, action="extend", metavar="IDS", help="only these rule IDs, ID prefixes, names or categories (comma-separated)")
-    p.add_argument("--ignore", type=_csv, action="extend", metavar="IDS", help="skip these rule IDs, prefixes, names or categories")
-    p.add_argument("--fail-on", choices=["error", "warning"], default="error", help="lowest severity that fails the run (default: error)")
-    p.add_argument("--product-type", metavar="TYPE", help="product type or profile (image, spectrum, lightcurve, catalog) instead of the one in the file name")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core; 1: none)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster at tcp://HOST:PORT (default: $DASK_SCHEDULER_ADDRESS, else local processes)",
+    )
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="validate every file again instead of reusing results of unchanged files ($HLSP_CACHE_DIR)",
+    )
+    p.add_argument(
+        "--select",
+        type=_csv,
+        action="extend",
+        metavar="IDS",
+        help="only these rule IDs, ID prefixes, names or categories (comma-separated)",
+    )
+    p.add_argument(
+        "--ignore", type=_csv, action="extend", metavar="IDS", help="skip these rule IDs, prefixes, names or categories"
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning"],
+        default="error",
+        help="lowest severity that fails the run (default: error)",
+    )
+    p.add_argument(
+        "--product-type",
+        metavar="TYPE",
+        help="product type or profile (image, spectrum, lightcurve, catalog) instead of the one in the file name",
+    )
     p.add_argument("--show-clean", action="store_true", help="text format: also list files without findings")
     p.add_argument("--verbose", "-v", action="store_true", help="text format: also list info notes")
-    p.add_argument("--whole-collection", action="store_true", help="validate the whole contribution folder holding each PATH (for pre-commit and CI, which pass changed files)")
-    p.add_argument("--revalidate", action="store_true", help="download and validate s3:// products even when their upload report (hlsp watch / Lambda) is current")
-    p.add_argument("--base", metavar="REF", help="git ref with the previous version of a contribution (default: origin/main, else main)")
+    p.add_argument(
+        "--whole-collection",
+        action="store_true",
+        help="validate the whole contribution folder holding each PATH (for pre-commit and CI, which pass changed files)",
+    )
+    p.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="download and validate s3:// products even when their upload report (hlsp watch / Lambda) is current",
+    )
+    p.add_argument(
+        "--base",
+        metavar="REF",
+        help="git ref with the previous version of a contribution (default: origin/main, else main)",
+    )
     p.add_argument(
         "--progress",
         choices=["auto", "always", "never"],

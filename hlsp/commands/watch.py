@@ -21,14 +21,37 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     )
     p.add_argument("url", metavar="s3://BUCKET/PREFIX", help="the upload area to watch")
     p.add_argument("--once", action="store_true", help="one sweep, then exit (no webhook)")
-    p.add_argument("--listen", default="127.0.0.1:8787", metavar="HOST:PORT", help="where the webhook is received (default 127.0.0.1:8787; port 0: any free one)")
+    p.add_argument(
+        "--listen",
+        default="127.0.0.1:8787",
+        metavar="HOST:PORT",
+        help="where the webhook is received (default 127.0.0.1:8787; port 0: any free one)",
+    )
     p.add_argument("--interval", type=float, default=300.0, metavar="SECONDS", help="sweep every SECONDS (default 300)")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster at tcp://HOST:PORT instead of local processes")
-    p.add_argument("--retries", type=int, default=3, metavar="N", help="attempts after a failure before an object is dead-lettered (default 3)")
-    p.add_argument("--metadata", metavar="FOLDER", help="the collection folder (its hlsp.yaml): check the products against it, as hlsp validate of the collection does, so that the pull request can use the reports")
-    p.add_argument("--proj-id", metavar="ID", help="the collection's proj-id the products must carry (default $HLSP_EXPECT_PROJ_ID)")
-    p.add_argument("--version", dest="hlsp_version", metavar="V", help="the collection's version (default $HLSP_EXPECT_VERSION)")
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster at tcp://HOST:PORT instead of local processes"
+    )
+    p.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="attempts after a failure before an object is dead-lettered (default 3)",
+    )
+    p.add_argument(
+        "--metadata",
+        metavar="FOLDER",
+        help="the collection folder (its hlsp.yaml): check the products against it, as hlsp validate of the collection does, so that the pull request can use the reports",
+    )
+    p.add_argument(
+        "--proj-id",
+        metavar="ID",
+        help="the collection's proj-id the products must carry (default $HLSP_EXPECT_PROJ_ID)",
+    )
+    p.add_argument(
+        "--version", dest="hlsp_version", metavar="V", help="the collection's version (default $HLSP_EXPECT_VERSION)"
+    )
     return p
 
 

@@ -294,7 +294,12 @@ def process(event: ObjectEvent, store: Store | None = None, expected: dict | Non
         "headers": headers,
         "report": {
             "files": [result.to_dict()],
-            "summary": {"files": 1, "errors": summary["error"], "warnings": summary["warning"], "infos": summary["info"]},
+            "summary": {
+                "files": 1,
+                "errors": summary["error"],
+                "warnings": summary["warning"],
+                "infos": summary["info"],
+            },
         },
     }
     out.requests += 1

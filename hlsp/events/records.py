@@ -150,7 +150,11 @@ def from_s3_event(event: dict, message_id: str | None = None, source: str = "s3"
 def from_lambda_event(event: Any) -> Iterator[ObjectEvent | Skipped]:
     """A Lambda event: S3 notifications directly, or SQS messages whose body holds one."""
     records = event.get("Records") if isinstance(event, dict) else None
-    if isinstance(records, list) and records and all(isinstance(r, dict) and r.get("eventSource") == "aws:sqs" for r in records):
+    if (
+        isinstance(records, list)
+        and records
+        and all(isinstance(r, dict) and r.get("eventSource") == "aws:sqs" for r in records)
+    ):
         for r in records:
             mid = r.get("messageId")
             try:
@@ -194,7 +198,11 @@ def from_seaweedfs(payload: Any) -> ObjectEvent | Skipped:
     message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
     entry = message.get("new_entry") if isinstance(message.get("new_entry"), dict) else None
     if kind == "rename" and entry is not None:
-        path = message.get("new_parent_path", "") + "/" + str(entry.get("name", "")) if message.get("new_parent_path") else path
+        path = (
+            message.get("new_parent_path", "") + "/" + str(entry.get("name", ""))
+            if message.get("new_parent_path")
+            else path
+        )
     if kind not in ("create", "update", "rename") or entry is None:
         return Skipped(f"{kind}: not an object creation")
     if not isinstance(path, str) or not path.startswith("/buckets/"):

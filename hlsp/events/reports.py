@@ -31,7 +31,9 @@ def _comparable(expected: dict | None) -> dict:
     return {k: v for k, v in (expected or {}).items() if k != "folder" and v not in (None, "", [], {})}
 
 
-def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None = None, store: Store | None = None, options=None):
+def verdict_for(
+    url: str, size: int | None, sha256: str, expected: dict | None = None, store: Store | None = None, options=None
+):
     """(findings, size, headers) of the report of ``url`` when it is current and matches, else None.
 
     ``headers``: [(HDU index, :class:`hlsp.fitsfile.Header`)] of its first HDUs, as
@@ -83,7 +85,10 @@ def verdict_for(url: str, size: int | None, sha256: str, expected: dict | None =
     try:
         from hlsp.fitsfile import Header, parse_card
 
-        headers = [(int(i), Header([parse_card(int(n), str(raw)) for n, raw in cards])) for i, cards in doc.get("headers") or []]
+        headers = [
+            (int(i), Header([parse_card(int(n), str(raw)) for n, raw in cards]))
+            for i, cards in doc.get("headers") or []
+        ]
         return FileResult.from_dict(doc["report"]["files"][0]).findings, doc["size"], headers
     except (KeyError, IndexError, TypeError, ValueError):
         return None

@@ -135,7 +135,11 @@ class Store:
             if status in (404, 412):
                 return None
             raise StoreError(f"the store refuses to look up s3://{bucket}/{key}: {describe(exc)}") from exc
-        return {"etag": (r.get("ETag") or "").strip('"'), "size": r.get("ContentLength"), "version_id": r.get("VersionId")}
+        return {
+            "etag": (r.get("ETag") or "").strip('"'),
+            "size": r.get("ContentLength"),
+            "version_id": r.get("VersionId"),
+        }
 
     def exists(self, bucket: str, key: str) -> bool:
         try:

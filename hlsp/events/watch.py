@@ -191,7 +191,11 @@ class Watcher:
                     return
                 for p in payload if isinstance(payload, list) else [payload]:
                     item = from_seaweedfs(p)
-                    if isinstance(item, ObjectEvent) and item.key.startswith(watcher.prefix) and item.bucket == watcher.bucket:
+                    if (
+                        isinstance(item, ObjectEvent)
+                        and item.key.startswith(watcher.prefix)
+                        and item.bucket == watcher.bucket
+                    ):
                         watcher.inbox.put(("event", _Job(item)))
                 self.send_response(204)
                 self.end_headers()

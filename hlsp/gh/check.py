@@ -104,14 +104,18 @@ def check_pull_request(
     if not maintenance:
         for path in changes.outside:
             report.files.append(
-                FileResult(path, [rules.OUTSIDE.finding("this pull request changes a file outside contributions/<id>/")])
+                FileResult(
+                    path, [rules.OUTSIDE.finding("this pull request changes a file outside contributions/<id>/")]
+                )
             )
     options = Options(jobs=0, base=changes.base)  # compare with the collection's hlsp.yaml at the base
     checksums: dict[str, dict[str, str]] = {}
     for change in changes.contributions:
         if change.status == "deleted":
             report.files.append(
-                FileResult(change.path, [rules.DELETED.finding(f"this pull request removes the collection {change.id!r}")])
+                FileResult(
+                    change.path, [rules.DELETED.finding(f"this pull request removes the collection {change.id!r}")]
+                )
             )
             continue
         files: dict[str, str] = {}

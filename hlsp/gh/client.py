@@ -211,7 +211,9 @@ class Repository:
 
     def create_status(self, sha: str, state: str, description: str, context: str, target_url: str | None) -> None:
         with _api_errors(f"setting status {context} on {sha[:12]}"):
-            self._repo.create_status(sha, state, target_url=target_url or None, description=description, context=context)
+            self._repo.create_status(
+                sha, state, target_url=target_url or None, description=description, context=context
+            )
 
     def workflow_runs(
         self, workflow: str, head_sha: str | None = None, *, branch: str | None = None, status: str | None = None

@@ -75,7 +75,9 @@ def find_review(repo: Repository, merge_sha: str, workflow: str = "validate.yml"
         )
     problem = approval_problem(repo.reviews(pr), pr.head_sha)
     if problem:
-        raise HlspError(f"pull request #{pr.number} is not staged: {problem}; approve its head again, then re-run stage.yml")
+        raise HlspError(
+            f"pull request #{pr.number} is not staged: {problem}; approve its head again, then re-run stage.yml"
+        )
     runs = [
         r
         for r in repo.workflow_runs(workflow, pr.head_sha)
@@ -99,7 +101,9 @@ def _difference(cid: str, recorded: dict[str, dict[str, str]], now: dict[str, st
     changed = sorted(p for p in before.keys() & now.keys() if before[p] != now[p])
     added, removed = sorted(now.keys() - before.keys()), sorted(before.keys() - now.keys())
     problems = [
-        f"{what}: {_names(paths)}" for what, paths in (("changed", changed), ("added", added), ("removed", removed)) if paths
+        f"{what}: {_names(paths)}"
+        for what, paths in (("changed", changed), ("added", added), ("removed", removed))
+        if paths
     ]
     if problems:
         return (
@@ -136,7 +140,9 @@ def verify_plan(plan_file: str, head: str = "HEAD", repo: str = ".") -> Verified
         cid = contribution_of(p)
         if f.severity.value == "error" and cid and cid not in errors:
             where = location(f)
-            errors[cid] = f"the merged commit fails validation (first error: {p}{' ' + where if where else ''}: {f.rule} {f.message})"
+            errors[cid] = (
+                f"the merged commit fails validation (first error: {p}{' ' + where if where else ''}: {f.rule} {f.message})"
+            )
     staged: list[str] = []
     for change in check.changes.to_validate:
         cid = change.id

@@ -57,10 +57,16 @@ def _is_ancestor(repo_dir: str | os.PathLike, old: str, new: str) -> bool:
     return proc.returncode == 0
 
 
-def last_staged(repo: Repository, head: str, repo_dir: str | os.PathLike = ".", workflow: str = "stage.yml") -> str | None:
+def last_staged(
+    repo: Repository, head: str, repo_dir: str | os.PathLike = ".", workflow: str = "stage.yml"
+) -> str | None:
     """The head of the newest successful ``workflow`` run on main that ``head`` descends from."""
     for run in repo.workflow_runs(workflow, branch="main", status="success"):
-        if run.conclusion == "success" and run.event in ("push", "workflow_dispatch") and _is_ancestor(repo_dir, run.head_sha, head):
+        if (
+            run.conclusion == "success"
+            and run.event in ("push", "workflow_dispatch")
+            and _is_ancestor(repo_dir, run.head_sha, head)
+        ):
             return run.head_sha
     return None
 
@@ -68,7 +74,8 @@ def last_staged(repo: Repository, head: str, repo_dir: str | os.PathLike = ".", 
 def _first_parent(repo_dir: str | os.PathLike, base: str, head: str) -> list[str]:
     proc = subprocess.run(
         ["git", "-C", os.fspath(repo_dir), "rev-list", "--first-parent", "--reverse", f"{base}..{head}"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise HlspError(f"git rev-list {base[:12]}..{head[:12]} failed: {proc.stderr.strip()[:200]}")
@@ -101,8 +108,13 @@ class Plan:
     refused: dict[str, str] = field(default_factory=dict)  # id -> why
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": PLAN_FORMAT, "base": self.base, "head": self.head,
-                "contributions": self.contributions, "refused": self.refused}
+        return {
+            "format": PLAN_FORMAT,
+            "base": self.base,
+            "head": self.head,
+            "contributions": self.contributions,
+            "refused": self.refused,
+        }
 
 
 def plan(repo: Repository, base: str, head: str, out: str | os.PathLike, repo_dir: str | os.PathLike = ".") -> Plan:
@@ -128,8 +140,11 @@ def plan(repo: Repository, base: str, head: str, out: str | os.PathLike, repo_di
             continue
         for i in ids:
             result.contributions[i] = {
-                "merge": commit, "pull_request": review.pull_request.number,
-                "reviewed_sha": review.pull_request.head_sha, "run": review.run.id, "artifact": commit,
+                "merge": commit,
+                "pull_request": review.pull_request.number,
+                "reviewed_sha": review.pull_request.head_sha,
+                "run": review.run.id,
+                "artifact": commit,
             }
     with atomic_open(folder / "plan.json") as fh:
         json.dump(result.to_dict(), fh, indent=1)

@@ -178,7 +178,9 @@ def _schema_check(validator: jsonschema.protocols.Validator, data: Any, name: st
         return
     where = "/".join(_short(str(p)) for p in error.absolute_path) or "(top level)"
     # The schema's keyword and value are ours; the offending value is never echoed.
-    raise HlspError(f"the artifact's {name} is malformed at {where}: fails {error.validator!r} {json.dumps(error.validator_value)[:80]}")
+    raise HlspError(
+        f"the artifact's {name} is malformed at {where}: fails {error.validator!r} {json.dumps(error.validator_value)[:80]}"
+    )
 
 
 def load_artifact(folder: str | Path, head_sha: str | None = None) -> Artifact:
@@ -195,7 +197,9 @@ def load_artifact(folder: str | Path, head_sha: str | None = None) -> Artifact:
     _schema_check(_review_validator(), review, "review.json")
     for c in review["contributions"]:
         if c["path"] != f"contributions/{c['id']}" or any(not p.startswith(c["path"] + "/") for p in c["files"]):
-            raise HlspError("the artifact's review.json is inconsistent: a contribution's path or files do not match its id")
+            raise HlspError(
+                "the artifact's review.json is inconsistent: a contribution's path or files do not match its id"
+            )
     report = Report.from_dict(report_data)
     if report.summary.to_dict() != report_data["summary"]:
         raise HlspError("the artifact's report.json is inconsistent: its summary does not match its findings")
@@ -221,7 +225,9 @@ def add_scope_findings(report: Report, changed_paths: list[str], labels: tuple[s
     for path in sorted(set(changed_paths)):
         if contribution_of(path) is None and path not in reported:
             report.files.append(
-                FileResult(path, [rules.OUTSIDE.finding("this pull request changes a file outside contributions/<id>/")])
+                FileResult(
+                    path, [rules.OUTSIDE.finding("this pull request changes a file outside contributions/<id>/")]
+                )
             )
             added += 1
     return added

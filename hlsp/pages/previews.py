@@ -106,7 +106,9 @@ def kind_of(product_type: str | None) -> str | None:
 
 
 # ------------------------------------------------------------------- building
-def build_previews(tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | None, jobs: int = 0) -> list[PreviewResult]:
+def build_previews(
+    tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | None, jobs: int = 0
+) -> list[PreviewResult]:
     """Draw every task's PNG (from the cache when possible), in parallel.
 
     Results come back in task order.  ``jobs`` 0 chooses (:func:`default_jobs`):
@@ -123,7 +125,9 @@ def build_previews(tasks: Sequence[PreviewTask], cache_dir: str | os.PathLike | 
             _copy(cache / task.cache_name(), task.out)
             results[i] = PreviewResult(task, True, cached=True)
         elif task.kind != "skymap" and task.source is None:
-            results[i] = PreviewResult(task, False, f"{task.label}: no preview: {task.unavailable or 'the file cannot be read'}")
+            results[i] = PreviewResult(
+                task, False, f"{task.label}: no preview: {task.unavailable or 'the file cannot be read'}"
+            )
         else:
             todo.append(i)
     jobs = jobs if jobs > 0 else default_jobs(len(todo))
@@ -489,7 +493,9 @@ def _spectrum_image_png(hdus: list[HDU], path: str, label: str) -> bytes:
     with fitsio.FITS(path) as f:
         for hdu in hdus:
             if hdu.is_image and len(hdu.naxes) == 1 and hdu.naxes[0] > 0:
-                return _spectrum_1d(np.asarray(f[hdu.index].read(), dtype=np.float64), f[hdu.index].read_header(), label)
+                return _spectrum_1d(
+                    np.asarray(f[hdu.index].read(), dtype=np.float64), f[hdu.index].read_header(), label
+                )
     raise PreviewError("no spectrum table or 1-D image")
 
 
@@ -500,7 +506,10 @@ def _spectrum_1d(flux: np.ndarray, header, label: str) -> bytes:
     pix = np.arange(0, n, step, dtype=np.float64)
     crval, cdelt, crpix = header.get("CRVAL1"), header.get("CDELT1", header.get("CD1_1")), header.get("CRPIX1", 1.0)
     if isinstance(crval, (int, float)) and isinstance(cdelt, (int, float)):
-        x, xname = crval + (pix + 1 - float(crpix)) * cdelt, str(header.get("CTYPE1", "wavelength")).strip() or "wavelength"
+        x, xname = (
+            crval + (pix + 1 - float(crpix)) * cdelt,
+            str(header.get("CTYPE1", "wavelength")).strip() or "wavelength",
+        )
     else:
         x, xname = pix, "pixel"
     unit = str(header.get("CUNIT1", "")).strip()
@@ -529,7 +538,9 @@ def _axis_label(name: str, unit: str) -> str:
     return f"{name} [{unit}]" if unit else name
 
 
-def _xy_png(kind: str, x: np.ndarray, y: np.ndarray, names: tuple[str, str], units: tuple[str, str], label: str) -> bytes:
+def _xy_png(
+    kind: str, x: np.ndarray, y: np.ndarray, names: tuple[str, str], units: tuple[str, str], label: str
+) -> bytes:
     n = min(x.size, y.size)
     x, y = x[:n], y[:n]
     good = np.isfinite(x) & np.isfinite(y)

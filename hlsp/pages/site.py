@@ -290,11 +290,24 @@ def product_row(
 
 
 _MEDIA_TYPES = {
-    "fits": "application/fits", "fit": "application/fits", "fits.gz": "application/fits",
-    "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-    "csv": "text/csv", "ecsv": "text/csv", "txt": "text/plain", "md": "text/markdown",
-    "json": "application/json", "xml": "application/xml", "pdf": "application/pdf",
-    "h5": "application/x-hdf5", "asdf": "application/asdf", "zip": "application/zip", "tar.gz": "application/gzip",
+    "fits": "application/fits",
+    "fit": "application/fits",
+    "fits.gz": "application/fits",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "csv": "text/csv",
+    "ecsv": "text/csv",
+    "txt": "text/plain",
+    "md": "text/markdown",
+    "json": "application/json",
+    "xml": "application/xml",
+    "pdf": "application/pdf",
+    "h5": "application/x-hdf5",
+    "asdf": "application/asdf",
+    "zip": "application/zip",
+    "tar.gz": "application/gzip",
 }
 
 
@@ -386,7 +399,9 @@ def collection_context(
     history = []
     for h in meta.get("history") if isinstance(meta.get("history"), list) else []:
         h = _dict(h)
-        history.append({"version": text(h.get("version")), "date": text(h.get("date")), "changes": text(h.get("changes"))})
+        history.append(
+            {"version": text(h.get("version")), "date": text(h.get("date")), "changes": text(h.get("changes"))}
+        )
     doi = text(meta.get("doi"))
     return {
         "slug": slug,
@@ -467,7 +482,9 @@ def preview_tasks(
         if p.is_remote and fetch and not is_cached(task, cache):
             task = with_remote_source(task, p)
         tasks.append((p.index, task))
-    sky = tuple((t["name"], t["ra"], t["dec"]) for t in targets(c.metadata) if t["ra"] is not None and t["dec"] is not None)
+    sky = tuple(
+        (t["name"], t["ra"], t["dec"]) for t in targets(c.metadata) if t["ra"] is not None and t["dec"] is not None
+    )
     tasks.append((None, skymap_task(page / "skymap.png", f"Targets of {slug}", sky)))
     return tasks
 
@@ -500,7 +517,9 @@ def with_remote_source(task: PreviewTask, p: Product) -> PreviewTask:
     from hlsp.remote import RemoteError, fetch
 
     if not is_sha256(p.sha256):  # also keeps a malformed value out of the cache's paths
-        return replace(task, unavailable=f"{p.url}: not downloaded: hlsp.yaml gives no valid sha256 to verify it against")
+        return replace(
+            task, unavailable=f"{p.url}: not downloaded: hlsp.yaml gives no valid sha256 to verify it against"
+        )
     try:
         path = fetch(p.url, p.size, p.sha256, name=p.filename)
     except (RemoteError, OSError) as exc:  # OSError: the download cache cannot be written
@@ -555,7 +574,16 @@ def build(
     }
     skymap = "skymap.png" if skymaps[None] else PLACEHOLDER
     cards = [card_context(slug, c) for slug, c in by_title]
-    _render(env, "index.html.j2", result.index, root="", page_title=SITE_TITLE, cards=cards, jsonld=catalog_ld, skymap=skymap)
+    _render(
+        env,
+        "index.html.j2",
+        result.index,
+        root="",
+        page_title=SITE_TITLE,
+        cards=cards,
+        jsonld=catalog_ld,
+        skymap=skymap,
+    )
     result.pages.insert(0, result.index)
     return result
 
@@ -585,7 +613,9 @@ def _draw(out: Path, collections: dict[str, Contribution], cache, jobs: int, res
     Returns ({slug: {manifest index: result}}, {slug or None for the index: sky map drawn?}).
     """
     planned = [
-        (slug, index, task) for slug, c in collections.items() for index, task in preview_tasks(out, slug, c, cache, fetch)
+        (slug, index, task)
+        for slug, c in collections.items()
+        for index, task in preview_tasks(out, slug, c, cache, fetch)
     ]
     all_targets = tuple(t for _, _, task in planned if task.kind == "skymap" for t in task.targets)
     planned.append((None, None, skymap_task(out / "skymap.png", "Targets of all collections", all_targets)))
@@ -632,7 +662,9 @@ def _publish_files(folder: Path, slug: str, c: Contribution) -> list[str]:
             continue
         path = site_path(p)
         if path is None:
-            warnings.append(f"{slug}: {text(p.location)}: no download link: the path has characters a URL would need to escape")
+            warnings.append(
+                f"{slug}: {text(p.location)}: no download link: the path has characters a URL would need to escape"
+            )
             continue
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         _link_or_copy(p.local_path, folder / path)

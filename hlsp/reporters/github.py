@@ -79,14 +79,16 @@ class GithubReporter(Reporter):
             for path, f in shown[s]:
                 self.stream.write(annotation(path, f))
         if worst is not None:
-            rest = [(p, f) for s in _ORDER for p, f in self._held[s][len(shown[s]):]]
+            rest = [(p, f) for s in _ORDER for p, f in self._held[s][len(shown[s]) :]]
             counts = ", ".join(plural(left_out[s], _NOUN[s]) for s in _ORDER if left_out[s])
             where = self.more_where or self._write_step_summary(rest)
             message = (
                 f"{plural(len(rest), 'more finding')} ({counts}) not shown as annotations "
                 f"(GitHub shows at most {self.per_step} errors and {self.per_step} warnings per step): read them in {where}"
             )
-            self.stream.write(f"::{_LEVEL[worst]} title=hlsp%3A {escape_property(plural(len(rest), 'more finding'))}::{escape_data(message)}\n")
+            self.stream.write(
+                f"::{_LEVEL[worst]} title=hlsp%3A {escape_property(plural(len(rest), 'more finding'))}::{escape_data(message)}\n"
+            )
         self.stream.write(summary_line(self.summary) + "\n")
 
     def _write_step_summary(self, rest: list[tuple[str, Finding]]) -> str:

@@ -29,7 +29,7 @@ class JunitReporter(Reporter):
         if errs:
             text = "\n".join(f"{f.rule} [{location(f)}] {f.message} (fix: {f.hint})" for f in errs)
             msg = quoteattr(_xml_text(f"{len(errs)} error(s): {errs[0].rule} {errs[0].message}"))
-            body.append(f"<failure message={msg} type=\"hlsp\">{_xml_text(text)}</failure>")
+            body.append(f'<failure message={msg} type="hlsp">{_xml_text(text)}</failure>')
         if other:
             text = "\n".join(f"{f.severity.value} {f.rule} [{location(f)}] {f.message}" for f in other)
             body.append(f"<system-out>{_xml_text(text)}</system-out>")

@@ -101,7 +101,9 @@ def verdict_of(report: Report) -> str:
     return "failed" if s.errors else "needs-review" if s.warnings else "passed"
 
 
-def _rows(results: list[FileResult], severity: Severity, budget: list[int], skip: set[tuple] = frozenset()) -> list[dict[str, Any]]:
+def _rows(
+    results: list[FileResult], severity: Severity, budget: list[int], skip: set[tuple] = frozenset()
+) -> list[dict[str, Any]]:
     files = []
     for r in results:
         shown = []
@@ -138,7 +140,9 @@ def _repeated(results: list[FileResult], budget: list[int]) -> tuple[set[tuple],
         names = ", ".join(p.rsplit("/", 1)[-1] for p in paths[:SHOWN_FILES])
         more = f" and {len(paths) - SHOWN_FILES} more" if len(paths) > SHOWN_FILES else ""
         rule, where, message, hint = key
-        rows.append({"rule": rule, "where": where, "message": message, "hint": hint, "count": len(paths), "files": names + more})
+        rows.append(
+            {"rule": rule, "where": where, "message": message, "hint": hint, "count": len(paths), "files": names + more}
+        )
     return keys, rows
 
 
@@ -146,7 +150,9 @@ def _shown(report: Report, rows: int, repeated: list[dict[str, Any]]) -> int:
     """Findings shown by ``rows`` table rows: a folded row stands for every finding it folds."""
     keys = {(r["rule"], r["where"], r["message"], r["hint"]) for r in repeated}
     folded = sum(
-        1 for r in report.files for f in r.findings
+        1
+        for r in report.files
+        for f in r.findings
         if f.severity is Severity.WARNING and (f.rule, location(f), f.message, f.hint) in keys
     )
     return rows - len(repeated) + folded

@@ -7,8 +7,18 @@ from typing import Any
 
 from hlsp.placeholders import load_placeholders
 
-LISTS = {"observatories": "observatory", "instruments": "instrument", "filters": "opt_elem", "product_types": "product_type"}
-SINGULAR = {"observatories": "observatory", "instruments": "instrument", "filters": "filter", "product_types": "product type"}
+LISTS = {
+    "observatories": "observatory",
+    "instruments": "instrument",
+    "filters": "opt_elem",
+    "product_types": "product_type",
+}
+SINGULAR = {
+    "observatories": "observatory",
+    "instruments": "instrument",
+    "filters": "filter",
+    "product_types": "product type",
+}
 
 
 def listed(metadata: dict, key: str) -> list[str]:
@@ -63,7 +73,11 @@ def position(headers: list) -> tuple[float, float, str] | None:
             ra, dec = header.card(ra_kw), header.card(dec_kw)
             if ra is None or dec is None:
                 continue
-            if isinstance(ra.value, (int, float)) and isinstance(dec.value, (int, float)) and not isinstance(ra.value, bool):
+            if (
+                isinstance(ra.value, (int, float))
+                and isinstance(dec.value, (int, float))
+                and not isinstance(ra.value, bool)
+            ):
                 if math.isfinite(ra.value) and math.isfinite(dec.value):
                     return float(ra.value), float(dec.value), f"{ra_kw}/{dec_kw} in HDU {index}"
     return None

@@ -26,7 +26,9 @@ def keyword_hint(ctx: Any, keyword: str, default: str) -> str:
         science = science_hdu(fits)
         if science is not None and science is not fits.primary:
             headers.append((science.index, science.header))
-    metadata = {"targets": ctx.expected.get("targets"), "keywords": ctx.expected.get("keywords")} if ctx.expected else None
+    metadata = (
+        {"targets": ctx.expected.get("targets"), "keywords": ctx.expected.get("keywords")} if ctx.expected else None
+    )
     source = fix_can_add(keyword, headers, os.path.basename(ctx.path), metadata)
     if source == "hlsp.yaml":
         return (

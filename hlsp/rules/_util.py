@@ -100,8 +100,6 @@ def hdu_kind(hdu: HDU) -> str:
     return "image" if hdu.is_image or hdu.is_compressed_image else "table"
 
 
-
-
 # ------------------------------------------------------------------- vocabulary
 def vocab_index(vocab: Vocabulary) -> VocabIndex:
     """The look-up sets of ``vocab`` (built when the vocabulary is loaded: ``vocab.index``)."""
@@ -174,7 +172,9 @@ def profile_gaps(file: FileView, level: str) -> list[tuple[KeywordSpec, int, str
         listed = spec.name + (f" (or {', '.join(spec.alternatives)})" if spec.alternatives else "")
         shown_where = _WHERE.get(spec.hdu, spec.hdu)
         empty = any(n in blank for _, blank in places for n in alternatives)
-        message = f"{listed} is in {shown_where} but has no value" if empty else f"{listed} is missing from {shown_where}"
+        message = (
+            f"{listed} is in {shown_where} but has no value" if empty else f"{listed} is missing from {shown_where}"
+        )
         found.append((spec, science.index if where == "science" else 0, message))
     return found
 

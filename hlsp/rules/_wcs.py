@@ -279,7 +279,9 @@ def matrix_problem(ws: WcsSet) -> tuple[str, str] | None:
         if not any(full[i - 1]):
             return ws.key(stem, i, i), f"row {i} of the {stem} matrix is zero: world axis {i} depends on no pixel axis"
     unit = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
-    matrix = full if use_cd else [[pc.get((i, j), 1.0 if i == j else 0.0) for j in range(1, n + 1)] for i in range(1, n + 1)]
+    matrix = (
+        full if use_cd else [[pc.get((i, j), 1.0 if i == j else 0.0) for j in range(1, n + 1)] for i in range(1, n + 1)]
+    )
     if matrix == unit:
         return None  # WCSLIB's "unity" case: pixel = x / CDELTi, no inversion
     if _singular(full):

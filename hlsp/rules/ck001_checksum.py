@@ -32,4 +32,6 @@ def check(ctx: FileContext):
     for hdu in ctx.hdus():
         if hdu.checksum_status[0] == "bad":
             card = hdu.header.card("CHECKSUM")
-            yield RULE.finding(f"CHECKSUM = '{card.value}' does not match the HDU's bytes", hdu=hdu.index, keyword="CHECKSUM")
+            yield RULE.finding(
+                f"CHECKSUM = '{card.value}' does not match the HDU's bytes", hdu=hdu.index, keyword="CHECKSUM"
+            )

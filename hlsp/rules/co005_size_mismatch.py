@@ -31,4 +31,6 @@ def check(ctx: CollectionContext):
         if chk.size is None or p.size is None or chk.size == p.size:
             continue
         found = f"more than {p.size} bytes (transfer stopped)" if chk.stopped_early else f"{chk.size} bytes"
-        yield RULE.finding(f"{chk.display}: {found}, the manifest gives {p.size}", **ctx.at(("products", p.index, "size")))
+        yield RULE.finding(
+            f"{chk.display}: {found}, the manifest gives {p.size}", **ctx.at(("products", p.index, "size"))
+        )

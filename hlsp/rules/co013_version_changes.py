@@ -41,8 +41,11 @@ def check(ctx: CollectionContext):
     diff = version_diff(c, prev)
     if not diff.any and prev.version == c.version:
         return
-    parts = [_names(label, names) for label, names in
-             (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)) if names]
+    parts = [
+        _names(label, names)
+        for label, names in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed))
+        if names
+    ]
     parts.append(f"{diff.unchanged} unchanged")
     yield RULE.finding(
         f"against {prev.version or 'the previous version'} on {prev.ref}: " + "; ".join(parts),

@@ -62,7 +62,9 @@ def check(ctx: FileContext):
                     hint = f"Use a shorter id for the target (the archive accepts at most {limit} characters); put details in the header."
             elif field in ("instrument", "opt_elem", "observatory") and "-" in value:
                 hint = f"Use 'multi' for a list of values in the {label} field (the header says which: KW012)."
-            yield RULE.finding(f"the {label} '{value}' has {len(value)} characters; at most {limit} are allowed", hint=hint)
+            yield RULE.finding(
+                f"the {label} '{value}' has {len(value)} characters; at most {limit} are allowed", hint=hint
+            )
 
 
 # parts of a per-exposure target that the header holds anyway (CAMERA, CCD ...)

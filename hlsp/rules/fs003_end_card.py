@@ -30,4 +30,6 @@ RULE = Rule(
 def check(ctx: FileContext):
     if not ctx.fits.issues:
         return ()  # the common case: the reader noticed nothing
-    return [RULE.finding(issue.message, hdu=issue.hdu, keyword="END") for issue in ctx.fits.issues_of("no-end", "end-card")]
+    return [
+        RULE.finding(issue.message, hdu=issue.hdu, keyword="END") for issue in ctx.fits.issues_of("no-end", "end-card")
+    ]

@@ -33,4 +33,7 @@ RULE = Rule(
 def check(ctx: FileContext):
     if not ctx.fits.issues:
         return ()  # the common case: the reader noticed nothing
-    return [RULE.finding(issue.message, hdu=issue.hdu, keyword=issue.keyword) for issue in ctx.fits.issues_of("illegal-char")]
+    return [
+        RULE.finding(issue.message, hdu=issue.hdu, keyword=issue.keyword)
+        for issue in ctx.fits.issues_of("illegal-char")
+    ]

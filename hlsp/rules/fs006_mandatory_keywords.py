@@ -68,7 +68,9 @@ def _sequence(hdu: HduView) -> list[tuple[str, object, str, str]]:
     if primary:
         seq.append(("SIMPLE", lambda v: v is True, "T", "logical"))
     else:
-        seq.append(("XTENSION", lambda v: isinstance(v, str), "a registered extension type such as 'IMAGE'", "xtension"))
+        seq.append(
+            ("XTENSION", lambda v: isinstance(v, str), "a registered extension type such as 'IMAGE'", "xtension")
+        )
     table = kind in ("bintable", "table")
     if table:
         seq.append(("BITPIX", lambda v: v == 8, "8 in a table", "integer"))
@@ -104,7 +106,9 @@ def fixed_format_problem(card: Card, form: str) -> str | None:
         return None if i == 30 else "the integer must end in column 30 (fixed format)"
     if form == "logical":
         rest = raw[10:30]
-        return None if rest.strip() in ("T", "F") and rest[-1] in "TF" else "T or F must stand in column 30 (fixed format)"
+        return (
+            None if rest.strip() in ("T", "F") and rest[-1] in "TF" else "T or F must stand in column 30 (fixed format)"
+        )
     if form == "xtension":
         name = raw[11:19].rstrip()
         if raw[10] == "'" and raw[19:20] == "'" and name in _XTENSIONS and raw[11:19] == name.ljust(8):
@@ -125,7 +129,9 @@ def check(hdu: HduView):
     for pos, (kw, test, expect, form) in enumerate(_sequence(hdu)):
         card = hdu.card(kw)
         if card is None or not card.has_value:
-            yield RULE.finding(f"mandatory keyword {kw} is missing (expected as card {pos + 1})", hdu=hdu.index, keyword=kw)
+            yield RULE.finding(
+                f"mandatory keyword {kw} is missing (expected as card {pos + 1})", hdu=hdu.index, keyword=kw
+            )
             missing += 1
             continue
         if card.index not in (pos + 1, pos + 1 - missing):
@@ -149,7 +155,9 @@ def check(hdu: HduView):
     if hdu.kind == "groups":
         card = hdu.card("GROUPS")
         if card is not None and fixed_format_problem(card, "logical"):
-            yield RULE.finding(f"card {card.index}: GROUPS: T must stand in column 30 (fixed format)", hdu=0, keyword="GROUPS")
+            yield RULE.finding(
+                f"card {card.index}: GROUPS: T must stand in column 30 (fixed format)", hdu=0, keyword="GROUPS"
+            )
     if hdu.index == 0 and hdu.kind != "groups" and hdu.get("EXTEND") is False and several:
         yield RULE.finding("EXTEND = F but the file has extensions", hdu=0, keyword="EXTEND")
 
@@ -187,7 +195,9 @@ def _columns(hdu: HduView):
         for prefix in needed:
             card = hdu.card(f"{prefix}{i}")
             if card is None or not card.has_value:
-                yield RULE.finding(f"column {i} has no {prefix}{i} (TFIELDS = {n})", hdu=hdu.index, keyword=f"{prefix}{i}")
+                yield RULE.finding(
+                    f"column {i} has no {prefix}{i} (TFIELDS = {n})", hdu=hdu.index, keyword=f"{prefix}{i}"
+                )
             elif prefix == "TBCOL" and is_int(card.value) and fixed_format_problem(card, "integer"):
                 yield RULE.finding(
                     f"card {card.index}: TBCOL{i}: the integer must end in column 30 (fixed format)",

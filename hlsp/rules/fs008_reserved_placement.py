@@ -45,7 +45,9 @@ RULE = Rule(
 _PRIMARY_ONLY = frozenset({"SIMPLE", "EXTEND", "BLOCKED"})
 _ARRAY_ONLY = frozenset({"BUNIT", "BSCALE", "BZERO", "BLANK", "DATAMAX", "DATAMIN"})
 # keyword prefixes followed by a column number (fitsverify matches the prefix and one digit)
-_TABLE_ONLY = re.compile(r"TFIELDS\Z|THEAP\Z|(TBCOL|TFORM|TSCAL|TZERO|TNULL|TTYPE|TUNIT|TDISP|TDIM|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)[0-9]")
+_TABLE_ONLY = re.compile(
+    r"TFIELDS\Z|THEAP\Z|(TBCOL|TFORM|TSCAL|TZERO|TNULL|TTYPE|TUNIT|TDISP|TDIM|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)[0-9]"
+)
 _GROUPS_ONLY = re.compile(r"(PTYPE|PSCAL|PZERO)[0-9]")
 _BINARY_ONLY = re.compile(r"THEAP\Z|TDIM[0-9]")
 

@@ -41,6 +41,8 @@ def check(hdu: HduView):
         if not card.has_value:
             continue
         if kw in first:
-            yield RULE.finding(f"{kw} appears in card {first[kw]} and again in card {card.index}", hdu=hdu.index, keyword=kw)
+            yield RULE.finding(
+                f"{kw} appears in card {first[kw]} and again in card {card.index}", hdu=hdu.index, keyword=kw
+            )
         else:
             first[kw] = card.index

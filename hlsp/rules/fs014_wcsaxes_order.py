@@ -34,6 +34,7 @@ RULE = Rule(
     source="FITS Standard 4.0, sec. 8.2 (fitsverify error)",
 )
 
+
 @RULE.check_hdu
 def check(hdu: HduView):
     wcsaxes = hdu.card("WCSAXES")

@@ -47,7 +47,9 @@ RULE = Rule(
 
 _BIN_FORM = re.compile(r"([0-9]*)([LXBIJKAEDCMPQ])(.*)\Z")
 _ASCII_FORM = re.compile(r"([AI][0-9]+|[FED][0-9]+\.[0-9]+)\s*\Z")
-_COLUMN_KEY = re.compile(r"(TTYPE|TFORM|TUNIT|TDISP|TNULL|TSCAL|TZERO|TDIM|TBCOL|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)([0-9]+)")
+_COLUMN_KEY = re.compile(
+    r"(TTYPE|TFORM|TUNIT|TDISP|TNULL|TSCAL|TZERO|TDIM|TBCOL|TCTYP|TCUNI|TCRVL|TCDLT|TCRPX|TCROT)([0-9]+)"
+)
 _TFORM_CHARS = re.compile(r"[0-9A-Z.()]*\Z")
 _NUMERIC = "EFCDMIJKBX"  # the TFORM codes a numeric display format may show
 
@@ -144,15 +146,21 @@ def _check_table(hdu: HduView):
             width = _binary_width(form)
             if width is None:
                 complete = False
-                yield RULE.finding(f"TFORM{i} = '{form}' is not a valid binary-table format", hdu=hdu.index, keyword=f"TFORM{i}")
+                yield RULE.finding(
+                    f"TFORM{i} = '{form}' is not a valid binary-table format", hdu=hdu.index, keyword=f"TFORM{i}"
+                )
                 continue
             total += width
         else:
             if not _ASCII_FORM.match(form):
-                yield RULE.finding(f"TFORM{i} = '{form}' is not a valid ASCII-table format", hdu=hdu.index, keyword=f"TFORM{i}")
+                yield RULE.finding(
+                    f"TFORM{i} = '{form}' is not a valid ASCII-table format", hdu=hdu.index, keyword=f"TFORM{i}"
+                )
             tbcol = h.get(f"TBCOL{i}")
             if is_int(tbcol) and not 1 <= tbcol <= naxis1:
-                yield RULE.finding(f"TBCOL{i} = {tbcol} is outside the row (NAXIS1 = {naxis1})", hdu=hdu.index, keyword=f"TBCOL{i}")
+                yield RULE.finding(
+                    f"TBCOL{i} = {tbcol} is outside the row (NAXIS1 = {naxis1})", hdu=hdu.index, keyword=f"TBCOL{i}"
+                )
     if binary and complete and total != naxis1:
         yield RULE.finding(
             f"the columns' TFORMn add up to {total} bytes per row but NAXIS1 = {naxis1}",
@@ -176,7 +184,9 @@ def _column_keywords(hdu: HduView, n: int, forms: dict[int, str]):
             continue
         kw = card.keyword
         if not 1 <= col <= n:
-            yield RULE.finding(f"card {card.index}: {kw} names column {col} but TFIELDS = {n}", hdu=hdu.index, keyword=kw)
+            yield RULE.finding(
+                f"card {card.index}: {kw} names column {col} but TFIELDS = {n}", hdu=hdu.index, keyword=kw
+            )
             continue
         form = forms.get(col, "")
         value = card.value if card.vtype == "str" else None

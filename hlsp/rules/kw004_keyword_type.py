@@ -92,9 +92,13 @@ def _wanted(profile, check_values: bool) -> dict[str, tuple[int, tuple | None, o
 
 
 def _describe(vtype: str) -> str:
-    return {"str": "a string", "bool": "a logical", "int": "an integer", "float": "a number", "complex": "a complex number"}.get(
-        vtype, vtype
-    )
+    return {
+        "str": "a string",
+        "bool": "a logical",
+        "int": "an integer",
+        "float": "a number",
+        "complex": "a complex number",
+    }.get(vtype, vtype)
 
 
 def _same(value, wanted) -> bool:

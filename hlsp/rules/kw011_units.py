@@ -74,6 +74,4 @@ def check(file: FileView):
             listed = ", ".join(f"{k} (HDU {h})" for h, k in where[1:6])
             more = f" and {len(where) - 6} more" if len(where) > 6 else ""
             also = f"; also used by {listed}{more}"
-        yield RULE.finding(
-            f"{kw} = '{unit}' is not a valid FITS unit: {problems[unit]}{also}", hdu=hdu, keyword=kw
-        )
+        yield RULE.finding(f"{kw} = '{unit}' is not a valid FITS unit: {problems[unit]}{also}", hdu=hdu, keyword=kw)

@@ -59,12 +59,16 @@ def check(ctx: FileContext):
                 continue
             value = value.strip().upper()
             if value == "MULTIPLE":
-                yield RULE.finding(f"{kw} = 'MULTIPLE'; the convention is 'MULTI' plus numbered keywords", hdu=hdu.index, keyword=kw)
+                yield RULE.finding(
+                    f"{kw} = 'MULTIPLE'; the convention is 'MULTI' plus numbered keywords", hdu=hdu.index, keyword=kw
+                )
             elif value == "MULTI":
                 names = set()
                 for h in {id(hdu): hdu, id(primary): primary}.values():
                     names.update(
-                        c.keyword for c in h.header.cards if pattern.match(c.keyword) and c.vtype == "str" and c.value.strip()
+                        c.keyword
+                        for c in h.header.cards
+                        if pattern.match(c.keyword) and c.vtype == "str" and c.value.strip()
                     )
                 if len(names) < 2:
                     listed = f" (only {', '.join(sorted(names))})" if names else ""

@@ -90,8 +90,7 @@ def _check_set(ws):
             else:
                 why = "they belong to different coordinate systems"
             yield RULE.finding(
-                f"{key} = '{ax.ctype}' does not pair with {first_key} = '{first.ctype}': {why}; "
-                f"expected '{expected}'",
+                f"{key} = '{ax.ctype}' does not pair with {first_key} = '{first.ctype}': {why}; expected '{expected}'",
                 **where,
             )
         elif _known(ax.code) and _known(first.code) and ax.code != first.code:
@@ -103,8 +102,7 @@ def _check_set(ws):
     if first is not None and partner is None:
         key = ws.key("CTYPE", first.number)
         yield RULE.finding(
-            f"{key} = '{first.ctype}' has no partner: {ws.label} has no "
-            f"'{complement(first.prefix)}-{first.code}' axis",
+            f"{key} = '{first.ctype}' has no partner: {ws.label} has no '{complement(first.prefix)}-{first.code}' axis",
             hdu=ws.hdu.index,
             keyword=key,
         )

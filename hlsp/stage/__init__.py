@@ -445,7 +445,9 @@ def _commit(upload: Upload, target: Target, key: str) -> None:
     try:
         upload.commit()
     except Exists:
-        raise StageRefused(f"{target.display(key)} appeared while staging (another run?); nothing overwritten") from None
+        raise StageRefused(
+            f"{target.display(key)} appeared while staging (another run?); nothing overwritten"
+        ) from None
 
 
 def _digest_dict(data: bytes) -> dict[str, Any]:

@@ -169,7 +169,9 @@ class TeeReader:
 FITS_MAGIC = b"SIMPLE  ="
 
 
-def read_copy(path: str, sink: Sink | None, fits: bool | None = None, chunk: int = CHUNK) -> tuple[FitsFile | None, Digest]:
+def read_copy(
+    path: str, sink: Sink | None, fits: bool | None = None, chunk: int = CHUNK
+) -> tuple[FitsFile | None, Digest]:
     """Read ``path`` once: its FITS structure (what validation judges), digest, and a copy to ``sink``.
 
     ``fits``: read it as FITS (True), not (False), or when its first bytes

@@ -78,12 +78,17 @@ def test_validate_reads_the_current_report_instead_of_downloading(tmp_path, s3, 
     after = validate(str(root), jobs=1)
     assert not downloaded(sha)  # the report stood for the file
     assert product_findings(after, url) == expected
-    assert [(p, f.rule) for p, f in after.findings() if p != url] == [(p, f.rule) for p, f in before.findings() if p != url]
+    assert [(p, f.rule) for p, f in after.findings() if p != url] == [
+        (p, f.rule) for p, f in before.findings() if p != url
+    ]
 
     r = run_cli("validate", str(root), "--format", "json", "--revalidate", "--no-cache")
     assert r.code == 1 and downloaded(sha)  # --revalidate: downloaded again, same verdict
     files = {f["path"]: f for f in json.loads(r.out)["files"]}
-    assert sorted((f["rule"], f["severity"], f["hdu"], f["keyword"], f["message"]) for f in files[url]["findings"]) == expected
+    assert (
+        sorted((f["rule"], f["severity"], f["hdu"], f["keyword"], f["message"]) for f in files[url]["findings"])
+        == expected
+    )
 
 
 def test_a_report_of_other_code_or_other_bytes_is_not_used(tmp_path, s3):
@@ -113,11 +118,23 @@ def test_watch_with_metadata_makes_reports_the_pull_request_uses(tmp_path, s3, s
     data = (EXAMPLE / IMG).read_bytes()
     root, key, sha = remote_collection(tmp_path, client, bucket, data)
     env = env_for(s3_server, HLSP_ALLOW_PRIVATE_URLS="1", HLSP_CACHE_DIR=str(tmp_path / "cache"))
-    r = subprocess.run([HLSP, "watch", f"s3://{bucket}/uploads/", "--once", "--metadata", str(root)], env=env, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [HLSP, "watch", f"s3://{bucket}/uploads/", "--once", "--metadata", str(root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     [line] = [json.loads(x) for x in r.stdout.splitlines()]
     assert read_json(client, bucket, line["report"].split("/", 3)[3])["expected"] == expected_of_metadata(str(root))
     report = validate(str(root), jobs=1)
     assert not downloaded(sha) and product_findings(report, f"s3://{bucket}/{key}") == []
-    bad = subprocess.run([HLSP, "watch", f"s3://{bucket}/uploads/", "--once", "--metadata", str(tmp_path)], env=env, capture_output=True, text=True, timeout=600)
+    bad = subprocess.run(
+        [HLSP, "watch", f"s3://{bucket}/uploads/", "--once", "--metadata", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert bad.returncode == 2 and "hlsp.yaml" in bad.stderr and "Traceback" not in bad.stderr

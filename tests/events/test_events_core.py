@@ -150,9 +150,14 @@ def test_what_is_not_a_product_is_ignored(s3):
     own = report_key(f"up/{CAT}", etag)
     put(client, bucket, own, b"{}")
     event = s3_event(bucket, "up/notes.txt", "up/folder/", own)
-    event["Records"].append({"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": bucket}, "object": {"key": "up/x.fits"}}})
+    event["Records"].append(
+        {"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": bucket}, "object": {"key": "up/x.fits"}}}
+    )
     assert handle(event) == {"batchItemFailures": [], "results": []}
-    assert handle({"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": bucket}) == {"batchItemFailures": [], "results": []}
+    assert handle({"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": bucket}) == {
+        "batchItemFailures": [],
+        "results": [],
+    }
     assert keys(client, bucket) == sorted(["up/notes.txt", "up/folder/", f"up/{CAT}", own])
 
 
@@ -253,9 +258,14 @@ def test_verdict_for_reads_only_a_current_matching_report(s3, monkeypatch):
         (h.index, [c.raw for c in h.header.cards if c.keyword not in ("COMMENT", "HISTORY", "")]) for h in local.hdus
     ]
     assert headers[0][1].get("TELESCOP") == local.hdus[0].header.get("TELESCOP")
-    assert verdict_for(url, len(data), sha, {"proj_id": "example", "version": "v1", "folder": "x"})[:2] == ([], len(data))
+    assert verdict_for(url, len(data), sha, {"proj_id": "example", "version": "v1", "folder": "x"})[:2] == (
+        [],
+        len(data),
+    )
     assert verdict_for(url, len(data), sha, {"proj_id": "other"}) is None  # checked against another collection
-    assert verdict_for(url, len(data), sha, {"proj_id": "example", "targets": [{"name": "ngc1234"}]}) is None  # more known there
+    assert (
+        verdict_for(url, len(data), sha, {"proj_id": "example", "targets": [{"name": "ngc1234"}]}) is None
+    )  # more known there
     assert verdict_for(url, len(data), "0" * 64) is None  # the manifest names other bytes
     # read as contributor data: anonymously without HLSP_S3_* keys, never with the service's AWS_* ones
     monkeypatch.delenv("HLSP_S3_ACCESS_KEY_ID")

@@ -49,7 +49,11 @@ def test_sqs_wrapped_and_sns_wrapped_events():
         ]
     }
     got = list(from_lambda_event(batch))
-    assert [(g.message_id, type(g).__name__) for g in got] == [("m1", "ObjectEvent"), ("m2", "ObjectEvent"), ("m3", "Skipped")]
+    assert [(g.message_id, type(g).__name__) for g in got] == [
+        ("m1", "ObjectEvent"),
+        ("m2", "ObjectEvent"),
+        ("m3", "Skipped"),
+    ]
     assert got[0].source == "sqs" and got[0].etag == "e1"
 
 
@@ -73,7 +77,10 @@ def test_which_keys_are_products(key, product):
 
 def test_report_key_round_trip():
     key = f"up/a.b/{PRODUCT}"
-    assert parse_report_key(report_key(key, "d41d8cd98f00b204e9800998ecf8427e-3")) == (key, "d41d8cd98f00b204e9800998ecf8427e-3")
+    assert parse_report_key(report_key(key, "d41d8cd98f00b204e9800998ecf8427e-3")) == (
+        key,
+        "d41d8cd98f00b204e9800998ecf8427e-3",
+    )
     assert parse_report_key(key) is None
 
 
@@ -87,10 +94,16 @@ def _weed(kind: str, path: str, directory: bool = False, etag: str | None = "abc
 
 
 def test_seaweedfs_payload_in_the_aws_shape():
-    assert from_seaweedfs(_weed("create", f"/buckets/b/up/{PRODUCT}")) == ObjectEvent("b", f"up/{PRODUCT}", "abc", 7, None, "seaweedfs")
-    assert from_seaweedfs(_weed("update", f"/buckets/b/up/{PRODUCT}", etag=None)).etag is None  # looked up before reading
+    assert from_seaweedfs(_weed("create", f"/buckets/b/up/{PRODUCT}")) == ObjectEvent(
+        "b", f"up/{PRODUCT}", "abc", 7, None, "seaweedfs"
+    )
+    assert (
+        from_seaweedfs(_weed("update", f"/buckets/b/up/{PRODUCT}", etag=None)).etag is None
+    )  # looked up before reading
     assert isinstance(from_seaweedfs(_weed("create", "/buckets/b/up", directory=True)), Skipped)
-    assert isinstance(from_seaweedfs({"event_type": "delete", "key": f"/buckets/b/{PRODUCT}", "message": {"old_entry": {}}}), Skipped)
+    assert isinstance(
+        from_seaweedfs({"event_type": "delete", "key": f"/buckets/b/{PRODUCT}", "message": {"old_entry": {}}}), Skipped
+    )
     assert isinstance(from_seaweedfs(_weed("create", "/etc/x")), Skipped)
     assert isinstance(from_seaweedfs([1, 2]), Skipped)
 

@@ -27,7 +27,11 @@ def _receive(sqs, url: str, n: int, visibility: int = 60) -> list[dict]:
         if len(got) >= n:
             break
         r = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5, VisibilityTimeout=visibility, AttributeNames=["All"]
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=5,
+            VisibilityTimeout=visibility,
+            AttributeNames=["All"],
         )
         got += r.get("Messages", [])
     assert len(got) == n, f"{len(got)} of {n} messages"
@@ -38,7 +42,12 @@ def _lambda_batch(messages: list[dict]) -> dict:
     """What Lambda's SQS trigger hands the function."""
     return {
         "Records": [
-            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"], "eventSource": "aws:sqs"}
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "eventSource": "aws:sqs",
+            }
             for m in messages
         ]
     }
@@ -76,7 +85,13 @@ def test_sqs_batch_partial_failure_and_dead_letter_redrive(moto_server, s3_serve
         s3m.put_object(Bucket=bucket, Key=key, Body=data)
     real.put_object(Bucket=bucket, Key=good, Body=example_bytes(IMG))
     # in the real store the second object is encrypted with a key we do not have: it refuses to serve it
-    real.put_object(Bucket=bucket, Key=refused, Body=example_bytes(CAT), SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32))
+    real.put_object(
+        Bucket=bucket,
+        Key=refused,
+        Body=example_bytes(CAT),
+        SSECustomerAlgorithm="AES256",
+        SSECustomerKey=os.urandom(32),
+    )
     messages = [test_event] + _receive(sqs, q, 2)
     by_key = {}
     for m in messages[1:]:
@@ -97,7 +112,9 @@ def test_sqs_batch_partial_failure_and_dead_letter_redrive(moto_server, s3_serve
             sqs.delete_message(QueueUrl=q, ReceiptHandle=m["ReceiptHandle"])
     receipt = next(m["ReceiptHandle"] for m in messages if m["MessageId"] == failed_id)
     for attempt in (2, 3):
-        sqs.change_message_visibility(QueueUrl=q, ReceiptHandle=receipt, VisibilityTimeout=0)  # (instead of waiting it out)
+        sqs.change_message_visibility(
+            QueueUrl=q, ReceiptHandle=receipt, VisibilityTimeout=0
+        )  # (instead of waiting it out)
         if attempt == 3:
             break
         [again] = _receive(sqs, q, 1)

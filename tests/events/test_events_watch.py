@@ -18,14 +18,30 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from events_support import CAT, IMG, LC, Watch, children, connected_to, env_for, example_bytes, keys, read_json, reports, wait_for
+from events_support import (
+    CAT,
+    IMG,
+    LC,
+    Watch,
+    children,
+    connected_to,
+    env_for,
+    example_bytes,
+    keys,
+    read_json,
+    reports,
+    wait_for,
+)
 from servers import free_port, seaweedfs
 
 from hlsp.events.records import ObjectEvent, failed_key, from_seaweedfs, report_key
 
 
 def webhook_env(port: int) -> dict[str, str]:
-    return {"WEED_NOTIFICATION_WEBHOOK_ENABLED": "true", "WEED_NOTIFICATION_WEBHOOK_ENDPOINT": f"http://127.0.0.1:{port}/"}
+    return {
+        "WEED_NOTIFICATION_WEBHOOK_ENABLED": "true",
+        "WEED_NOTIFICATION_WEBHOOK_ENDPOINT": f"http://127.0.0.1:{port}/",
+    }
 
 
 def product(i: int) -> str:
@@ -38,7 +54,10 @@ def test_1000_concurrent_uploads_are_each_validated_exactly_once():
     port = free_port()
     with seaweedfs(webhook_env(port)) as weed:
         client, bucket = weed.server.client(), weed.server.new_bucket()
-        w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "2", "--interval", "2"], env_for(weed.server))
+        w = Watch(
+            [f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "2", "--interval", "2"],
+            env_for(weed.server),
+        )
         try:
             assert w.listening() == f"http://127.0.0.1:{port}/"
             data = example_bytes(LC)
@@ -70,10 +89,18 @@ def test_uploads_while_the_endpoint_is_down_are_caught_up_by_the_sweep():
 
         from events_support import HLSP
 
-        first = subprocess.run([HLSP, "watch", f"s3://{bucket}/up/", "--once", "--jobs", "2"], env=env, capture_output=True, text=True, timeout=600)
+        first = subprocess.run(
+            [HLSP, "watch", f"s3://{bucket}/up/", "--once", "--jobs", "2"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert first.returncode == 0, first.stderr
         assert sorted(json.loads(x)["key"] for x in first.stdout.splitlines()) == names
-        again = subprocess.run([HLSP, "watch", f"s3://{bucket}/up/", "--once"], env=env, capture_output=True, text=True, timeout=600)
+        again = subprocess.run(
+            [HLSP, "watch", f"s3://{bucket}/up/", "--once"], env=env, capture_output=True, text=True, timeout=600
+        )
         assert (again.returncode, again.stdout) == (0, "")  # a sweep with nothing new prints nothing
         assert len(reports(client, bucket)) == 40 and reports(client, bucket, "other/") == []
         # the endpoint is back: the start sweep finds nothing new, the next uploads arrive by webhook --
@@ -90,7 +117,9 @@ def test_uploads_while_the_endpoint_is_down_are_caught_up_by_the_sweep():
             for n, (lo, hi) in enumerate([(0, 5 * 1024 * 1024), (5 * 1024 * 1024, len(data))], 1):
                 r = client.upload_part(Bucket=bucket, Key=big, UploadId=mp["UploadId"], PartNumber=n, Body=data[lo:hi])
                 parts.append({"PartNumber": n, "ETag": r["ETag"]})
-            client.complete_multipart_upload(Bucket=bucket, Key=big, UploadId=mp["UploadId"], MultipartUpload={"Parts": parts})
+            client.complete_multipart_upload(
+                Bucket=bucket, Key=big, UploadId=mp["UploadId"], MultipartUpload={"Parts": parts}
+            )
             [multipart] = w.lines(1)
             code, rest = w.stop()
         finally:
@@ -142,13 +171,18 @@ def test_a_worker_killed_mid_object_is_retried_and_the_object_validated_once():
     try:
         with seaweedfs(webhook_env(capture.port)) as weed:
             client, bucket = weed.server.client(), weed.server.new_bucket()
-            w = Watch([f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "1", "--interval", "3600"], env_for(weed.server))
+            w = Watch(
+                [f"s3://{bucket}/up/", "--listen", f"127.0.0.1:{port}", "--jobs", "1", "--interval", "3600"],
+                env_for(weed.server),
+            )
             try:
                 w.listening()
                 key = f"up/{IMG}"
                 etag = client.put_object(Bucket=bucket, Key=key, Body=example_bytes(IMG))["ETag"].strip('"')
                 body = capture.wait(bucket, key)  # the real notification SeaweedFS sent
-                assert from_seaweedfs(json.loads(body)) == ObjectEvent(bucket, key, etag, len(example_bytes(IMG)), None, "seaweedfs")
+                assert from_seaweedfs(json.loads(body)) == ObjectEvent(
+                    bucket, key, etag, len(example_bytes(IMG)), None, "seaweedfs"
+                )
                 # Freeze the store, deliver the notification: the worker connects and waits for an answer.
                 os.kill(weed.proc.pid, signal.SIGSTOP)
                 try:
@@ -184,7 +218,11 @@ def test_an_object_the_store_refuses_is_dead_lettered_not_dropped():
         secret = f"up/{CAT}"
         # SSE-C: readable only with the uploader's key -- the store refuses us (HTTP 400)
         etag = client.put_object(
-            Bucket=bucket, Key=secret, Body=example_bytes(CAT), SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32)
+            Bucket=bucket,
+            Key=secret,
+            Body=example_bytes(CAT),
+            SSECustomerAlgorithm="AES256",
+            SSECustomerKey=os.urandom(32),
         )["ETag"].strip('"')
         client.put_object(Bucket=bucket, Key=f"up/{IMG}", Body=example_bytes(IMG))
         args = [HLSP, "watch", f"s3://{bucket}/up/", "--once", "--retries", "1"]
@@ -220,8 +258,23 @@ def test_dask_scheduler_validates_the_same_way(monkeypatch):
         for k in names:
             client.put_object(Bucket=bucket, Key=k, Body=example_bytes(LC))
         refused = f"up/{product(999)}"  # in a task with others: its failure is its own
-        client.put_object(Bucket=bucket, Key=refused, Body=example_bytes(LC), SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32))
-        args = [HLSP, "watch", f"s3://{bucket}/up/", "--once", "--retries", "1", "--scheduler", cluster.scheduler_address]
+        client.put_object(
+            Bucket=bucket,
+            Key=refused,
+            Body=example_bytes(LC),
+            SSECustomerAlgorithm="AES256",
+            SSECustomerKey=os.urandom(32),
+        )
+        args = [
+            HLSP,
+            "watch",
+            f"s3://{bucket}/up/",
+            "--once",
+            "--retries",
+            "1",
+            "--scheduler",
+            cluster.scheduler_address,
+        ]
         try:
             r = subprocess.run(args, env=env_for(weed.server), capture_output=True, text=True, timeout=600)
         finally:

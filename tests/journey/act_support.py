@@ -50,7 +50,10 @@ OWNER, NAME, FORK_OWNER = "archive", "hlsp", "science-team"
 TOKEN = "ghs_journey_token"
 PATH = "/usr/local/bin:/usr/bin:/bin"
 # Build tools come from the wheelhouse (isolated build), never from the shared dependencies.
-_NOT_SHARED = re.compile(r"^(hlsp|_?hlsp[-_.].*|__editable__.*|setuptools.*|_distutils_hack|pkg_resources|distutils-precedence\.pth|wheel|wheel-.*)$", re.I)
+_NOT_SHARED = re.compile(
+    r"^(hlsp|_?hlsp[-_.].*|__editable__.*|setuptools.*|_distutils_hack|pkg_resources|distutils-precedence\.pth|wheel|wheel-.*)$",
+    re.I,
+)
 
 _GIT_ENV = {
     # a file nobody writes (not /dev/null: a `git config --global` would replace it by a regular file)
@@ -64,7 +67,9 @@ _GIT_ENV = {
 
 
 def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, env={**os.environ, **_GIT_ENV})
+    proc = subprocess.run(
+        ["git", "-C", str(cwd), *args], capture_output=True, text=True, env={**os.environ, **_GIT_ENV}
+    )
     if proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)}: {proc.stderr.strip()}")
     return proc.stdout.strip()
@@ -120,9 +125,20 @@ class Kit:
             raise LookupError(f"the actions tarball lacks {missing}")
         wheels = folder / "wheels"
         proc = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--no-deps",
-             "--dest", str(wheels), "setuptools>=77"],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--only-binary=:all:",
+                "--no-deps",
+                "--dest",
+                str(wheels),
+                "setuptools>=77",
+            ],
+            capture_output=True,
+            text=True,
         )
         if proc.returncode != 0 or not list(wheels.glob("setuptools-*.whl")):
             raise LookupError(f"cannot get a setuptools wheel for the offline installs: {proc.stderr.strip()[-300:]}")
@@ -275,9 +291,14 @@ class Hub:
 
     def _repository(self) -> dict[str, Any]:
         return {
-            "id": 1296269, "name": NAME, "full_name": f"{OWNER}/{NAME}", "private": False,
-            "owner": {"login": OWNER, "type": "Organization"}, "default_branch": "main",
-            "html_url": f"https://github.com/{OWNER}/{NAME}", "clone_url": f"https://github.com/{OWNER}/{NAME}.git",
+            "id": 1296269,
+            "name": NAME,
+            "full_name": f"{OWNER}/{NAME}",
+            "private": False,
+            "owner": {"login": OWNER, "type": "Organization"},
+            "default_branch": "main",
+            "html_url": f"https://github.com/{OWNER}/{NAME}",
+            "clone_url": f"https://github.com/{OWNER}/{NAME}.git",
             "fork": False,
         }
 
@@ -287,14 +308,24 @@ class Hub:
             "action": action,
             "number": number,
             "pull_request": {
-                "number": number, "state": "open", "html_url": pr["html_url"], "title": pr["title"],
+                "number": number,
+                "state": "open",
+                "html_url": pr["html_url"],
+                "title": pr["title"],
                 "user": {"login": "ada"},
                 "labels": [{"name": n} for n in (labels if labels is not None else [x["name"] for x in pr["labels"]])],
-                "head": {"sha": pr["head"]["sha"], "ref": pr["head"]["ref"], "label": pr["head"]["label"],
-                         "repo": {"full_name": f"{FORK_OWNER}/{NAME}", "fork": True, "name": NAME,
-                                  "owner": {"login": FORK_OWNER}}},
-                "base": {"sha": pr["base"]["sha"], "ref": "main", "label": f"{OWNER}:main",
-                         "repo": self._repository()},
+                "head": {
+                    "sha": pr["head"]["sha"],
+                    "ref": pr["head"]["ref"],
+                    "label": pr["head"]["label"],
+                    "repo": {
+                        "full_name": f"{FORK_OWNER}/{NAME}",
+                        "fork": True,
+                        "name": NAME,
+                        "owner": {"login": FORK_OWNER},
+                    },
+                },
+                "base": {"sha": pr["base"]["sha"], "ref": "main", "label": f"{OWNER}:main", "repo": self._repository()},
                 "author_association": "FIRST_TIME_CONTRIBUTOR",
             },
             "repository": self._repository(),
@@ -305,8 +336,13 @@ class Hub:
         return {
             "action": "completed",
             "workflow_run": {
-                "id": run_id, "name": "validate", "event": "pull_request", "status": "completed",
-                "conclusion": conclusion, "head_sha": head_sha, "head_branch": "add-hlsp",
+                "id": run_id,
+                "name": "validate",
+                "event": "pull_request",
+                "status": "completed",
+                "conclusion": conclusion,
+                "head_sha": head_sha,
+                "head_branch": "add-hlsp",
                 "head_repository": {"full_name": f"{FORK_OWNER}/{NAME}"},
                 "html_url": f"https://github.com/{OWNER}/{NAME}/actions/runs/{run_id}",
                 "pull_requests": [],  # empty for pull requests from forks
@@ -317,8 +353,13 @@ class Hub:
 
     def push_event(self, before: str, after: str) -> dict:
         return {
-            "ref": "refs/heads/main", "before": before, "after": after, "forced": False,
-            "head_commit": {"id": after}, "repository": self._repository(), "pusher": {"name": "curator"},
+            "ref": "refs/heads/main",
+            "before": before,
+            "after": after,
+            "forced": False,
+            "head_commit": {"id": after},
+            "repository": self._repository(),
+            "pusher": {"name": "curator"},
         }
 
     # ---- the pipeline, one event at a time
@@ -398,16 +439,37 @@ class Hub:
             **(env or {}),
         }
         cmd = [
-            "env", "-i", f"PATH={PATH}", f"HOME={run_dir / 'home'}", *(f"{k}={v}" for k, v in act_env.items()),
-            self.kit.act, event_name,
-            "-C", str(work), "-W", str(wf), "-e", str(event_file),
-            "-P", "ubuntu-24.04=-self-hosted",
-            "--action-offline-mode", "--action-cache-path", str(run_dir / "actcache"),
-            "--artifact-server-path", str(run_dir / "artifacts"),
-            "--artifact-server-addr", "127.0.0.1", "--artifact-server-port", str(port),
-            "--no-cache-server", "--no-skip-checkout", "--json",
-            "--defaultbranch", "main",
-            "-s", f"GITHUB_TOKEN={TOKEN}",
+            "env",
+            "-i",
+            f"PATH={PATH}",
+            f"HOME={run_dir / 'home'}",
+            *(f"{k}={v}" for k, v in act_env.items()),
+            self.kit.act,
+            event_name,
+            "-C",
+            str(work),
+            "-W",
+            str(wf),
+            "-e",
+            str(event_file),
+            "-P",
+            "ubuntu-24.04=-self-hosted",
+            "--action-offline-mode",
+            "--action-cache-path",
+            str(run_dir / "actcache"),
+            "--artifact-server-path",
+            str(run_dir / "artifacts"),
+            "--artifact-server-addr",
+            "127.0.0.1",
+            "--artifact-server-port",
+            str(port),
+            "--no-cache-server",
+            "--no-skip-checkout",
+            "--json",
+            "--defaultbranch",
+            "main",
+            "-s",
+            f"GITHUB_TOKEN={TOKEN}",
         ]
         for spec, folder in pinned_actions().items():
             cmd += ["--local-repository", f"{spec}={self.kit.actions / folder}"]

@@ -51,6 +51,7 @@ def fake_github():
 def hub(act_kit, fake_github, tmp_path) -> Hub:
     return Hub(act_kit, tmp_path, fake_github)
 
+
 SPEC = "hlsp_example_hst_stis_ngc1234_g430l_v1_spec.fits"
 
 
@@ -72,7 +73,11 @@ def comments(hub: Hub, number: int) -> list[str]:
 
 
 def statuses(hub: Hub, sha: str) -> list[tuple[str, str]]:
-    return [(s["state"], s["description"]) for s in hub.fake.statuses if s["sha"] == sha and s["context"] == "hlsp/validation"]
+    return [
+        (s["state"], s["description"])
+        for s in hub.fake.statuses
+        if s["sha"] == sha and s["context"] == "hlsp/validation"
+    ]
 
 
 def test_1_first_fork_pull_request_with_a_new_valid_collection(hub: Hub):
@@ -131,7 +136,11 @@ def test_2_broken_products_then_3_a_push_that_fixes_them(hub: Hub):
     assert validate.jobs == {"validate": "failure"}, validate.tail()
     assert validate.steps[("validate", "Validate the changed contributions")] == "failure"
     assert validate.steps[("validate", "Upload the report artifact")] == "success"  # the artifact still goes up
-    errors = {(a[1].get("file"), a[1].get("line"), a[1].get("title", "").split()[0]) for a in annotations(validate) if a[0] == "error"}
+    errors = {
+        (a[1].get("file"), a[1].get("line"), a[1].get("title", "").split()[0])
+        for a in annotations(validate)
+        if a[0] == "error"
+    }
     meta = collection / "hlsp.yaml"
     assert ("contributions/example/hlsp.yaml", line_of(meta, bad_orcid), "MD003") in errors
     assert ("contributions/example/hlsp.yaml", str(int(line_of(meta, f"path: {SPEC}")) + 2), "CO006") in errors
@@ -179,7 +188,9 @@ def test_4_no_labels_and_files_outside_contributions(hub: Hub):
     validate, run_id = hub.validate(13)
     assert not validate.output("--labels must be a JSON list"), validate.tail()
     assert validate.jobs == {"validate": "failure"}
-    assert ("error", "README.md", "GH001") in {(a[0], a[1].get("file"), a[1].get("title")) for a in annotations(validate)}
+    assert ("error", "README.md", "GH001") in {
+        (a[0], a[1].get("file"), a[1].get("title")) for a in annotations(validate)
+    }
     hub.report(run_id)
     [(state, description)] = statuses(hub, head)
     assert state == "failure" and description.startswith("1 error")
@@ -200,9 +211,11 @@ def test_5_a_pull_request_that_edits_validate_yml_to_hide_its_errors(hub: Hub):
     hub.add_example()
     wf = hub.dev / ".github" / "workflows" / "validate.yml"
     text = wf.read_text()
-    assert '--labels "$PR_LABELS"' in text and "exit \"$status\"" in text
+    assert '--labels "$PR_LABELS"' in text and 'exit "$status"' in text
     # claim the maintenance label (no GH001 for the workflow edit) and never fail
-    wf.write_text(text.replace('--labels "$PR_LABELS"', "--labels '[\"maintenance\"]'").replace('exit "$status"', "exit 0"))
+    wf.write_text(
+        text.replace('--labels "$PR_LABELS"', "--labels '[\"maintenance\"]'").replace('exit "$status"', "exit 0")
+    )
     hub.commit("Add the example HLSP")
     head = hub.open_pull_request(14, "sneaky")
 
@@ -267,9 +280,12 @@ def test_10_more_errors_than_github_annotates(hub: Hub):
     collection = hub.add_example()
     meta = collection / "hlsp.yaml"
     missing = [f"hlsp_example_hst_acs_ngc{2000 + i}_f606w_v1_img.fits" for i in range(24)]
-    meta.write_text(meta.read_text() + "".join(
-        f"  - path: {name}\n    size: 2880\n    sha256: {'ab' * 32}\n    product_type: img\n" for name in missing
-    ))
+    meta.write_text(
+        meta.read_text()
+        + "".join(
+            f"  - path: {name}\n    size: 2880\n    sha256: {'ab' * 32}\n    product_type: img\n" for name in missing
+        )
+    )
     hub.commit("Add the example HLSP with 24 products not uploaded")
     head = hub.open_pull_request(16, "big")
 
@@ -326,7 +342,9 @@ def _archive(s3_server, postgres_server) -> tuple[str, str, dict, dict]:
 
 
 def _stage(hub: Hub, before: str, after: str, variables: dict, secrets: dict) -> Run:
-    return hub.act("stage.yml", "push", hub.push_event(before, after), checkout=after, variables=variables, secrets=secrets)
+    return hub.act(
+        "stage.yml", "push", hub.push_event(before, after), checkout=after, variables=variables, secrets=secrets
+    )
 
 
 def _keys(s3_server, bucket: str) -> list[str]:
@@ -352,11 +370,15 @@ def test_7_merge_then_stage_to_s3_and_postgres(hub: Hub, s3_server, postgres_ser
 
     check = subprocess.run(
         [sys.executable, "-m", "hlsp", "ingest-check", f"s3://{bucket}/staging/example/v1", "--catalog", catalog],
-        capture_output=True, text=True, env={**s3_server.env(), "PATH": "/usr/bin:/bin", "HOME": str(hub.folder)},
+        capture_output=True,
+        text=True,
+        env={**s3_server.env(), "PATH": "/usr/bin:/bin", "HOME": str(hub.folder)},
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.startswith(f"ok: s3://{bucket}/staging/example/v1")
-    manifest = json.loads(s3_server.client().get_object(Bucket=bucket, Key="staging/example/v1/manifest.json")["Body"].read())
+    manifest = json.loads(
+        s3_server.client().get_object(Bucket=bucket, Key="staging/example/v1/manifest.json")["Body"].read()
+    )
     assert after in json.dumps(manifest)  # the merged commit is recorded
 
 
@@ -425,7 +447,9 @@ def test_9_pages_build_job_produces_the_site_artifact(hub: Hub):
     [tar_name] = list(files)
     with tarfile.open(fileobj=io.BytesIO(files[tar_name])) as tar:
         names = tar.getnames()
-        index = tar.extractfile(next(n for n in names if n.endswith("index.html") and n.count("/") <= 1)).read().decode()
+        index = (
+            tar.extractfile(next(n for n in names if n.endswith("index.html") and n.count("/") <= 1)).read().decode()
+        )
     assert any("example" in n and n.endswith(".html") for n in names), names
     assert "example" in index.lower()
 

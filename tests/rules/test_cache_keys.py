@@ -101,7 +101,9 @@ def test_fs007_lower_case_exponent_with_the_same_value_types(tmp_path):
 
 # ----------------------------------------------------------------- FS008 FS012
 def test_fs012_value_type_of_a_reserved_keyword(tmp_path):
-    good = write_fits(tmp_path / "good.fits", hdu_bytes(primary_cards(extra=[("TELESCOP", "HST"), ("EQUINOX", 2000.0)])))
+    good = write_fits(
+        tmp_path / "good.fits", hdu_bytes(primary_cards(extra=[("TELESCOP", "HST"), ("EQUINOX", 2000.0)]))
+    )
     bad = write_fits(tmp_path / "bad.fits", hdu_bytes(primary_cards(extra=[("TELESCOP", 3), ("EQUINOX", "J2000")])))
     assert layout_of(good) == layout_of(bad)
     same_key_cases(
@@ -127,7 +129,10 @@ def test_fs008_blank_depends_on_bitpix(tmp_path):
         "FS008",
         [
             (integer, []),
-            (floating, [(0, "BLANK", "card 5: BLANK is not allowed in a floating-point image (NaN marks undefined pixels)")]),
+            (
+                floating,
+                [(0, "BLANK", "card 5: BLANK is not allowed in a floating-point image (NaN marks undefined pixels)")],
+            ),
         ],
     )
 
@@ -176,7 +181,14 @@ def test_fs018_values_with_the_same_layout_and_value_types(tmp_path):
 # ---------------------------------------------------------------------- WC003
 def test_wc003_matrix_values_with_the_same_layout(tmp_path):
     def image(pc22: float) -> bytes:
-        wcs = [("CTYPE1", "RA---TAN"), ("CTYPE2", "DEC--TAN"), ("PC1_1", 1.0), ("PC1_2", 1.0), ("PC2_1", 1.0), ("PC2_2", pc22)]
+        wcs = [
+            ("CTYPE1", "RA---TAN"),
+            ("CTYPE2", "DEC--TAN"),
+            ("PC1_1", 1.0),
+            ("PC1_2", 1.0),
+            ("PC2_1", 1.0),
+            ("PC2_2", pc22),
+        ]
         return image_hdu(extra=wcs)
 
     regular = write_fits(tmp_path / "regular.fits", image(2.0))
@@ -197,10 +209,14 @@ def product(tmp_path: Path, folder: str, *hdus: bytes) -> Path:
 
 def test_kw001_to_kw003_empty_and_filled_values(tmp_path):
     def cards(hlspid, lead, proposid) -> list:
-        return [c if c[0] != "HLSPID" else ("HLSPID", hlspid) for c in COMMON_CARDS] + IMAGE_CARDS + [
-            ("HLSPLEAD", lead),
-            ("PROPOSID", proposid),
-        ]
+        return (
+            [c if c[0] != "HLSPID" else ("HLSPID", hlspid) for c in COMMON_CARDS]
+            + IMAGE_CARDS
+            + [
+                ("HLSPLEAD", lead),
+                ("PROPOSID", proposid),
+            ]
+        )
 
     full = product(tmp_path, "full", image_hdu(extra=cards("demo", "A. Person", "1234")))
     empty = product(tmp_path, "empty", image_hdu(extra=cards("", "", "")))
@@ -251,7 +267,9 @@ def _profile_requiring(tmp_path: Path, monkeypatch, folder: str, value: bool) ->
     shutil.copytree(validators_dir(), copy)
     common = copy / "profiles" / "common.yaml"
     flag = "true" if value else "false"
-    common.write_text(common.read_text() + f"  - {{name: SIMULATD, hdu: primary, level: suggested, type: bool, value: {flag}}}\n")
+    common.write_text(
+        common.read_text() + f"  - {{name: SIMULATD, hdu: primary, level: suggested, type: bool, value: {flag}}}\n"
+    )
     monkeypatch.setenv("HLSP_VALIDATORS", str(copy))
     load_profile.cache_clear()
     load_vocabulary.cache_clear()
@@ -303,6 +321,7 @@ print(json.dumps(sorted([f.rule, f.hdu, f.keyword, f.message] for f in result.fi
 
 def test_warm_verdicts_match_a_fresh_process(tmp_path):
     """Files sharing layouts, validated here one after another (all rules), against one fresh interpreter each."""
+
     def cards(**values) -> list:
         base = {"TELESCOP": "HST", "CDELT1": 1.0, "CRDER1": 1.0, "XPOSURE": 300.0, "HLSPID": "demo", "PC1_2": 0.0}
         base.update(values)

@@ -13,7 +13,11 @@ def test_same_name_in_a_subfolder(tmp_path):
     root = copy_example(tmp_path)
     (root / "copy").mkdir()
     (root / "copy" / CAT).write_bytes((root / CAT).read_bytes())
-    edit(root / "hlsp.yaml", "products:\n", f"products:\n  - {{path: copy/{CAT}, size: 1, sha256: x, product_type: cat}}\n")
+    edit(
+        root / "hlsp.yaml",
+        "products:\n",
+        f"products:\n  - {{path: copy/{CAT}, size: 1, sha256: x, product_type: cat}}\n",
+    )
     (f,) = findings(root, "CO008")
     first = line_of(root / "hlsp.yaml", f"path: {CAT}")
     assert f.message == f"{CAT} has the same file name as the entry on line {line_of(root / 'hlsp.yaml', 'copy/')}"

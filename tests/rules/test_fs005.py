@@ -9,8 +9,12 @@ from _helpers import findings_for, image_hdu, write_fits
 
 @pytest.mark.parametrize(
     "raw, name",
-    [("B+1ST   =                  1.5", "B+1ST"), ("BEGIN MA= 'x'", "BEGIN MA"), ("object  = 'M31'", "object"),
-     (" OBJECT = 'M31'", " OBJECT")],
+    [
+        ("B+1ST   =                  1.5", "B+1ST"),
+        ("BEGIN MA= 'x'", "BEGIN MA"),
+        ("object  = 'M31'", "object"),
+        (" OBJECT = 'M31'", " OBJECT"),
+    ],
     ids=["plus", "blank", "lowercase", "not-left-justified"],
 )
 def test_illegal_name(tmp_path, raw, name):

@@ -29,7 +29,8 @@ def test_simple_false(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "raw", ["XTENSION= 'PICTURE '", "XTENSION= 'IMAGE'", "XTENSION= 'image   '", "XTENSION=  'IMAGE   '"],
+    "raw",
+    ["XTENSION= 'PICTURE '", "XTENSION= 'IMAGE'", "XTENSION= 'image   '", "XTENSION=  'IMAGE   '"],
     ids=["unregistered", "not-padded", "lowercase", "not-column-11"],
 )
 def test_xtension_value(tmp_path, raw):

@@ -24,8 +24,16 @@ def _table(extra=()):
         (lambda: [image_hdu([("PCOUNT", 0)])], "PCOUNT", 0),
         (lambda: [empty_primary(), _table([("TBCOL1", 1)])], "TBCOL1", 1),
     ],
-    ids=["simple-in-ext", "xtension-in-primary", "bunit-in-table", "datamin-in-table", "ttype-in-image",
-         "blank-float-image", "pcount-in-primary", "tbcol-in-bintable"],
+    ids=[
+        "simple-in-ext",
+        "xtension-in-primary",
+        "bunit-in-table",
+        "datamin-in-table",
+        "ttype-in-image",
+        "blank-float-image",
+        "pcount-in-primary",
+        "tbcol-in-bintable",
+    ],
 )
 def test_misplaced(tmp_path, hdus, keyword, hdu):
     (f,) = findings_for(write_fits(tmp_path / "x.fits", *hdus()), "FS008")

@@ -19,8 +19,16 @@ from _helpers import findings_for, image_hdu, write_fits
         ([("RESTFRQ", "1.4E9")], "RESTFRQ"),
         ([card("", raw="DATE    2020-01-01")], "DATE"),
     ],
-    ids=["null", "telescop-int", "equinox-string", "crval-string", "date-int", "extver-float", "restfrq-string",
-         "no-value-indicator"],
+    ids=[
+        "null",
+        "telescop-int",
+        "equinox-string",
+        "crval-string",
+        "date-int",
+        "extver-float",
+        "restfrq-string",
+        "no-value-indicator",
+    ],
 )
 def test_wrong_type(tmp_path, extra, keyword):
     (f,) = findings_for(write_fits(tmp_path / "x.fits", image_hdu(extra=extra)), "FS012")
@@ -34,6 +42,15 @@ def test_null_message_names_the_null(tmp_path):
 
 
 def test_right_types_pass(tmp_path):
-    extra = [("TELESCOP", "HST"), ("EQUINOX", 2000), ("CRVAL1", 1.5), ("DATE-OBS", "2020-01-01"), ("EXTVER", 1),
-             ("WCSAXES", 2), ("BSCALE", 1.0), ("PC1_1", 1), ("CUSTOM", 5)]
+    extra = [
+        ("TELESCOP", "HST"),
+        ("EQUINOX", 2000),
+        ("CRVAL1", 1.5),
+        ("DATE-OBS", "2020-01-01"),
+        ("EXTVER", 1),
+        ("WCSAXES", 2),
+        ("BSCALE", 1.0),
+        ("PC1_1", 1),
+        ("CUSTOM", 5),
+    ]
     assert findings_for(write_fits(tmp_path / "x.fits", image_hdu(extra=extra)), "FS012") == []

@@ -7,8 +7,18 @@ from _helpers import findings_for, image_hdu, write_fits
 
 @pytest.mark.parametrize(
     "value",
-    ["2020-13-45", "2020-02-30", "2020-01-01 12:00:00", "2020-01-01T12:00", "2020-01-01T25:00:00",
-     "2020-01-01T10:00:00+01:00", "45/13/99", "1/2/99", "yesterday", ""],
+    [
+        "2020-13-45",
+        "2020-02-30",
+        "2020-01-01 12:00:00",
+        "2020-01-01T12:00",
+        "2020-01-01T25:00:00",
+        "2020-01-01T10:00:00+01:00",
+        "45/13/99",
+        "1/2/99",
+        "yesterday",
+        "",
+    ],
 )
 def test_invalid_date(tmp_path, value):
     (f,) = findings_for(write_fits(tmp_path / "x.fits", image_hdu(extra=[("DATE-BEG", value)])), "FS013")

@@ -10,7 +10,9 @@ COLUMNS = [("TIME", "D"), ("FLUX", "E"), ("NAME", "4A")]
 
 
 def _table(tmp_path, columns=COLUMNS, row=16, extra=()):
-    return write_fits(tmp_path / "x.fits", empty_primary(), hdu_bytes(bintable_cards(columns, 2, row, list(extra)), bytes(2 * row)))
+    return write_fits(
+        tmp_path / "x.fits", empty_primary(), hdu_bytes(bintable_cards(columns, 2, row, list(extra)), bytes(2 * row))
+    )
 
 
 @pytest.mark.parametrize(
@@ -26,8 +28,17 @@ def _table(tmp_path, columns=COLUMNS, row=16, extra=()):
         ({"extra": [("THEAP", 48)]}, "THEAP"),
         ({"extra": [("TDIM1", "(2,2)")]}, "TDIM1"),
     ],
-    ids=["naxis1", "tform", "index-beyond-tfields", "tdisp-type", "tdisp-width", "tscal-string", "tnull-float",
-         "theap", "tdim"],
+    ids=[
+        "naxis1",
+        "tform",
+        "index-beyond-tfields",
+        "tdisp-type",
+        "tdisp-width",
+        "tscal-string",
+        "tnull-float",
+        "theap",
+        "tdim",
+    ],
 )
 def test_broken_column_keywords(tmp_path, kwargs, keyword):
     (f,) = findings_for(_table(tmp_path, **kwargs), "FS015")
@@ -35,8 +46,18 @@ def test_broken_column_keywords(tmp_path, kwargs, keyword):
 
 
 def test_ascii_table_tbcol_outside_row(tmp_path):
-    cards = [("XTENSION", "TABLE"), ("BITPIX", 8), ("NAXIS", 2), ("NAXIS1", 5), ("NAXIS2", 1), ("PCOUNT", 0),
-             ("GCOUNT", 1), ("TFIELDS", 1), ("TBCOL1", 9), ("TFORM1", "I5")]
+    cards = [
+        ("XTENSION", "TABLE"),
+        ("BITPIX", 8),
+        ("NAXIS", 2),
+        ("NAXIS1", 5),
+        ("NAXIS2", 1),
+        ("PCOUNT", 0),
+        ("GCOUNT", 1),
+        ("TFIELDS", 1),
+        ("TBCOL1", 9),
+        ("TFORM1", "I5"),
+    ]
     path = write_fits(tmp_path / "x.fits", empty_primary(), hdu_bytes(cards, b"   42", fill=b" "))
     (f,) = findings_for(path, "FS015")
     assert (f.hdu, f.keyword) == (1, "TBCOL1")

@@ -23,6 +23,13 @@ def test_broken_structure(tmp_path, extra, keyword):
 
 
 def test_consistent_wcs_passes(tmp_path):
-    extra = [("WCSAXES", 3), ("CTYPE3", "FREQ"), ("CDELT1", -0.001), ("CD1_1A", 0.001), ("PC1_1", 1.0), ("CROTA2A", 0.0),
-             ("CTYPE3A", "WAVE")]
+    extra = [
+        ("WCSAXES", 3),
+        ("CTYPE3", "FREQ"),
+        ("CDELT1", -0.001),
+        ("CD1_1A", 0.001),
+        ("PC1_1", 1.0),
+        ("CROTA2A", 0.0),
+        ("CTYPE3A", "WAVE"),
+    ]
     assert findings_for(write_fits(tmp_path / "x.fits", image_hdu(extra=extra)), "FS018") == []

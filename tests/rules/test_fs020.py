@@ -36,8 +36,16 @@ def test_a_header_past_the_card_budget(tmp_path, monkeypatch):
 def test_ascii_rows_longer_than_the_row_buffer_are_a_warning(tmp_path, monkeypatch):
     monkeypatch.setenv("HLSP_MAX_ROW_BUFFER", "16")
     cards = [
-        ("XTENSION", "TABLE"), ("BITPIX", 8), ("NAXIS", 2), ("NAXIS1", 20), ("NAXIS2", 1),
-        ("PCOUNT", 0), ("GCOUNT", 1), ("TFIELDS", 1), ("TFORM1", "I20"), ("TBCOL1", 1),
+        ("XTENSION", "TABLE"),
+        ("BITPIX", 8),
+        ("NAXIS", 2),
+        ("NAXIS1", 20),
+        ("NAXIS2", 1),
+        ("PCOUNT", 0),
+        ("GCOUNT", 1),
+        ("TFIELDS", 1),
+        ("TFORM1", "I20"),
+        ("TBCOL1", 1),
     ]
     path = tmp_path / "x.fits"
     path.write_bytes(hdu_bytes(primary_cards(), b"") + hdu_bytes(cards, b"12".rjust(20), fill=b" "))

@@ -27,7 +27,8 @@ def test_own_folder_only_passes(tmp_path):
 def test_files_outside_are_errors_each_on_its_file(tmp_path):
     repo = _pr(tmp_path, "contributions/m31/README.md", "Makefile", "contributions/notes.txt")
     assert gh001(check_pull_request("main", "pr", repo.path)) == [
-        ("Makefile", "error"), ("contributions/notes.txt", "error")
+        ("Makefile", "error"),
+        ("contributions/notes.txt", "error"),
     ]
 
 

@@ -1,7 +1,17 @@
 """KW001 required-keyword."""
 
 import pytest
-from _helpers import COMMON_CARDS, IMAGE_CARDS, IMAGE_NAME, empty_primary, findings_for, image_hdu, replace_cards, table_hdu, write_fits
+from _helpers import (
+    COMMON_CARDS,
+    IMAGE_CARDS,
+    IMAGE_NAME,
+    empty_primary,
+    findings_for,
+    image_hdu,
+    replace_cards,
+    table_hdu,
+    write_fits,
+)
 
 from hlsp.engine import Options, validate_file
 
@@ -27,14 +37,23 @@ def test_empty_value_counts_as_missing(tmp_path):
 def test_science_keywords_belong_to_the_science_hdu(tmp_path):
     """A multi-extension image: BUNIT and the WCS must be in the image HDU, not the primary."""
     science = [c for c in IMAGE_CARDS if c[0] not in ("BUNIT",)]
-    path = write_fits(tmp_path / IMAGE_NAME, empty_primary(COMMON_CARDS + [("BUNIT", "Jy")]), image_hdu(extra=science, primary=False))
+    path = write_fits(
+        tmp_path / IMAGE_NAME, empty_primary(COMMON_CARDS + [("BUNIT", "Jy")]), image_hdu(extra=science, primary=False)
+    )
     (f,) = findings_for(path, "KW001")
     assert (f.hdu, f.keyword) == (1, "BUNIT")
 
 
 def test_table_products_are_not_asked_for_bunit(tmp_path):
     """Light curves and table spectra carry TUNITn (HLSP-RULES sec. 3 conflict note)."""
-    lc = [("APERTURE", "SAP"), ("RA_TARG", 10.0), ("DEC_TARG", 20.0), ("DETECTOR", "CCD1"), ("FILTER", "TESS"), ("RADESYS", "ICRS")]
+    lc = [
+        ("APERTURE", "SAP"),
+        ("RA_TARG", 10.0),
+        ("DEC_TARG", 20.0),
+        ("DETECTOR", "CCD1"),
+        ("FILTER", "TESS"),
+        ("RADESYS", "ICRS"),
+    ]
     table = table_hdu([("TIME", "1D", "f8"), ("FLUX", "1E", "f4")], [(1.0, 2.0)], extra=lc)
     path = write_fits(tmp_path / "hlsp_demo_tess_ffi_m31_tess_v1_lc.fits", empty_primary(COMMON_CARDS), table)
     assert findings_for(path, "KW001") == []

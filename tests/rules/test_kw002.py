@@ -15,12 +15,19 @@ RECOMMENDED = [
 
 
 def test_all_recommended_present(tmp_path):
-    path = write_fits(tmp_path / IMAGE_NAME, image_hdu(extra=[("WCSAXES", 2)] + COMMON_CARDS + IMAGE_CARDS + RECOMMENDED[:-1]))
+    path = write_fits(
+        tmp_path / IMAGE_NAME, image_hdu(extra=[("WCSAXES", 2)] + COMMON_CARDS + IMAGE_CARDS + RECOMMENDED[:-1])
+    )
     assert findings_for(path, "KW002") == []
 
 
 def test_missing_lead_and_time(tmp_path):
-    cards = [("WCSAXES", 2)] + COMMON_CARDS + IMAGE_CARDS + [c for c in RECOMMENDED[:-1] if c[0] not in ("HLSPLEAD", "DATE-END")]
+    cards = (
+        [("WCSAXES", 2)]
+        + COMMON_CARDS
+        + IMAGE_CARDS
+        + [c for c in RECOMMENDED[:-1] if c[0] not in ("HLSPLEAD", "DATE-END")]
+    )
     found = findings_for(write_fits(tmp_path / IMAGE_NAME, image_hdu(extra=cards)), "KW002")
     assert [(f.rule, f.hdu, f.keyword, f.severity.value) for f in found] == [
         ("KW002", 0, "HLSPLEAD", "warning"),

@@ -3,7 +3,16 @@
 import shutil
 
 import pytest
-from _helpers import COMMON_CARDS, IMAGE_CARDS, IMAGE_NAME, empty_primary, findings_for, image_hdu, replace_cards, write_fits
+from _helpers import (
+    COMMON_CARDS,
+    IMAGE_CARDS,
+    IMAGE_NAME,
+    empty_primary,
+    findings_for,
+    image_hdu,
+    replace_cards,
+    write_fits,
+)
 
 from hlsp.profiles import load_profile, load_vocabulary, validators_dir
 
@@ -43,7 +52,9 @@ def simulation_profile(tmp_path, monkeypatch):
     copy = tmp_path / "validators"
     shutil.copytree(validators_dir(), copy)
     common = copy / "profiles" / "common.yaml"
-    common.write_text(common.read_text() + "  - {name: SIMULATD, hdu: primary, level: suggested, type: bool, value: true}\n")
+    common.write_text(
+        common.read_text() + "  - {name: SIMULATD, hdu: primary, level: suggested, type: bool, value: true}\n"
+    )
     monkeypatch.setenv("HLSP_VALIDATORS", str(copy))
     load_profile.cache_clear()
     load_vocabulary.cache_clear()

@@ -10,13 +10,17 @@ def test_iso_dates_pass(tmp_path):
 
 def test_blank_instead_of_t_is_one_error_from_fs013(tmp_path):
     """astropy's Time.iso form is not a FITS date: reported once, by FS013, not again here."""
-    path = write_fits(tmp_path / "x.fits", empty_primary(), image_hdu(extra=[("DATE-BEG", "2020-01-01 10:00:00")], primary=False))
+    path = write_fits(
+        tmp_path / "x.fits", empty_primary(), image_hdu(extra=[("DATE-BEG", "2020-01-01 10:00:00")], primary=False)
+    )
     assert findings_for(path, "KW005") == []
     (f,) = findings_for(path, "FS013")
     assert (f.hdu, f.keyword, f.severity.value) == (1, "DATE-BEG", "error")
 
 
 def test_trailing_z_is_a_warning(tmp_path):
-    (f,) = findings_for(write_fits(tmp_path / "x.fits", image_hdu(extra=[("DATE-OBS", "2018-07-25T19:01:42.709Z")])), "KW005")
+    (f,) = findings_for(
+        write_fits(tmp_path / "x.fits", image_hdu(extra=[("DATE-OBS", "2018-07-25T19:01:42.709Z")])), "KW005"
+    )
     assert (f.hdu, f.keyword, f.severity.value) == (0, "DATE-OBS", "warning")
     assert "ends in 'Z'" in f.message

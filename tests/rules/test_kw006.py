@@ -8,7 +8,12 @@ def _findings(tmp_path, *hdus):
 
 
 def test_ordered_times_pass(tmp_path):
-    cards = [("MJD-BEG", 58849.0), ("MJD-END", 58849.5), ("DATE-BEG", "2020-01-01"), ("DATE-END", "2020-01-01T12:00:00")]
+    cards = [
+        ("MJD-BEG", 58849.0),
+        ("MJD-END", 58849.5),
+        ("DATE-BEG", "2020-01-01"),
+        ("DATE-END", "2020-01-01T12:00:00"),
+    ]
     assert _findings(tmp_path, image_hdu(extra=cards + [("MJD-OBS", 58849.0)])) == []
 
 
@@ -18,12 +23,16 @@ def test_mjd_begin_after_end(tmp_path):
 
 
 def test_date_begin_after_end(tmp_path):
-    (f,) = _findings(tmp_path, image_hdu(extra=[("DATE-BEG", "2020-01-01T12:00:00.5"), ("DATE-END", "2020-01-01T12:00:00")]))
+    (f,) = _findings(
+        tmp_path, image_hdu(extra=[("DATE-BEG", "2020-01-01T12:00:00.5"), ("DATE-END", "2020-01-01T12:00:00")])
+    )
     assert (f.hdu, f.keyword) == (0, "DATE-BEG")
 
 
 def test_extension_end_before_primary_begin(tmp_path):
-    found = _findings(tmp_path, empty_primary([("MJD-BEG", 58850.0)]), image_hdu(extra=[("MJD-END", 58849.0)], primary=False))
+    found = _findings(
+        tmp_path, empty_primary([("MJD-BEG", 58850.0)]), image_hdu(extra=[("MJD-END", 58849.0)], primary=False)
+    )
     assert [(f.hdu, f.keyword) for f in found] == [(1, "MJD-BEG")]
 
 

@@ -4,7 +4,9 @@ from _helpers import empty_primary, findings_for, image_hdu, table_hdu, write_fi
 
 
 def test_fits_units_pass(tmp_path):
-    table = table_hdu([("TIME", "1D", "f8"), ("FLUX", "1E", "f4")], [(1.0, 2.0)], extra=[("TUNIT1", "d"), ("TUNIT2", "ct/s")])
+    table = table_hdu(
+        [("TIME", "1D", "f8"), ("FLUX", "1E", "f4")], [(1.0, 2.0)], extra=[("TUNIT1", "d"), ("TUNIT2", "ct/s")]
+    )
     path = write_fits(tmp_path / "x.fits", image_hdu(extra=[("BUNIT", "erg/s/cm2/Angstrom")]), table)
     assert findings_for(path, "KW011") == []
 
@@ -17,7 +19,9 @@ def test_bad_bunit(tmp_path):
 
 
 def test_bad_tunit(tmp_path):
-    table = table_hdu([("X", "1E", "f4"), ("Y", "1E", "f4")], [(1.0, 2.0)], extra=[("TUNIT1", "pixel"), ("TUNIT2", "pixels")])
+    table = table_hdu(
+        [("X", "1E", "f4"), ("Y", "1E", "f4")], [(1.0, 2.0)], extra=[("TUNIT1", "pixel"), ("TUNIT2", "pixels")]
+    )
     (f,) = findings_for(write_fits(tmp_path / "x.fits", empty_primary(), table), "KW011")
     assert (f.hdu, f.keyword) == (1, "TUNIT2") and "Did you mean pixel?" in f.message
 

@@ -23,6 +23,10 @@ def test_multiple_is_an_error(tmp_path):
 
 
 def test_multi_with_one_numbered_keyword(tmp_path):
-    path = write_fits(tmp_path / "x.fits", empty_primary(), image_hdu(extra=[("DISPRSR", "MULTI"), ("DISPR01", "G430L")], primary=False))
+    path = write_fits(
+        tmp_path / "x.fits",
+        empty_primary(),
+        image_hdu(extra=[("DISPRSR", "MULTI"), ("DISPR01", "G430L")], primary=False),
+    )
     (f,) = findings_for(path, "KW012")
     assert (f.hdu, f.keyword) == (1, "DISPRSR") and "(only DISPR01)" in f.message

@@ -9,7 +9,9 @@ def test_fk5_with_equinox_passes(tmp_path):
 
 
 def test_icrs_with_equinox(tmp_path):
-    (f,) = findings_for(write_fits(tmp_path / "x.fits", image_hdu(extra=[("RADESYS", "ICRS"), ("EQUINOX", 2000.0)])), "KW015")
+    (f,) = findings_for(
+        write_fits(tmp_path / "x.fits", image_hdu(extra=[("RADESYS", "ICRS"), ("EQUINOX", 2000.0)])), "KW015"
+    )
     assert (f.rule, f.hdu, f.keyword, f.severity.value) == ("KW015", 0, "EQUINOX", "warning")
 
 

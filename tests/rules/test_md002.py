@@ -43,5 +43,8 @@ def test_misspelt_required_field_is_reported_once(tmp_path):
     root = copy_example(tmp_path)
     edit(root / "hlsp.yaml", "license: CC BY 4.0", "licence: CC BY 4.0")
     (f,) = findings(root, "MD002")
-    assert f.message == "hlsp.yaml: `licence` is not a field; the required field `license` is missing: rename `licence` to `license`"
+    assert (
+        f.message
+        == "hlsp.yaml: `licence` is not a field; the required field `license` is missing: rename `licence` to `license`"
+    )
     assert f.line == line_of(root / "hlsp.yaml", "licence:")

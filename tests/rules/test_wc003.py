@@ -3,12 +3,24 @@
 import pytest
 from _helpers import astropy_wcs_verdict, empty_primary, findings_for, image_hdu, write_fits
 
-TAN = [("CTYPE1", "RA---TAN"), ("CTYPE2", "DEC--TAN"), ("CRVAL1", 10.0), ("CRVAL2", 20.0), ("CRPIX1", 2.0), ("CRPIX2", 2.0)]
+TAN = [
+    ("CTYPE1", "RA---TAN"),
+    ("CTYPE2", "DEC--TAN"),
+    ("CRVAL1", 10.0),
+    ("CRVAL2", 20.0),
+    ("CRPIX1", 2.0),
+    ("CRPIX2", 2.0),
+]
 
 CASES = [
     ("defaults", [], (4, 4), None),
     ("cd rotation", [("CD1_1", -2.0e-5), ("CD1_2", 1.0e-5), ("CD2_1", 1.0e-5), ("CD2_2", 2.0e-5)], (4, 4), None),
-    ("pc with cdelt", [("CDELT1", -1e-4), ("CDELT2", 1e-4), ("PC1_1", 0.8), ("PC1_2", -0.6), ("PC2_1", 0.6), ("PC2_2", 0.8)], (4, 4), None),
+    (
+        "pc with cdelt",
+        [("CDELT1", -1e-4), ("CDELT2", 1e-4), ("PC1_1", 0.8), ("PC1_2", -0.6), ("PC2_1", 0.6), ("PC2_2", 0.8)],
+        (4, 4),
+        None,
+    ),
     ("tiny but regular", [("CD1_1", 1.0e-300), ("CD2_2", 1.0e-300)], (4, 4), None),
     ("cd omitted for axis 2", [("CD1_1", 1.0e-4)], (4, 4), None),
     ("cube with 2-D cd", [("CTYPE3", "WAVE"), ("CD1_1", 1e-4), ("CD2_2", 1e-4)], (4, 4, 2), None),
@@ -44,7 +56,14 @@ def test_cdelt_zero_reported_once_by_fs018(tmp_path):
 
 
 def test_singular_alternate_in_extension(tmp_path):
-    alt = [("CTYPE1B", "RA---TAN"), ("CTYPE2B", "DEC--TAN"), ("CD1_1B", 1.0), ("CD1_2B", 2.0), ("CD2_1B", 0.5), ("CD2_2B", 1.0)]
+    alt = [
+        ("CTYPE1B", "RA---TAN"),
+        ("CTYPE2B", "DEC--TAN"),
+        ("CD1_1B", 1.0),
+        ("CD1_2B", 2.0),
+        ("CD2_1B", 0.5),
+        ("CD2_2B", 1.0),
+    ]
     path = write_fits(tmp_path / "wcs.fits", empty_primary(), image_hdu(extra=TAN + alt, primary=False))
     (f,) = findings_for(path, "WC003")
     assert (f.hdu, f.keyword) == (1, "CD1_1B")

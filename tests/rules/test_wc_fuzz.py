@@ -54,7 +54,12 @@ def linear_parts(draw):
     return n, cards
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(linear_parts())
 @example((2, [("CD1_1", 1.0), ("CD1_2", 2.0), ("CD2_1", 2.0), ("CD2_2", 4.0)]))
 @example((2, [("PC1_1", 1e-300), ("PC2_2", 1e-300)]))
