@@ -61,7 +61,7 @@ SETTINGS: dict[str, Setting] = {
         "a .gz/.bz2 file may always inflate to this many bytes, whatever its ratio",
     ),
     "inflate_max": Setting("HLSP_MAX_INFLATED", 64 * GiB, "bytes", "no .gz/.bz2 file inflates beyond this many bytes"),
-    # -- remote products (hlsp/remote.py)
+    # -- remote products (hlsp/remote/)
     "remote_bytes": Setting(
         "HLSP_REMOTE_MAX_BYTES",
         10 * GiB,

@@ -174,7 +174,7 @@ def test_a_contributors_s3_url_never_gets_the_archives_credentials(s3_server, re
 def test_the_archive_endpoint_is_not_the_contributors(s3_server, monkeypatch):
     """AWS_ENDPOINT_URL (the archive's) neither becomes the endpoint of contributor products
     nor is picked up by botocore behind our back."""
-    from hlsp.remote import _filesystem
+    from hlsp.remote.transport import _filesystem
 
     for key, value in s3_server.env().items():
         monkeypatch.setenv(key, value)
