@@ -14,7 +14,8 @@ import pytest
 from pages_support import BAD_URLS, FILE_PAYLOAD, MARK, PAYLOAD, make_collection, make_injected_collection
 
 from hlsp.pages import build_site, safe
-from hlsp.pages.site import bib_escape, bibtex, templates_dir
+from hlsp.pages.citation import bib_escape, bibtex
+from hlsp.pages.site import templates_dir
 
 
 # ----------------------------------------------------------------- url filter

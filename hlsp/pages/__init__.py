@@ -4,8 +4,9 @@
     result = build_site(["contributions/example"], "build/site")
     print(result.index, result.warnings)
 
-:mod:`hlsp.pages.site` builds the page contexts and renders the jinja2
-templates in ``templates/site/``; :mod:`hlsp.pages.previews` draws the
+:mod:`hlsp.pages.site` builds the site: the page contexts of
+:mod:`hlsp.pages.context` rendered with the jinja2 templates in
+``templates/site/``; :mod:`hlsp.pages.previews` draws the
 product previews from bounded reads; :mod:`hlsp.pages.safe` keeps contributor
 text inert (URL filter, JSON-LD escaping).
 """

@@ -1,4 +1,4 @@
-"""Build the static site: page contexts from collections, jinja2 rendering, files.
+"""Build the static site: load the collections, draw the previews, render and write the files.
 
 Layout of the output folder::
 
@@ -14,11 +14,9 @@ Layout of the output folder::
                                  download base URL is given
     .cache/previews/             previews by sha256 (or $HLSP_CACHE_DIR/previews, or cache_dir)
 
-Everything taken from ``hlsp.yaml`` is contributor text.  Contexts hold plain
-strings; the templates autoescape them; links are made only from what
-:mod:`hlsp.pages.safe` accepts.  Metadata is loaded without the schema check
-(``hlsp validate`` is the gate), so every value is coerced defensively here:
-a field of the wrong type shows up as text, never as a crash.
+The page contexts come from :mod:`hlsp.pages.context` (text coerced by
+:mod:`hlsp.pages.values`, citations by :mod:`hlsp.pages.citation`, schema.org
+metadata by :mod:`hlsp.pages.linked_data`); the templates autoescape them.
 
 Products listed by URL are previewed from their verified local copy:
 :func:`hlsp.remote.fetch` downloads them once into its sha256-keyed cache
@@ -35,12 +33,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
-from urllib.parse import quote
 
 import jinja2
 
@@ -51,20 +47,13 @@ from hlsp.contribution import Contribution, Product, load_contribution
 from hlsp.errors import HlspError
 from hlsp.names import PROJ_ID_RE
 from hlsp.pages import safe
+from hlsp.pages.citation import PUBLISHER
+from hlsp.pages.context import PLACEHOLDER, card_context, collection_context, site_path
+from hlsp.pages.linked_data import dataset_ld
 from hlsp.pages.previews import PreviewResult, PreviewTask, build_previews, is_cached, is_sha256, kind_of
+from hlsp.pages.values import filesize, targets, text
 
 SITE_TITLE = "High-Level Science Products"
-PUBLISHER = "Mikulski Archive for Space Telescopes (MAST)"
-PLACEHOLDER = "static/placeholder.svg"
-MAX_CARD_TARGETS = 12  # target names shown per collection on the index
-_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*\Z")
-_KIND_WORDS = {
-    "image": "the image, downsampled, with an asinh stretch on sky coordinates",
-    "spectrum": "flux against wavelength",
-    "lightcurve": "flux against time",
-    "catalog": "sky positions of the catalog's sources",
-    None: "the first image in the file",
-}
 
 
 def templates_dir() -> Path:
@@ -103,352 +92,6 @@ class SiteResult:
     warnings: list[str] = field(default_factory=list)
     previews: int = 0  # preview images in the site (sky maps and the teams' own previews included)
     cached: int = 0  # of which were copied from the cache
-
-
-# ------------------------------------------------------------- coercion helpers
-def text(value: Any) -> str:
-    """Any metadata value as display text ("" for missing)."""
-    if value is None:
-        return ""
-    return safe.clean_text(value if isinstance(value, str) else str(value))
-
-
-def texts(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [text(v) for v in value if v is not None]
-    return [text(value)] if value not in (None, "") else []
-
-
-def number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
-
-
-def filesize(n: Any) -> str:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        return "unknown"
-    size = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if size < 1024 or unit == "TiB":
-            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"  # pragma: no cover -- loop always returns
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-# ------------------------------------------------------------------- contexts
-def people(meta: dict) -> list[dict]:
-    """The lead, then the team (lead not repeated), as display records."""
-    out = []
-    lead = _dict(meta.get("lead"))
-    team = meta.get("team") if isinstance(meta.get("team"), list) else []
-    for i, person in enumerate([lead] + [_dict(p) for p in team]):
-        name = text(person.get("name"))
-        if not name or (i > 0 and name == text(lead.get("name"))):
-            continue
-        out.append(
-            {
-                "name": name,
-                "email": text(person.get("email")),
-                "affiliation": text(person.get("affiliation")),
-                "orcid": text(person.get("orcid")),
-                "orcid_url": safe.orcid_url(person.get("orcid")),
-                "lead": i == 0,
-            }
-        )
-    return out
-
-
-def targets(meta: dict) -> list[dict]:
-    out = []
-    for t in meta.get("targets") if isinstance(meta.get("targets"), list) else []:
-        t = _dict(t)
-        name = text(t.get("name"))
-        if name:
-            out.append({"name": name, "ra": number(t.get("ra")), "dec": number(t.get("dec"))})
-    return out
-
-
-def year_of(meta: dict) -> str:
-    m = re.match(r"\d{4}", text(meta.get("release_date")))
-    return m.group() if m else ""
-
-
-def cited_name(name: str) -> str:
-    """A person as journals cite them: ``Ada Lovelace`` -> ``Lovelace, A.``; ``Lovelace, Ada`` -> ``Lovelace, A.``."""
-    name = " ".join(name.split())
-    if "," in name:
-        surname, given = (part.strip() for part in name.split(",", 1))
-    else:
-        parts = name.split(" ")
-        surname, given = parts[-1], " ".join(parts[:-1])
-    initials = " ".join(
-        "-".join(piece[0].upper() + "." for piece in word.split("-") if piece) for word in given.split() if word
-    )
-    return f"{surname}, {initials}" if initials else surname
-
-
-def citation(meta: dict) -> dict:
-    """The parts of a journal-style data citation: authors; year; title; version; publisher; DOI."""
-    names = [cited_name(p["name"]) for p in people(meta)]
-    if len(names) > 1:
-        authors = ", ".join(names[:-1]) + ", & " + names[-1]
-    else:
-        authors = names[0] if names else ""
-    doi = safe.as_doi(meta.get("doi"))
-    return {
-        "authors": authors,
-        "year": year_of(meta),
-        "title": text(meta.get("title")),
-        "version": text(meta.get("version")),
-        "publisher": "MAST",
-        "doi": doi or "",
-        "doi_href": safe.doi_url(doi) or "",
-        "pending": text(meta.get("doi")).strip().lower() == "pending",
-    }
-
-
-_BIB_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
-_BIB_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-
-
-def bib_escape(value: str) -> str:
-    """Contributor text as a BibTeX field value that keeps its braces balanced."""
-    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES.get(m.group(), "\\" + m.group()), " ".join(value.split()))
-
-
-def bibtex(slug: str, meta: dict) -> str:
-    year = year_of(meta)
-    doi = safe.as_doi(meta.get("doi"))
-    fields = [
-        ("author", " and ".join(bib_escape(p["name"]) for p in people(meta))),
-        ("title", "{" + bib_escape(text(meta.get("title"))) + "}"),
-        ("year", year),
-        ("version", bib_escape(text(meta.get("version")))),
-        ("publisher", PUBLISHER),
-        ("howpublished", "High-Level Science Product"),
-        ("doi", doi or ""),
-        ("url", safe.doi_url(doi) or ""),
-    ]
-    key = re.sub(r"[^a-z0-9]", "", slug) + year
-    body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields if value)
-    return f"@misc{{{key},\n{body}\n}}\n"
-
-
-def site_path(p: Product) -> str | None:
-    """The product's path in the site (under ``files/``), when every part of it is URL-plain."""
-    if p.path is None or p.refused:
-        return None
-    parts = p.path.split("/")
-    return p.path if all(_SAFE_SEGMENT.match(part) for part in parts) else None
-
-
-def product_row(
-    slug: str, p: Product, preview: PreviewResult | None, download_base: str | None, team_preview: str | None = None
-) -> dict:
-    name = p.name
-    filename = text(p.filename)
-    path = site_path(p)
-    if p.is_remote:
-        href = safe.https_url(p.url)
-    elif path and download_base:
-        href = f"{download_base.rstrip('/')}/{slug}/{quote(path)}"
-    elif path and p.local_path is not None and p.local_path.is_file():
-        href = "files/" + quote(path)
-    else:
-        href = None
-    kind = kind_of(p.product_type)
-    ok = team_preview is not None or (preview is not None and preview.ok)
-    if team_preview is not None:
-        src, alt = team_preview, f"Preview of {filename}, made by the team"
-    elif ok:
-        src, alt = f"previews/p{p.index}.png", f"Preview of {filename}: {_KIND_WORDS.get(kind, _KIND_WORDS[None])}"
-    else:
-        src, alt = "../" + PLACEHOLDER, f"No preview available for {filename}"
-    sha = text(p.sha256)
-    return {
-        "index": p.index,
-        "file": filename or text(p.location),
-        "type": text(p.product_type),
-        "target": text(name.get("target")),
-        "filter": text(name.get("opt_elem")),
-        "size": p.size,
-        "sha256": sha,
-        "sha256_short": sha[:12] if is_sha256(sha) else sha,  # a malformed value is shown as it is, never copied
-        "sha256_full": sha if is_sha256(sha) else "",
-        "href": href,
-        "remote": p.is_remote,
-        "graphic": p.is_preview,  # a contributor's own preview image: listed, not previewed
-        "format": media_type(filename),
-        "preview_src": src,
-        "preview_alt": alt,
-    }
-
-
-_MEDIA_TYPES = {
-    "fits": "application/fits",
-    "fit": "application/fits",
-    "fits.gz": "application/fits",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "csv": "text/csv",
-    "ecsv": "text/csv",
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "json": "application/json",
-    "xml": "application/xml",
-    "pdf": "application/pdf",
-    "h5": "application/x-hdf5",
-    "asdf": "application/asdf",
-    "zip": "application/zip",
-    "tar.gz": "application/gzip",
-}
-
-
-def media_type(filename: str) -> str:
-    """The IANA media type of a file from its extension (``application/octet-stream`` when unknown)."""
-    lower = filename.lower()
-    for ext in sorted(_MEDIA_TYPES, key=len, reverse=True):
-        if lower.endswith("." + ext):
-            return _MEDIA_TYPES[ext]
-    return "application/octet-stream"
-
-
-def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [v for v in values if not (v.lower() in seen or seen.add(v.lower()))]
-
-
-def dataset_ld(slug: str, meta: dict, rows: list[dict] | None = None) -> dict:
-    """schema.org Dataset for one collection (https://schema.org/Dataset)."""
-    doi_href = safe.doi_url(meta.get("doi"))
-    license_href = safe.https_url(meta.get("license_url"))
-    creators = []
-    for p in people(meta):
-        person: dict[str, Any] = {"@type": "Person", "name": p["name"]}
-        if p["orcid_url"]:
-            person["identifier"] = p["orcid_url"]
-        if p["affiliation"]:
-            person["affiliation"] = {"@type": "Organization", "name": p["affiliation"]}
-        creators.append(person)
-    ld: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Dataset",
-        "name": text(meta.get("title")),
-        "description": text(meta.get("abstract")),
-        "url": f"{slug}/index.html",
-        "version": text(meta.get("version")),
-        "creator": creators,
-        "publisher": {"@type": "Organization", "name": PUBLISHER},
-        "keywords": _unique(
-            texts(meta.get("observatories"))
-            + texts(meta.get("instruments"))
-            + texts(meta.get("filters"))
-            + texts(meta.get("product_types"))
-        ),
-        "isAccessibleForFree": True,
-    }
-    if doi_href:
-        ld["identifier"] = doi_href
-    if text(meta.get("release_date")):
-        ld["datePublished"] = text(meta.get("release_date"))
-    if license_href or text(meta.get("license")):
-        ld["license"] = license_href or text(meta.get("license"))
-    refs = [safe.safe_url(r) or r for r in texts(meta.get("references"))]
-    if refs:
-        ld["citation"] = refs
-    if rows is not None:
-        ld["url"] = "index.html"
-        ld["distribution"] = [
-            {
-                "@type": "DataDownload",
-                "name": r["file"],
-                "encodingFormat": r["format"],
-                **({"contentUrl": r["href"]} if r["href"] else {}),
-                **({"contentSize": f"{r['size']} B"} if isinstance(r["size"], int) else {}),
-            }
-            for r in rows
-            if not r["graphic"]  # previews are not products
-        ]
-    return ld
-
-
-def collection_context(
-    slug: str,
-    c: Contribution,
-    previews: dict[int, PreviewResult],
-    skymap_ok: bool,
-    download_base: str | None,
-    team_previews: dict[int, str] | None = None,
-) -> dict:
-    meta = c.metadata
-    team_previews = team_previews or {}
-    rows = [product_row(slug, p, previews.get(p.index), download_base, team_previews.get(p.index)) for p in c.products]
-    graphic_href = {}
-    for r, p in zip(rows, c.products):
-        if r["graphic"] and r["href"]:
-            graphic_href[p.name.stem] = r["href"]
-    for r, p in zip(rows, c.products):
-        r["preview_href"] = graphic_href.get(p.name.stem) if not r["graphic"] else None
-    history = []
-    for h in meta.get("history") if isinstance(meta.get("history"), list) else []:
-        h = _dict(h)
-        history.append(
-            {"version": text(h.get("version")), "date": text(h.get("date")), "changes": text(h.get("changes"))}
-        )
-    doi = text(meta.get("doi"))
-    return {
-        "slug": slug,
-        "title": text(meta.get("title")) or slug,
-        "abstract": [para for para in re.split(r"\n\s*\n", text(meta.get("abstract"))) if para.strip()],
-        "version": text(meta.get("version")),
-        "release_date": text(meta.get("release_date")),
-        "doi": doi,
-        "doi_href": safe.doi_url(doi),
-        "license": text(meta.get("license")),
-        "license_href": safe.https_url(meta.get("license_url")),
-        "calibration_level": text(meta.get("calibration_level")),
-        "observatories": texts(meta.get("observatories")),
-        "instruments": texts(meta.get("instruments")),
-        "filters": texts(meta.get("filters")),
-        "product_types": texts(meta.get("product_types")),
-        "people": people(meta),
-        "targets": targets(meta),
-        "references": texts(meta.get("references")),
-        "history": history,
-        "year": year_of(meta),
-        "bibtex": bibtex(slug, meta),
-        "citation": citation(meta),
-        "products": [r for r in rows if not r["graphic"]],  # previews are not products
-        "graphics": [r for r in rows if r["graphic"]],
-        "previews": [r for r in rows if not r["graphic"]],
-        "skymap": "skymap.png" if skymap_ok else "../" + PLACEHOLDER,
-        "jsonld": dataset_ld(slug, meta, rows),
-    }
-
-
-def card_context(slug: str, c: Contribution) -> dict:
-    meta = c.metadata
-    lead = _dict(meta.get("lead"))
-    names = [t["name"] for t in targets(meta)]
-    return {
-        "slug": slug,
-        "href": f"{slug}/index.html",
-        "title": text(meta.get("title")) or slug,
-        "lead": text(lead.get("name")),
-        "version": text(meta.get("version")),
-        "product_types": texts(meta.get("product_types")),
-        "targets": names[:MAX_CARD_TARGETS],
-        "more_targets": max(0, len(names) - MAX_CARD_TARGETS),
-        "doi": text(meta.get("doi")),
-        "doi_href": safe.doi_url(meta.get("doi")),
-    }
 
 
 # ----------------------------------------------------------------------- build
