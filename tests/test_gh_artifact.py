@@ -1,4 +1,4 @@
-"""The validation artifact is hostile data: strict checks and inert rendering (hlsp.gh.report)."""
+"""The validation artifact is hostile data: strict checks and inert rendering (hlsp.gh.artifact, hlsp.gh.comment)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from hlsp.errors import HlspError
-from hlsp.gh.report import MARKER, MAX_COMMENT, Artifact, load_artifact, render_comment
+from hlsp.gh.artifact import Artifact, load_artifact
+from hlsp.gh.comment import MARKER, render_comment
+from hlsp.reporters.markdown import MAX_COMMENT
 
 HEAD = "c" * 40
 SHA256 = "0" * 64

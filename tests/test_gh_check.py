@@ -12,7 +12,7 @@ import pytest
 
 from gh_support import ROOT, GitRepo
 from hlsp.errors import HlspError
-from hlsp.gh.report import load_artifact
+from hlsp.gh.artifact import load_artifact
 
 IMG = "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"
 

@@ -18,7 +18,7 @@ from gh_support import FakeGitHub, GitRepo
 from hlsp.errors import HlspError
 from hlsp.gh.client import GitHub
 from hlsp.gh.pending import last_staged, plan
-from hlsp.gh.report import LIMITS
+from hlsp.gh.artifact import LIMITS
 
 
 def artifact_zip(path, report: bytes = b'{"r": 1}', review: bytes = b'{"v": 1}', extra=()) -> object:

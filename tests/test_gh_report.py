@@ -16,7 +16,9 @@ import pytest
 from gh_support import FakeGitHub
 from hlsp.errors import HlspError
 from hlsp.gh.client import GitHub
-from hlsp.gh.report import MARKER, load_artifact, post_report
+from hlsp.gh.artifact import load_artifact
+from hlsp.gh.comment import MARKER
+from hlsp.gh.report import post_report
 
 HEAD = "4f1e6d0c2a9b8e7d6c5b4a39281706f5e4d3c2b1"
 RUN_URL = "https://github.com/archive/hlsp/actions/runs/8812"

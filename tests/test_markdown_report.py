@@ -5,7 +5,8 @@ from __future__ import annotations
 from contribution_support import copy_example, edit
 
 from hlsp import validate
-from hlsp.gh.report import Artifact, render_comment
+from hlsp.gh.artifact import Artifact
+from hlsp.gh.comment import render_comment
 from hlsp.reporters.markdown import render_report
 
 HEAD = "0123456789abcdef0123456789abcdef01234567"

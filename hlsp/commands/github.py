@@ -167,7 +167,8 @@ STEP_SUMMARY_CHARS = 250_000  # GitHub takes 1 MiB of job summary per step; 4 by
 
 def _check(args: argparse.Namespace) -> int:
     from hlsp.gh.check import check_pull_request, write_artifact
-    from hlsp.gh.report import Artifact, render_comment
+    from hlsp.gh.artifact import Artifact
+    from hlsp.gh.comment import render_comment
 
     check = check_pull_request(args.base, args.head, args.repo_dir, _labels(args.labels))
     artifact = Artifact(check.report, check.review())
@@ -188,7 +189,9 @@ def _check(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     require_extra("github", "hlsp github report")
     from hlsp.gh.client import GitHub
-    from hlsp.gh.report import CONTEXT, check_run_url, load_artifact, post_report
+    from hlsp.gh.artifact import load_artifact
+    from hlsp.gh.comment import check_run_url
+    from hlsp.gh.report import CONTEXT, post_report
 
     run_url = check_run_url(args.run_url)
     repo = GitHub.from_env().repository(args.repo)
@@ -241,7 +244,7 @@ def _pending(args: argparse.Namespace) -> int:
 
 def _verify_merge(args: argparse.Namespace) -> int:
     from hlsp.gh.gate import verify_merge, verify_plan
-    from hlsp.gh.report import load_artifact
+    from hlsp.gh.artifact import load_artifact
 
     if args.plan:
         verified = verify_plan(args.plan, args.head, args.repo_dir)

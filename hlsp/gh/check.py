@@ -9,7 +9,7 @@ the three files the privileged follow-up and the stage gate read:
 
 - ``report.json`` -- the validation report (``validators/schemas/report.schema.json``);
 - ``review.json`` -- what was reviewed: commits, contributions, file checksums
-  (shape: :data:`hlsp.gh.report.REVIEW_FORMAT`);
+  (shape: :data:`hlsp.gh.artifact.REVIEW_SCHEMA`);
 - ``comment.md``  -- the comment as the reviewer will see it (for the run page
   and the artifact; the privileged job renders its own from validated data).
 

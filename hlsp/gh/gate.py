@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from hlsp.errors import HlspError
 from hlsp.gh import rules
 from hlsp.gh.check import Check, check_pull_request
-from hlsp.gh.report import Artifact
+from hlsp.gh.artifact import Artifact
 from hlsp.reporters.base import location, plural
 
 if TYPE_CHECKING:  # (github3, of hlsp[github]: verify-merge runs without it)
@@ -126,7 +126,7 @@ def verify_plan(plan_file: str, head: str = "HEAD", repo: str = ".") -> Verified
     from pathlib import Path
 
     from hlsp.gh.changes import contribution_of
-    from hlsp.gh.report import load_artifact
+    from hlsp.gh.artifact import load_artifact
 
     path = Path(plan_file)
     try:

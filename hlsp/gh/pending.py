@@ -13,7 +13,7 @@ but everything merged since the last stage run that **succeeded**:
    contributions must be a merged, approved pull request
    (:func:`hlsp.gh.gate.find_review`); its validation artifact is downloaded
    (only ``report.json`` and ``review.json``, size-capped, read later as data
-   by :func:`hlsp.gh.report.load_artifact`).  A contribution changed by several
+   by :func:`hlsp.gh.artifact.load_artifact`).  A contribution changed by several
    merges is checked against the review of the last one.
 3. ``hlsp github verify-merge --plan`` compares each contribution with its own
    review; refused contributions are named and make the run fail, so the
@@ -40,7 +40,7 @@ from hlsp.atomic import atomic_open
 from hlsp.errors import HlspError
 from hlsp.gh.changes import changed_contributions, resolve
 from hlsp.gh.gate import find_review
-from hlsp.gh.report import LIMITS
+from hlsp.gh.artifact import LIMITS
 
 if TYPE_CHECKING:  # github3 comes with hlsp[github], which `hlsp github pending` needs
     from hlsp.gh.client import Repository

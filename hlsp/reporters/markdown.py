@@ -5,7 +5,7 @@ into Markdown with ``templates/report/comment.md.j2``: the verdict, the commit
 when known, the counts, **errors first** (rule, where, problem, how to fix),
 warnings folded (one row for a warning that several files share, the rest per
 file), notes folded at the end.  ``hlsp validate --format
-markdown`` and the pull-request comment (:func:`hlsp.gh.report.render_comment`,
+markdown`` and the pull-request comment (:func:`hlsp.gh.comment.render_comment`,
 which adds the per-contribution table and the hidden marker) both call it.
 
 Every string that comes from the validated files is made inert on its way into

@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 
 from act_support import TOKEN, Hub, Kit, Run
 from gh_support import FakeGitHub
-from hlsp.gh.report import MARKER
+from hlsp.gh.comment import MARKER
 from servers import need_system  # tests/conftest.py's, as servers.py imported it
 
 pytestmark = pytest.mark.journey
