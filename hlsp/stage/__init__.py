@@ -69,7 +69,7 @@ from hlsp.fitsfile import FitsFile
 from hlsp.names import parse_name
 import re
 
-from hlsp.stage import caom, manifest, obscore
+from hlsp.stage import caom, obscore, staging_manifest
 from hlsp.stage.catalog import Counts, open_catalog, redact
 from hlsp.stage.copy import Digest, copy_hashed, read_copy
 from hlsp.stage.pool import Stopped, map_in_order
@@ -144,7 +144,7 @@ def stage(
     catalog_url = catalog or default_catalog(target)
     prefix = f"{c.proj_id}/{c.version}/"
     result = StageResult(c.proj_id, c.version, target.display(prefix), redact(catalog_url))
-    if target.stat(prefix + manifest.READY) is not None:
+    if target.stat(prefix + staging_manifest.READY) is not None:
         return _already_staged(c, target, prefix, catalog_url, result)
 
     result.partials_removed = target.discard_partials(prefix)
@@ -172,7 +172,7 @@ def stage(
 
     caom_entries = []
     for obs_id, observation in caom.build_observations(c.metadata, entries).items():
-        key = f"{manifest.CAOM_FOLDER}/{caom.xml_name(obs_id)}"
+        key = f"{staging_manifest.CAOM_FOLDER}/{caom.xml_name(obs_id)}"
         try:
             data = caom.to_xml(observation)
         except Exception as exc:  # lxml.etree.DocumentInvalid and friends: a bug here, not in the data
@@ -180,18 +180,18 @@ def stage(
         result.caom[key] = _put_derived(target, prefix + key, data)
         caom_entries.append({"file": key, **_digest_dict(data)})
 
-    doc = manifest.build(
+    doc = staging_manifest.build(
         proj_id=c.proj_id,
         version=c.version,
         title=c.title,
         doi=c.metadata["doi"],
-        commit=commit or manifest.git_commit(c.root),
+        commit=commit or staging_manifest.git_commit(c.root),
         validation=validation,
         files=entries,
         caom=caom_entries,
     )
-    manifest_bytes = manifest.dumps(doc)
-    result.manifest = _put_derived(target, prefix + manifest.MANIFEST, manifest_bytes)
+    manifest_bytes = staging_manifest.dumps(doc)
+    result.manifest = _put_derived(target, prefix + staging_manifest.MANIFEST, manifest_bytes)
 
     rows = [e["obscore"] for e in entries if e.get("obscore")]
     try:
@@ -210,10 +210,10 @@ def stage(
         "staged_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
     try:
-        target.put_bytes(prefix + manifest.READY, (json.dumps(ready, indent=2) + "\n").encode())
+        target.put_bytes(prefix + staging_manifest.READY, (json.dumps(ready, indent=2) + "\n").encode())
         result.ready = "written"
     except Exists:  # another run finished first: fine if it staged the same manifest
-        other = json.loads(target.read_bytes(prefix + manifest.READY))
+        other = json.loads(target.read_bytes(prefix + staging_manifest.READY))
         if other.get("manifest_sha256") != ready["manifest_sha256"]:
             raise StageRefused(
                 f"{result.delivery}: another run marked this delivery READY with a different manifest"
@@ -312,7 +312,11 @@ def _expected_keys(sources: list[Source]) -> set[str]:
         for s in sources
         if s.role != "document"
     }
-    return {s.file for s in sources} | {f"{manifest.CAOM_FOLDER}/{caom.xml_name(o)}" for o in obs} | {manifest.MANIFEST}
+    return (
+        {s.file for s in sources}
+        | {f"{staging_manifest.CAOM_FOLDER}/{caom.xml_name(o)}" for o in obs}
+        | {staging_manifest.MANIFEST}
+    )
 
 
 def _plan(sources: list[Source], target: Target, prefix: str, c: Contribution) -> None:
@@ -393,7 +397,7 @@ def _describe(
         "role": s.role,
         "product_type": s.product.product_type if s.product else None,
         "content_type": obscore.mime_type(name.extension),
-        "fits_checksum": manifest.fits_checksum(fits) if s.role == "product" else None,
+        "fits_checksum": staging_manifest.fits_checksum(fits) if s.role == "product" else None,
     }
     entry.update(size=digest.size, sha256=digest.sha256, md5=digest.md5)
     if s.role == "product":
@@ -465,9 +469,9 @@ def _put_derived(target: Target, key: str, data: bytes) -> str:
 def _already_staged(c: Contribution, target: Target, prefix: str, catalog_url: str, result: StageResult) -> StageResult:
     where = target.display(prefix)
     try:
-        manifest_bytes = target.read_bytes(prefix + manifest.MANIFEST)
-        staged = manifest.loads(manifest_bytes)
-        ready = json.loads(target.read_bytes(prefix + manifest.READY))
+        manifest_bytes = target.read_bytes(prefix + staging_manifest.MANIFEST)
+        staged = staging_manifest.loads(manifest_bytes)
+        ready = json.loads(target.read_bytes(prefix + staging_manifest.READY))
     except (OSError, ValueError, HlspError) as exc:
         raise StageRefused(
             f"{where}: READY is present but manifest.json or READY is unreadable ({exc}); run `hlsp ingest-check {where}`"
@@ -481,7 +485,7 @@ def _already_staged(c: Contribution, target: Target, prefix: str, catalog_url: s
         if (c.root / name).is_file():
             d = _sha256_file(c.root / name)
             want[name] = (d.size, d.sha256)
-    have = manifest.file_identity(staged["files"])
+    have = staging_manifest.file_identity(staged["files"])
     if want != have:
         changed = sorted(k for k in want.keys() & have.keys() if want[k] != have[k])
         added, removed = sorted(want.keys() - have.keys()), sorted(have.keys() - want.keys())

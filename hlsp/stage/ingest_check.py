@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hlsp.errors import HlspError
-from hlsp.stage import caom, manifest
+from hlsp.stage import caom, staging_manifest
 from hlsp.stage.catalog import NAMES, open_catalog, same_value
 from hlsp.stage.obscore import publisher_did
 from hlsp.stage.targets import LocalTarget, Target, open_target
@@ -63,14 +63,14 @@ def ingest_check(delivery: str, catalog: str | None = None) -> CheckResult:
     """Check a staged delivery folder (local path or ``s3://bucket/.../<proj-id>/<version>``)."""
     target = open_target(delivery, create=False)
     result = CheckResult(target.url)
-    ready_bytes = _read(target, manifest.READY, result, "READY is missing: the delivery is incomplete")
-    manifest_bytes = _read(target, manifest.MANIFEST, result, "manifest.json is missing")
+    ready_bytes = _read(target, staging_manifest.READY, result, "READY is missing: the delivery is incomplete")
+    manifest_bytes = _read(target, staging_manifest.MANIFEST, result, "manifest.json is missing")
     if manifest_bytes is None:
         return result
     try:
-        doc = manifest.loads(manifest_bytes)
+        doc = staging_manifest.loads(manifest_bytes)
     except ValueError as exc:
-        result.add(manifest.MANIFEST, f"unreadable: {exc}")
+        result.add(staging_manifest.MANIFEST, f"unreadable: {exc}")
         return result
     ready = _ready(ready_bytes, manifest_bytes, result)
     _check_files(target, doc, result)
@@ -97,16 +97,18 @@ def _ready(ready_bytes: bytes | None, manifest_bytes: bytes, result: CheckResult
         ready = json.loads(ready_bytes)
         assert isinstance(ready, dict)
     except (ValueError, AssertionError):
-        result.add(manifest.READY, "is not the JSON document `hlsp stage` writes")
+        result.add(staging_manifest.READY, "is not the JSON document `hlsp stage` writes")
         return {}
     if ready.get("manifest_sha256") != hashlib.sha256(manifest_bytes).hexdigest():
-        result.add(manifest.READY, "names a different manifest.json than the one present (changed after staging?)")
+        result.add(
+            staging_manifest.READY, "names a different manifest.json than the one present (changed after staging?)"
+        )
     return ready
 
 
 def _check_files(target: Target, doc: dict[str, Any], result: CheckResult) -> None:
     listed = list(doc["files"]) + list(doc.get("caom") or [])
-    expected = {f["file"] for f in listed} | {manifest.MANIFEST, manifest.READY}
+    expected = {f["file"] for f in listed} | {staging_manifest.MANIFEST, staging_manifest.READY}
     for f in listed:
         size = target.stat(f["file"])
         if size is None:
