@@ -116,7 +116,7 @@ def stage_pass(files: list[Path], out: Path, workers: int = WORKERS) -> None:
 
 def make_collection(files: list[Path], folder: Path) -> Path:
     """A collection folder of hard links to ``files`` with hlsp.yaml and README (made once)."""
-    from hlsp.manifest import refresh_manifest
+    from hlsp.product_manifest import refresh_manifest
 
     example = ROOT / "contributions" / "example"
     made = folder / "hlsp.yaml"

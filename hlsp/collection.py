@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from hlsp.contribution import METADATA_FILE, README_FILE, Contribution, Product, load_metadata, resolve_inside
 from hlsp.discover import display
 from hlsp.errors import HlspError
-from hlsp.manifest import folder_files, sha256_file
+from hlsp.product_manifest import folder_files, sha256_file
 from hlsp.metadata import MAX_BYTES, YamlLoadError, parse_yaml
 from hlsp.names import parse_name
 from hlsp.profiles import load_vocabulary

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from hlsp.atomic import atomic_open  # noqa: E402
 from hlsp.cards import format_card, pad_data, seal  # noqa: E402
-from hlsp.manifest import local_entry, render_products  # noqa: E402
+from hlsp.product_manifest import local_entry, render_products  # noqa: E402
 
 PROJ_ID = "example"
 VERSION = "v1"

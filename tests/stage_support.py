@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from hlsp.manifest import refresh_manifest
+from hlsp.product_manifest import refresh_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "contributions" / "example"

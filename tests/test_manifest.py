@@ -10,7 +10,7 @@ import pytest
 from contribution_support import EXAMPLE, copy_example, edit
 from hlsp import validate
 from hlsp.errors import HlspError
-from hlsp.manifest import render_products, replace_products_block
+from hlsp.product_manifest import render_products, replace_products_block
 from hlsp.metadata import parse_yaml
 
 IMG = "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"
@@ -85,7 +85,7 @@ def test_link_out_of_folder_is_not_listed(tmp_path, run_cli):
 
 
 def test_not_a_folder(tmp_path):
-    from hlsp.manifest import refresh_manifest
+    from hlsp.product_manifest import refresh_manifest
 
     with pytest.raises(HlspError, match="no hlsp.yaml"):
         refresh_manifest(tmp_path)

@@ -184,7 +184,7 @@ def test_unexpected_files_in_the_version_folder_are_refused(collection, dest):
 def test_validation_errors_refuse_staging(collection, dest, run_cli):
     path = collection / LC
     path.write_bytes(path.read_bytes()[:-2880])  # truncated: a structural error
-    from hlsp.manifest import refresh_manifest
+    from hlsp.product_manifest import refresh_manifest
 
     refresh_manifest(collection)  # the manifest agrees; the file itself is broken
     r = run_cli("stage", collection, "--to", dest)

@@ -40,7 +40,7 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], Path | None]:
             )
         if args.metadata:
             raise HlspError("--metadata is for FITS files; a contribution folder uses its own hlsp.yaml")
-        from hlsp.manifest import folder_files
+        from hlsp.product_manifest import folder_files
         from hlsp.names import parse_name
 
         files = [str(folder / f) for f in folder_files(folder) if parse_name(os.path.basename(f)).is_fits]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from hlsp.manifest import refresh_manifest
+from hlsp.product_manifest import refresh_manifest
 
 
 def add_parser(sub, name: str) -> argparse.ArgumentParser:

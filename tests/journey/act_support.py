@@ -265,7 +265,7 @@ class Hub:
         """The example collection as another valid one, ``proj_id``: files, HLSPID and hlsp.yaml renamed, manifest refreshed."""
         from astropy.io import fits
 
-        from hlsp.manifest import refresh_manifest
+        from hlsp.product_manifest import refresh_manifest
 
         dest = self.add_example(proj_id)
         for path in sorted(dest.glob("hlsp_example_*")):

@@ -1,7 +1,7 @@
 """CO001 no-products."""
 
 from contribution_support import copy_example, findings
-from hlsp.manifest import render_products, replace_products_block
+from hlsp.product_manifest import render_products, replace_products_block
 
 
 def test_clean_example_passes(tmp_path):

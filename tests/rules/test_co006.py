@@ -1,7 +1,7 @@
 """CO006 sha256-mismatch."""
 
 from contribution_support import copy_example, findings, line_of
-from hlsp.manifest import sha256_file
+from hlsp.product_manifest import sha256_file
 
 IMG = "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"
 

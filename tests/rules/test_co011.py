@@ -1,7 +1,7 @@
 """CO011 preview-missing."""
 
 from contribution_support import copy_example, findings
-from hlsp.manifest import refresh_manifest
+from hlsp.product_manifest import refresh_manifest
 
 
 def test_clean_example_passes(tmp_path):

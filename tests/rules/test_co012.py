@@ -5,7 +5,7 @@ import pytest
 from contribution_support import copy_example, edit, findings
 from gh_support import GitRepo
 from hlsp.errors import HlspError
-from hlsp.manifest import refresh_manifest
+from hlsp.product_manifest import refresh_manifest
 
 PNG = "hlsp_example_hst_acs_ngc1234_f606w_v1_img.png"
 

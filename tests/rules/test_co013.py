@@ -2,7 +2,7 @@
 
 from contribution_support import edit, findings
 from gh_support import GitRepo
-from hlsp.manifest import refresh_manifest
+from hlsp.product_manifest import refresh_manifest
 
 
 def test_unchanged_collection_reports_nothing(tmp_path):
