@@ -12,7 +12,7 @@ The folder holds ``hlsp.yaml`` (metadata + file manifest, see
 Nothing outside the folder is ever read: a manifest path that is absolute,
 climbs out with ``..`` or resolves (through symbolic links) outside the folder
 gets ``local_path = None`` and ``refused`` saying why.  Loading does no network
-access and reads no product; checking them is :mod:`hlsp.collection`'s job.
+access and reads no product; checking them is :mod:`hlsp.collection_facts`'s job.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def contribution_of(path: str | os.PathLike) -> str | None:
         folder = parent
 
 
-def whole_collections(paths: list[str]) -> list[str]:
+def whole_contributions(paths: list[str]) -> list[str]:
     """``paths`` with every path inside a contribution replaced by that folder (once, in order).
 
     pre-commit and CI pass the files that changed; a change to any file of a

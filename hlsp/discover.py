@@ -33,7 +33,7 @@ class Problem:
 
 
 # A folder holding this file is a contribution, checked as a whole (hlsp.contribution,
-# hlsp.collection).  Told here, where paths are sorted, so that telling it does
+# hlsp.collection_facts).  Told here, where paths are sorted, so that telling it does
 # not import the metadata reader.
 METADATA_FILE = "hlsp.yaml"
 

@@ -3,13 +3,13 @@
 ``iter_validate`` streams results for files, plain folders and contribution
 folders, in order; ``validate`` collects them in a :class:`Report`; the caller
 (CLI, GitHub job, notebook) hands them to reporters.  A folder holding
-``hlsp.yaml`` is a contribution: :mod:`hlsp.collection` gathers its facts, the
+``hlsp.yaml`` is a contribution: :mod:`hlsp.collection_facts` gathers its facts, the
 collection rules judge them (:func:`hlsp.judge.run_rules`), and its products go
 through the file pipeline (:mod:`hlsp.pipeline`) with the collection's proj-id
 and version.  Everything else goes straight to the file pipeline.
 
     paths -> engine -> pipeline (discover, cache, schedulers, read, rules) -> results
-                    -> collection (facts) -> judge.run_rules (collection rules) -> result
+                    -> collection_facts -> judge.run_rules (collection rules) -> result
 
 This is the only module that calls both; neither calls back.
 """
@@ -127,7 +127,7 @@ def iter_collection(root: str | os.PathLike, options: Options, reads=None) -> It
     that in this process instead of being read again (staging).
     """
     # imported here: a run over plain files should not pay for the metadata reader
-    from hlsp.collection import build_context, expected_of, loose_fits_files
+    from hlsp.collection_facts import build_context, expected_of, loose_fits_files
     from hlsp.judge import run_rules
 
     ctx = build_context(root, options, reads)

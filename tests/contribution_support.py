@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from hlsp.collection import build_context
+from hlsp.collection_facts import build_context
 from hlsp.judge import run_rules
 from hlsp.engine import Options
 from hlsp.findings import Finding

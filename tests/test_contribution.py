@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contribution_support import copy_example, edit
-from hlsp.contribution import contribution_of, is_contribution, load_contribution, resolve_inside, whole_collections
+from hlsp.contribution import contribution_of, is_contribution, load_contribution, resolve_inside, whole_contributions
 from hlsp.errors import HlspError
 
 
@@ -89,9 +89,9 @@ def test_resolve_inside_follows_links(tmp_path):
     assert resolve_inside(root, "inner-link.fits")[0] == Path(os.path.realpath(root / "in.fits"))
 
 
-def test_whole_collections_maps_changed_files_to_their_folder(tmp_path, monkeypatch):
+def test_whole_contributions_maps_changed_files_to_their_folder(tmp_path, monkeypatch):
     root = copy_example(tmp_path / "contributions")
     monkeypatch.chdir(tmp_path)
     changed = ["contributions/example/README.md", "contributions/example/hlsp.yaml", "loose.fits", "contributions"]
-    assert whole_collections(changed) == ["contributions/example", "loose.fits", "contributions"]
+    assert whole_contributions(changed) == ["contributions/example", "loose.fits", "contributions"]
     assert contribution_of(str(root / "sub" / "deeper" / "x.fits")) == str(root)

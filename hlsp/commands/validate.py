@@ -108,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
 
         options.remote = RemoteOptions.from_env(use_reports=False)
     if args.whole_collection:
-        from hlsp.contribution import whole_collections  # only here: it loads the metadata schema code
+        from hlsp.contribution import whole_contributions  # only here: it loads the metadata schema code
 
-        paths = whole_collections(args.paths)
+        paths = whole_contributions(args.paths)
     else:
         paths = args.paths
     results = iter_validate(paths, options)

@@ -190,7 +190,7 @@ def expected_of_metadata(folder: str) -> dict:
     """What ``hlsp validate`` tells the file rules about the collection in ``folder`` (its hlsp.yaml)."""
     from pathlib import Path
 
-    from hlsp.collection import expected_of
+    from hlsp.collection_facts import expected_of
     from hlsp.contribution import Contribution, load_metadata
 
     c = Contribution.from_document(Path(folder), load_metadata(Path(folder)))

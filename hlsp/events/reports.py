@@ -1,7 +1,7 @@
 """Reading an object's upload report back: is it current, and does it match?
 
 :func:`verdict_for` is what ``hlsp validate`` of a collection asks (through
-:mod:`hlsp.collection`) instead of downloading an ``s3://`` product; it reads
+:mod:`hlsp.collection_facts`) instead of downloading an ``s3://`` product; it reads
 reports and knows nothing of the engine, so the collection can use it without
 an import cycle.  :mod:`hlsp.events.core` writes the reports.
 """
@@ -37,7 +37,7 @@ def verdict_for(
     """(findings, size, headers) of the report of ``url`` when it is current and matches, else None.
 
     ``headers``: [(HDU index, :class:`hlsp.fitsfile.Header`)] of its first HDUs, as
-    :func:`hlsp.collection.read_headers` gives for a local file.
+    :func:`hlsp.collection_facts.read_headers` gives for a local file.
 
     Current: the report is that of the object's ETag now.  Matches: its sha256
     (of what was read) and size are those of the manifest, it was made by the

@@ -5,7 +5,7 @@ folder, :mod:`hlsp.cachedir`), ``HLSP_TIMEOUT`` (seconds, default 30),
 ``HLSP_RETRIES`` (default 2), ``HLSP_ALLOW_PRIVATE_URLS``, ``HLSP_S3_ENDPOINT``
 for S3-compatible stores.  ``use_reports`` (``hlsp validate --revalidate``
 turns it off): an ``s3://`` product whose upload report (:mod:`hlsp.events`)
-is current is not downloaded (see hlsp.collection).
+is current is not downloaded (see hlsp.collection_facts).
 
 Contributor products are read **anonymously**, or with the credentials given
 for them alone (``HLSP_S3_ACCESS_KEY_ID`` and ``HLSP_S3_SECRET_ACCESS_KEY``):

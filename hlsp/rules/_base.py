@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union
 from hlsp.findings import Category, Finding, Severity
 
 if TYPE_CHECKING:  # annotations only: the registry can be listed without loading the reader
-    from hlsp.collection import PreviousVersion, ProductCheck
+    from hlsp.collection_facts import PreviousVersion, ProductCheck
     from hlsp.contribution import Contribution
     from hlsp.fitsfile import HDU, FitsFile
     from hlsp.judge import FileView, HduView
@@ -71,7 +71,7 @@ class FileContext:
 class CollectionContext:
     """Everything a collection rule (``scope="collection"``) may look at.
 
-    Built once per contribution folder by :mod:`hlsp.collection`, which does
+    Built once per contribution folder by :mod:`hlsp.collection_facts`, which does
     all reading (hlsp.yaml, README, folder listing, product hashes, remote
     fetches, git) beforehand; rules only judge these facts.  Their findings are
     reported under ``metadata_path``.

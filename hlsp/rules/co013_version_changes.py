@@ -35,8 +35,8 @@ def check(ctx: CollectionContext):
     c, prev = ctx.contribution, ctx.previous
     if c is None or prev is None:
         return
-    # Imported here: the rule registry loads for plain files too, which need no hlsp.collection.
-    from hlsp.collection import version_diff
+    # Imported here: the rule registry loads for plain files too, which need no hlsp.collection_facts.
+    from hlsp.collection_facts import version_diff
 
     diff = version_diff(c, prev)
     if not diff.any and prev.version == c.version:

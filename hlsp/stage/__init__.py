@@ -354,7 +354,7 @@ class Read:
     read: bool = True  # False: not a regular file, left to validation to refuse (CO004)
 
     @property
-    def size(self) -> int:  # (what hlsp.collection.check_products needs of a file already read)
+    def size(self) -> int:  # (what hlsp.collection_facts.check_products needs of a file already read)
         return self.digest.size
 
     @property

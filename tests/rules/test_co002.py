@@ -5,7 +5,7 @@ import os
 import pytest
 
 from contribution_support import copy_example, edit, findings
-from hlsp.collection import build_context
+from hlsp.collection_facts import build_context
 from hlsp.engine import iter_collection
 from hlsp.engine import Options
 
