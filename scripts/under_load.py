@@ -5,12 +5,12 @@
 
 A test that depends on timing or on how busy the machine is fails here sooner
 than in CI.  The clone is made from the committed revision (not the working
-tree), in a temporary folder, and `CI=true` is set as `.ci/run` does, so
+tree), in a new folder beside this repository, and `CI=true` is set as `.ci/run` does, so
 nothing skips.  The hogs are plain busy loops at normal priority, one per
 core unless told otherwise; they are stopped whatever happens.  The script
 stops at the first failing run and exits with its status; it prints one line
 per run (seconds, pytest's summary line) and keeps every run's log in the
-clone's folder (printed at the end).
+folder beside the clone (printed at the end).
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs in a row (default 3)")
     parser.add_argument("--hogs", type=int, default=os.cpu_count() or 1, help="busy loops (default: one per core)")
     parser.add_argument("--rev", default="HEAD", help="revision to clone (default HEAD)")
-    parser.add_argument("--workdir", type=Path, help="where to clone (default: a new temporary folder)")
+    parser.add_argument(
+        "--clone", type=Path, help="where to clone (a new folder; default: one made beside this repository)"
+    )
     args = parser.parse_args(argv)
 
     rev = subprocess.run(
@@ -45,8 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"under_load: no such revision: {args.rev}", file=sys.stderr)
         return 2
     sha = rev.stdout.strip()
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="hlsp-under-load-"))
-    clone = work / "clone"
+    # Beside the repository by default, so that the clone's ../shared/ is this
+    # repository's (the realdata tests fail under CI=true without it).
+    clone = args.clone or Path(tempfile.mkdtemp(prefix="hlsp-under-load-", dir=ROOT.parent))
+    if clone.exists() and any(clone.iterdir()):
+        print(f"under_load: {clone} is not empty", file=sys.stderr)
+        return 2
+    logs = clone.with_name(clone.name + "-logs")
+    logs.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", sha], check=True)
     print(f"under_load: {sha[:10]} in {clone}, {args.hogs} hog(s), {args.runs} run(s)", flush=True)
@@ -55,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     try:
         for n in range(1, args.runs + 1):
-            log = work / f"run{n}.log"
+            log = logs / f"run{n}.log"
             start = time.monotonic()
             with log.open("wb") as out:
                 rc = subprocess.run(
@@ -75,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         for hog in hogs:
             hog.kill()
             hog.wait()
-    print(f"under_load: logs in {work}", flush=True)
+    print(f"under_load: logs in {logs}", flush=True)
     return status
 
 
