@@ -26,8 +26,9 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Iterator
 
-from hlsp import limits, speedups
-from hlsp.tablescan import RowScanner, ValueProblem, plan_table, py_scan_rows
+from hlsp import limits
+from hlsp.fits import speedups
+from hlsp.fits.tables import RowScanner, ValueProblem, plan_table
 
 # The inner loops run in C when hlsp._speedups is built, else in the
 # pure-Python twins below and in hlsp.tablescan: the switch is hlsp.speedups.C.
@@ -361,13 +362,6 @@ def py_any_finite(buf, size: int) -> bool:
     if not count:
         return False
     return bool(np.isfinite(np.frombuffer(buf, dtype=">f4" if size == 4 else ">f8", count=count)).any())
-
-
-def scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple[int, int, int]]:
-    """The bad values in whole binary-table rows (see ``hlsp.tablescan``)."""
-    if speedups.C is not None:
-        return speedups.C.scan_rows(buf, row_len, checks, heap_size)
-    return py_scan_rows(buf, row_len, checks, heap_size)
 
 
 def warm_up() -> None:

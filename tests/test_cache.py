@@ -417,7 +417,7 @@ def test_fingerprint_covers_python_libraries_and_the_c_extension(monkeypatch):
 
     names = [n for n, _ in cache._source_files()[0]]
     assert "hlsp/_speedups.c" in names
-    from hlsp import speedups
+    from hlsp.fits import speedups
 
     if speedups.C is not None:  # the built module itself, not only its source
         assert any(n.startswith("hlsp/_speedups.") and n.endswith(cache.EXTENSION_SUFFIXES[-1]) for n in names) or any(

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from fitsgen import bintable_cards, card, header_bytes, primary_cards
 from hlsp.fitsfile import BLOCK, read_fits
-from hlsp.tablescan import RowScanner, TablePlan, py_scan_rows
+from hlsp.fits.tables import RowScanner, TablePlan, py_scan_rows
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB

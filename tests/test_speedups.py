@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from conftest import need_system
 from fitsgen import bintable_cards, card, hdu_bytes, header_bytes, image_ext_cards, primary_cards
 from hlsp import fitsfile
-from hlsp import speedups as switch
+from hlsp.fits import speedups as switch
 from hlsp.fitsfile import Card, ones_fold, py_any_finite, py_ones_sum, py_parse_cards, read_fits
-from hlsp.tablescan import py_scan_rows
+from hlsp.fits.tables import py_scan_rows
 
 try:
     speedups = importlib.import_module("hlsp._speedups")

@@ -28,7 +28,7 @@ CHILD = textwrap.dedent(
     spec.loader.exec_module(sanitized)
     sys.modules["hlsp._speedups"] = sanitized
     from hlsp import fitsfile
-    from hlsp.tablescan import py_scan_rows
+    from hlsp.fits.tables import py_scan_rows
 
     rnd = random.Random(20261125)
     alphabet = " '/=()TFEeDd.+-,0123456789AXZ&\t\x00\xe9\x7f~"
@@ -66,7 +66,7 @@ CHILD = textwrap.dedent(
         for size in (4, 8):
             assert sanitized.any_finite(buf, size) == fitsfile.py_any_finite(buf, size)
     # whole files, damaged, through the reader (parse_cards included)
-    from hlsp import speedups
+    from hlsp.fits import speedups
     assert speedups.C is sanitized
     good = open(sys.argv[2], "rb").read()
     for i in range(300):

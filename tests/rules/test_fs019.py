@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _helpers import empty_primary, findings_for, write_fits
-from hlsp import fitsfile, speedups
-from hlsp.tablescan import RowScanner, TablePlan, py_scan_rows
+from hlsp import fitsfile
+from hlsp.fits import speedups
+from hlsp.fits.tables import RowScanner, TablePlan, py_scan_rows
 
 
 def _table(columns, nrows, row_len, data, extra=(), heap=b"", fill=b"\x00"):

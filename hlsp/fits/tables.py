@@ -28,7 +28,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from hlsp import speedups
+from hlsp.fits import speedups
 
 _BIN_FORM = re.compile(r"\s*([0-9]*)([LXBIJKAEDCMPQ])(.*?)\s*\Z")
 _VAR_FORM = re.compile(r"([LXBIJKAEDCM])(?:\(([0-9]+)\))?\Z")
@@ -205,6 +205,13 @@ def py_scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple
         if count:
             out.append((k, first, count))
     return out
+
+
+def scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple[int, int, int]]:
+    """The bad values in whole binary-table rows (C, else :func:`py_scan_rows`)."""
+    if speedups.C is not None:
+        return speedups.C.scan_rows(buf, row_len, checks, heap_size)
+    return py_scan_rows(buf, row_len, checks, heap_size)
 
 
 # A column whose every field (joined by newlines) matches one of these has nothing

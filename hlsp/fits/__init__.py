@@ -1,0 +1,1 @@
+"""The FITS reader, in parts."""
