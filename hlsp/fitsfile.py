@@ -28,6 +28,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 from hlsp import limits
 from hlsp.fits import speedups
+from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum, py_ones_sum  # noqa: F401
 from hlsp.fits.tables import RowScanner, ValueProblem, plan_table
 
 # The inner loops run in C when hlsp._speedups is built, else in the
@@ -310,40 +311,6 @@ class FitsFile:
         return (i for i in self.issues if i.code in codes)
 
 
-# ------------------------------------------------------------------------ checksum
-def ones_fold(s: int) -> int:
-    while s >> 32:
-        s = (s & 0xFFFFFFFF) + (s >> 32)
-    return s
-
-
-def ones_add(a: int, b: int) -> int:
-    return ones_fold(a + b)
-
-
-def ones_sum(buf) -> int:
-    """The sum of the big-endian 32-bit words of ``buf`` (len % 4 == 0), for folding.
-
-    Congruent to the exact sum modulo 2**32 - 1 and zero only if every word
-    is zero, so ``ones_fold`` gives the same checksum either way (the C version
-    folds as it goes; the twin returns the exact sum).
-    """
-    if speedups.C is not None:
-        return speedups.C.ones_sum(buf)
-    return py_ones_sum(buf)
-
-
-def py_ones_sum(buf) -> int:
-    """Pure-Python twin of ``hlsp._speedups.ones_sum``: the exact sum."""
-    if len(buf) % 4:
-        raise ValueError("ones_sum: the length must be a multiple of 4")
-    if not len(buf):
-        return 0
-    import numpy as np
-
-    return int(np.frombuffer(buf, dtype=">u4").sum(dtype=np.uint64))
-
-
 def any_finite(buf, size: int) -> bool:
     """Is any big-endian IEEE float of ``size`` (4 or 8) bytes in ``buf`` finite?
 
@@ -368,32 +335,6 @@ def warm_up() -> None:
     """Import what reading needs, once (before worker processes are forked)."""
     if speedups.C is None:
         import numpy  # noqa: F401
-
-
-_ENC_EXCLUDE = frozenset(range(0x3A, 0x41)) | frozenset(range(0x5B, 0x61))
-
-
-def encode_checksum(value: int, complement: bool = True) -> str:
-    """The 16-character ASCII encoding of a 32-bit sum (FITS checksum convention)."""
-    if complement:
-        value = (~value) & 0xFFFFFFFF
-    out = [0] * 16
-    for i in range(4):
-        byte = (value >> (24 - 8 * i)) & 0xFF
-        quot, rem = divmod(byte, 4)
-        ch = [quot + rem + 0x30, quot + 0x30, quot + 0x30, quot + 0x30]
-        moved = True
-        while moved:  # keep the characters alphanumeric
-            moved = False
-            for j in (0, 2):
-                if ch[j] in _ENC_EXCLUDE or ch[j + 1] in _ENC_EXCLUDE:
-                    ch[j] += 1
-                    ch[j + 1] -= 1
-                    moved = True
-        for j in range(4):
-            out[4 * j + i] = ch[j]
-    s = bytes(out)
-    return (s[-1:] + s[:-1]).decode("ascii")  # rotated right by one byte
 
 
 # -------------------------------------------------------------------------- reading
