@@ -24,10 +24,22 @@ import re
 import stat
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from hlsp import limits
 from hlsp.fits import speedups
+from hlsp.fits.card import (  # noqa: F401
+    _KEYWORD_OK,
+    _CARD_MEMO,
+    BLOCK,
+    CARD,
+    Card,
+    _parse_cards,
+    _parse_fields,
+    parse_card,
+    py_parse_cards,
+    py_parse_fields,
+)
 from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum, py_ones_sum  # noqa: F401
 from hlsp.fits.tables import RowScanner, ValueProblem, plan_table
 
@@ -35,121 +47,12 @@ from hlsp.fits.tables import RowScanner, ValueProblem, plan_table
 # pure-Python twins below and in hlsp.tablescan: the switch is hlsp.speedups.C.
 # numpy is imported only by the twins: it costs ~75 ms to import.
 
-BLOCK = 2880
-CARD = 80
 # Data are streamed in chunks of this many bytes (a multiple of 2880 and of 8).
 CHUNK = BLOCK * 364  # ~1 MiB
 # Files up to this size are read in one call (fast path for many small files).
 SMALL_FILE = 4 * 1024 * 1024
 # Data units at least this big are summed by two threads (the sum releases the GIL).
 PARALLEL_DATA = 64 * 1024 * 1024
-
-_KEYWORD_OK = re.compile(r"[A-Z0-9_-]*\Z")
-_INT_RE = re.compile(r"[+-]?[0-9]+\Z")
-_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[EeDd][+-]?[0-9]+)?\Z")
-_COMMENTARY = frozenset({"COMMENT", "HISTORY", ""})
-
-
-# --------------------------------------------------------------------------- cards
-@dataclass(slots=True)
-class Card:
-    """One 80-character header card, parsed."""
-
-    index: int  # 1-based position in the header, as fitsverify counts
-    keyword: str  # stripped keyword name ("" for a blank keyword)
-    raw: str  # the 80 characters (latin-1 decoded)
-    has_value: bool  # "= " in columns 9-10 (or a HIERARCH / CONTINUE value)
-    value: Any = None  # str, bool, int, float, complex; None if undefined
-    vtype: str = "none"  # str|bool|int|float|complex|undefined|none|invalid
-    comment: str = ""
-    error: str | None = None  # value syntax problem, in words
-
-    @property
-    def value_text(self) -> str:
-        return self.raw[10:].split("/", 1)[0].strip() if self.has_value else ""
-
-
-def _parse_string(text: str) -> tuple[str | None, int]:
-    """Parse a FITS string starting at text[0] == "'". Return (value, end index)."""
-    n = len(text)
-    i = 1
-    while True:
-        j = text.find("'", i)
-        if j < 0:
-            return None, n  # no closing quote
-        if j + 1 < n and text[j + 1] == "'":  # '' is an escaped quote
-            i = j + 2
-            continue
-        return text[1:j].replace("''", "'").rstrip(), j + 1
-
-
-def parse_card(index: int, raw: str) -> Card:
-    keyword = raw[:8].rstrip()
-    if keyword == "HIERARCH":
-        eq = raw.find("=", 8)
-        if eq < 0:
-            return Card(index, keyword, raw, False)
-        name = "HIERARCH " + " ".join(raw[8:eq].split())
-        card = Card(index, name, raw, True)
-        _parse_value(card, raw[eq + 1 :])
-        return card
-    if keyword == "CONTINUE":
-        card = Card(index, keyword, raw, True)
-        _parse_value(card, raw[8:])
-        return card
-    if raw[8:10] != "= " or keyword in _COMMENTARY:
-        return Card(index, keyword, raw, False, comment=raw[8:].rstrip())
-    card = Card(index, keyword, raw, True)
-    _parse_value(card, raw[10:])
-    return card
-
-
-def _parse_value(card: Card, text: str) -> None:
-    s = text.lstrip()
-    if not s:
-        card.vtype = "undefined"
-        return
-    if s[0] == "'":
-        value, end = _parse_string(s)
-        if value is None:
-            card.vtype, card.error = "invalid", "string value has no closing quote"
-            return
-        card.value, card.vtype = value, "str"
-        rest = s[end:].lstrip()
-        if rest and rest[0] != "/":
-            card.vtype, card.error = "invalid", "text after the closing quote of a string value"
-        card.comment = rest[1:].strip() if rest else ""
-        return
-    if s[0] == "/":
-        card.vtype = "undefined"
-        card.comment = s[1:].strip()
-        return
-    if s[0] == "(":
-        close = s.find(")")
-        if close < 0:
-            card.vtype, card.error = "invalid", "complex value has no closing parenthesis"
-            return
-        parts = s[1:close].split(",")
-        rest = s[close + 1 :].lstrip()
-        card.comment = rest[1:].strip() if rest.startswith("/") else ""
-        try:
-            re_, im = (float(p.strip().replace("D", "E").replace("d", "e")) for p in parts)
-            card.value, card.vtype = complex(re_, im), "complex"
-        except ValueError:
-            card.vtype, card.error = "invalid", f"malformed complex value {s[: close + 1]!r}"
-        return
-    token, _, comment = s.partition("/")
-    token = token.strip()
-    card.comment = comment.strip()
-    if token in ("T", "F"):
-        card.value, card.vtype = token == "T", "bool"
-    elif _INT_RE.match(token):
-        card.value, card.vtype = int(token), "int"
-    elif _FLOAT_RE.match(token):
-        card.value, card.vtype = float(token.replace("D", "E").replace("d", "e")), "float"
-    else:
-        card.vtype = "invalid"
-        card.error = f"value {token!r} is not a valid FITS value (strings need single quotes)"
 
 
 # -------------------------------------------------------------------------- header
@@ -617,58 +520,6 @@ def _find_end(buf: bytes) -> int:
 
 _CTRL = re.compile(rb"[\x00-\x1f\x7f-\xff]")
 _PRINTABLE = bytes(range(0x20, 0x7F))  # what a header may hold; translate() deletes these
-
-# Parsed cards by their 80 characters.  The files of one delivery repeat most
-# cards (SIMPLE, BITPIX, TELESCOP, LICENSE, TTYPEn ...), so parsing each distinct
-# card once makes reading thousands of headers several times faster.  Values
-# are immutable; the memo is emptied when it grows past _MEMO_MAX entries.
-_CARD_MEMO: dict[str, tuple] = {}
-_MEMO_MAX = 50_000
-
-
-def _parse_fields(raw: str) -> tuple:
-    """What a card's 80 characters say, as the memo keeps it:
-    (keyword, has_value, value, vtype, comment, error).
-
-    The C module parses the common cards; it leaves the rest (HIERARCH,
-    CONTINUE, complex or invalid values, bytes outside printable ASCII) to
-    ``parse_card``, which is the reference for both."""
-    if speedups.C is not None:
-        fields = speedups.C.parse_fields(raw)
-        if fields is not None:
-            return fields
-    return py_parse_fields(raw)
-
-
-def py_parse_fields(raw: str) -> tuple:
-    """Pure-Python twin of ``hlsp._speedups.parse_fields`` (for every card)."""
-    c = parse_card(0, raw)
-    return (c.keyword, c.has_value, c.value, c.vtype, c.comment, c.error)
-
-
-def _parse_cards(text: str, n_cards: int) -> tuple[list[Card], dict[str, Card]]:
-    """The cards of a header (``text``: n_cards x 80 characters) and the first
-    card of each keyword."""
-    if len(_CARD_MEMO) > _MEMO_MAX:
-        _CARD_MEMO.clear()
-    if speedups.C is not None:
-        return speedups.C.parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
-    return py_parse_cards(text, n_cards, _CARD_MEMO, _parse_fields, Card)
-
-
-def py_parse_cards(text: str, n_cards: int, memo: dict, parse: Callable, card_type: type) -> tuple[list, dict]:
-    """Pure-Python twin of ``hlsp._speedups.parse_cards``."""
-    cards = []
-    first: dict = {}
-    for i in range(n_cards):
-        raw = text[i * CARD : (i + 1) * CARD]
-        p = memo.get(raw)
-        if p is None:
-            p = memo[raw] = parse(raw)
-        card = card_type(i + 1, p[0], raw, p[1], p[2], p[3], p[4], p[5])
-        cards.append(card)
-        first.setdefault(p[0], card)
-    return cards, first
 
 
 def _report_bad_bytes(ff: FitsFile, raw: bytes, index: int) -> None:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hlsp.atomic import atomic_open
-from hlsp.cards import CardError, format_card, header_bytes, sealed_cards
+from hlsp.fits.card import CardError, format_card, header_bytes, sealed_cards
 from hlsp.errors import HlspError
 from hlsp.fitsfile import CARD, parse_card, read_fits
 from hlsp.names import parse_name

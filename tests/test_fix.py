@@ -11,7 +11,7 @@ import pytest
 
 from contribution_support import EXAMPLE, copy_example
 from hlsp import validate
-from hlsp.cards import commentary_card, format_card, header_bytes
+from hlsp.fits.card import commentary_card, format_card, header_bytes
 from hlsp.errors import HlspError
 from hlsp.fitsfile import CARD, read_fits
 from hlsp.fixer import apply_fix, plan_fix
