@@ -23,8 +23,7 @@ import os
 import re
 import stat
 import zlib
-from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 from hlsp import limits
 from hlsp.fits import speedups
@@ -40,8 +39,9 @@ from hlsp.fits.card import (  # noqa: F401
     py_parse_cards,
     py_parse_fields,
 )
+from hlsp.fits.header import HDU, FitsFile, Header, ReadIssue
 from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum, py_ones_sum  # noqa: F401
-from hlsp.fits.tables import RowScanner, ValueProblem, plan_table
+from hlsp.fits.tables import RowScanner, plan_table
 
 # The inner loops run in C when hlsp._speedups is built, else in the
 # pure-Python twins below and in hlsp.tablescan: the switch is hlsp.speedups.C.
@@ -53,165 +53,6 @@ CHUNK = BLOCK * 364  # ~1 MiB
 SMALL_FILE = 4 * 1024 * 1024
 # Data units at least this big are summed by two threads (the sum releases the GIL).
 PARALLEL_DATA = 64 * 1024 * 1024
-
-
-# -------------------------------------------------------------------------- header
-class Header:
-    """The cards of one HDU.  Lookups return the *first* card of a keyword."""
-
-    __slots__ = ("cards", "_first", "_layout")
-
-    def __init__(self, cards: list[Card], first: dict[str, Card] | None = None):
-        """``first``: the first card of each keyword, when the caller has it already."""
-        self.cards = cards
-        if first is None:
-            first = {}
-            for c in cards:
-                if c.keyword not in first:
-                    first[c.keyword] = c
-        self._first = first
-        self._layout: tuple[str, ...] | None = None
-
-    def __contains__(self, keyword: str) -> bool:
-        c = self._first.get(keyword)
-        return c is not None and c.has_value
-
-    def card(self, keyword: str) -> Card | None:
-        return self._first.get(keyword)
-
-    def get(self, keyword: str, default: Any = None) -> Any:
-        c = self._first.get(keyword)
-        if c is None or not c.has_value or c.vtype in ("undefined", "invalid"):
-            return default
-        return c.value
-
-    def keywords(self) -> Iterator[str]:
-        return iter(self._first)
-
-    @property
-    def layout(self) -> tuple[str, ...]:
-        """The keywords in card order.  Headers of one delivery share layouts: the
-        engine reuses rule findings per layout (``hlsp.judge``)."""
-        if self._layout is None:
-            self._layout = tuple([c.keyword for c in self.cards])
-        return self._layout
-
-    def long_string(self, keyword: str) -> str | None:
-        """The value of a string keyword joined with its CONTINUE cards."""
-        c = self._first.get(keyword)
-        if c is None or c.vtype != "str":
-            return None
-        parts = [c.value]
-        i = c.index  # the next card (0-based index == 1-based index of this card)
-        while parts[-1].endswith("&") and i < len(self.cards) and self.cards[i].keyword == "CONTINUE":
-            parts[-1] = parts[-1][:-1]
-            nxt = self.cards[i]
-            parts.append(nxt.value if nxt.vtype == "str" else "")
-            i += 1
-        return "".join(parts)
-
-    def __len__(self) -> int:
-        return len(self.cards)
-
-
-# ----------------------------------------------------------------------------- hdu
-@dataclass(slots=True)
-class ReadIssue:
-    """Something wrong with the bytes, seen while reading. Rules judge it."""
-
-    code: str  # stable code; each is owned by one rule
-    message: str
-    hdu: int | None = None
-    keyword: str | None = None
-
-
-@dataclass(slots=True)
-class HDU:
-    index: int
-    offset: int  # byte offset of the header
-    header: Header
-    header_size: int  # bytes, a multiple of 2880
-    data_size: int = 0  # bytes the header declares (unpadded)
-    data_read: int = 0  # bytes actually present (incl. padding)
-    kind: str = "unknown"  # primary|image|bintable|table|groups|unknown
-    end_found: bool = True
-    header_sum: int = 0  # ones'-complement sum of the header blocks
-    data_sum: int = 0  # ones'-complement sum of the data blocks (incl. padding)
-    fill_ok: bool = True  # data padding bytes as the standard requires
-    header_fill_ok: bool = True  # blanks after END
-    any_finite: bool | None = None  # floating-point image: a finite value seen?
-    size_known: bool = True  # False: BITPIX/NAXIS/NAXISn/PCOUNT/GCOUNT too broken to size the data
-    value_problems: list[ValueProblem] = field(default_factory=list)  # table rows (hlsp.tablescan)
-    over_budget: bool = False  # the header went past the cards the file may keep (hlsp.limits)
-
-    @property
-    def padded_data_size(self) -> int:
-        return -(-self.data_size // BLOCK) * BLOCK
-
-    @property
-    def truncated(self) -> bool:
-        return self.data_read < self.padded_data_size
-
-    @property
-    def is_image(self) -> bool:
-        return self.kind in ("primary", "image", "groups")
-
-    @property
-    def is_table(self) -> bool:
-        return self.kind in ("bintable", "table")
-
-    @property
-    def is_compressed_image(self) -> bool:
-        return self.kind == "bintable" and self.header.get("ZIMAGE") is True
-
-    @property
-    def naxes(self) -> list[int]:
-        n = self.header.get("NAXIS", 0)
-        if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 999:
-            return []
-        out = []
-        for i in range(1, n + 1):
-            v = self.header.get(f"NAXIS{i}", 0)
-            out.append(v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0)
-        return out
-
-    @property
-    def checksum_status(self) -> tuple[str, str]:
-        """(CHECKSUM status, DATASUM status): each ok|bad|missing|unverifiable."""
-        if self.truncated or not self.end_found or not self.size_known:
-            return ("unverifiable", "unverifiable")
-        hc = self.header.card("CHECKSUM")
-        dc = self.header.card("DATASUM")
-        if hc is None or hc.vtype != "str":
-            chk = "missing"
-        else:
-            chk = "ok" if ones_add(self.header_sum, self.data_sum) == 0xFFFFFFFF else "bad"
-        if dc is None or dc.vtype != "str":
-            dat = "missing"
-        else:
-            try:
-                dat = "ok" if int(dc.value.strip()) == self.data_sum else "bad"
-            except ValueError:
-                dat = "bad"
-        return chk, dat
-
-
-@dataclass(slots=True)
-class FitsFile:
-    path: str
-    size: int  # bytes on disk
-    compression: str | None = None  # gzip|bzip2|None
-    hdus: list[HDU] = field(default_factory=list)
-    issues: list[ReadIssue] = field(default_factory=list)
-    is_fits: bool = True  # False: does not start with SIMPLE (text file, HTML ...)
-    trailing_bytes: int = 0
-
-    @property
-    def primary(self) -> HDU | None:
-        return self.hdus[0] if self.hdus else None
-
-    def issues_of(self, *codes: str) -> Iterator[ReadIssue]:
-        return (i for i in self.issues if i.code in codes)
 
 
 def any_finite(buf, size: int) -> bool:
