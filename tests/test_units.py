@@ -29,7 +29,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hlsp.fitsfile import read_fits
+from hlsp.fits import read_fits
 from hlsp.units import FITS_NAMES, SI_SCALE, is_valid, suggestion, unit_problem
 
 ROOT = Path(__file__).resolve().parents[1]

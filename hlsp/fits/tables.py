@@ -14,7 +14,7 @@ interpret; so do we, without a second pass over the file:
 - ASCII tables: numeric fields (``Iw``, ``Fw.d``, ``Ew.d``, ``Dw.d``) must hold a
   number, be blank, or equal ``TNULLn``.
 
-The reader (:mod:`hlsp.fitsfile`) feeds the data unit to a :class:`RowScanner`
+The reader (:mod:`hlsp.fits.read`) feeds the data unit to a :class:`RowScanner`
 chunk by chunk; what it finds becomes :class:`ValueProblem` facts on the HDU,
 judged by rule FS019.  The per-row loop for binary tables runs in C
 (``hlsp._speedups.scan_rows``) when it is built, else in :func:`py_scan_rows`.

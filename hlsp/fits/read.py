@@ -1,15 +1,16 @@
-"""A raw-byte FITS reader: the one place that opens a FITS file.
+"""Reading a FITS file: every HDU's header and data, straight from the bytes.
 
-It reads every header once, straight from the bytes (no astropy), computes the
-FITS checksums of every HDU while streaming the data in bounded chunks, and
-records what it saw -- including everything that is *wrong* with the bytes --
-as plain facts for the rules to judge.  It never raises on a malformed file:
-problems become :class:`ReadIssue` entries.
+It reads every header once (no astropy), computes the FITS checksums of every
+HDU while streaming the data in bounded chunks, and records what it saw --
+including everything that is *wrong* with the bytes -- as plain facts for the
+rules to judge (:mod:`hlsp.fits.header`).  It never raises on a malformed
+file: problems become :class:`~hlsp.fits.header.ReadIssue` entries.
 
-Supported containers: plain FITS, gzip (``.gz``) and bzip2 (``.bz2``),
-detected from the magic bytes.  Tile-compressed files (``.fz``) are plain FITS
-whose image lives in a BINTABLE; their headers and checksums are read as
-stored, like fitsverify does.
+The stream comes from :mod:`hlsp.fits.file` (plain, gzip, bzip2) or from a
+remote file (``hlsp/remote.py`` ``read_url``); tile-compressed files (``.fz``)
+are plain FITS whose headers and checksums are read as stored, like fitsverify
+does.  The cards are parsed by :mod:`hlsp.fits.card`, the sums by
+:mod:`hlsp.fits.checksum`, the table rows checked by :mod:`hlsp.fits.tables`.
 """
 
 from __future__ import annotations
@@ -23,25 +24,15 @@ from typing import Any, BinaryIO
 
 from hlsp import limits
 from hlsp.fits import speedups
-from hlsp.fits.card import (  # noqa: F401
-    _KEYWORD_OK,
-    _CARD_MEMO,
-    BLOCK,
-    CARD,
-    Card,
-    _parse_cards,
-    _parse_fields,
-    parse_card,
-    py_parse_cards,
-    py_parse_fields,
-)
-from hlsp.fits.file import LimitExceeded, Inflated, SMALL_FILE, inflate_cap, open_stream, read_full  # noqa: F401
+from hlsp.fits.card import BLOCK, CARD, _parse_cards
+from hlsp.fits.checksum import ones_fold, ones_sum
+from hlsp.fits.file import LimitExceeded, open_stream, read_full
 from hlsp.fits.header import HDU, FitsFile, Header, ReadIssue
-from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum, py_ones_sum  # noqa: F401
 from hlsp.fits.tables import RowScanner, plan_table
 
-# The inner loops run in C when hlsp._speedups is built, else in the
-# pure-Python twins below and in hlsp.tablescan: the switch is hlsp.speedups.C.
+# The inner loops run in C when hlsp._speedups is built, else in their
+# pure-Python twins (here, and in hlsp.fits.card, hlsp.fits.checksum and
+# hlsp.fits.tables): the switch is hlsp.fits.speedups.C.
 # numpy is imported only by the twins: it costs ~75 ms to import.
 
 # Data are streamed in chunks of this many bytes (a multiple of 2880 and of 8).
