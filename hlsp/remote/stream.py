@@ -19,7 +19,7 @@ from hlsp.remote.policy import url_problem
 from hlsp.remote.transport import _chunks, _describe, _is_permanent
 
 if TYPE_CHECKING:
-    from hlsp.fitsfile import FitsFile
+    from hlsp.fits import FitsFile
 
 
 class UrlStream(io.RawIOBase):
@@ -117,7 +117,7 @@ class UrlStream(io.RawIOBase):
 
 
 def read_url(url: str, options: RemoteOptions | None = None, scan_data: bool = True) -> "FitsFile":
-    """Read the remote FITS file at ``url`` (``https://``, ``s3://``) with :mod:`hlsp.fitsfile`'s reader.
+    """Read the remote FITS file at ``url`` (``https://``, ``s3://``) with :mod:`hlsp.fits`'s reader.
 
     The bytes stream through the reader as they arrive (gzip and bzip2 are
     decompressed on the way) and are never written to disk.  Raises
@@ -127,7 +127,7 @@ def read_url(url: str, options: RemoteOptions | None = None, scan_data: bool = T
     import bz2
     import gzip
 
-    from hlsp.fitsfile import Inflated, inflate_cap, read_stream
+    from hlsp.fits import Inflated, inflate_cap, read_stream
 
     class _Inflated(Inflated):
         """The local reader's inflate bounds (a decompression bomb stops with FS020), with the
