@@ -11,7 +11,13 @@ The rule's text is written once, in the docstring:
 * the first paragraph is the summary (``hlsp rules``, the table of docs/rules.md);
 * ``*Why:*`` says why the archive cares;
 * ``*How to fix:*`` is one paragraph, the hint every finding of the rule carries;
-* ``*Example:*`` shows a failing card and its fix (indented, one per line).
+* ``*Example:*`` shows what fails and its fix: ``*Example:* fails::``, an
+  indented block, ``fixed::``, an indented block.  Without a label the blocks
+  are header cards, one per line (a note may follow a card after three
+  blanks, in parentheses; a line that is only a note names no card); a label
+  says what else they show: ``*Example (file name):*``, ``*Example
+  (hlsp.yaml):*``, ``*Example (folder):*``, ``*Example (changed paths):*``,
+  ``*Example (file):*`` (a description of the bytes) ... (:func:`example_of`).
 
 A check is a plain judgement of what it reads -- no caches in rule modules.
 Two kinds:
@@ -102,6 +108,8 @@ HeadersCheckFn = Callable[["FileView"], Iterable[Finding]]
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _FIX = "*How to fix:*"
+_EXAMPLE = re.compile(r"\*Example(?: \(([^)]+)\))?:\* fails::\Z")
+CARDS = "header cards"  # the kind of an example without a label
 
 
 def summary_of(doc: str) -> str:
@@ -115,6 +123,38 @@ def hint_of(doc: str) -> str:
         if para.startswith(_FIX):
             return " ".join(para[len(_FIX) :].split())
     return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule's ``*Example:*``: what fails and its fix, as written (dedented)."""
+
+    kind: str  # CARDS, or the label: "file name", "hlsp.yaml", "folder", "changed paths", "file" ...
+    fails: str
+    fixed: str
+
+
+def example_of(doc: str) -> Example | None:
+    """The ``*Example:*`` of a rule's docstring, or None when it has none (or it is malformed)."""
+    paras = _PARAGRAPHS.split(inspect.cleandoc(doc))
+    for i, para in enumerate(paras):
+        m = _EXAMPLE.match(para)
+        if m is None:
+            continue
+        fails, rest = _block(paras[i + 1 :])
+        if not rest or rest[0] != "fixed::":
+            return None
+        fixed, _ = _block(rest[1:])
+        return Example(m.group(1) or CARDS, fails, fixed) if fails and fixed else None
+    return None
+
+
+def _block(paras: list[str]) -> tuple[str, list[str]]:
+    """The indented paragraphs at the start of ``paras`` (dedented, joined), and the paragraphs after them."""
+    n = 0
+    while n < len(paras) and paras[n].startswith(" "):
+        n += 1
+    return inspect.cleandoc("\n\n".join(paras[:n])) if n else "", paras[n:]
 
 
 @dataclass(slots=True)
@@ -184,6 +224,11 @@ class Rule:
             column=column,
             path=path,
         )
+
+    @property
+    def example(self) -> Example | None:
+        """The ``*Example:*`` of the docstring: what fails and its fix."""
+        return example_of(self.doc)
 
     @property
     def text(self) -> str:
