@@ -18,6 +18,14 @@ validators/vocab/observatories.yaml.
 Correct the spelling or the combination, or ask the archive to add the value to
 ``validators/vocab/observatories.yaml``. Fields other than the target should start with
 a letter unless the vocabulary lists the value (``2mass``); the message notes it.
+
+*Example (file name):* fails::
+
+    hlsp_demo_jwst_wfc3_m31_f814w_v1_img.fits
+
+fixed::
+
+    hlsp_demo_hst_wfc3_m31_f814w_v1_img.fits
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
