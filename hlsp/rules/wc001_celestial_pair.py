@@ -16,6 +16,16 @@ projection code).
 
 Give the partner axis the same projection code and the matching type, e.g. ``CTYPE1 =
 'RA---TAN'`` and ``CTYPE2 = 'DEC--TAN'``.
+
+*Example:* fails::
+
+    CTYPE1  = 'RA---TAN'
+    CTYPE2  = 'GLAT-TAN'
+
+fixed::
+
+    CTYPE1  = 'RA---TAN'
+    CTYPE2  = 'DEC--TAN'
 """
 
 from hlsp.judge import HduView
