@@ -9,6 +9,16 @@ and compared by their manifest sha256.
 
 *How to fix:* Check that the list is what you meant to deliver and that the README says
 so.
+
+*Example (hlsp.yaml):* fails::
+
+    version: v2   # the base branch has v1; the F606W image changed, a _drz image is new
+
+fixed::
+
+    history:   # the change said where users look for it (and in README.md)
+      - {version: v1, date: 2026-11-01, changes: "First release."}
+      - {version: v2, date: 2027-03-15, changes: "Recalibrated F606W image; added the drizzled image."}
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -27,6 +27,16 @@ header.
 
 Each message names the header value and the product: write that value in hlsp.yaml (or
 correct the header if hlsp.yaml is right).
+
+*Example (hlsp.yaml):* fails::
+
+    targets:   # the products' headers say DEC_TARG = -7.8458
+      - {name: ngc1234, ra: 47.9125, dec: 7.8458}
+
+fixed::
+
+    targets:
+      - {name: ngc1234, ra: 47.9125, dec: -7.8458}
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
