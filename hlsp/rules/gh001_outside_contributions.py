@@ -14,6 +14,16 @@ means to change the project adds the ``maintenance`` label, which turns this err
 Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
 request (the files it changes, its labels); the file and collection runners
 skip rules of scope ``pull-request``.
+
+*Example (changed paths):* fails::
+
+    A  contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_drz.fits
+    M  .github/workflows/validate.yml
+
+fixed::
+
+    A  contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_drz.fits
+    (the workflow change in a pull request of its own, or the 'maintenance' label)
 """
 
 from hlsp.rules._base import Category, Rule, Severity

@@ -13,6 +13,18 @@ the folder.
 Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
 request (the files it changes, its labels); the file and collection runners
 skip rules of scope ``pull-request``.
+
+*Example (changed paths):* fails::
+
+    D  contributions/old-survey/hlsp.yaml
+    D  contributions/old-survey/README.md
+    D  contributions/old-survey/hlsp_old-survey_hst_acs_m31_f814w_v1_img.fits
+
+fixed::
+
+    (an intended removal stays a warning: say why in the pull request; otherwise restore the folder)
+    D  contributions/old-survey/hlsp_old-survey_hst_acs_m31_f814w_v1_img.fits
+    M  contributions/old-survey/hlsp.yaml   (one product withdrawn, the collection kept)
 """
 
 from hlsp.rules._base import Category, Rule, Severity

@@ -15,6 +15,16 @@ and sha256 in ``hlsp.yaml``.
 Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
 request (the files it changes, its labels); the file and collection runners
 skip rules of scope ``pull-request``.
+
+*Example (changed paths):* fails::
+
+    A  contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits -> /data/ngc1234/final.fits
+       (git mode 120000: a symbolic link)
+
+fixed::
+
+    A  contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+       (git mode 100644: the file itself)
 """
 
 from hlsp.rules._base import Category, Rule, Severity
