@@ -1,0 +1,145 @@
+"""Every rule's ``*Example:*`` is true: what it shows failing fails, and its fix passes.
+
+Each example whose blocks can be written into a file is run through its rule
+(alone, as ``hlsp validate --select ID`` would):
+
+* header cards (FS, KW, WC; no label): the cards are written, byte for byte,
+  at the end of the primary header of a complete HLSP image product
+  (``_helpers.COMMON_CARDS + IMAGE_CARDS``, named ``IMAGE_NAME``) from which
+  the keywords the two blocks name are first removed; a block that starts with
+  ``SIMPLE`` is the whole primary header.  A note after a card (three blanks,
+  then parentheses) is not written; a line that is only a note names no card.
+* file name (FN): that product, under the failing name and under the fixed one.
+* hlsp.yaml (MD, CO): the real example collection (``contributions/example``,
+  which validates cleanly) with the top-level fields the block gives
+  replaced by the block; README.md (CO010): with the block as its README.md.
+
+The fails block must give a finding of the rule about a keyword the blocks
+name (or about the whole file); the fixed block none.
+
+Not run this way, and why (the rule's own test file covers each):
+
+* ``file`` examples (FS001-FS003, FS009, FS010, FS015, FS017, FS019, FS020,
+  KW017, DA001-DA003) describe bytes, data or whole files in words: broken
+  structure, compressed streams and data values are not header cards;
+* CK001-CK004 show cards whose values depend on the exact bytes, and a
+  command as the fix;
+* ``folder`` listings (CO007) and ``changed paths`` of a pull request (GH):
+  they need files beside the manifest, or git history, which their own tests
+  (tests/rules/test_co007.py, test_gh00N.py) build.
+* The header-card examples listed in ``NOT_RUN`` below, for the reason given.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from contribution_support import copy_example, findings
+from _helpers import COMMON_CARDS, IMAGE_CARDS, IMAGE_NAME, findings_for, image_hdu, write_fits
+from fitsgen import card, header_bytes, pad_data, primary_cards
+
+from hlsp.rules import all_rules
+from hlsp.rules._base import CARDS
+
+RUN_KINDS = (CARDS, "file name", "hlsp.yaml", "README.md")
+# Header-card examples that cannot be written as primary-header cards, and why.
+NOT_RUN = {
+    "FS008": "its cards belong to a BINTABLE extension (XTENSION), not to the primary header",
+    "KW011": "its TUNIT2 belongs to a table extension's second column",
+    "FS014": "WCSAXES must precede every WCS card, and the product's header has more of them than the example shows",
+    "CO003": "its fixed URL would be fetched over the network",
+    "CO012": "it compares with the collection's hlsp.yaml on the base branch, in git history",
+    "CO013": "it compares with the collection's hlsp.yaml on the base branch, in git history",
+}
+_NOTE = re.compile(r"\s{2,}\(.*\)\s*\Z")
+
+
+def examples(kinds=RUN_KINDS):
+    return [
+        pytest.param(rule, id=rule.id)
+        for rule in all_rules().values()
+        if rule.example is not None and rule.example.kind in kinds and rule.id not in NOT_RUN
+    ]
+
+
+def cards_of(block: str) -> list[str]:
+    """The 80-character cards a header-card block shows (notes dropped)."""
+    out = []
+    for line in block.splitlines():
+        line = _NOTE.sub("", line)
+        if line.strip() and not line.lstrip().startswith("("):
+            out.append(line.ljust(80))
+    return out
+
+
+def keywords_of(cards: list[str]) -> set[str]:
+    return {c.partition("=")[0].strip() if c.startswith("HIERARCH") else c[:8].strip() for c in cards}
+
+
+def product_with(tmp_path, cards: list[str], drop: set[str]):
+    """The complete image product without the keywords ``drop``, with ``cards`` at the end of its primary header."""
+    if cards and cards[0].startswith("SIMPLE"):
+        return write_fits(tmp_path / IMAGE_NAME, header_bytes(cards))
+    base = primary_cards(bitpix=-32, naxes=[4, 4], extra=[c for c in COMMON_CARDS + IMAGE_CARDS if c[0] not in drop])
+    header = [card(*c) for c in base] + cards
+    data = pad_data(np.zeros((4, 4), ">f4").tobytes())
+    return write_fits(tmp_path / IMAGE_NAME, header_bytes(header) + data)
+
+
+def about(findings, keywords: set[str]):
+    return [f for f in findings if f.keyword is None or f.keyword in keywords]
+
+
+@pytest.mark.parametrize("rule", examples((CARDS,)))
+def test_header_card_example_fails_and_its_fix_passes(tmp_path, rule):
+    fails, fixed = cards_of(rule.example.fails), cards_of(rule.example.fixed)
+    keywords = keywords_of(fails + fixed)
+    (tmp_path / "fails").mkdir()
+    (tmp_path / "fixed").mkdir()
+    failing = product_with(tmp_path / "fails", fails, keywords)
+    passing = product_with(tmp_path / "fixed", fixed, keywords)
+    assert about(findings_for(failing, rule.id), keywords), f"{rule.id}: the failing example gives no finding"
+    assert about(findings_for(passing, rule.id), keywords) == [], f"{rule.id}: the fixed example still fails"
+
+
+@pytest.mark.parametrize("rule", examples(("file name",)))
+def test_file_name_example_fails_and_its_fix_passes(tmp_path, rule):
+    (fails,), (fixed,) = rule.example.fails.splitlines(), rule.example.fixed.splitlines()
+    product = image_hdu(extra=COMMON_CARDS + IMAGE_CARDS)
+    assert findings_for(write_fits(tmp_path / fails, product), rule.id), f"{rule.id}: {fails} gives no finding"
+    assert findings_for(write_fits(tmp_path / fixed, product), rule.id) == [], f"{rule.id}: {fixed} still fails"
+
+
+@pytest.mark.parametrize("rule", examples(("hlsp.yaml", "README.md")))
+def test_collection_example_fails_and_its_fix_passes(tmp_path, rule):
+    for which, block, wanted in (("fails", rule.example.fails, True), ("fixed", rule.example.fixed, False)):
+        root = copy_example(tmp_path / which)
+        if rule.example.kind == "README.md":
+            (root / "README.md").write_text(block + "\n")
+        else:
+            (root / "hlsp.yaml").write_text(with_fields((root / "hlsp.yaml").read_text(), block))
+        got = findings(root, rule.id)
+        assert bool(got) is wanted, f"{rule.id}: the {which} example gives {[f.message for f in got]}"
+
+
+def with_fields(text: str, block: str) -> str:
+    """hlsp.yaml ``text`` with the top-level fields that ``block`` gives replaced by ``block``."""
+    keys = {m.group(1) for m in re.finditer(r"^([a-z_]+):", block, re.M)}
+    out, skipping = [], False
+    for line in text.splitlines():
+        if line[:1] not in (" ", "") and not line.startswith("#"):
+            skipping = line.partition(":")[0] in keys
+        if not skipping:
+            out.append(line)
+    return "\n".join(out) + "\n" + block + "\n"
+
+
+def test_every_runnable_example_is_run_or_says_why_not():
+    ran = {p.id for p in examples()}
+    runnable = {r.id for r in all_rules().values() if r.example.kind in RUN_KINDS}
+    assert ran == runnable - set(NOT_RUN) and set(NOT_RUN) <= runnable
+    # every FS/KW/WC header-card example, every FN and most MD/CO examples
+    assert {r.id for r in all_rules().values() if r.id[:2] in ("WC", "FN", "MD")} <= ran
+    assert len(ran) == 54
