@@ -1,10 +1,12 @@
 """Run rules over what was read: the one rule loop, the one crash wrapper, the memo.
 
 :func:`run_rules` runs a list of rules over a :class:`~hlsp.rules._base.FileContext`
-(one file) or a :class:`~hlsp.rules._base.CollectionContext` (one contribution)
-and returns their findings; a rule that raises becomes one warning saying so,
+(one file), a :class:`~hlsp.rules._base.CollectionContext` (one contribution)
+or a :class:`~hlsp.rules._base.PullRequestContext` (one pull request) and
+returns their findings; a rule that raises becomes one warning saying so,
 and the other rules still run.  The file pipeline (:mod:`hlsp.pipeline`) and
-the collection checks (:mod:`hlsp.engine`) both call it.
+the collection checks (:mod:`hlsp.engine`) and the pull-request check
+(:mod:`hlsp.gh.check`) call it.
 
 Reuse lives here, not in the rules.  A header check (``@RULE.check_hdu``:
 one HDU; ``@RULE.check_headers``: all HDUs of a file) sees the headers through
@@ -34,9 +36,9 @@ from hlsp.findings import Finding, Severity
 if TYPE_CHECKING:  # annotations only: judging a collection needs no FITS reader
     from hlsp.fitsfile import HDU, Card, FitsFile, Header
     from hlsp.profiles import Profile
-    from hlsp.rules._base import CollectionContext, FileContext, Rule
+    from hlsp.rules._base import CollectionContext, FileContext, PullRequestContext, Rule
 
-Context = Union["FileContext", "CollectionContext"]
+Context = Union["FileContext", "CollectionContext", "PullRequestContext"]
 
 # What a view read, as (kind of read, argument); the memo re-reads these on other HDUs.
 KEYWORD = 0  # the first card of a keyword (its 80 characters, or None)

@@ -28,8 +28,9 @@ Two kinds:
   check reads, and the engine reuses its findings for headers that read the
   same (:mod:`hlsp.judge`).  Prefer these for rules about header cards.
 * ``@RULE.check``: a judgement of a whole :class:`FileContext` (the parsed
-  file with its data, name, profile and vocabulary) or, with
-  ``scope="collection"``, of a :class:`CollectionContext`; run every time.
+  file with its data, name, profile and vocabulary), with
+  ``scope="collection"`` of a :class:`CollectionContext`, with
+  ``scope="pull-request"`` of a :class:`PullRequestContext`; run every time.
 
 Either returns an iterable of findings (a generator, or a list).  Rules never
 open files themselves.
@@ -49,12 +50,13 @@ if TYPE_CHECKING:  # annotations only: the registry can be listed without loadin
     from hlsp.collection import PreviousVersion, ProductCheck
     from hlsp.contribution import Contribution
     from hlsp.fitsfile import HDU, FitsFile
+    from hlsp.gh.changes import Changes
     from hlsp.judge import FileView, HduView
     from hlsp.metadata import YamlLoadError
     from hlsp.names import ParsedName
     from hlsp.profiles import Profile, Vocabulary
 
-__all__ = ["Rule", "FileContext", "CollectionContext", "Category", "Severity", "Finding"]
+__all__ = ["Rule", "FileContext", "CollectionContext", "PullRequestContext", "Category", "Severity", "Finding"]
 
 
 @dataclass(slots=True)
@@ -102,7 +104,25 @@ class CollectionContext:
         return {"line": line, "column": column, "path": self.metadata_path}
 
 
-CheckFn = Callable[[Union[FileContext, CollectionContext]], Iterable[Finding]]
+@dataclass(slots=True)
+class PullRequestContext:
+    """Everything a pull-request rule (``scope="pull-request"``) may look at.
+
+    Built once per pull request by :mod:`hlsp.gh.check` from git alone (no
+    API call): what the pull request changes and the git mode of every file of
+    the contributions it keeps.  Each finding names, in ``path``, the
+    repository-relative file or folder it is about.
+    """
+
+    changes: Changes  # the touched contributions (added, modified, renamed, deleted) and the paths outside them
+    labels: tuple[str, ...] = ()  # the pull request's labels
+    tracked: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict
+    )  # contribution id -> (git mode, path) at HEAD
+
+
+Context = Union[FileContext, CollectionContext, PullRequestContext]
+CheckFn = Callable[[Any], Iterable[Finding]]  # takes the Context of the rule's scope
 HduCheckFn = Callable[["HduView"], Iterable[Finding]]
 HeadersCheckFn = Callable[["FileView"], Iterable[Finding]]
 
