@@ -16,17 +16,20 @@ Each example whose blocks can be written into a file is run through its rule
 
 The fails block must give a finding of the rule about a keyword the blocks
 name (or about the whole file); the fixed block none.
-
-Not run this way, and why (the rule's own test file covers each):
-
 * ``file`` examples (FS001-FS003, FS009, FS010, FS015, FS017, FS019, FS020,
   KW017, DA001-DA003) describe bytes, data or whole files in words: broken
   structure, compressed streams and data values are not header cards;
 * CK001-CK004 show cards whose values depend on the exact bytes, and a
   command as the fix;
-* ``folder`` listings (CO007) and ``changed paths`` of a pull request (GH):
-  they need files beside the manifest, or git history, which their own tests
-  (tests/rules/test_co007.py, test_gh00N.py) build.
+* changed paths (GH): a git repository whose base commit holds the paths the
+  two blocks modify (``M``) or delete (``D``), and a pull-request branch that
+  makes the changes of one block (``A`` adds a file, or a symbolic link when a
+  note gives git mode 120000), checked as the pull-request job does.
+
+Not run this way, and why (the rule's own test file covers each):
+
+* the ``folder`` listing of CO007: it needs a file beside the manifest, which
+  tests/rules/test_co007.py adds;
 * The header-card examples listed in ``NOT_RUN`` below, for the reason given.
 """
 
@@ -40,10 +43,12 @@ from contribution_support import copy_example, findings
 from _helpers import COMMON_CARDS, IMAGE_CARDS, IMAGE_NAME, findings_for, image_hdu, write_fits
 from fitsgen import card, header_bytes, pad_data, primary_cards
 
+from gh_support import GitRepo
+from hlsp.gh.check import check_pull_request
 from hlsp.rules import all_rules
 from hlsp.rules._base import CARDS
 
-RUN_KINDS = (CARDS, "file name", "hlsp.yaml", "README.md")
+RUN_KINDS = (CARDS, "file name", "hlsp.yaml", "README.md", "changed paths")
 # Header-card examples that cannot be written as primary-header cards, and why.
 NOT_RUN = {
     "FS008": "its cards belong to a BINTABLE extension (XTENSION), not to the primary header",
@@ -136,10 +141,47 @@ def with_fields(text: str, block: str) -> str:
     return "\n".join(out) + "\n" + block + "\n"
 
 
+@pytest.mark.parametrize("rule", examples(("changed paths",)))
+def test_changed_paths_example_fails_and_its_fix_passes(tmp_path, rule):
+    for which, block, wanted in (("fails", rule.example.fails, True), ("fixed", rule.example.fixed, False)):
+        repo = GitRepo(tmp_path / which)
+        for letter, path, _ in changes_of(rule.example.fails) + changes_of(rule.example.fixed):
+            if letter != "A":  # present at the base: modified or deleted by one of the blocks
+                repo.write(path)
+        repo.commit("base")
+        repo.branch("pr")
+        for letter, path, link in changes_of(block):
+            if letter == "D":
+                repo.remove(path)
+            elif link:
+                (repo.path / path).parent.mkdir(parents=True, exist_ok=True)
+                (repo.path / path).symlink_to(link)
+            else:
+                repo.write(path, "changed\n")
+        repo.commit()
+        got = [f for _, f in check_pull_request("main", "pr", repo.path).report.findings() if f.rule == rule.id]
+        assert bool(got) is wanted, f"{rule.id}: the {which} example gives {[f.message for f in got]}"
+
+
+def changes_of(block: str) -> list[tuple[str, str, str | None]]:
+    """(A/M/D, path, symbolic link target or None) of a changed-paths block."""
+    out: list[tuple[str, str, str | None]] = []
+    for line in block.splitlines():
+        if "git mode 120000" in line and out:
+            letter, path, target = out[-1]
+            out[-1] = (letter, path, target or "missing")
+        line = _NOTE.sub("", line).strip()
+        if line[:1] in ("A", "M", "D") and line[1:3] == "  ":
+            path, _, target = line[3:].partition(" -> ")
+            out.append((line[0], path, target or None))
+    assert all(target is None or letter == "A" for letter, _, target in out), block
+    return out
+
+
 def test_every_runnable_example_is_run_or_says_why_not():
     ran = {p.id for p in examples()}
     runnable = {r.id for r in all_rules().values() if r.example.kind in RUN_KINDS}
     assert ran == runnable - set(NOT_RUN) and set(NOT_RUN) <= runnable
     # every FS/KW/WC header-card example, every FN and most MD/CO examples
-    assert {r.id for r in all_rules().values() if r.id[:2] in ("WC", "FN", "MD")} <= ran
-    assert len(ran) == 54
+    assert {r.id for r in all_rules().values() if r.id[:2] in ("WC", "FN", "MD", "GH")} <= ran
+    assert len(ran) == 57
