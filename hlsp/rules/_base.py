@@ -42,7 +42,7 @@ import inspect
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar, Union
 
 from hlsp.findings import Category, Finding, Severity
 
@@ -121,10 +121,16 @@ class PullRequestContext:
     )  # contribution id -> (git mode, path) at HEAD
 
 
-Context = Union[FileContext, CollectionContext, PullRequestContext]
-CheckFn = Callable[[Any], Iterable[Finding]]  # takes the Context of the rule's scope
-HduCheckFn = Callable[["HduView"], Iterable[Finding]]
-HeadersCheckFn = Callable[["FileView"], Iterable[Finding]]
+Context = Union[FileContext, CollectionContext, PullRequestContext]  # what a ``@RULE.check`` is given
+
+# The check functions, by what they are given (the scope of the rule: fits/file, collection, pull-request).
+FileCheck = Callable[[FileContext], Iterable[Finding]]
+CollectionCheck = Callable[[CollectionContext], Iterable[Finding]]
+PullRequestCheck = Callable[[PullRequestContext], Iterable[Finding]]
+HduCheck = Callable[["HduView"], Iterable[Finding]]
+HeadersCheck = Callable[["FileView"], Iterable[Finding]]
+ContextCheck = TypeVar("ContextCheck", FileCheck, CollectionCheck, PullRequestCheck)
+AnyCheck = Union[FileCheck, CollectionCheck, PullRequestCheck, HduCheck, HeadersCheck]
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _FIX = "*How to fix:*"
@@ -190,25 +196,26 @@ class Rule:
     summary: str = ""  # its first paragraph: what the rule checks
     hint: str = ""  # its *How to fix:* paragraph: the default hint of the rule's findings
     module: str = ""  # dotted module name
-    func: Callable[[Any], Iterable[Finding]] | None = None
-    reads: str = "context"  # what func is given: "context", "hdu" (an HduView) or "headers" (a FileView)
+    func: AnyCheck | None = None
+    reads: str = "context"  # what func is given: "context" (the Context of its scope), "hdu" (an HduView) or "headers" (a FileView)
 
-    def check(self, func: CheckFn) -> CheckFn:
-        """Decorator: register ``func(ctx)`` as this rule's check (a whole file, or a collection)."""
+    def check(self, func: ContextCheck) -> ContextCheck:
+        """Decorator: register ``func(ctx)`` as this rule's check: of a :class:`FileContext` (scope
+        ``fits`` or ``file``), a :class:`CollectionContext` or a :class:`PullRequestContext`."""
         self._register(func, "context")
         return func
 
-    def check_hdu(self, func: HduCheckFn) -> HduCheckFn:
+    def check_hdu(self, func: HduCheck) -> HduCheck:
         """Decorator: register ``func(hdu)`` as this rule's judgement of one HDU's header (see :mod:`hlsp.judge`)."""
         self._register(func, "hdu")
         return func
 
-    def check_headers(self, func: HeadersCheckFn) -> HeadersCheckFn:
+    def check_headers(self, func: HeadersCheck) -> HeadersCheck:
         """Decorator: register ``func(file)`` as this rule's judgement of all headers of a file (see :mod:`hlsp.judge`)."""
         self._register(func, "headers")
         return func
 
-    def _register(self, func: Callable, reads: str) -> None:
+    def _register(self, func: AnyCheck, reads: str) -> None:
         if reads != "context" and self.scope != "fits":
             raise RuntimeError(f"{self.id}: a header check needs scope 'fits'")
         self.func = func

@@ -30,7 +30,7 @@ fixed::
 
 from hlsp.judge import HduView
 from hlsp.rules._base import Category, Rule, Severity
-from hlsp.rules._wcs import PROJECTIONS, PROJECTION_ALIASES, celestial_prefix, complement, wcs_sets
+from hlsp.rules._wcs import PROJECTIONS, PROJECTION_ALIASES, WcsSet, celestial_prefix, complement, wcs_sets
 
 RULE = Rule(
     id="WC001",
@@ -51,7 +51,7 @@ def check(hdu: HduView):
         yield from _check_set(ws)
 
 
-def _check_set(ws):
+def _check_set(ws: WcsSet):
     first = partner = None
     spectral = cubeface = None
     for ax in ws.axes:
