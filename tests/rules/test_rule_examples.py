@@ -7,7 +7,8 @@ Each example whose blocks can be written into a file is run through its rule
   at the end of the primary header of a complete HLSP image product
   (``_helpers.COMMON_CARDS + IMAGE_CARDS``, named ``IMAGE_NAME``) from which
   the keywords the two blocks name are first removed; a block that starts with
-  ``SIMPLE`` is the whole primary header.  A note after a card (three blanks,
+  ``SIMPLE`` is the whole primary header, one that starts with ``XTENSION=
+  'BINTABLE'`` the start of a two-column table extension after that product.  A note after a card (three blanks,
   then parentheses) is not written; a line that is only a note names no card.
 * file name (FN): that product, under the failing name and under the fixed one.
 * hlsp.yaml (MD, CO): the real example collection (``contributions/example``,
@@ -40,7 +41,7 @@ import re
 import numpy as np
 import pytest
 from contribution_support import copy_example, findings
-from _helpers import COMMON_CARDS, IMAGE_CARDS, IMAGE_NAME, findings_for, image_hdu, write_fits
+from _helpers import COMMON_CARDS, IMAGE_CARDS, IMAGE_NAME, findings_for, image_hdu, table_hdu, write_fits
 from fitsgen import card, header_bytes, pad_data, primary_cards
 
 from gh_support import GitRepo
@@ -51,7 +52,6 @@ from hlsp.rules._base import CARDS
 RUN_KINDS = (CARDS, "file name", "hlsp.yaml", "README.md", "changed paths")
 # Header-card examples that cannot be written as primary-header cards, and why.
 NOT_RUN = {
-    "FS008": "its cards belong to a BINTABLE extension (XTENSION), not to the primary header",
     "KW011": "its TUNIT2 belongs to a table extension's second column",
     "FS014": "WCSAXES must precede every WCS card, and the product's header has more of them than the example shows",
     "CO003": "its fixed URL would be fetched over the network",
@@ -87,6 +87,9 @@ def product_with(tmp_path, cards: list[str], drop: set[str]):
     """The complete image product without the keywords ``drop``, with ``cards`` at the end of its primary header."""
     if cards and cards[0].startswith("SIMPLE"):
         return write_fits(tmp_path / IMAGE_NAME, header_bytes(cards))
+    if cards and cards[0].startswith("XTENSION= 'BINTABLE'"):
+        table = table_hdu([("WAVE", "E", "f4"), ("FLUX", "E", "f4")], [(5000.0, 1.5), (5001.0, 1.6)], extra=cards[1:])
+        return write_fits(tmp_path / IMAGE_NAME, image_hdu(extra=COMMON_CARDS + IMAGE_CARDS), table)
     base = primary_cards(bitpix=-32, naxes=[4, 4], extra=[c for c in COMMON_CARDS + IMAGE_CARDS if c[0] not in drop])
     header = [card(*c) for c in base] + cards
     data = pad_data(np.zeros((4, 4), ">f4").tobytes())
@@ -184,4 +187,4 @@ def test_every_runnable_example_is_run_or_says_why_not():
     assert ran == runnable - set(NOT_RUN) and set(NOT_RUN) <= runnable
     # every FS/KW/WC header-card example, every FN and most MD/CO examples
     assert {r.id for r in all_rules().values() if r.id[:2] in ("WC", "FN", "MD", "GH")} <= ran
-    assert len(ran) == 57
+    assert len(ran) == 58
