@@ -29,16 +29,14 @@ from __future__ import annotations
 import itertools
 import json
 import operator
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from hlsp.findings import Finding, Severity
 
 if TYPE_CHECKING:  # annotations only: judging a collection needs no FITS reader
     from hlsp.fitsfile import HDU, Card, FitsFile, Header
     from hlsp.profiles import Profile
-    from hlsp.rules._base import CollectionContext, FileContext, PullRequestContext, Rule
-
-Context = Union["FileContext", "CollectionContext", "PullRequestContext"]
+    from hlsp.rules._base import Context, FileContext, Rule
 
 # What a view read, as (kind of read, argument); the memo re-reads these on other HDUs.
 KEYWORD = 0  # the first card of a keyword (its 80 characters, or None)
