@@ -13,8 +13,8 @@ The rule's text is written once, in the docstring:
 * ``*How to fix:*`` is one paragraph, the hint every finding of the rule carries;
 * ``*Example:*`` shows what fails and its fix: ``*Example:* fails::``, an
   indented block, ``fixed::``, an indented block.  Without a label the blocks
-  are header cards, one per line (a note may follow a card after three
-  blanks, in parentheses; a line that is only a note names no card); a label
+  are header cards, one per line (a note may follow a card after two or
+  more blanks, in parentheses; a line that is only a note names no card); a label
   says what else they show: ``*Example (file name):*``, ``*Example
   (hlsp.yaml):*``, ``*Example (folder):*``, ``*Example (changed paths):*``,
   ``*Example (file):*`` (a description of the bytes) ... (:func:`example_of`).

@@ -1,37 +1,39 @@
 """Every rule's ``*Example:*`` is true: what it shows failing fails, and its fix passes.
 
-Each example whose blocks can be written into a file is run through its rule
-(alone, as ``hlsp validate --select ID`` would):
+Each example whose blocks can be written out is run through its rule (alone,
+as ``hlsp validate --select ID`` would), once with the fails block and once
+with the fixed block:
 
 * header cards (FS, KW, WC; no label): the cards are written, byte for byte,
   at the end of the primary header of a complete HLSP image product
   (``_helpers.COMMON_CARDS + IMAGE_CARDS``, named ``IMAGE_NAME``) from which
-  the keywords the two blocks name are first removed; a block that starts with
-  ``SIMPLE`` is the whole primary header, one that starts with ``XTENSION=
-  'BINTABLE'`` the start of a two-column table extension after that product.  A note after a card (three blanks,
-  then parentheses) is not written; a line that is only a note names no card.
-* file name (FN): that product, under the failing name and under the fixed one.
+  the keywords the two blocks name are first removed.  A block that starts
+  with ``SIMPLE`` is the whole primary header; one that starts with
+  ``XTENSION= 'BINTABLE'`` begins a two-column table extension after that
+  product.  A note after a card (two or more blanks, then parentheses) is not
+  written; a line that is only a note names no card.  The fails block must
+  give a finding about a keyword the blocks name (or about the whole file).
+* file name (FN): that product, under the failing name and the fixed one.
 * hlsp.yaml (MD, CO): the real example collection (``contributions/example``,
   which validates cleanly) with the top-level fields the block gives
-  replaced by the block; README.md (CO010): with the block as its README.md.
+  replaced by the block; README.md (CO010): the block as its README.md.
+* changed paths (GH): a git repository whose base commit holds the paths the
+  two blocks modify (``M``) or delete (``D``), and a pull-request branch that
+  makes the changes of one block (``A`` adds a file, or a symbolic link when
+  the line names a target), checked by ``check_pull_request`` as the
+  pull-request job does.
 
-The fails block must give a finding of the rule about a keyword the blocks
-name (or about the whole file); the fixed block none.
+The fails block must give a finding of the rule, the fixed block none.
+
+Not run this way, and why (each rule's own test file covers it):
+
 * ``file`` examples (FS001-FS003, FS009, FS010, FS015, FS017, FS019, FS020,
   KW017, DA001-DA003) describe bytes, data or whole files in words: broken
   structure, compressed streams and data values are not header cards;
-* CK001-CK004 show cards whose values depend on the exact bytes, and a
-  command as the fix;
-* changed paths (GH): a git repository whose base commit holds the paths the
-  two blocks modify (``M``) or delete (``D``), and a pull-request branch that
-  makes the changes of one block (``A`` adds a file, or a symbolic link when a
-  note gives git mode 120000), checked as the pull-request job does.
-
-Not run this way, and why (the rule's own test file covers each):
-
-* the ``folder`` listing of CO007: it needs a file beside the manifest, which
-  tests/rules/test_co007.py adds;
-* The header-card examples listed in ``NOT_RUN`` below, for the reason given.
+* ``checksum cards`` (CK001-CK004): their CHECKSUM/DATASUM values depend on
+  the exact bytes of a file, and the fix is a command;
+* the ``folder`` listing of CO007: the fix is a command (``hlsp manifest``);
+* the examples in ``NOT_RUN`` below, for the reason given there.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from hlsp.rules import all_rules
 from hlsp.rules._base import CARDS
 
 RUN_KINDS = (CARDS, "file name", "hlsp.yaml", "README.md", "changed paths")
-# Header-card examples that cannot be written as primary-header cards, and why.
+# Examples of a kind that is run, which cannot be run as the others, and why.
 NOT_RUN = {
     "KW011": "its TUNIT2 belongs to a table extension's second column",
     "FS014": "WCSAXES must precede every WCS card, and the product's header has more of them than the example shows",
