@@ -22,6 +22,8 @@ with the fixed block:
   makes the changes of one block (``A`` adds a file, or a symbolic link when
   the line names a target), checked by ``check_pull_request`` as the
   pull-request job does.
+* checksum cards (CK): the fails block written as header cards are; the fix
+  is the ``hlsp fix`` command of the fixed block, run on that product.
 
 The fails block must give a finding of the rule, the fixed block none.
 
@@ -30,8 +32,6 @@ Not run this way, and why (each rule's own test file covers it):
 * ``file`` examples (FS001-FS003, FS009, FS010, FS015, FS017, FS019, FS020,
   KW017, DA001-DA003) describe bytes, data or whole files in words: broken
   structure, compressed streams and data values are not header cards;
-* ``checksum cards`` (CK001-CK004): their CHECKSUM/DATASUM values depend on
-  the exact bytes of a file, and the fix is a command;
 * the ``folder`` listing of CO007: the fix is a command (``hlsp manifest``);
 * the examples in ``NOT_RUN`` below, for the reason given there.
 """
@@ -51,7 +51,7 @@ from hlsp.gh.check import check_pull_request
 from hlsp.rules import all_rules
 from hlsp.rules._base import CARDS
 
-RUN_KINDS = (CARDS, "file name", "hlsp.yaml", "README.md", "changed paths")
+RUN_KINDS = (CARDS, "file name", "hlsp.yaml", "README.md", "changed paths", "checksum cards")
 # Examples of a kind that is run, which cannot be run as the others, and why.
 NOT_RUN = {
     "KW011": "its TUNIT2 belongs to a table extension's second column",
@@ -59,6 +59,8 @@ NOT_RUN = {
     "CO003": "its fixed URL would be fetched over the network",
     "CO012": "it compares with the collection's hlsp.yaml on the base branch, in git history",
     "CO013": "it compares with the collection's hlsp.yaml on the base branch, in git history",
+    "CK002": "its fix is a copy of the pipeline's original file",
+    "CK004": "a valid CHECKSUM is a sum over the exact bytes of a file; the example's value stands for one",
 }
 _NOTE = re.compile(r"\s{2,}\(.*\)\s*\Z")
 
@@ -183,10 +185,24 @@ def changes_of(block: str) -> list[tuple[str, str, str | None]]:
     return out
 
 
+@pytest.mark.parametrize("rule", examples(("checksum cards",)))
+def test_checksum_example_fails_and_its_command_fixes_it(tmp_path, run_cli, rule):
+    fails = cards_of(rule.example.fails)
+    path = product_with(tmp_path, fails, keywords_of(fails))
+    assert about(findings_for(path, rule.id), {"CHECKSUM", "DATASUM"}), (
+        f"{rule.id}: the failing example gives no finding"
+    )
+    (command,) = [_NOTE.sub("", line).split() for line in rule.example.fixed.splitlines() if line.startswith("hlsp ")]
+    assert command[:2] == ["hlsp", "fix"] and command[-1] == "contributions/example", command
+    result = run_cli(*command[1:-1], path)
+    assert result.code == 0, result.err
+    assert findings_for(path, rule.id) == [], f"{rule.id}: `{' '.join(command)}` does not fix it"
+
+
 def test_every_runnable_example_is_run_or_says_why_not():
     ran = {p.id for p in examples()}
     runnable = {r.id for r in all_rules().values() if r.example.kind in RUN_KINDS}
     assert ran == runnable - set(NOT_RUN) and set(NOT_RUN) <= runnable
     # every FS/KW/WC header-card example, every FN and most MD/CO examples
     assert {r.id for r in all_rules().values() if r.id[:2] in ("WC", "FN", "MD", "GH")} <= ran
-    assert len(ran) == 58
+    assert len(ran) == 60
