@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hlsp.placeholders import load_placeholders
 
 if TYPE_CHECKING:
-    from hlsp.fitsfile import Header
+    from hlsp.fits import Header
 
 Headers = list[tuple[int, "Header"]]  # (HDU index, header) of a product's first HDUs (ProductCheck.headers)
 Metadata = dict[str, Any]  # hlsp.yaml as loaded
