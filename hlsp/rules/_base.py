@@ -116,9 +116,8 @@ class PullRequestContext:
 
     changes: Changes  # the touched contributions (added, modified, renamed, deleted) and the paths outside them
     labels: tuple[str, ...] = ()  # the pull request's labels
-    tracked: dict[str, list[tuple[str, str]]] = field(
-        default_factory=dict
-    )  # contribution id -> (git mode, path) at HEAD
+    # contribution id -> (git mode, repository-relative path) of every file at HEAD, for the kept contributions
+    tracked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 Context = Union[FileContext, CollectionContext, PullRequestContext]  # what a ``@RULE.check`` is given
