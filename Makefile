@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := fitsverify chromium postgresql
 
-.PHONY: demo test venv system-packages docs example bench clean
+.PHONY: demo test test-under-load venv system-packages docs example bench clean
 
 $(STAMP): pyproject.toml hlsp/_speedups.c
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# make test on a fresh clone of HEAD, 3 runs in a row, under a CPU hog per core
+# (catches tests that depend on timing; see scripts/under_load.py).
+test-under-load:
+	$(PYTHON) scripts/under_load.py $(UNDER_LOAD_ARGS)
 
 # Regenerate contributions/example/ (byte-identical unless the generator changed).
 example: $(STAMP)

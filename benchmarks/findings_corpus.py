@@ -9,7 +9,7 @@ The corpus (built in ``--work``, default a folder in the system temp dir, with
 fixed names so that two runs report the same paths):
 
 * ``parity/``: every case of the crafted fitsverify parity corpus
-  (``tests/test_fitsverify_parity.py``, bytes from ``tests/fitsgen.py``);
+  (``tests/fits/test_fitsverify_parity.py``, bytes from ``tests/fitsgen.py``);
 * ``realdata``: the real files of ``../shared/realdata`` (skipped when absent);
 * ``example/``: a copy of the example collection ``contributions/example``
   (validated as a collection: hlsp.yaml result, then its products);

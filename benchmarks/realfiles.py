@@ -16,7 +16,7 @@ same test file ships in several packages).  A package whose pinned wheel
 cannot be had (no wheel for this Python) is skipped with a note.
 
 The distinct unit strings of the corpus (BUNIT, TUNITn, CUNITia) are kept in
-``tests/data/pypi_units.txt``: tests/test_units.py holds hlsp.units to
+``tests/data/pypi_units.txt``: tests/fits/test_units.py holds hlsp.units to
 astropy on every one of them (``realfiles.py units > tests/data/pypi_units.txt``).
 """
 

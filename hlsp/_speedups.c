@@ -1,8 +1,8 @@
 /*
  * hlsp._speedups -- the inner loops of the FITS reader (hlsp/fitsfile.py), in C.
  * Each function has a pure-Python twin that gives the same answers (in
- * hlsp/fitsfile.py; scan_rows's in hlsp/tablescan.py): tests/test_speedups.py
- * runs both on the same bytes, tests/test_speedups_sanitized.py runs this file
+ * hlsp/fitsfile.py; scan_rows's in hlsp/tablescan.py): tests/fits/test_speedups.py
+ * runs both on the same bytes, tests/fits/test_speedups_sanitized.py runs this file
  * under ASan/UBSan.  The reader uses this module when it is built and falls
  * back to the twins otherwise (or when HLSP_PURE_PYTHON=1).
  *

@@ -11,7 +11,7 @@ scale factor ``10**k`` in front (``10**-17 erg/s/cm2/Angstrom``, ``10^(3)``,
 
 The verdict is the one astropy gives (``astropy.units.Unit(s, format="fits")``,
 which archives, TOPCAT-like tools and the ingest use to convert units), checked
-string for string by tests/test_units.py on real headers, the units of FITS
+string for string by tests/fits/test_units.py on real headers, the units of FITS
 files shipped on PyPI and a generated grammar corpus.  That means following
 astropy where it is stricter or looser than the standard's text:
 
@@ -58,7 +58,7 @@ _JULIAN_YEAR = 365.25 * 86400.0
 _AU = 149597870700.0  # IAU 2012, m
 # Each name's scale in SI (m, kg, s, A, K, mol, cd, rad, and the irreducible
 # counting units), before its prefix.  Only extreme products of these decide a
-# verdict (a unit beyond the float range); tests/test_units.py checks every
+# verdict (a unit beyond the float range); tests/fits/test_units.py checks every
 # value against astropy.
 _PREFIXABLE_SI: dict[str, float] = {
     "m": 1.0, "g": 1e-3, "s": 1.0, "rad": 1.0, "sr": 1.0, "K": 1.0, "A": 1.0, "mol": 1.0, "cd": 1.0,

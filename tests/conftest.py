@@ -1,7 +1,8 @@
 """Shared fixtures.
 
 - ``realdata``: the folder of real FITS files (../shared/realdata); tests using
-  it skip cleanly where it is absent (a plain clone).
+  it skip where it is absent (a plain clone), and fail under CI=true, where
+  ../shared/ is present.
 - ``system_tool(name)``: the path of a system program; skips when missing,
   except under CI=true where a missing program is a failure.
 - ``run_cli``: run ``hlsp`` in-process, capturing stdout/stderr and the exit status.
@@ -33,7 +34,7 @@ def need_system(reason: str):
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     if not (REALDATA / "INDEX.md").is_file():
-        pytest.skip(f"real data folder {REALDATA} is absent (plain clone)")
+        need_system(f"real data folder {REALDATA} is absent (plain clone)")
     return REALDATA
 
 

@@ -310,7 +310,7 @@ def test_10_more_errors_than_github_annotates(hub: Hub):
         assert name in plain
     assert "did not fit" not in body
     # act empties $GITHUB_STEP_SUMMARY after each step, so the job summary (the same report,
-    # with room for every finding) is checked in tests/test_gh_check.py; the run page's copy:
+    # with room for every finding) is checked in tests/gh/test_gh_check.py; the run page's copy:
     page = validate.artifact_files()["comment.md"].decode().replace("\\", "")
     assert all(name in page for name in missing)
 

@@ -111,7 +111,7 @@ def test_rows_across_chunks_and_threads(tmp_path, monkeypatch, pure):
 
 # CFITSIO's reading of ASCII-table numbers, and fitsverify's two extra rules for
 # F/E/D fields (a '.' and no inner blank).  Each verdict below was checked with
-# fitsverify 4.20; tests/test_fitsverify_parity.py re-checks them live.
+# fitsverify 4.20; tests/fits/test_fitsverify_parity.py re-checks them live.
 ASCII_FIELDS = [  # (field, bad as I8, bad as F8.2)
     ("12", False, True),
     ("+12", False, True),

@@ -17,7 +17,7 @@ from hlsp.errors import HlspError
 from hlsp.pages import build_site
 from hlsp.pages.site import templates_dir
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "contributions" / "example"
 
 
@@ -105,7 +105,7 @@ def built(tmp_path_factory):
         targets=[{"name": "m31", "ra": 10.6847, "dec": 41.269}, {"name": "no-coordinates"}],
     )
     out = tmp_path_factory.mktemp("site")
-    # offline build: the remote products above are not fetched (tests/test_pages_remote.py fetches)
+    # offline build: the remote products above are not fetched (tests/pages/test_pages_remote.py fetches)
     result = build_site([base / "example", base / "second"], out, jobs=2, cache_dir=out / "cache", fetch=False)
     return out, result
 

@@ -164,7 +164,7 @@ def injected_site(tmp_path_factory) -> tuple[Path, list[str]]:
     base = tmp_path_factory.mktemp("contributions")
     make_injected_collection(base, "evil")
     out = tmp_path_factory.mktemp("site")
-    # offline build: the payload URLs are not fetched (tests/test_pages_remote.py covers fetching)
+    # offline build: the payload URLs are not fetched (tests/pages/test_pages_remote.py covers fetching)
     result = build_site([base / "evil"], out, jobs=1, cache_dir=out / "cache", fetch=False)
     return out, result.warnings
 

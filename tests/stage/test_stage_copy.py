@@ -13,7 +13,7 @@ import pytest
 from hlsp.fitsfile import read_fits
 from hlsp.stage.copy import copy_hashed, read_copy
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 CHUNK = 4096
 

@@ -25,7 +25,7 @@ from hlsp.pages import build_site
 
 pytestmark = pytest.mark.system
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",

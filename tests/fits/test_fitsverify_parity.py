@@ -1240,7 +1240,7 @@ def test_ascii_table_number_verdicts_agree_with_fitsverify(tmp_path, system_tool
     """The ASCII-table number verdicts tests/rules/test_fs019.py states are fitsverify's."""
     import sys
 
-    sys.path.insert(0, str(Path(__file__).parent / "rules"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
     from test_fs019 import ASCII_FIELDS, ascii_field_table
 
     tool = system_tool("fitsverify")

@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 from hlsp.fitsfile import read_fits
 from hlsp.units import FITS_NAMES, SI_SCALE, is_valid, suggestion, unit_problem
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "contributions" / "example"
-PYPI_UNITS = Path(__file__).parent / "data" / "pypi_units.txt"
+PYPI_UNITS = Path(__file__).resolve().parents[1] / "data" / "pypi_units.txt"
 
 
 def astropy_accepts(text: str) -> bool:

@@ -25,7 +25,7 @@ from pages_support import make_collection, write_image, write_table
 from hlsp.pages import previews
 from hlsp.pages.previews import MAX_SIDE, PreviewTask, build_previews, draw, read_image
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHA = "ab" * 32
 
 
