@@ -42,7 +42,7 @@ class Options:
     ignore: list[str] | None = None
     product_type: str | None = None  # overrides the type from the file name
     expected: dict[str, Any] = field(default_factory=dict)  # e.g. {"proj_id":..., "version":...}
-    jobs: int = 1  # worker processes; 0: one per core (few files are validated in this process)
+    jobs: int = 1  # worker processes; 0: as many as the work is worth, at most one per core (see _Router)
     scheduler: str | None = None  # Dask scheduler address (tcp://HOST:PORT); else DASK_SCHEDULER_ADDRESS
     cache: bool = False  # reuse results of unchanged files from earlier runs (hlsp.cache)
     cache_dir: str | None = None  # where the cache lives (default: hlsp.cachedir.default_dir())
