@@ -20,7 +20,7 @@ Set C  ``data/full/C/NNNN/``: 100,000 tiny images (16x16 float32, same headers),
 A set is left alone when its folder already holds what was asked for (a
 ``.done`` marker records the parameters), so re-running is cheap.  The bytes
 are written here card by card (no astropy), the checksums with
-``hlsp.fitsfile``'s helpers; ``benchmarks/run.py`` has fitsverify check
+``hlsp.fits``'s helpers; ``benchmarks/run.py`` has fitsverify check
 every file of sets A and B, so a bug in those helpers could not go unnoticed.
 """
 
@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from hlsp.fitsfile import BLOCK, encode_checksum, ones_add, ones_fold, ones_sum  # noqa: E402
+from hlsp.fits.card import BLOCK  # noqa: E402
+from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"

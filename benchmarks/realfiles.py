@@ -157,7 +157,7 @@ _UNIT_KEY = re.compile(r"BUNIT|TUNIT\d+|CUNIT\d+[A-Z]?\Z")
 def unit_strings(files: list[Path]) -> set[str]:
     """The distinct unit strings (BUNIT, TUNITn, CUNITia) of the corpus, as hlsp's reader reads them."""
     sys.path.insert(0, str(ROOT))
-    from hlsp.fitsfile import read_fits
+    from hlsp.fits import read_fits
 
     units: set[str] = set()
     for path in files:

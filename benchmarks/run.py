@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         f"## hlsp benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')})\n"
     ]
     # Which reader ran: the C inner loops (hlsp._speedups) or their pure-Python twins?
-    probe = "import hlsp.speedups as s; print('C (hlsp._speedups)' if s.C else 'pure Python')"
+    probe = "import hlsp.fits.speedups as s; print('C (hlsp._speedups)' if s.C else 'pure Python')"
     reader = subprocess.run([sys.executable, "-c", probe], env=tools.env, capture_output=True, text=True, cwd=tools.tmp)
     report.append(f"Reader inner loops: {reader.stdout.strip() or reader.stderr.strip()[-200:]}\n")
     try:

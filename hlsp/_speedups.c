@@ -1,7 +1,7 @@
 /*
- * hlsp._speedups -- the inner loops of the FITS reader (hlsp/fitsfile.py), in C.
+ * hlsp._speedups -- the inner loops of the FITS reader (hlsp/fits/), in C.
  * Each function has a pure-Python twin that gives the same answers (in
- * hlsp/fitsfile.py; scan_rows's in hlsp/tablescan.py): tests/fits/test_speedups.py
+ * hlsp/fits/checksum.py, read.py, card.py, tables.py): tests/fits/test_speedups.py
  * runs both on the same bytes, tests/fits/test_speedups_sanitized.py runs this file
  * under ASan/UBSan.  The reader uses this module when it is built and falls
  * back to the twins otherwise (or when HLSP_PURE_PYTHON=1).
@@ -15,7 +15,7 @@
  *                               common cases; None sends the rest to Python)
  *   scan_rows(buffer, row_len, checks, heap_size)
  *                               the values of binary-table rows that no reader
- *                               can interpret (see hlsp/tablescan.py)
+ *                               can interpret (see hlsp/fits/tables.py)
  *
  * The GIL is released while big buffers are summed or scanned, so two threads
  * can sum two halves of a large data unit at once.
@@ -141,7 +141,7 @@ any_finite(PyObject *self, PyObject *args)
 
 /* --------------------------------------------------------------- parse_cards */
 
-/* The fields of hlsp.fitsfile.Card, in the order parse_cards fills them. */
+/* The fields of hlsp.fits.card.Card, in the order parse_cards fills them. */
 #define N_FIELDS 8
 static const char *card_fields[N_FIELDS] = {
     "index", "keyword", "raw", "has_value", "value", "vtype", "comment", "error",
@@ -328,7 +328,7 @@ row_is_bad(const unsigned char *p, const row_check *c, unsigned long long heap)
 
 /* scan_rows(buffer, row_len, checks, heap_size) -> [(check, first_row, count)]
  * checks: ((offset, code, repeat, elem_size, maxlen), ...) as made by
- * hlsp.tablescan.plan_table; the buffer holds whole rows. */
+ * hlsp.fits.tables.plan_table; the buffer holds whole rows. */
 static PyObject *
 scan_rows(PyObject *self, PyObject *args)
 {
@@ -397,7 +397,7 @@ done:
 
 /* -------------------------------------------------------------- parse_fields */
 
-/* The common cards, parsed as hlsp.fitsfile.parse_card parses them; None for
+/* The common cards, parsed as hlsp.fits.card.parse_card parses them; None for
  * the rest (HIERARCH, CONTINUE, complex and invalid values, any byte outside
  * printable ASCII), which the caller parses in Python.  With printable ASCII
  * only, Python's str.strip() strips exactly the blanks stripped here. */
@@ -599,15 +599,15 @@ static PyMethodDef methods[] = {
      "header and the first card of each keyword."},
     {"parse_fields", parse_fields, METH_O,
      "parse_fields(raw) -> (keyword, has_value, value, vtype, comment, None) for the common "
-     "80-character cards, or None where hlsp.fitsfile.parse_card must decide."},
+     "80-character cards, or None where hlsp.fits.card.parse_card must decide."},
     {"scan_rows", scan_rows, METH_VARARGS,
      "scan_rows(buffer, row_len, checks, heap_size) -> [(check, first_row, count)]: binary-table "
-     "values no reader can interpret (see hlsp.tablescan)."},
+     "values no reader can interpret (see hlsp.fits.tables)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "hlsp._speedups", "Compiled inner loops of hlsp.fitsfile.", -1, methods,
+    PyModuleDef_HEAD_INIT, "hlsp._speedups", "Compiled inner loops of hlsp.fits.", -1, methods,
 };
 
 PyMODINIT_FUNC

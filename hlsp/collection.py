@@ -55,7 +55,7 @@ class ProductCheck:
     sha256: str | None = None  # sha256 of the bytes found (None when not computed)
     stopped_early: bool = False  # remote transfer stopped: more bytes than the manifest says
     file: Path | None = None  # the verified local bytes the file rules read
-    headers: list = field(default_factory=list)  # (HDU index, hlsp.fitsfile.Header) of a FITS product, for CO015
+    headers: list = field(default_factory=list)  # (HDU index, hlsp.fits.Header) of a FITS product, for CO015
     verdict: list[Finding] | None = None  # s3:// product: the findings of its current upload report (hlsp.events)
 
 
@@ -237,7 +237,7 @@ MAX_HEADER_HDUS = 8  # CO015 compares the first HDUs' headers with hlsp.yaml
 def read_headers(checks: list[ProductCheck], reads=None) -> None:
     """The headers (no data scan) of every readable FITS science product, for CO015
     (taken from ``reads``, see :func:`check_products`, for a product already read)."""
-    from hlsp.fitsfile import read_fits
+    from hlsp.fits import read_fits
 
     for chk in checks:
         if chk.file is None or chk.product.is_preview or not chk.product.name.is_fits:

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hlsp.atomic import atomic_open
-from hlsp.cards import CardError, format_card, header_bytes, sealed_cards
+from hlsp.fits.card import CardError, format_card, header_bytes, sealed_cards
 from hlsp.errors import HlspError
-from hlsp.fitsfile import CARD, parse_card, read_fits
+from hlsp.fits import parse_card, read_fits
+from hlsp.fits.card import CARD
 from hlsp.names import parse_name
 from hlsp.rules._util import parse_date
 

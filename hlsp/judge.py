@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Union
 from hlsp.findings import Finding, Severity
 
 if TYPE_CHECKING:  # annotations only: judging a collection needs no FITS reader
-    from hlsp.fitsfile import HDU, Card, FitsFile, Header
+    from hlsp.fits import HDU, Card, FitsFile, Header
     from hlsp.profiles import Profile
     from hlsp.rules._base import CollectionContext, FileContext, Rule
 
@@ -369,7 +369,7 @@ class HduView:
     ``index``, ``kind`` and ``layout`` (the keywords in card order) are free:
     they are part of every memo key.  Everything else is read through the
     methods below, which record the read.  Cards handed out are the reader's
-    :class:`~hlsp.fitsfile.Card` objects: a card is a function of its 80
+    :class:`~hlsp.fits.Card` objects: a card is a function of its 80
     characters and its position, both of which the memo compares.
     """
 

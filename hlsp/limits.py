@@ -28,7 +28,7 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {
-    # -- the FITS reader (hlsp/fitsfile.py, hlsp/tablescan.py)
+    # -- the FITS reader (hlsp/fits/)
     "row_buffer": Setting(
         "HLSP_MAX_ROW_BUFFER",
         4 * MiB,

@@ -25,7 +25,7 @@ from hlsp.discover import Problem, discover, display
 from hlsp.findings import Category, FileResult, Finding, Severity
 from hlsp.names import parse_name
 
-# The reader (hlsp.fitsfile), the profiles (yaml) and the rule registry (~75
+# The reader (hlsp.fits), the profiles (yaml) and the rule registry (~75
 # modules) are imported in the functions that use them, at the first file that
 # is actually validated: a run whose results all come from the cache never
 # loads them.
@@ -75,11 +75,11 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
 
     ``path`` may be an ``https://`` or ``s3://`` URL: the file streams through
     the reader (:func:`hlsp.remote.read_url`) and is never stored.  ``fits``:
-    the file's :class:`~hlsp.fitsfile.FitsFile` already read (None: not a FITS
+    the file's :class:`~hlsp.fits.FitsFile` already read (None: not a FITS
     file), as staging and the upload events do while they read the bytes once;
     default: read it here.
     """
-    from hlsp.fitsfile import read_fits
+    from hlsp.fits import read_fits
     from hlsp.judge import run_rules
     from hlsp.profiles import load_profile, load_vocabulary
     from hlsp.rules._base import FileContext
@@ -264,7 +264,7 @@ def _open_cache(options: Options):
 
 def _warm_up(options: Options) -> None:
     """Load what every file needs once, before workers are forked from this process."""
-    from hlsp.fitsfile import warm_up
+    from hlsp.fits.read import warm_up
     from hlsp.profiles import load_profile, load_vocabulary
 
     warm_up()
@@ -328,7 +328,7 @@ class _Router:
 
     * With a Dask address (``--scheduler`` or ``DASK_SCHEDULER_ADDRESS``): always there.
     * ``--jobs 1``, or a run of one batch: here.
-    * A single big file: here -- fitsfile already sums its data in two threads.
+    * A single big file: here -- hlsp.fits.read already sums its data in two threads.
     * The first batch of small files also runs here, before the local workers
       are forked: it loads whatever the rules import lazily (astropy.units ...),
       and every worker inherits it instead of importing it again.
@@ -369,7 +369,7 @@ class _Router:
         return self._here
 
     def pick(self, chunk: _Chunk):
-        from hlsp.fitsfile import PARALLEL_DATA
+        from hlsp.fits.read import PARALLEL_DATA
 
         if not self.address:
             if self.jobs == 1 or not self.many or (len(chunk.batch) == 1 and chunk.size >= PARALLEL_DATA):

@@ -69,7 +69,7 @@ from hlsp import limits
 from hlsp.cachedir import default_dir
 
 if TYPE_CHECKING:
-    from hlsp.fitsfile import FitsFile
+    from hlsp.fits import FitsFile
 
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
@@ -671,7 +671,7 @@ def read_url(url: str, options: RemoteOptions | None = None, scan_data: bool = T
     import bz2
     import gzip
 
-    from hlsp.fitsfile import Inflated, inflate_cap, read_stream
+    from hlsp.fits import Inflated, inflate_cap, read_stream
 
     class _Inflated(Inflated):
         """The local reader's inflate bounds (a decompression bomb stops with FS020), with the

@@ -10,7 +10,7 @@ with the file manifest.
 Determinism: values come from integer arithmetic and IEEE +,-,*,/ only (no
 random generator, no transcendental functions whose last bit may differ
 between platforms); dates are fixed; headers are written card by card by
-:mod:`hlsp.cards`; PNGs use stored (uncompressed) deflate blocks.  A test
+:mod:`hlsp.fits.card`; PNGs use stored (uncompressed) deflate blocks.  A test
 regenerates the folder and compares it with the committed one.
 
     python scripts/make_example.py [--out DIR]
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hlsp.atomic import atomic_open  # noqa: E402
-from hlsp.cards import format_card, pad_data, seal  # noqa: E402
+from hlsp.fits.card import format_card, pad_data, seal  # noqa: E402
 from hlsp.manifest import local_entry, render_products  # noqa: E402
 
 PROJ_ID = "example"

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from hlsp.fitsfile import BLOCK, encode_checksum, ones_add, ones_fold, ones_sum
+from hlsp.fits.card import BLOCK
+
+from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum
 
 Card = tuple  # (keyword, value[, comment]) or a raw 80-char str
 

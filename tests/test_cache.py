@@ -1,6 +1,6 @@
 """The result cache (hlsp.cache): reuse only what is still valid, survive damage and crashes.
 
-Whether a file was read again is observed by wrapping ``hlsp.fitsfile.read_fits``
+Whether a file was read again is observed by wrapping ``hlsp.fits.read_fits``
 (the real reader still runs; the wrapper only counts).  Runs use ``jobs=1`` so
 the counting happens in this process.
 """
@@ -21,7 +21,7 @@ import pytest
 
 import hlsp
 import hlsp.version
-import hlsp.fitsfile
+import hlsp.fits
 from fitsgen import hdu_bytes, primary_cards
 from hlsp.cache import FILE_NAME, ResultCache, fingerprint, sources_digest
 from hlsp.engine import Options, iter_validate
@@ -48,13 +48,13 @@ def folder(tmp_path):
 def reads(monkeypatch):
     """The paths ``read_fits`` is called with, in order."""
     seen: list[str] = []
-    real = hlsp.fitsfile.read_fits
+    real = hlsp.fits.read_fits
 
     def counting(path, *a, **kw):
         seen.append(os.path.basename(path))
         return real(path, *a, **kw)
 
-    monkeypatch.setattr(hlsp.fitsfile, "read_fits", counting)
+    monkeypatch.setattr(hlsp.fits, "read_fits", counting)
     return seen
 
 
@@ -401,11 +401,11 @@ def test_a_run_served_from_the_cache_loads_no_reader_profiles_or_rules(folder, t
     env = {**os.environ, "HLSP_CACHE_DIR": str(tmp_path / "c")}
     script = (
         "import sys; from hlsp.cli import main; code = main(['validate', '-j', '1', sys.argv[1]]); "
-        "print(sorted(m for m in ('hlsp.fitsfile', 'yaml', 'hlsp.rules.fs001_not_fits', 'hlsp.metadata', 'hlsp.scheduler') if m in sys.modules))"
+        "print(sorted(m for m in ('hlsp.fits', 'yaml', 'hlsp.rules.fs001_not_fits', 'hlsp.metadata', 'hlsp.scheduler') if m in sys.modules))"
     )
     cmd = [sys.executable, "-c", script, str(folder)]
     first = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    assert "hlsp.fitsfile" in first.stdout and "hlsp.metadata" not in first.stdout, first.stdout + first.stderr
+    assert "hlsp.fits" in first.stdout and "hlsp.metadata" not in first.stdout, first.stdout + first.stderr
     again = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert again.stdout.splitlines()[-1] == "[]", again.stdout + again.stderr
     assert again.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]  # the same report
@@ -417,7 +417,7 @@ def test_fingerprint_covers_python_libraries_and_the_c_extension(monkeypatch):
 
     names = [n for n, _ in cache._source_files()[0]]
     assert "hlsp/_speedups.c" in names
-    from hlsp import speedups
+    from hlsp.fits import speedups
 
     if speedups.C is not None:  # the built module itself, not only its source
         assert any(n.startswith("hlsp/_speedups.") and n.endswith(cache.EXTENSION_SUFFIXES[-1]) for n in names) or any(

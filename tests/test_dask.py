@@ -28,7 +28,14 @@ def cluster():
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+            # no dashboard, and the scheduler's HTTP routes on a free port, not
+            # 8787: two test runs side by side must not meet there
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         ) as c:
             yield c
 

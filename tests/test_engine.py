@@ -132,7 +132,7 @@ def test_a_file_that_always_kills_its_worker_gets_a_finding(delivery, serial, tm
 
 
 def test_a_crash_in_the_reader_is_a_finding_not_a_traceback(tmp_path, monkeypatch):
-    from hlsp import fitsfile
+    import hlsp.fits
     from hlsp.engine import Options, validate_file
 
     path = tmp_path / "x.fits"
@@ -141,7 +141,7 @@ def test_a_crash_in_the_reader_is_a_finding_not_a_traceback(tmp_path, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(fitsfile, "read_fits", broken)
+    monkeypatch.setattr(hlsp.fits, "read_fits", broken)
     (f,) = validate_file(str(path), Options(select=["FS001"])).findings
     assert f.rule == "FS001" and "internal error while reading" in f.message and "simulated bug" in f.message
 

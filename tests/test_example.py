@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hlsp import validate
 from hlsp.contribution import load_contribution
-from hlsp.fitsfile import read_fits
+from hlsp.fits import read_fits
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "contributions" / "example"

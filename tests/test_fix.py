@@ -11,9 +11,10 @@ import pytest
 
 from contribution_support import EXAMPLE, copy_example
 from hlsp import validate
-from hlsp.cards import commentary_card, format_card, header_bytes
+from hlsp.fits.card import commentary_card, format_card, header_bytes
 from hlsp.errors import HlspError
-from hlsp.fitsfile import CARD, read_fits
+from hlsp.fits import read_fits
+from hlsp.fits.card import CARD
 from hlsp.fixer import apply_fix, plan_fix
 
 IMG = "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"

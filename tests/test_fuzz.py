@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from fitsgen import bintable_cards, card, hdu_bytes, header_bytes, image_ext_cards, primary_cards
 from hlsp.engine import Options, validate_file
 from hlsp.findings import FileResult
-from hlsp.fitsfile import FitsFile, read_fits
+from hlsp.fits import FitsFile, read_fits
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 OPTIONS = Options()  # every rule

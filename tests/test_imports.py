@@ -124,6 +124,6 @@ def test_the_checker_sees_a_cycle():
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
     assert "hlsp.pipeline" in imports_of("hlsp.engine")
     assert "hlsp.engine" not in imports_of("hlsp.collection")
-    assert "hlsp.fitsfile" not in imports_of("hlsp.tablescan")
+    assert "hlsp.fits.read" not in imports_of("hlsp.fits.tables")
     assert "hlsp.judge" not in imports_of("hlsp.rules._base")  # only under TYPE_CHECKING there
     assert "hlsp" in imports_of("hlsp.cli")  # from hlsp import __version__: the package itself

@@ -17,7 +17,7 @@ from fitsgen import hdu_bytes, primary_cards
 import hlsp.rules.fs006_mandatory_keywords as fs006
 from hlsp import judge
 from hlsp.engine import Options, validate_file
-from hlsp.fitsfile import read_fits
+from hlsp.fits import read_fits
 from hlsp.rules import file_rules
 
 NOBODY = "OBSERVER = 'nobody'"

@@ -285,7 +285,7 @@ def test_the_wheel_built_without_a_compiler_installs_and_validates(tmp_path_fact
     assert not any("_speedups" in n and n.endswith(".so") for n in zipfile.ZipFile(wheel).namelist())
     bin_dir = fresh_venv(base / "no-compiler-venv")
     run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, env=offline_pip_env(wheels))
-    twins = run(bin_dir / "python", "-I", "-c", "from hlsp import speedups; print(speedups.C)", cwd=workdir).stdout
+    twins = run(bin_dir / "python", "-I", "-c", "from hlsp.fits import speedups; print(speedups.C)", cwd=workdir).stdout
     assert twins.strip() == "None"
     ok = hlsp(bin_dir, "validate", "--format", "json", "example", cwd=workdir)
     assert ok.returncode == 0, ok.stdout + ok.stderr

@@ -6,7 +6,7 @@ For every file of ``../shared/realdata`` (see its INDEX.md):
   (and in the same HDUs);
 - we report CK001 / CK002 exactly in the HDUs whose raw CHECKSUM / DATASUM
   CFITSIO finds wrong (fitsio's low-level ``verify_checksum``, an independent
-  implementation of the checksum convention -- not ``hlsp.fitsfile``);
+  implementation of the checksum convention -- not ``hlsp.fits``);
 - the files INDEX.md calls clean get no fits, checksum or wcs error.
 
 The known facts of INDEX.md are asserted too, so that a change of either tool

@@ -9,7 +9,7 @@
 4. streams exactly that version (GET with ``If-Match: ETag``, or the version
    id): a GET that fails because the object changed or went away means a
    newer event (or the sweep) covers it -- nothing to do;
-5. reads it with the same reader (:func:`hlsp.fitsfile.read_stream`), in
+5. reads it with the same reader (:func:`hlsp.fits.read_stream`), in
    bounded chunks (never the whole object in memory, nothing on local disk),
    hashing what passes (sha256), and runs the same rules as ``hlsp validate``
    (:func:`hlsp.engine.validate_file`);
@@ -155,7 +155,7 @@ class _Reader:
 
 
 def _content_stream(reader: _Reader):
-    """(stream of the FITS content, compression): gzip and bzip2 by magic, as hlsp.fitsfile.open_stream."""
+    """(stream of the FITS content, compression): gzip and bzip2 by magic, as hlsp.fits.open_stream."""
     import bz2
     import gzip
 
@@ -213,7 +213,7 @@ def _rules(select: tuple | None, ignore: tuple | None):
 def validate_stream(body, url: str, size: int | None, expected: dict | None = None):
     """(FileResult, sha256, bytes read, headers) of an object body, streamed once."""
     from hlsp.engine import Options, validate_file
-    from hlsp.fitsfile import read_stream
+    from hlsp.fits import read_stream
 
     from hlsp.names import parse_name
 

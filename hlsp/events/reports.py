@@ -36,7 +36,7 @@ def verdict_for(
 ):
     """(findings, size, headers) of the report of ``url`` when it is current and matches, else None.
 
-    ``headers``: [(HDU index, :class:`hlsp.fitsfile.Header`)] of its first HDUs, as
+    ``headers``: [(HDU index, :class:`hlsp.fits.Header`)] of its first HDUs, as
     :func:`hlsp.collection.read_headers` gives for a local file.
 
     Current: the report is that of the object's ETag now.  Matches: its sha256
@@ -83,7 +83,7 @@ def verdict_for(
         if got or any(own.get(k) != v for k, v in want.items()) or set(want) - set(own):
             return None
     try:
-        from hlsp.fitsfile import Header, parse_card
+        from hlsp.fits import Header, parse_card
 
         headers = [
             (int(i), Header([parse_card(int(n), str(raw)) for n, raw in cards]))

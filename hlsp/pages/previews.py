@@ -43,7 +43,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from hlsp.atomic import atomic_open
-from hlsp.fitsfile import HDU, open_stream, read_fits, read_full
+from hlsp.fits import HDU, open_stream, read_fits, read_full
 from hlsp.profiles import load_vocabulary
 
 # Bump when the drawing changes, so cached previews are drawn again.

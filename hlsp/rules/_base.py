@@ -42,7 +42,7 @@ from hlsp.findings import Category, Finding, Severity
 if TYPE_CHECKING:  # annotations only: the registry can be listed without loading the reader
     from hlsp.collection import PreviousVersion, ProductCheck
     from hlsp.contribution import Contribution
-    from hlsp.fitsfile import HDU, FitsFile
+    from hlsp.fits import HDU, FitsFile
     from hlsp.judge import FileView, HduView
     from hlsp.metadata import YamlLoadError
     from hlsp.names import ParsedName

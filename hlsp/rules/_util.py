@@ -11,7 +11,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from hlsp.fitsfile import HDU, FitsFile
+from hlsp.fits import HDU, FitsFile
 from hlsp.profiles import KeywordSpec, VocabIndex, Vocabulary
 from hlsp.units import unit_problem  # noqa: F401 -- KW011 and WC004 import it from here
 

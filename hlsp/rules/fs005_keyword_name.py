@@ -19,7 +19,7 @@ fixed::
     B_1ST   = 1.5
 """
 
-from hlsp.fitsfile import _KEYWORD_OK
+from hlsp.fits.card import _KEYWORD_OK
 from hlsp.judge import HduView
 from hlsp.rules._base import Category, Rule, Severity
 

@@ -39,7 +39,7 @@ fixed::
 
 import re
 
-from hlsp.fitsfile import Card
+from hlsp.fits import Card
 from hlsp.judge import HduView
 from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._util import is_int

@@ -35,7 +35,7 @@ import re
 from hlsp.judge import HduView
 from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._util import is_int
-from hlsp.tablescan import column_width
+from hlsp.fits.tables import column_width
 
 RULE = Rule(
     id="FS015",

@@ -27,7 +27,7 @@ column, counting the rows whose array holds a bad value; at most
 inside the heap of ``PA`` columns is not (fitsverify checks it).
 
 The reader checks the rows while it streams the data for the checksums, so
-this costs no second pass over the file (``hlsp/tablescan.py``).
+this costs no second pass over the file (``hlsp/fits/tables.py``).
 
 *How to fix:* Rewrite the table with a FITS library from typed arrays (booleans, ASCII
 strings).
@@ -48,7 +48,7 @@ fixed::
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.tablescan import WHAT
+from hlsp.fits.tables import WHAT
 
 RULE = Rule(
     id="FS019",

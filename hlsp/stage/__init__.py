@@ -65,7 +65,7 @@ from typing import Any
 
 from hlsp.contribution import METADATA_FILE, README_FILE, Contribution, Product, load_contribution
 from hlsp.errors import HlspError
-from hlsp.fitsfile import FitsFile
+from hlsp.fits import FitsFile
 from hlsp.names import parse_name
 import re
 

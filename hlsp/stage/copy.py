@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
-from hlsp.fitsfile import FitsFile, Inflated, read_full, read_stream
+from hlsp.fits import FitsFile, Inflated, read_full, read_stream
 
 CHUNK = 8 * 1024 * 1024  # large enough to amortise thread hand-offs, small enough for memory
 
@@ -177,7 +177,7 @@ def read_copy(
     ``fits``: read it as FITS (True), not (False), or when its first bytes
     are FITS's ``SIMPLE  =`` (None, as the validation engine decides).  Errors reading the
     source (OSError) are raised; bad FITS content never is (it is recorded
-    in the FitsFile for the rules, as :func:`hlsp.fitsfile.read_fits` does).
+    in the FitsFile for the rules, as :func:`hlsp.fits.read_fits` does).
     """
     import bz2
     import gzip
@@ -194,7 +194,7 @@ def read_copy(
             if fits:
                 stream: Any = tee
                 size = os.fstat(fh.fileno()).st_size
-                if compression == "gzip":  # (bounded as hlsp.fitsfile.open_stream bounds it)
+                if compression == "gzip":  # (bounded as hlsp.fits.open_stream bounds it)
                     stream = Inflated(gzip.GzipFile(fileobj=tee, mode="rb"), "gzip", size)
                 elif compression == "bzip2":
                     stream = Inflated(bz2.BZ2File(tee, mode="rb"), "bzip2", size)

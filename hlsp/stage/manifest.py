@@ -35,7 +35,7 @@ import os
 import subprocess
 from typing import Any
 
-from hlsp.fitsfile import FitsFile
+from hlsp.fits import FitsFile
 
 FORMAT = "hlsp-staging-manifest/1"
 MANIFEST = "manifest.json"
@@ -44,7 +44,7 @@ CAOM_FOLDER = "caom"
 
 
 def fits_checksum(fits: FitsFile | None) -> dict[str, Any]:
-    """Per-HDU CHECKSUM/DATASUM status (from :attr:`hlsp.fitsfile.HDU.checksum_status`) and a summary."""
+    """Per-HDU CHECKSUM/DATASUM status (from :attr:`hlsp.fits.HDU.checksum_status`) and a summary."""
     if fits is None or not fits.is_fits:
         return {"status": "not-fits", "hdus": []}
     hdus = []

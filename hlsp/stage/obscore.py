@@ -39,7 +39,7 @@ import math
 import warnings
 from typing import Any, Iterable
 
-from hlsp.fitsfile import HDU, FitsFile
+from hlsp.fits import HDU, FitsFile
 from hlsp.profiles import load_vocabulary
 
 COLLECTION = "HLSP"

@@ -251,7 +251,7 @@ def test_verdict_for_reads_only_a_current_matching_report(s3, monkeypatch):
     findings, size, headers = verdict_for(url, len(data), sha)
     assert (findings, size) == ([], len(data))
     # the headers it kept are those the reader gives for the file (CO015 compares them with hlsp.yaml)
-    from hlsp.fitsfile import read_fits
+    from hlsp.fits import read_fits
 
     local = read_fits(EXAMPLE_DIR / CAT, scan_data=False)
     assert [(i, [c.raw for c in h.cards]) for i, h in headers] == [

@@ -251,7 +251,14 @@ def test_dask_scheduler_validates_the_same_way(monkeypatch):
         for k, v in weed.server.env().items():  # the cluster's workers read the store with these
             monkeypatch.setenv(k, v)
         cluster = distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+            # no dashboard, and the scheduler's HTTP routes on a free port, not
+            # 8787: two test runs side by side must not meet there
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         )
         client, bucket = weed.server.client(), weed.server.new_bucket()
         names = [f"up/{product(i)}" for i in range(40)]  # more than one task's worth (watch.DASK_BATCH)

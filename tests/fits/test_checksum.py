@@ -1,4 +1,4 @@
-"""The raw-byte checksums of hlsp.fitsfile agree with astropy's and CFITSIO's.
+"""The raw-byte checksums of hlsp.fits agree with astropy's and CFITSIO's.
 
 Both libraries write CHECKSUM/DATASUM on files they create; our sums must
 reproduce their DATASUM and, after blanking CHECKSUM, encode to their exact
@@ -17,7 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fitsgen import bintable_cards, hdu_bytes, image_ext_cards, primary_cards
-from hlsp.fitsfile import CHUNK, SMALL_FILE, encode_checksum, ones_add, ones_fold, ones_sum, read_fits
+from hlsp.fits import read_fits
+from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum
+from hlsp.fits.file import SMALL_FILE
+from hlsp.fits.read import CHUNK
 
 
 def _astropy_mef(path, big: bool = False):

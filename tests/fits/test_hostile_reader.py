@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fitsgen import bintable_cards, card, header_bytes, primary_cards
-from hlsp.fitsfile import BLOCK, read_fits
-from hlsp.tablescan import RowScanner, TablePlan, py_scan_rows
+from hlsp.fits import read_fits
+from hlsp.fits.card import BLOCK
+from hlsp.fits.tables import RowScanner, TablePlan, py_scan_rows
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -33,8 +34,8 @@ READER_BOUND = 250 * MiB
 
 _MEASURE = """
 import json, resource, sys
-import hlsp.fitsfile, numpy
-from hlsp.fitsfile import read_fits
+import hlsp.fits, numpy
+from hlsp.fits import read_fits
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 ff = read_fits(sys.argv[1])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -210,7 +211,7 @@ def test_a_bzip2_bomb_stops_at_the_default_cap(tmp_path):
 
 
 def test_the_inflate_cap_grows_with_the_compressed_size(tmp_path, monkeypatch):
-    from hlsp.fitsfile import inflate_cap
+    from hlsp.fits import inflate_cap
 
     monkeypatch.setenv("HLSP_INFLATE_FREE", "1000")
     monkeypatch.setenv("HLSP_MAX_INFLATE_RATIO", "10")

@@ -18,9 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import hlsp.fitsfile as ff
+import hlsp.fits.file as fits_file
+import hlsp.fits.read as fits_read
 from fitsgen import card, header_bytes, primary_cards
-from hlsp.fitsfile import BLOCK, ones_fold, read_fits
+from hlsp.fits import read_fits
+from hlsp.fits.card import BLOCK
+from hlsp.fits.checksum import ones_fold
 
 MiB = 1024 * 1024
 
@@ -123,15 +126,15 @@ def test_direct_threaded_path_agrees_with_the_stream_path(raw):
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "x.fits"
         path.write_bytes(raw)
-        saved = ff.SMALL_FILE, ff.PARALLEL_DATA, ff.CHUNK
+        saved = fits_file.SMALL_FILE, fits_read.PARALLEL_DATA, fits_read.CHUNK
         try:
-            ff.CHUNK = 2 * BLOCK  # small chunks: many of them, and a split between threads
-            ff.SMALL_FILE = 10**12  # the whole file read at once, then streamed from memory
+            fits_read.CHUNK = 2 * BLOCK  # small chunks: many of them, and a split between threads
+            fits_file.SMALL_FILE = 10**12  # the whole file read at once, then streamed from memory
             reference = _facts(read_fits(path))
-            ff.SMALL_FILE, ff.PARALLEL_DATA = 0, 0  # plain file: pread path, always split in two
+            fits_file.SMALL_FILE, fits_read.PARALLEL_DATA = 0, 0  # plain file: pread path, always split in two
             assert _facts(read_fits(path)) == reference
         finally:
-            ff.SMALL_FILE, ff.PARALLEL_DATA, ff.CHUNK = saved
+            fits_file.SMALL_FILE, fits_read.PARALLEL_DATA, fits_read.CHUNK = saved
 
 
 @pytest.mark.parametrize("cut", [0, 1, 2, 3, 5, 2880])
@@ -141,11 +144,11 @@ def test_truncated_big_file_is_reported_by_both_paths(tmp_path, cut, monkeypatch
     sparse_image(path, nbytes, {8: 0x12345678, nbytes - 8: 0x9ABCDEF0})
     with open(path, "r+b") as fh:
         fh.truncate(os.path.getsize(path) - cut)
-    monkeypatch.setattr(ff, "SMALL_FILE", 10**12)
+    monkeypatch.setattr(fits_file, "SMALL_FILE", 10**12)
     reference = _facts(read_fits(path))
-    monkeypatch.setattr(ff, "SMALL_FILE", 0)
-    monkeypatch.setattr(ff, "PARALLEL_DATA", 0)
-    monkeypatch.setattr(ff, "CHUNK", 2 * BLOCK)
+    monkeypatch.setattr(fits_file, "SMALL_FILE", 0)
+    monkeypatch.setattr(fits_read, "PARALLEL_DATA", 0)
+    monkeypatch.setattr(fits_read, "CHUNK", 2 * BLOCK)
     got = read_fits(path)
     assert _facts(got) == reference
     assert got.hdus[0].truncated == (cut > 0)

@@ -1,4 +1,4 @@
-"""hlsp._speedups (C) gives the same answers as its pure-Python twins in hlsp.fitsfile.
+"""hlsp._speedups (C) gives the same answers as its pure-Python twins in hlsp.fits.
 
 The reader uses the C module when it is built and the twins otherwise, so both
 must agree bit for bit: on random buffers, on the special float patterns, on
@@ -23,10 +23,13 @@ from hypothesis import strategies as st
 
 from conftest import need_system
 from fitsgen import bintable_cards, card, hdu_bytes, header_bytes, image_ext_cards, primary_cards
-from hlsp import fitsfile
-from hlsp import speedups as switch
-from hlsp.fitsfile import Card, ones_fold, py_any_finite, py_ones_sum, py_parse_cards, read_fits
-from hlsp.tablescan import py_scan_rows
+from hlsp.fits import card as fits_card
+from hlsp.fits import speedups as switch
+from hlsp.fits import Card, read_fits
+from hlsp.fits.card import py_parse_cards
+from hlsp.fits.checksum import ones_fold, py_ones_sum
+from hlsp.fits.read import py_any_finite
+from hlsp.fits.tables import py_scan_rows
 
 try:
     speedups = importlib.import_module("hlsp._speedups")
@@ -163,8 +166,8 @@ def _as_tuples(cards):
 def test_parse_cards_matches_twin(pairs):
     text = "".join(_raw(k, v) for k, v in pairs)
     for card_type in (Card, PlainCard):
-        c_cards, c_first = speedups.parse_cards(text, len(pairs), {}, fitsfile._parse_fields, card_type)
-        p_cards, p_first = py_parse_cards(text, len(pairs), {}, fitsfile._parse_fields, card_type)
+        c_cards, c_first = speedups.parse_cards(text, len(pairs), {}, fits_card._parse_fields, card_type)
+        p_cards, p_first = py_parse_cards(text, len(pairs), {}, fits_card._parse_fields, card_type)
         assert all(type(c) is card_type for c in c_cards)
         assert _as_tuples(c_cards) == _as_tuples(p_cards)
         assert {k: v.index for k, v in c_first.items()} == {k: v.index for k, v in p_first.items()}
@@ -175,23 +178,23 @@ def test_parse_cards_matches_twin(pairs):
 def test_parse_cards_memo_is_shared_and_errors_are_clean():
     memo: dict = {}
     text = _raw("OBJECT", "= 'M31'") * 3
-    cards, first = speedups.parse_cards(text, 3, memo, fitsfile._parse_fields, Card)
+    cards, first = speedups.parse_cards(text, 3, memo, fits_card._parse_fields, Card)
     assert [c.index for c in cards] == [1, 2, 3] and first["OBJECT"] is cards[0]
     assert list(memo) == [text[:80]] and memo[text[:80]][2] == "M31"
     with pytest.raises(ValueError, match="shorter"):
-        speedups.parse_cards(text, 4, memo, fitsfile._parse_fields, Card)
+        speedups.parse_cards(text, 4, memo, fits_card._parse_fields, Card)
     # no reference is leaked: the memo's entry is held as often before as after
     held = sys.getrefcount(memo[text[:80]])
     for _ in range(100):
-        speedups.parse_cards(text, 3, memo, fitsfile._parse_fields, Card)
-        speedups.parse_cards(text, 3, memo, fitsfile._parse_fields, PlainCard)
+        speedups.parse_cards(text, 3, memo, fits_card._parse_fields, Card)
+        speedups.parse_cards(text, 3, memo, fits_card._parse_fields, PlainCard)
     after = sys.getrefcount(memo[text[:80]])  # (outside the assert: pytest's rewriting holds its operands)
     assert after == held
     wrong = {text[:80]: ("OBJECT",)}
     held = sys.getrefcount(wrong[text[:80]])
     for _ in range(100):
         with pytest.raises(TypeError):
-            speedups.parse_cards(text, 1, wrong, fitsfile._parse_fields, Card)
+            speedups.parse_cards(text, 1, wrong, fits_card._parse_fields, Card)
     after = sys.getrefcount(wrong[text[:80]])
     assert after == held
     with pytest.raises(TypeError, match="6-tuple"):
@@ -231,9 +234,9 @@ def _both(path, monkeypatch):
     fast = _facts(read_fits(path))
     with monkeypatch.context() as m:
         m.setattr(switch, "C", None)
-        fitsfile._CARD_MEMO.clear()
+        fits_card._CARD_MEMO.clear()
         slow = _facts(read_fits(path))
-    fitsfile._CARD_MEMO.clear()
+    fits_card._CARD_MEMO.clear()
     return fast, slow
 
 
@@ -372,7 +375,7 @@ def test_parse_fields_matches_parse_card(keyword, sep, rest):
     raw = (keyword.ljust(8) + sep + rest)[:80].ljust(80)
     fast = speedups.parse_fields(raw)
     if fast is not None:  # None: left to parse_card (HIERARCH, invalid values, non-ASCII ...)
-        assert _same(fast, fitsfile.py_parse_fields(raw)), raw
+        assert _same(fast, fits_card.py_parse_fields(raw)), raw
 
 
 @needs_c
@@ -399,7 +402,7 @@ def test_parse_fields_matches_parse_card(keyword, sep, rest):
 def test_parse_fields_on_common_cards(text):
     raw = text.ljust(80)
     fast = speedups.parse_fields(raw)
-    assert fast is not None and _same(fast, fitsfile.py_parse_fields(raw))
+    assert fast is not None and _same(fast, fits_card.py_parse_fields(raw))
 
 
 @needs_c

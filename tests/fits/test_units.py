@@ -1,4 +1,4 @@
-"""hlsp.units: the pure-Python FITS unit check gives astropy's verdict on every string.
+"""hlsp.units and hlsp.unit_grammar: the pure-Python FITS unit check gives astropy's verdict on every string.
 
 KW011 and WC004 judge unit strings with :func:`hlsp.units.unit_problem`, which
 never imports astropy.  These tests hold its verdict (valid or not) to
@@ -29,8 +29,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hlsp.fitsfile import read_fits
-from hlsp.units import FITS_NAMES, SI_SCALE, is_valid, suggestion, unit_problem
+from hlsp.fits import read_fits
+from hlsp.unit_grammar import FITS_NAMES, SI_SCALE, is_valid
+from hlsp.units import suggestion, unit_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "contributions" / "example"

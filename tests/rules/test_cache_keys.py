@@ -50,7 +50,7 @@ def raw(keyword: str, value: str) -> str:
 
 def layout_of(path: Path) -> list[tuple[str, ...]]:
     """The header layouts of a file: the tests' premise is that they are equal."""
-    from hlsp.fitsfile import read_fits
+    from hlsp.fits import read_fits
 
     return [h.header.layout for h in read_fits(str(path)).hdus]
 

@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _helpers import empty_primary, findings_for, write_fits
-from hlsp import fitsfile, speedups
-from hlsp.tablescan import RowScanner, TablePlan, py_scan_rows
+from hlsp.fits import file as fits_file
+from hlsp.fits import read as fits_read
+from hlsp.fits import speedups
+from hlsp.fits.tables import RowScanner, TablePlan, py_scan_rows
 
 
 def _table(columns, nrows, row_len, data, extra=(), heap=b"", fill=b"\x00"):
@@ -97,9 +99,9 @@ def test_rows_across_chunks_and_threads(tmp_path, monkeypatch, pure):
     """Rows that straddle the reader's chunks and its two threads are each checked once."""
     if pure:
         monkeypatch.setattr(speedups, "C", None)
-    monkeypatch.setattr(fitsfile, "SMALL_FILE", 0)  # read with positioned reads, like a big file
-    monkeypatch.setattr(fitsfile, "CHUNK", 2880 * 4)
-    monkeypatch.setattr(fitsfile, "PARALLEL_DATA", 2880 * 8)  # and split between two threads
+    monkeypatch.setattr(fits_file, "SMALL_FILE", 0)  # read with positioned reads, like a big file
+    monkeypatch.setattr(fits_read, "CHUNK", 2880 * 4)
+    monkeypatch.setattr(fits_read, "PARALLEL_DATA", 2880 * 8)  # and split between two threads
     nrows, row_len = 20_000, 7  # 7-byte rows never line up with 2880-byte chunks
     rows = bytearray(b"Tabcdef" * nrows)
     bad = [0, 1645, 1646, 4114, 9874, 9875, 19_999]  # 1645 and 9874 straddle a chunk end and the threads' split
@@ -247,15 +249,16 @@ def test_heap_logicals_in_compressed_and_big_files(tmp_path, monkeypatch):
     """The same verdict through every reading path: gzip stream, plain file read in chunks."""
     import gzip
 
-    import hlsp.fitsfile
+    import hlsp.fits.file
+    import hlsp.fits.read
 
     n = 5000
     heap = bytearray(b"T" * (2 * n))
     heap[2 * 4321 + 1] = ord("?")  # row 4322's second value
     rows = b"".join(struct.pack(">II", 2, 2 * i) for i in range(n))
     data = _table([("FLAGS", "1PL(2)")], n, 8, rows, heap=bytes(heap))
-    monkeypatch.setattr(hlsp.fitsfile, "SMALL_FILE", 0)  # the plain file is read in chunks
-    monkeypatch.setattr(hlsp.fitsfile, "CHUNK", 2880 * 3)
+    monkeypatch.setattr(hlsp.fits.file, "SMALL_FILE", 0)  # the plain file is read in chunks
+    monkeypatch.setattr(hlsp.fits.read, "CHUNK", 2880 * 3)
     (f,) = _fs019(tmp_path, data)
     assert "1 row holds" in f.message and "first: row 4322" in f.message
     gz = tmp_path / "z.fits.gz"

@@ -4,7 +4,7 @@ import pytest
 from _helpers import astropy_wcs_verdict, wc_verdict
 
 from hlsp.engine import Options, validate_file
-from hlsp.fitsfile import read_fits
+from hlsp.fits import read_fits
 from hlsp.judge import hdu_views
 from hlsp.rules._wcs import wcs_sets
 

@@ -13,7 +13,7 @@ from fitsgen import hdu_bytes, primary_cards
 from stage_support import copy_example
 
 from hlsp.errors import HlspError
-from hlsp.fitsfile import read_fits
+from hlsp.fits import read_fits
 from hlsp.stage import obscore, stage
 from hlsp.stage.catalog import open_catalog
 

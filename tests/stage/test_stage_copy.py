@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hlsp.fitsfile import read_fits
+from hlsp.fits import read_fits
 from hlsp.stage.copy import copy_hashed, read_copy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +86,7 @@ def _check_read_copy(path, chunk=CHUNK * 16):
 
 
 def test_read_copy_reads_what_the_reader_reads_from_real_files(realdata):
-    """One pass gives validation the same FitsFile as hlsp.fitsfile.read_fits, plus the digests and the copy."""
+    """One pass gives validation the same FitsFile as hlsp.fits.read_fits, plus the digests and the copy."""
     files = sorted(p for p in realdata.iterdir() if ".fits" in p.name)
     assert any(p.name.endswith(".gz") for p in files)  # compressed: hashed as stored, read decompressed
     for path in files:

@@ -3,7 +3,8 @@
 The inner loops (checksums, the finite-value scan, splitting headers into cards
 and parsing them, the table-row checks) run in C when ``hlsp._speedups`` is
 built (``hlsp/_speedups.c``); otherwise, or with ``HLSP_PURE_PYTHON=1``, in
-their pure-Python twins in :mod:`hlsp.fitsfile` and :mod:`hlsp.tablescan`,
+their pure-Python twins in :mod:`hlsp.fits.card`, :mod:`hlsp.fits.checksum`,
+:mod:`hlsp.fits.read` and :mod:`hlsp.fits.tables`,
 which give the same answers (``tests/fits/test_speedups.py``).
 
 ``C`` is the compiled module, or None.  The reader and the table scanner read

@@ -14,7 +14,7 @@ interpret; so do we, without a second pass over the file:
 - ASCII tables: numeric fields (``Iw``, ``Fw.d``, ``Ew.d``, ``Dw.d``) must hold a
   number, be blank, or equal ``TNULLn``.
 
-The reader (:mod:`hlsp.fitsfile`) feeds the data unit to a :class:`RowScanner`
+The reader (:mod:`hlsp.fits.read`) feeds the data unit to a :class:`RowScanner`
 chunk by chunk; what it finds becomes :class:`ValueProblem` facts on the HDU,
 judged by rule FS019.  The per-row loop for binary tables runs in C
 (``hlsp._speedups.scan_rows``) when it is built, else in :func:`py_scan_rows`.
@@ -28,7 +28,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from hlsp import speedups
+from hlsp.fits import speedups
 
 _BIN_FORM = re.compile(r"\s*([0-9]*)([LXBIJKAEDCMPQ])(.*?)\s*\Z")
 _VAR_FORM = re.compile(r"([LXBIJKAEDCM])(?:\(([0-9]+)\))?\Z")
@@ -205,6 +205,13 @@ def py_scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple
         if count:
             out.append((k, first, count))
     return out
+
+
+def scan_rows(buf, row_len: int, checks: tuple, heap_size: int) -> list[tuple[int, int, int]]:
+    """The bad values in whole binary-table rows (C, else :func:`py_scan_rows`)."""
+    if speedups.C is not None:
+        return speedups.C.scan_rows(buf, row_len, checks, heap_size)
+    return py_scan_rows(buf, row_len, checks, heap_size)
 
 
 # A column whose every field (joined by newlines) matches one of these has nothing
