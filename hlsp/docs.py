@@ -15,6 +15,8 @@ def rules_markdown() -> str:
         "",
         "Severity: **error** blocks acceptance, **warning** needs a reviewer's decision, **info** is a note.",
         "Each rule lives in `hlsp/rules/<id>_<name>.py` (lower-case ID).",
+        "Each shows an example of what fails and its fix: header cards, or what its label says"
+        " (a file name, an hlsp.yaml snippet, a folder, the changed paths of a pull request, a file described in words).",
         "",
         "| ID | name | category | severity | what |",
         "|---|---|---|---|---|",

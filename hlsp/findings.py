@@ -15,7 +15,6 @@ string).
 from __future__ import annotations
 
 import enum
-import html
 import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
@@ -260,6 +259,8 @@ _HEAD = ("file", "HDU", "keyword", "rule", "severity", "message", "fix")
 
 def _e(value: Any) -> str:
     """Escape anything that may come from a file or hlsp.yaml for HTML text or attribute values."""
+    import html  # (only for notebooks' HTML tables)
+
     return html.escape("" if value is None else str(value), quote=True)
 
 

@@ -1,10 +1,12 @@
 """Run rules over what was read: the one rule loop, the one crash wrapper, the memo.
 
 :func:`run_rules` runs a list of rules over a :class:`~hlsp.rules._base.FileContext`
-(one file) or a :class:`~hlsp.rules._base.CollectionContext` (one contribution)
-and returns their findings; a rule that raises becomes one warning saying so,
+(one file), a :class:`~hlsp.rules._base.CollectionContext` (one contribution)
+or a :class:`~hlsp.rules._base.PullRequestContext` (one pull request) and
+returns their findings; a rule that raises becomes one warning saying so,
 and the other rules still run.  The file pipeline (:mod:`hlsp.pipeline`) and
-the collection checks (:mod:`hlsp.engine`) both call it.
+the collection checks (:mod:`hlsp.engine`) and the pull-request check
+(:mod:`hlsp.gh.check`) call it.
 
 Reuse lives here, not in the rules.  A header check (``@RULE.check_hdu``:
 one HDU; ``@RULE.check_headers``: all HDUs of a file) sees the headers through
@@ -25,18 +27,16 @@ which is where it pays.
 from __future__ import annotations
 
 import itertools
-import json
 import operator
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Union
+import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from hlsp.findings import Finding, Severity
 
 if TYPE_CHECKING:  # annotations only: judging a collection needs no FITS reader
     from hlsp.fits import HDU, Card, FitsFile, Header
     from hlsp.profiles import Profile
-    from hlsp.rules._base import CollectionContext, FileContext, Rule
-
-Context = Union["FileContext", "CollectionContext"]
+    from hlsp.rules._base import Context, FileContext, Rule
 
 # What a view read, as (kind of read, argument); the memo re-reads these on other HDUs.
 KEYWORD = 0  # the first card of a keyword (its 80 characters, or None)
@@ -178,6 +178,8 @@ class _FileFacts:
         elif what == PRODUCT:
             return self.ctx.name.is_hlsp or self.ctx.product_type is not None
         elif what == EXPECTED:
+            import json  # (only for the rules that read hlsp.yaml's values)
+
             value = self.ctx.expected if arg is None else self.ctx.expected.get(arg)
             return json.dumps(value, sort_keys=True, default=repr)
         elif what == FILE_PATH:
@@ -215,13 +217,15 @@ class _Verdict:
 
 
 class _Trees(dict):
-    """Rule id -> decision tree, for the headers of one base; ``counts``: verdicts per rule."""
+    """Rule id -> decision tree, for the headers of one base; ``counts``: verdicts per rule;
+    ``visits``: headers (or files) of this base judged so far."""
 
-    __slots__ = ("counts",)
+    __slots__ = ("counts", "visits")
 
     def __init__(self) -> None:
         super().__init__()
         self.counts: dict[str, int] = {}
+        self.visits = 0
 
 
 class Memo:
@@ -241,6 +245,8 @@ class Memo:
         self.per_key = per_key  # verdicts per key: values that differ in every file do not crowd out the rest
         self.size = 0
         self._layouts: dict[tuple[str, ...], int] = {}
+        # (layout id, keyword test) -> positions of the keywords passing the test (HduView.cards_where)
+        self._where: dict[tuple[int, Any], tuple[int, ...]] = {}
         # base (an HDU's index, kind, layout id; or a tuple of those) -> {rule id: decision tree}
         self._trees: dict[tuple, _Trees] = {}
 
@@ -249,10 +255,12 @@ class Memo:
         for trees in self._trees.values():  # emptied in place: the files being judged hold them
             trees.clear()
             trees.counts.clear()
+            trees.visits = 0
         if len(self._trees) >= self.limit:  # the distinct layouts seen: bounded too
             self._trees = {}
         if len(self._layouts) >= self.limit:  # ids are never reused: an old id cannot match by accident
             self._layouts = {}
+        self._where = {}
 
     def layout_id(self, layout: tuple[str, ...]) -> int:
         """A small number standing for ``layout`` (the tuple is hashed once per HDU, not once per rule)."""
@@ -261,11 +269,25 @@ class Memo:
             found = self._layouts[layout] = next(_IDS)
         return found
 
+    def positions(self, layout_id: int, layout: tuple[str, ...], test: Callable[[str], Any]) -> list[int]:
+        """The positions in ``layout`` of the keywords passing ``test``, found once per layout
+        and test when the test is a function of the keyword alone (see :func:`_keyword_test`)."""
+        key = _keyword_test(test)
+        if key is None:
+            return [pos for pos, kw in enumerate(layout) if test(kw)]
+        found = self._where.get((layout_id, key))
+        if found is None:
+            if len(self._where) >= self.limit:
+                self._where = {}
+            found = self._where[(layout_id, key)] = tuple([pos for pos, kw in enumerate(layout) if test(kw)])
+        return list(found)
+
     def trees(self, base: tuple) -> _Trees:
         """The decision trees of every rule for headers of ``base`` (looked up once per HDU or file)."""
         trees = self._trees.get(base)
         if trees is None:
             trees = self._trees[base] = _Trees()
+        trees.visits += 1
         return trees
 
     def findings(self, rule: Rule, trees: _Trees, facts: _FileFacts, hdu: int | None) -> tuple[Finding, ...]:
@@ -291,7 +313,8 @@ class Memo:
         recorded: list[tuple[int, int, Any]] = []
         view: HduView | FileView = FileView(facts, recorded) if hdu is None else HduView(facts, hdu, recorded)
         found = tuple(rule.func(view))
-        self._store(trees, rule.id, tuple(dict.fromkeys(recorded)), facts, found)
+        if trees.visits > 1:  # (a base seen once so far, as most of a varied delivery's are, is not kept)
+            self._store(trees, rule.id, tuple(dict.fromkeys(recorded)), facts, found)
         return found
 
     def _store(self, trees: _Trees, rule_id: str, reads: tuple, facts: _FileFacts, found: tuple[Finding, ...]) -> None:
@@ -319,6 +342,20 @@ class Memo:
                 node = child
         trees.counts[rule_id] = trees.counts.get(rule_id, 0) + 1
         self.size += 1
+
+
+def _keyword_test(test: Callable[[str], Any]) -> Any:
+    """What stands for ``test`` in :meth:`Memo.positions`, or None when its answer may depend on
+    more than the keyword: a module-level function (no closure, no defaults: its code object) or
+    a compiled pattern's bound method (itself)."""
+    code = getattr(test, "__code__", None)
+    if code is not None:
+        if test.__closure__ is None and not test.__defaults__ and not test.__kwdefaults__:
+            return code
+        return None
+    if isinstance(getattr(test, "__self__", None), re.Pattern):
+        return test
+    return None
 
 
 _IDS = itertools.count(1)
@@ -390,8 +427,12 @@ class HduView:
         return out
 
     def cards_where(self, test: Callable[[str], Any]) -> list[Card]:
-        """The cards whose keyword passes ``test``, in card order (which ones follows from the layout)."""
-        return self.cards_at([pos for pos, kw in enumerate(self.layout) if test(kw)])
+        """The cards whose keyword passes ``test``, in card order (which ones follows from the layout).
+
+        ``test`` must be a function of the keyword alone; a module-level one (or a
+        compiled pattern's ``match``) is called once per layout, not once per header.
+        """
+        return self.cards_at(MEMO.positions(self._facts.hdus[self.index].base[2], self.layout, test))
 
     def blank_strings(self) -> tuple[int, ...]:
         """The positions of the cards whose value is an empty (or all-blank) string; no other text is read."""

@@ -349,6 +349,11 @@ class DaskCluster(Scheduler):
         self._client.close()
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def make_scheduler(
     work: Work,
     on_crash: Callable[[str], FileResult],
@@ -362,7 +367,7 @@ def make_scheduler(
     if address:
         return DaskCluster(work, on_crash, address)
     if jobs <= 0:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = cores()
     if jobs == 1:
         return InProcess(work, on_crash)
     return LocalPool(work, on_crash, jobs)

@@ -137,6 +137,9 @@ def test_rules_command(run_cli):
     assert r.code == 0 and "FS006" in r.out and "CK001" in r.out
     r = run_cli("rules", "CK001")
     assert r.code == 0 and "Why" in r.out and "How to fix:" in r.out and "Source:" in r.out
+    r = run_cli("rules", "FN005")  # the example: a failing file name and its fix
+    assert "*Example (file name):* fails::\n\n    hlsp_demo_hst_acs_m31_f814w_1.0_img.fits\n" in r.out
+    assert "\nfixed::\n\n    hlsp_demo_hst_acs_m31_f814w_v1.0_img.fits\n" in r.out
     assert run_cli("rules", "QQ123").code == 2
 
 

@@ -144,3 +144,30 @@ def test_a_crash_in_the_reader_is_a_finding_not_a_traceback(tmp_path, monkeypatc
     monkeypatch.setattr(hlsp.fits, "read_fits", broken)
     (f,) = validate_file(str(path), Options(select=["FS001"])).findings
     assert f.rule == "FS001" and "internal error while reading" in f.message and "simulated bug" in f.message
+
+
+@pytest.mark.parametrize(
+    ("pool_work", "lookahead", "workers"),
+    [
+        (float("inf"), 8, None),  # little work for the cores: the whole run stays in this process
+        (1e-12, 8, "cores"),  # plenty: one worker per core
+        (float("inf"), 1, "cores"),  # more files than discovered ahead: one worker per core
+    ],
+)
+def test_jobs_0_starts_only_the_workers_the_work_is_worth(delivery, serial, monkeypatch, pool_work, lookahead, workers):
+    """--jobs 0 (the default) sizes the pool from the first batch's time and the files known ahead;
+    the results are the same whatever it chooses."""
+    import hlsp.scheduler
+
+    started = []
+    real = hlsp.scheduler.make_scheduler
+
+    def recording(work, on_crash, jobs=1, address=None):
+        started.append(jobs)
+        return real(work, on_crash, jobs, address)
+
+    monkeypatch.setattr(hlsp.scheduler, "make_scheduler", recording)
+    monkeypatch.setattr(hlsp.pipeline, "POOL_WORK", pool_work)
+    monkeypatch.setattr(hlsp.pipeline, "LOOKAHEAD", lookahead)
+    assert results(delivery, jobs=0) == serial
+    assert started == ([] if workers is None else [hlsp.scheduler.cores()])

@@ -60,11 +60,14 @@ def test_an_edited_check_reading_another_keyword_gets_the_right_verdict(tmp_path
 
 
 def test_reuse_happens_and_is_the_same_findings(tmp_path):
-    """Two files of one layout and equal structural cards: the second is served from the memo."""
+    """Files of one layout and equal structural cards: once the layout is met again, its verdicts
+    are kept, and the next file is served from the memo."""
     judge.MEMO.clear()
     a = _write(tmp_path / "a.fits", "somebody")
     b = _write(tmp_path / "b.fits", "nobody")
     first = validate_file(str(a), Options()).findings
+    assert judge.MEMO.size == 0  # a layout met once is not kept (most of a varied delivery's are one-offs)
+    assert validate_file(str(a), Options()).findings == first
     size = judge.MEMO.size
     assert size > 0
     second = validate_file(str(b), Options()).findings
@@ -82,9 +85,10 @@ def test_the_memo_is_bounded(tmp_path):
         path = tmp_path / f"f{i}.fits"
         path.write_bytes(hdu_bytes(primary_cards(bitpix=16, naxes=[], extra=[(f"KEY{i}", None)])))
         facts = judge._FileFacts(None, read_fits(str(path)))
+        memo.trees(facts.hdus[0].base)  # (a layout met once is not kept: this is its second header)
         found = memo.findings(rule, memo.trees(facts.hdus[0].base), facts, 0)
         assert [f.keyword for f in found] == [f"KEY{i}"]
-        assert memo.size <= 5
+        assert 0 < memo.size <= 5
 
 
 def test_header_checks_see_only_views():
@@ -92,3 +96,32 @@ def test_header_checks_see_only_views():
     view_rules = [r for r in file_rules().values() if r.reads != "context"]
     assert len(view_rules) >= 15
     assert not hasattr(judge.HduView, "header") and not hasattr(judge.HduView, "fits")
+
+
+def _starts_with_n(keyword: str) -> bool:
+    return keyword.startswith("N")
+
+
+def test_cards_where_reuses_positions_only_for_tests_of_the_keyword_alone(tmp_path):
+    """HduView.cards_where finds a module-level test's positions once per layout; a test that
+    closes over other values (or has defaults) is asked again every time."""
+    import re
+
+    assert judge._keyword_test(_starts_with_n) is _starts_with_n.__code__
+    pattern = re.compile("NAXIS")
+    assert judge._keyword_test(pattern.match) == pattern.match
+    wanted = "OBSERVER"
+    assert judge._keyword_test(lambda kw: kw == wanted) is None
+    assert judge._keyword_test(lambda kw, w=wanted: kw == w) is None
+
+    a = read_fits(str(_write(tmp_path / "a.fits", "somebody")))
+    (view,) = judge.hdu_views(a)
+    naxis = [c.keyword for c in view.cards_where(_starts_with_n)]
+    assert naxis == [k for k in view.layout if k.startswith("N")] and naxis
+    assert [c.keyword for c in view.cards_where(_starts_with_n)] == naxis  # (the kept positions)
+
+    def equal_to(value: str):
+        return lambda kw: kw == value
+
+    for name in ("OBSERVER", "BITPIX"):  # one closure per value: each answered afresh
+        assert [c.keyword for c in view.cards_where(equal_to(name))] == [name]

@@ -32,7 +32,12 @@ def add_parser(sub, name: str) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=list(FORMATS), help="report format (default: text; github under GitHub Actions)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument(
-        "--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: one per core; 1: none)"
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default 0: as many as the work is worth, at most one per core; 1: none)",
     )
     p.add_argument(
         "--scheduler",

@@ -2,9 +2,11 @@
 
 ``check_pull_request`` finds the changed contributions (:mod:`hlsp.gh.changes`),
 validates each one as a collection (every folder under contributions/ is one,
-so a folder without hlsp.yaml gets MD001 rather than being skipped), adds the
-pull-request-level findings (:mod:`hlsp.gh.rules`) and records the sha256 of
-every file it reviewed.  ``write_artifact`` saves
+so a folder without hlsp.yaml gets MD001 rather than being skipped), gathers
+from git what the pull-request rules judge (:mod:`hlsp.gh.rules`: the changed
+paths, the labels, the git mode of every file; a
+:class:`~hlsp.rules._base.PullRequestContext`), runs them, and records the
+sha256 of every file it reviewed.  ``write_artifact`` saves
 the three files the privileged follow-up and the stage gate read:
 
 - ``report.json`` -- the validation report (``validators/schemas/report.schema.json``);
@@ -30,14 +32,13 @@ from typing import Any, Iterable
 from hlsp.atomic import atomic_open
 from hlsp.engine import iter_collection
 from hlsp.engine import Options
-from hlsp.findings import FileResult, Report
+from hlsp.findings import FileResult, Finding, Report
 from hlsp.gh import rules
-from hlsp.gh.changes import Changes, changed_contributions, tracked_files
+from hlsp.gh.changes import Changes, changed_contributions, contribution_of, tracked_files
+from hlsp.judge import run_rules
+from hlsp.rules._base import PullRequestContext
 
 REVIEW_FORMAT = "hlsp-review/1"
-SYMLINK_MODE = "120000"
-GITLINK_MODE = "160000"  # a git submodule
-GITLINK_MESSAGE = "this is a git submodule (a link to a commit of another repository), not a file"
 
 
 @dataclass(slots=True)
@@ -100,39 +101,35 @@ def check_pull_request(
     root = Path(repo)
     changes = changed_contributions(base, head, root)
     maintenance = any(label in rules.MAINTENANCE_LABELS for label in labels)
+    tracked = {c.id: tracked_files(root, changes.head, c.path) for c in changes.to_validate}
+    ctx = PullRequestContext(changes=changes, labels=tuple(labels), tracked=tracked)
+    found: dict[str, list[FileResult]] = {rule.id: [] for rule in rules.RULES}
     report = Report()
-    if not maintenance:
-        for path in changes.outside:
-            report.files.append(
-                FileResult(
-                    path, [rules.OUTSIDE.finding("this pull request changes a file outside contributions/<id>/")]
-                )
-            )
+    for f in run_rules(rules.RULES, ctx):
+        if f.path is None:  # a rule that crashed (hlsp.judge.crash_finding): about the whole pull request
+            report.files.append(FileResult(".", [f]))
+        else:
+            found[f.rule].append(_on_its_file(f))
+    report.files.extend(found[rules.OUTSIDE.id])
     options = Options(jobs=0, base=changes.base)  # compare with the collection's hlsp.yaml at the base
     checksums: dict[str, dict[str, str]] = {}
     for change in changes.contributions:
         if change.status == "deleted":
-            report.files.append(
-                FileResult(
-                    change.path, [rules.DELETED.finding(f"this pull request removes the collection {change.id!r}")]
-                )
-            )
+            report.files.extend(r for r in found[rules.DELETED.id] if r.path == change.path)
             continue
-        files: dict[str, str] = {}
-        links: list[FileResult] = []
-        for mode, path in tracked_files(root, changes.head, change.path):
-            if mode == SYMLINK_MODE:
-                links.append(FileResult(path, [rules.SYMLINK.finding("this is a symbolic link, not a file")]))
-            elif mode == GITLINK_MODE:  # (its folder is empty or absent in the checkout: nothing to hash)
-                links.append(FileResult(path, [rules.SYMLINK.finding(GITLINK_MESSAGE)]))
-            else:
-                files[path] = sha256_file(root / path)
-        checksums[change.id] = files
-        results = _per_file(iter_collection(os.fspath(root / change.path), options), root)
+        links = [r for r in found[rules.SYMLINK.id] if contribution_of(r.path) == change.id]
         linked = {r.path for r in links}
+        # links (and submodules, whose folder is empty or absent in the checkout) are never hashed
+        checksums[change.id] = {path: sha256_file(root / path) for _, path in tracked[change.id] if path not in linked}
+        results = _per_file(iter_collection(os.fspath(root / change.path), options), root)
         report.files.extend(links)
         report.files.extend(r for r in results if r.path not in linked)  # never report on a link's target
     return Check(changes=changes, report=report, checksums=checksums, maintenance=maintenance)
+
+
+def _on_its_file(finding: Finding) -> FileResult:
+    """A pull-request finding as the result of the file (or folder) it names; the result carries the path."""
+    return FileResult(finding.path or ".", [dataclasses.replace(finding, path=None)])
 
 
 def write_artifact(check: Check, out: str | os.PathLike, comment: str) -> None:

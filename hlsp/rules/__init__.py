@@ -1,6 +1,7 @@
 """The rule registry: every rule by ID.
 
-Adding a rule: write ``hlsp/rules/<id>_<name>.py`` (copy a neighbour), add its
+Adding a rule: write ``hlsp/rules/<id>_<name>.py`` (copy a neighbour; its
+docstring is the rule's text: summary, *Why:*, *How to fix:*, *Example:*), add its
 module name to ``FILE_MODULES`` below (``WHOLE_MODULES`` for a rule about a
 collection or a pull request as a whole), add a breaking and a passing example to
 ``tests/rules/test_<id>.py``, and run ``make docs`` to refresh ``docs/rules.md``.

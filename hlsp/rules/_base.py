@@ -11,7 +11,13 @@ The rule's text is written once, in the docstring:
 * the first paragraph is the summary (``hlsp rules``, the table of docs/rules.md);
 * ``*Why:*`` says why the archive cares;
 * ``*How to fix:*`` is one paragraph, the hint every finding of the rule carries;
-* ``*Example:*`` shows a failing card and its fix (indented, one per line).
+* ``*Example:*`` shows what fails and its fix: ``*Example:* fails::``, an
+  indented block, ``fixed::``, an indented block.  Without a label the blocks
+  are header cards, one per line (a note may follow a card after two or
+  more blanks, in parentheses; a line that is only a note names no card); a label
+  says what else they show: ``*Example (file name):*``, ``*Example
+  (hlsp.yaml):*``, ``*Example (folder):*``, ``*Example (changed paths):*``,
+  ``*Example (file):*`` (a description of the bytes) ... (:func:`example_of`).
 
 A check is a plain judgement of what it reads -- no caches in rule modules.
 Two kinds:
@@ -22,8 +28,9 @@ Two kinds:
   check reads, and the engine reuses its findings for headers that read the
   same (:mod:`hlsp.judge`).  Prefer these for rules about header cards.
 * ``@RULE.check``: a judgement of a whole :class:`FileContext` (the parsed
-  file with its data, name, profile and vocabulary) or, with
-  ``scope="collection"``, of a :class:`CollectionContext`; run every time.
+  file with its data, name, profile and vocabulary), with
+  ``scope="collection"`` of a :class:`CollectionContext`, with
+  ``scope="pull-request"`` of a :class:`PullRequestContext`; run every time.
 
 Either returns an iterable of findings (a generator, or a list).  Rules never
 open files themselves.
@@ -35,7 +42,7 @@ import inspect
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar, Union
 
 from hlsp.findings import Category, Finding, Severity
 
@@ -43,12 +50,13 @@ if TYPE_CHECKING:  # annotations only: the registry can be listed without loadin
     from hlsp.collection_facts import PreviousVersion, ProductCheck
     from hlsp.contribution import Contribution
     from hlsp.fits import HDU, FitsFile
+    from hlsp.gh.changes import Changes
     from hlsp.judge import FileView, HduView
     from hlsp.metadata import YamlLoadError
     from hlsp.names import ParsedName
     from hlsp.profiles import Profile, Vocabulary
 
-__all__ = ["Rule", "FileContext", "CollectionContext", "Category", "Severity", "Finding"]
+__all__ = ["Rule", "FileContext", "CollectionContext", "PullRequestContext", "Category", "Severity", "Finding"]
 
 
 @dataclass(slots=True)
@@ -96,12 +104,37 @@ class CollectionContext:
         return {"line": line, "column": column, "path": self.metadata_path}
 
 
-CheckFn = Callable[[Union[FileContext, CollectionContext]], Iterable[Finding]]
-HduCheckFn = Callable[["HduView"], Iterable[Finding]]
-HeadersCheckFn = Callable[["FileView"], Iterable[Finding]]
+@dataclass(slots=True)
+class PullRequestContext:
+    """Everything a pull-request rule (``scope="pull-request"``) may look at.
+
+    Built once per pull request by :mod:`hlsp.gh.check` from git alone (no
+    API call): what the pull request changes and the git mode of every file of
+    the contributions it keeps.  Each finding names, in ``path``, the
+    repository-relative file or folder it is about.
+    """
+
+    changes: Changes  # the touched contributions (added, modified, renamed, deleted) and the paths outside them
+    labels: tuple[str, ...] = ()  # the pull request's labels
+    # contribution id -> (git mode, repository-relative path) of every file at HEAD, for the kept contributions
+    tracked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+Context = Union[FileContext, CollectionContext, PullRequestContext]  # what a ``@RULE.check`` is given
+
+# The check functions, by what they are given (the scope of the rule: fits/file, collection, pull-request).
+FileCheck = Callable[[FileContext], Iterable[Finding]]
+CollectionCheck = Callable[[CollectionContext], Iterable[Finding]]
+PullRequestCheck = Callable[[PullRequestContext], Iterable[Finding]]
+HduCheck = Callable[["HduView"], Iterable[Finding]]
+HeadersCheck = Callable[["FileView"], Iterable[Finding]]
+ContextCheck = TypeVar("ContextCheck", FileCheck, CollectionCheck, PullRequestCheck)
+AnyCheck = Union[FileCheck, CollectionCheck, PullRequestCheck, HduCheck, HeadersCheck]
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _FIX = "*How to fix:*"
+_EXAMPLE = re.compile(r"\*Example(?: \(([^)]+)\))?:\* fails::\Z")
+CARDS = "header cards"  # the kind of an example without a label
 
 
 def summary_of(doc: str) -> str:
@@ -117,6 +150,38 @@ def hint_of(doc: str) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule's ``*Example:*``: what fails and its fix, as written (dedented)."""
+
+    kind: str  # CARDS, or the label: "file name", "hlsp.yaml", "folder", "changed paths", "file" ...
+    fails: str
+    fixed: str
+
+
+def example_of(doc: str) -> Example | None:
+    """The ``*Example:*`` of a rule's docstring, or None when it has none (or it is malformed)."""
+    paras = _PARAGRAPHS.split(inspect.cleandoc(doc))
+    for i, para in enumerate(paras):
+        m = _EXAMPLE.match(para)
+        if m is None:
+            continue
+        fails, rest = _block(paras[i + 1 :])
+        if not rest or rest[0] != "fixed::":
+            return None
+        fixed, _ = _block(rest[1:])
+        return Example(m.group(1) or CARDS, fails, fixed) if fails and fixed else None
+    return None
+
+
+def _block(paras: list[str]) -> tuple[str, list[str]]:
+    """The indented paragraphs at the start of ``paras`` (dedented, joined), and the paragraphs after them."""
+    n = 0
+    while n < len(paras) and paras[n].startswith(" "):
+        n += 1
+    return inspect.cleandoc("\n\n".join(paras[:n])) if n else "", paras[n:]
+
+
 @dataclass(slots=True)
 class Rule:
     id: str  # stable, e.g. "FS006"
@@ -130,25 +195,26 @@ class Rule:
     summary: str = ""  # its first paragraph: what the rule checks
     hint: str = ""  # its *How to fix:* paragraph: the default hint of the rule's findings
     module: str = ""  # dotted module name
-    func: Callable[[Any], Iterable[Finding]] | None = None
-    reads: str = "context"  # what func is given: "context", "hdu" (an HduView) or "headers" (a FileView)
+    func: AnyCheck | None = None
+    reads: str = "context"  # what func is given: "context" (the Context of its scope), "hdu" (an HduView) or "headers" (a FileView)
 
-    def check(self, func: CheckFn) -> CheckFn:
-        """Decorator: register ``func(ctx)`` as this rule's check (a whole file, or a collection)."""
+    def check(self, func: ContextCheck) -> ContextCheck:
+        """Decorator: register ``func(ctx)`` as this rule's check: of a :class:`FileContext` (scope
+        ``fits`` or ``file``), a :class:`CollectionContext` or a :class:`PullRequestContext`."""
         self._register(func, "context")
         return func
 
-    def check_hdu(self, func: HduCheckFn) -> HduCheckFn:
+    def check_hdu(self, func: HduCheck) -> HduCheck:
         """Decorator: register ``func(hdu)`` as this rule's judgement of one HDU's header (see :mod:`hlsp.judge`)."""
         self._register(func, "hdu")
         return func
 
-    def check_headers(self, func: HeadersCheckFn) -> HeadersCheckFn:
+    def check_headers(self, func: HeadersCheck) -> HeadersCheck:
         """Decorator: register ``func(file)`` as this rule's judgement of all headers of a file (see :mod:`hlsp.judge`)."""
         self._register(func, "headers")
         return func
 
-    def _register(self, func: Callable, reads: str) -> None:
+    def _register(self, func: AnyCheck, reads: str) -> None:
         if reads != "context" and self.scope != "fits":
             raise RuntimeError(f"{self.id}: a header check needs scope 'fits'")
         self.func = func
@@ -184,6 +250,11 @@ class Rule:
             column=column,
             path=path,
         )
+
+    @property
+    def example(self) -> Example | None:
+        """The ``*Example:*`` of the docstring: what fails and its fix."""
+        return example_of(self.doc)
 
     @property
     def text(self) -> str:

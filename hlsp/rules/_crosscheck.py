@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hlsp.placeholders import load_placeholders
+
+if TYPE_CHECKING:
+    from hlsp.fits import Header
+
+Headers = list[tuple[int, "Header"]]  # (HDU index, header) of a product's first HDUs (ProductCheck.headers)
+Metadata = dict[str, Any]  # hlsp.yaml as loaded
 
 LISTS = {
     "observatories": "observatory",
@@ -21,18 +27,18 @@ SINGULAR = {
 }
 
 
-def listed(metadata: dict, key: str) -> list[str]:
+def listed(metadata: Metadata, key: str) -> list[str]:
     value = metadata.get(key)
     return [str(v).lower() for v in value] if isinstance(value, list) else []
 
 
-def is_skeleton_default(metadata: dict, key: str) -> bool:
+def is_skeleton_default(metadata: Metadata, key: str) -> bool:
     """Is the list exactly what `hlsp init` writes (MD006 reports it)?"""
     default = load_placeholders().skeleton.get(key)
     return bool(default) and listed(metadata, key) == [str(d).lower() for d in default]
 
 
-def name_values(fields: dict, key: str) -> list[str]:
+def name_values(fields: dict[str, str], key: str) -> list[str]:
     """The values a file name gives for a list of hlsp.yaml (``hst-fuse`` -> hst, fuse; ``multi`` -> none)."""
     value = fields.get(LISTS[key]) or ""
     if key == "product_types":
@@ -46,11 +52,11 @@ def target_matches(target: str, names: list[str]) -> bool:
     return any(t == n or t.startswith(n + "-") for n in names)
 
 
-def target_names(metadata: dict) -> list[str]:
+def target_names(metadata: Metadata) -> list[str]:
     return [str(t["name"]).lower() for t in metadata.get("targets") or [] if isinstance(t, dict) and t.get("name")]
 
 
-def header_value(headers: list, *keywords: str) -> tuple[Any, str] | None:
+def header_value(headers: Headers, *keywords: str) -> tuple[Any, str] | None:
     """(value, "KEYWORD in HDU n") of the first of ``keywords`` with a value in ``headers``."""
     for kw in keywords:
         for index, header in headers:
@@ -66,7 +72,7 @@ def header_value(headers: list, *keywords: str) -> tuple[Any, str] | None:
     return None
 
 
-def position(headers: list) -> tuple[float, float, str] | None:
+def position(headers: Headers) -> tuple[float, float, str] | None:
     """(ra, dec, "RA_TARG/DEC_TARG in HDU n") from the headers, target keywords first."""
     for ra_kw, dec_kw in (("RA_TARG", "DEC_TARG"), ("RA_OBJ", "DEC_OBJ")):
         for index, header in headers:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hlsp.derive import fix_can_add
 from hlsp.rules._util import science_hdu
 
+if TYPE_CHECKING:
+    from hlsp.judge import FileView
+    from hlsp.rules._base import FileContext
 
-def fix_command(ctx: Any) -> str:
+
+def fix_command(ctx: FileContext) -> str:
     """``hlsp fix <folder> --write`` for a product of a collection, else for the file."""
     folder = ctx.expected.get("folder") if ctx.expected else None
     if folder:
@@ -17,7 +21,7 @@ def fix_command(ctx: Any) -> str:
     return f"hlsp fix {ctx.path} --write"
 
 
-def keyword_hint(ctx: Any, keyword: str, default: str) -> str:
+def keyword_hint(ctx: FileContext, keyword: str, default: str) -> str:
     """The hint of a missing profile keyword: where `hlsp fix` takes it from, or what to do."""
     fits = ctx.fits
     headers = []
@@ -45,7 +49,7 @@ def keyword_hint(ctx: Any, keyword: str, default: str) -> str:
     return default
 
 
-def keyword_hint_of(file: Any, keyword: str, default: str) -> str:
+def keyword_hint_of(file: FileView, keyword: str, default: str) -> str:
     """:func:`keyword_hint` for a header check, from its :class:`hlsp.judge.FileView` (every read recorded)."""
     from hlsp.rules._util import science_view
 

@@ -16,7 +16,9 @@ from hlsp.profiles import KeywordSpec, VocabIndex, Vocabulary
 from hlsp.units import unit_problem  # noqa: F401 -- KW011 and WC004 import it from here
 
 if TYPE_CHECKING:
+    from hlsp.fits import Card
     from hlsp.judge import FileView, HduView
+    from hlsp.rules._base import FileContext
 
 __all__ = ["VocabIndex"]
 
@@ -27,7 +29,7 @@ DATE_RE = re.compile(
 OLD_DATE_RE = re.compile(r"\d{2}/\d{2}/\d{2}\Z")
 
 
-def shown(card: Any) -> str:
+def shown(card: Card) -> str:
     """A card's value as written, for messages: strings quoted without their padding."""
     return f"'{card.value.rstrip()}'" if card.vtype == "str" else card.value_text
 
@@ -74,7 +76,7 @@ def parse_date(text: str) -> tuple[bool, str | None]:
 
 
 # ------------------------------------------------------------- archive products
-def is_product(ctx: Any) -> bool:
+def is_product(ctx: FileContext) -> bool:
     """Does the archive's keyword profile apply to this file?
 
     Yes for files named like HLSP products (``hlsp_...``), and for any file
@@ -86,7 +88,7 @@ def is_product(ctx: Any) -> bool:
     return ctx.name.is_hlsp or ctx.product_type is not None
 
 
-def expected(ctx: Any, *keys: str) -> str | None:
+def expected(ctx: FileContext, *keys: str) -> str | None:
     """The first non-empty value of ``keys`` in ``ctx.expected`` (from hlsp.yaml), as text."""
     for key in keys:
         value = ctx.expected.get(key)

@@ -14,6 +14,15 @@ rewrite the checksums (hlsp fix --write).
 If the file is intact, rewrite the checksums (``hlsp fix --write``, or
 ``astropy.io.fits`` ``writeto(..., checksum=True)``); otherwise copy the file again from
 its source.
+
+*Example (checksum cards):* fails::
+
+    OBJECT  = 'NGC 1234'   (edited by hand after the checksums were written)
+    CHECKSUM= 'Ua9dXZ9cUa9cUZ9c'   (the sum of the header before the edit)
+
+fixed::
+
+    hlsp fix --write contributions/example   (writes CHECKSUM anew over the edited header)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -12,6 +12,15 @@ Treat it as damage: copy the file again from the original that your pipeline wro
 check that the error is gone. Rewriting the checksums would only hide real corruption;
 do it (``hlsp fix --write``) only when you changed the data yourself on purpose and the
 new data are right.
+
+*Example (checksum cards):* fails::
+
+    DATASUM = '2503531142'   (the data of this copy sum to 1290325815: it is damaged)
+
+fixed::
+
+    cp pipeline/output/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits contributions/example/
+    (the pipeline's original, whose data sum to DATASUM again)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

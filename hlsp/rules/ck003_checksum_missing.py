@@ -6,6 +6,14 @@ copy from the original.  MAST and ESO Phase 3 ask for ``CHECKSUM`` and
 
 *How to fix:* Write checksums when saving (astropy writeto(..., checksum=True)) or run
 `hlsp fix --write`.
+
+*Example (checksum cards):* fails::
+
+    (no CHECKSUM and no DATASUM card in any HDU)
+
+fixed::
+
+    hlsp fix --write contributions/example   (writes CHECKSUM and DATASUM into every HDU)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

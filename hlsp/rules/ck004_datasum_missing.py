@@ -8,6 +8,14 @@ so this is not a failure -- real TESS and K2 products look like this.  With
 *How to fix:* Optional: `hlsp fix --write` adds DATASUM.
 
 Nothing is required; ``hlsp fix --write`` adds ``DATASUM``.
+
+*Example (checksum cards):* fails::
+
+    CHECKSUM= 'Ua9dXZ9cUa9cUZ9c'   (valid; no DATASUM card, as in many TESS products)
+
+fixed::
+
+    hlsp fix --write contributions/example   (adds DATASUM next to CHECKSUM)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -9,6 +9,18 @@ contributions/<proj-id>`.
 
 Put the product files in the folder (or upload large ones and list them by ``url``),
 then run ``hlsp manifest contributions/<proj-id>``.
+
+*Example (hlsp.yaml):* fails::
+
+    products: []
+
+fixed::
+
+    products:   # written by hlsp manifest contributions/example: one entry per file
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -12,6 +12,22 @@ before anything is read through them.
 Put the file inside ``contributions/<proj-id>/`` and give its path relative to that
 folder (``hlsp_..._img.fits``, or ``images/...``); replace symbolic links by the files
 themselves.
+
+*Example (hlsp.yaml):* fails::
+
+    products:
+      - path: ../other-team/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+
+fixed::
+
+    products:   # the file itself, copied into contributions/example/
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -11,6 +11,22 @@ refused URL.
 
 Publish the file on a public https server or an S3 bucket and give that URL. (Local test
 servers: set ``HLSP_ALLOW_PRIVATE_URLS=1``.)
+
+*Example (hlsp.yaml):* fails::
+
+    products:
+      - url: http://data.hlsp-example.invalid/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+
+fixed::
+
+    products:
+      - url: https://data.hlsp-example.invalid/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -10,6 +10,22 @@ the files present.
 
 Add the file, correct the path or URL, or remove the entry (``hlsp manifest
 contributions/<proj-id>`` rewrites the list from the files it finds).
+
+*Example (hlsp.yaml):* fails::
+
+    products:   # the folder holds the F606W image, not an F814W one
+      - path: hlsp_example_hst_acs_ngc1234_f814w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+
+fixed::
+
+    products:
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -10,6 +10,22 @@ otherwise replace the file.
 
 If the file is right, run ``hlsp manifest contributions/<proj-id>`` to record its size
 and hash; otherwise replace the file.
+
+*Example (hlsp.yaml):* fails::
+
+    products:   # written before the image gained a header block: it has 23040 bytes now
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 20160
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+
+fixed::
+
+    products:   # hlsp manifest contributions/example
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

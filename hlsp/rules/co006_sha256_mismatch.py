@@ -10,6 +10,22 @@ otherwise replace the file.
 
 If the file is right, run ``hlsp manifest contributions/<proj-id>``; otherwise replace
 the file.
+
+*Example (hlsp.yaml):* fails::
+
+    products:   # the hash of an earlier run of the pipeline
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: 0d6f4e6a56a3fd5cbc7e1b1c0a0a4ba0a0f5cbd9a3e1a2f0a6d1c9b5f4e3a2b1
+        product_type: img
+
+fixed::
+
+    products:   # hlsp manifest contributions/example
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

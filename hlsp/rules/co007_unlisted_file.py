@@ -6,6 +6,16 @@ not be delivered).  ``hlsp.yaml``, ``README.md`` and hidden files are exempt.
 
 *How to fix:* Run `hlsp manifest contributions/<proj-id>` to list it, or remove the
 file.
+
+*Example (folder):* fails::
+
+    contributions/example/hlsp.yaml   (products: lists hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits only)
+    contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+    contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_drz.fits
+
+fixed::
+
+    hlsp manifest contributions/example   (lists the _drz file; or delete it if it is a leftover)
 """
 
 import posixpath

@@ -8,6 +8,30 @@ URL, or names differing only in case) would overwrite each other.
 
 Give every file a unique name (the HLSP naming template makes names unique through
 target, filter and product type) and list it once.
+
+*Example (hlsp.yaml):* fails::
+
+    products:
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+      - path: drizzled/hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+
+fixed::
+
+    products:
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+      - path: drizzled/hlsp_example_hst_acs_ngc1234_f606w_v1_drz.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: drz
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

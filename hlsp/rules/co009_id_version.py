@@ -12,6 +12,14 @@ rules compare the headers.
 
 Rename the folder or the files, or correct ``hlsp.yaml``; a new version renames every
 file (``..._v1_img.fits`` -> ``..._v2_img.fits``).
+
+*Example (hlsp.yaml):* fails::
+
+    version: v2   # while every file name says _v1_
+
+fixed::
+
+    version: v1   # or rename every file ..._v2_... and set HLSPVER = 'v2'
 """
 
 import os

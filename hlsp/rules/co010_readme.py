@@ -12,6 +12,28 @@ template.
 
 Add the missing headings with their text; ``hlsp init`` writes a template with all of
 them. Mention the current version and release date in the version history.
+
+*Example (README.md):* fails::
+
+    # Example HLSP
+    ## Summary
+    An image, a spectrum, a light curve and a catalog of NGC 1234.
+    ## Contacts
+    Ada Lovelace, ada@hlsp-example.invalid
+    ## Version history
+    v1, released 2026-11-01: first release.
+
+fixed::
+
+    # Example HLSP
+    ## Summary
+    An image, a spectrum, a light curve and a catalog of NGC 1234.
+    ## Contacts
+    Ada Lovelace, ada@hlsp-example.invalid
+    ## Version history
+    v1, released 2026-11-01: first release.
+    ## References
+    Lovelace, A. 2026, AJ, 171, 42 (2026AJ....171...42L)
 """
 
 import re

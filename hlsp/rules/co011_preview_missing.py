@@ -10,6 +10,26 @@ with ``product_type: preview``.
 contributions/<proj-id>`.
 
 Add the previews and run ``hlsp manifest contributions/<proj-id>``.
+
+*Example (hlsp.yaml):* fails::
+
+    products:
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+
+fixed::
+
+    products:
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits
+        size: 23040
+        sha256: f3bdd78eba81e3c4fc30346cf39c51756ed74565c58cc910c615fbf192960975
+        product_type: img
+      - path: hlsp_example_hst_acs_ngc1234_f606w_v1_img.png
+        size: 4228
+        sha256: 1591046093b6b060608924d07cc01336c132cf0cb2ce1f86b0b8d62fe3bab3ee
+        product_type: preview
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -13,6 +13,14 @@ for HLSPVER.
 
 Raise ``version`` in ``hlsp.yaml`` (``v1`` -> ``v2`` or ``v1.1``), rename the files and
 ``HLSPVER`` accordingly (``hlsp fix`` updates the headers), and add a ``history`` entry.
+
+*Example (hlsp.yaml):* fails::
+
+    version: v1   # as on the base branch, though this pull request replaces the F606W image
+
+fixed::
+
+    version: v2   # with the files renamed ..._v2_..., HLSPVER = 'v2' and a history entry for v2
 """
 
 from hlsp.names import version_key

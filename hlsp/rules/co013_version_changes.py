@@ -9,6 +9,19 @@ and compared by their manifest sha256.
 
 *How to fix:* Check that the list is what you meant to deliver and that the README says
 so.
+
+*Example (hlsp.yaml):* fails::
+
+    version: v2   # the base branch has v1; the F606W image changed, a _drz image is new
+    (noted: against v1 on origin/main: 1 added (hlsp_example_hst_acs_ngc1234_f606w_v2_drz.fits);
+     1 changed (hlsp_example_hst_acs_ngc1234_f606w_v2_img.fits); 7 unchanged)
+
+fixed::
+
+    (a note, not a failure: it stays; check the list, and say the same in history and README.md)
+    history:
+      - {version: v1, date: 2026-11-01, changes: "First release."}
+      - {version: v2, date: 2027-03-15, changes: "Recalibrated the F606W image; added the drizzled one."}
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

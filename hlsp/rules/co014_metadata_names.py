@@ -19,6 +19,14 @@ unused one.
 
 The message names the value to add or remove. For a missing target it gives the
 coordinates the headers hold (``RA_TARG``/``DEC_TARG``, else ``RA_OBJ``/``DEC_OBJ``).
+
+*Example (hlsp.yaml):* fails::
+
+    filters: [f606w, g430l]   # the light curve's file name uses the filter tess
+
+fixed::
+
+    filters: [f606w, g430l, tess]
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -27,10 +27,25 @@ header.
 
 Each message names the header value and the product: write that value in hlsp.yaml (or
 correct the header if hlsp.yaml is right).
+
+*Example (hlsp.yaml):* fails::
+
+    targets:   # the products' headers say DEC_TARG = -7.8458
+      - {name: ngc1234, ra: 47.9125, dec: 7.8458}
+
+fixed::
+
+    targets:
+      - {name: ngc1234, ra: 47.9125, dec: -7.8458}
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity
 from hlsp.rules._crosscheck import (
+    Metadata,
     header_value,
     is_skeleton_default,
     listed,
@@ -41,6 +56,12 @@ from hlsp.rules._crosscheck import (
     target_matches,
     target_names,
 )
+
+if TYPE_CHECKING:
+    from typing import Iterator
+
+    from hlsp.collection import ProductCheck
+    from hlsp.findings import Finding
 
 RULE = Rule(
     id="CO015",
@@ -100,7 +121,7 @@ def check(ctx: CollectionContext):
         )
 
 
-def _position(ctx: CollectionContext, chk, meta):
+def _position(ctx: CollectionContext, chk: ProductCheck, meta: Metadata) -> Iterator[Finding]:
     name = chk.product.name
     target = (name.get("target") if name.fields else None) or ""
     pos = position(chk.headers)

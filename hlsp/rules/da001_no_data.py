@@ -6,6 +6,14 @@ stripped for testing.
 
 *How to fix:* Check the pipeline step that writes the data; deliver only files with
 data.
+
+*Example (file):* fails::
+
+    a primary HDU with NAXIS = 0 and one IMAGE extension with NAXIS1 = 2048, NAXIS2 = 0
+
+fixed::
+
+    the IMAGE extension with NAXIS1 = 2048, NAXIS2 = 2048 and its 16 MB of pixels
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -6,6 +6,15 @@ flags.
 
 *How to fix:* Check the reduction step that wrote this array; drop the HDU if it is
 meant to be empty.
+
+*Example (file):* fails::
+
+    an IMAGE HDU, BITPIX = -32, NAXIS1 = NAXIS2 = 2048, every pixel NaN (a mask applied everywhere)
+
+fixed::
+
+    the same HDU holding the reduced pixel values (at least one of them finite),
+    or no such HDU when it is meant to be empty
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

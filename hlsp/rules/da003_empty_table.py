@@ -5,6 +5,14 @@ columns but no measurements.
 
 *How to fix:* Check the step that fills the table; deliver the product only when it has
 rows.
+
+*Example (file):* fails::
+
+    XTENSION= 'BINTABLE', EXTNAME = 'LIGHTCURVE', TFIELDS = 4, NAXIS2 = 0   (columns, no rows)
+
+fixed::
+
+    the same table with its rows: NAXIS2 = 1282, one per cadence of the light curve
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

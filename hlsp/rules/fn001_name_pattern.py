@@ -15,6 +15,14 @@ hlsp_<proj-id>_<observatory>_<instrument>_<target>_<opt-elem>_<version>_<product
 Rename the file. Join several values of one field with ``-`` (``hst-jwst``,
 ``f606w-f814w``), never with ``_``. The other filename rules (FN002-FN009) judge only
 names that start with ``hlsp_``.
+
+*Example (file name):* fails::
+
+    hlsp_demo_hst_acs_m31_f606w_f814w_v1_img.fits
+
+fixed::
+
+    hlsp_demo_hst_acs_m31_f606w-f814w_v1_img.fits
 """
 
 from hlsp.names import FIELDS

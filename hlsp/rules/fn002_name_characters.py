@@ -16,6 +16,14 @@ target/version/extension, '+' only in the target.
 Rename the file: lower-case it, replace blanks and other characters with ``-``, and
 remove doubled ``_``. (A field that starts with a digit is allowed only in the target;
 FN008/FN009 note it for the others.)
+
+*Example (file name):* fails::
+
+    hlsp_demo_HST_acs_m31_f814w_v1_img.fits
+
+fixed::
+
+    hlsp_demo_hst_acs_m31_f814w_v1_img.fits
 """
 
 from hlsp.names import FIELD_LABELS

@@ -9,6 +9,14 @@ systems and tools.  The official MAST checker does not test this; this tool does
 
 Shorten the fields -- usually the target (use a catalogue id) or a multi-valued field
 (use ``multi``).
+
+*Example (file name):* fails::
+
+    hlsp_phangs-muse-extra_hst-jwst_acs-nircam-miri_ngc1234-ngc1235-ngc1236_f814w-f200w-f770w_v1.0_img.fits
+
+fixed::
+
+    hlsp_phangs-muse-extra_multi_multi_ngc1234-ngc1235-ngc1236_multi_v1.0_img.fits
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

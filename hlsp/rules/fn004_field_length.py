@@ -16,6 +16,14 @@ the epoch or sector, and leaves to the header what it already says (``CAMERA``,
 ``CCD``): the hint proposes such a name when one fits, e.g.
 ``gaia5707485527450614656-s0007`` (29 characters). The target then goes to ``HLSPTARG``
 (``hlsp fix``) and, with the object's coordinates, to ``targets`` in ``hlsp.yaml``.
+
+*Example (file name):* fails::
+
+    hlsp_tglc_tess_ffi_gaiaid-5707485527450614656-s0007-cam2-ccd3_tess_v1_llc.fits
+
+fixed::
+
+    hlsp_tglc_tess_ffi_gaia5707485527450614656-s0007_tess_v1_llc.fits
 """
 
 import re

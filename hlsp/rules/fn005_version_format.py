@@ -11,6 +11,14 @@ Z up to two letters or digits: ``v1``, ``v1.2``, ``v10.0.1``, ``v1.2.2a``.
 two digits).
 
 Rename the file with a version such as ``v1`` or ``v1.0``.
+
+*Example (file name):* fails::
+
+    hlsp_demo_hst_acs_m31_f814w_1.0_img.fits
+
+fixed::
+
+    hlsp_demo_hst_acs_m31_f814w_v1.0_img.fits
 """
 
 from hlsp.names import VERSION_RE

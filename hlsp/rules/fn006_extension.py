@@ -11,6 +11,14 @@ instead of .fit.
 
 Convert the file to an accepted format, or rename it with the accepted spelling
 (``.fits``, not ``.fit`` or ``.fts``).
+
+*Example (file name):* fails::
+
+    hlsp_demo_hst_acs_m31_f814w_v1_img.fit
+
+fixed::
+
+    hlsp_demo_hst_acs_m31_f814w_v1_img.fits
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

@@ -10,6 +10,14 @@ proj-id of its ``hlsp.yaml``.
 ending in '-'.
 
 Rename the file with the collection's proj-id.
+
+*Example (file name):* fails::
+
+    hlsp_3d-survey_hst_acs_m31_f814w_v1_img.fits
+
+fixed::
+
+    hlsp_threed-survey_hst_acs_m31_f814w_v1_img.fits
 """
 
 from hlsp.names import PROJ_ID_RE

@@ -11,6 +11,14 @@ a warning, not an error.
 
 Use a listed type (img, drz, i2d, spec, x1d, lc, llc, cat, sed, model, preview ...), or
 ask the archive to add yours to ``validators/vocab/filename.yaml``.
+
+*Example (file name):* fails::
+
+    hlsp_demo_hst_acs_m31_f814w_v1_image.fits
+
+fixed::
+
+    hlsp_demo_hst_acs_m31_f814w_v1_img.fits
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

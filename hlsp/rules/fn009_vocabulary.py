@@ -18,10 +18,25 @@ validators/vocab/observatories.yaml.
 Correct the spelling or the combination, or ask the archive to add the value to
 ``validators/vocab/observatories.yaml``. Fields other than the target should start with
 a letter unless the vocabulary lists the value (``2mass``); the message notes it.
+
+*Example (file name):* fails::
+
+    hlsp_demo_jwst_wfc3_m31_f814w_v1_img.fits
+
+fixed::
+
+    hlsp_demo_hst_wfc3_m31_f814w_v1_img.fits
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.rules._util import split_values, vocab_index
+
+if TYPE_CHECKING:
+    from hlsp.profiles import Vocabulary
 
 RULE = Rule(
     id="FN009",
@@ -49,7 +64,7 @@ def check(ctx: FileContext):
         yield RULE.finding(message)
 
 
-def _problems(vocab, observatory: str, instrument: str, opt_elem: str):
+def _problems(vocab: Vocabulary, observatory: str, instrument: str, opt_elem: str) -> Iterator[str]:
     """Yield the problems of the three fields, in the order they are reported."""
     index = vocab_index(vocab)
     tree = vocab.observatories  # observatory -> {instrument -> filters}

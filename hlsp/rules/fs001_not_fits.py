@@ -11,7 +11,7 @@ non-FITS extension.
 Regenerate the file with a FITS writer (astropy, fitsio, CFITSIO), or rename it if it is
 not meant to be FITS.
 
-*Example:* fails::
+*Example (file):* fails::
 
     <!DOCTYPE html> ...   (an HTML error page saved as .fits)
 

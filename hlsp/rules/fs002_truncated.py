@@ -7,7 +7,7 @@ has lost data.  Every FITS file is also a whole number of 2880-byte blocks.
 *How to fix:* Copy or regenerate the file; compare its size and sha256 with the
 original.
 
-*Example:* fails::
+*Example (file):* fails::
 
     NAXIS1  = 2048, NAXIS2 = 2048, BITPIX = -32, but the file ends after 1 MB
 

@@ -6,7 +6,7 @@ be blank.
 
 *How to fix:* Rewrite the file with a FITS library; do not edit headers as text.
 
-*Example:* fails::
+*Example (file):* fails::
 
     ... last keyword card, then blanks to the end of the block (no END)
 

@@ -8,7 +8,7 @@ mean the file was written or edited incorrectly, and they change the checksum.
 
 Rewrite the file with a FITS library.
 
-*Example:* fails::
+*Example (file):* fails::
 
     bytes after END in the header block: NUL (0x00)
 

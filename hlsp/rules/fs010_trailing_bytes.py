@@ -8,7 +8,7 @@ ignored by some readers and rejected by others.
 
 Rewrite the file with a FITS library, or cut it after the last HDU.
 
-*Example:* fails::
+*Example (file):* fails::
 
     ... last HDU, then 100 bytes of a log message appended
 

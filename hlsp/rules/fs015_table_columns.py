@@ -21,7 +21,7 @@ NAXIS1.
 Write the table with a FITS library (astropy.table, fitsio), which computes these
 keywords; drop display formats you did not mean to set.
 
-*Example:* fails::
+*Example (file):* fails::
 
     TFIELDS =  2, TFORM1 = 'D', TFORM2 = 'E', NAXIS1 = 16   (8 + 4 = 12 bytes per row)
 

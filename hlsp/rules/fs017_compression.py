@@ -8,7 +8,7 @@ download, a damaged file); the HDUs after the damage are lost.
 Compress the original file again (``gzip -k file.fits``) and check that ``gzip -t``
 passes.
 
-*Example:* fails::
+*Example (file):* fails::
 
     hlsp_..._img.fits.gz: gzip: invalid compressed data--crc error
 

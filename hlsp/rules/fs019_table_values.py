@@ -38,7 +38,7 @@ and let the library build bit and variable-length columns. Text that must keep n
 characters needs an encoding convention described in the README and stored as bytes
 (``B``).
 
-*Example:* fails::
+*Example (file):* fails::
 
     a logical column (TFORM 'L') holding the byte 'Y'
 

@@ -19,7 +19,7 @@ that compresses a thousand times are almost always a bug in the writing code). I
 right, split it into several products, or ask the archive to raise the bound (the
 ``HLSP_*`` settings of ``docs/limits.md``).
 
-*Example:* fails::
+*Example (file):* fails::
 
     hlsp_..._img.fits.gz: 40 KB that inflate to 2 TB (a decompression bomb)
 

@@ -11,12 +11,23 @@ the 'maintenance' label.
 Keep only the files under ``contributions/<id>/`` in this pull request. A maintainer who
 means to change the project adds the ``maintenance`` label, which turns this error off.
 
-Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
-request (the files it changes, its labels); the file and collection runners
-skip rules of scope ``pull-request``.
+The check judges the facts :mod:`hlsp.gh.check` gathers from git (the
+changed paths outside every ``contributions/<id>/``, the pull request's
+labels: :class:`~hlsp.rules._base.PullRequestContext`); the file and
+collection runners skip rules of scope ``pull-request``.
+
+*Example (changed paths):* fails::
+
+    A  contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_drz.fits
+    M  .github/workflows/validate.yml
+
+fixed::
+
+    A  contributions/example/hlsp_example_hst_acs_ngc1234_f606w_v1_drz.fits
+    (the workflow change in a pull request of its own, or the 'maintenance' label)
 """
 
-from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._base import Category, PullRequestContext, Rule, Severity
 
 RULE = Rule(
     id="GH001",
@@ -28,7 +39,12 @@ RULE = Rule(
 )
 
 
+MAINTENANCE_LABELS = ("maintenance",)  # a label that allows changes outside contributions/
+
+
 @RULE.check
-def check(ctx):
-    """Nothing to check in one file or one collection: see :mod:`hlsp.gh.check`."""
-    return iter(())
+def check(ctx: PullRequestContext):
+    if any(label in MAINTENANCE_LABELS for label in ctx.labels):
+        return
+    for path in ctx.changes.outside:
+        yield RULE.finding("this pull request changes a file outside contributions/<id>/", path=path)

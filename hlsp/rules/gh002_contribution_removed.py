@@ -10,12 +10,26 @@ published versions.
 Nothing, if the removal is intended: explain it in the pull request. Otherwise restore
 the folder.
 
-Its findings are made by :mod:`hlsp.gh.check`, which sees the whole pull
-request (the files it changes, its labels); the file and collection runners
-skip rules of scope ``pull-request``.
+The check judges the facts :mod:`hlsp.gh.check` gathers from git (each
+touched contribution folder and whether it was added, modified, renamed or
+deleted: :class:`~hlsp.rules._base.PullRequestContext`); removing files from a
+folder that stays is not a removal.  The file and collection runners skip
+rules of scope ``pull-request``.
+
+*Example (changed paths):* fails::
+
+    D  contributions/old-survey/hlsp.yaml
+    D  contributions/old-survey/README.md
+    D  contributions/old-survey/hlsp_old-survey_hst_acs_m31_f814w_v1_img.fits
+
+fixed::
+
+    (an intended removal stays a warning: say why in the pull request; otherwise restore the folder)
+    D  contributions/old-survey/hlsp_old-survey_hst_acs_m31_f814w_v1_img.fits
+    M  contributions/old-survey/hlsp.yaml   (one product withdrawn, the collection kept)
 """
 
-from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._base import Category, PullRequestContext, Rule, Severity
 
 RULE = Rule(
     id="GH002",
@@ -28,6 +42,7 @@ RULE = Rule(
 
 
 @RULE.check
-def check(ctx):
-    """Nothing to check in one file or one collection: see :mod:`hlsp.gh.check`."""
-    return iter(())
+def check(ctx: PullRequestContext):
+    for change in ctx.changes.contributions:
+        if change.status == "deleted":
+            yield RULE.finding(f"this pull request removes the collection {change.id!r}", path=change.path)

@@ -28,10 +28,17 @@ fixed::
     XPOSURE =                300.0
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from hlsp.judge import FileView
 from hlsp.rules._base import Category, Rule, Severity
 from hlsp.rules._util import shown
 from hlsp.rules.kw010_license import LICENSE_KEYWORDS
+
+if TYPE_CHECKING:
+    from hlsp.profiles import Profile
 
 RULE = Rule(
     id="KW004",
@@ -80,7 +87,7 @@ def check(file: FileView):
     return [finding for _, _, finding in found]
 
 
-def _wanted(profile, check_values: bool) -> dict[str, tuple[int, tuple | None, object]]:
+def _wanted(profile: Profile, check_values: bool) -> dict[str, tuple[int, tuple | None, object]]:
     """What the profile requires of each keyword it gives a type or a value: name -> (profile order, _TYPES entry, exact value)."""
     wanted = {}
     for order, spec in enumerate(profile.keywords):

@@ -21,12 +21,11 @@ Update ``HLSPVER`` (or ``HLSPID``) -- or the file name -- so that they agree.
 
 *Example:* fails::
 
-    hlsp_example_hst_acs_ngc1234_f606w_v2_img.fits with
-    HLSPVER = 'v1      '
+    HLSPVER = 'v2      '   (in hlsp_demo_hst_acs_m31_f814w_v1_img.fits)
 
 fixed::
 
-    HLSPVER = 'v2      '
+    HLSPVER = 'v1      '   (or, if v2 is right, rename the file ..._v2_img.fits)
 """
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity

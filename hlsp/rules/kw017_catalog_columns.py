@@ -21,7 +21,7 @@ in the first table HDU.
 Write the columns with astropy ``Table`` as float64 (``RA``, ``DEC``) and str
 (``SOURCE``).
 
-*Example:* fails::
+*Example (file):* fails::
 
     a catalog whose RA column has TFORM1 = 'E' (single precision)
 

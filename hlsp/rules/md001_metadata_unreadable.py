@@ -13,6 +13,17 @@ one), and the top level must be a mapping of fields.
 Correct the line the finding points at. Start from the template that ``hlsp init
 <proj-id>`` writes if in doubt; write every value out in full instead of using
 ``&anchor`` / ``*alias``.
+
+*Example (hlsp.yaml):* fails::
+
+    version: v1
+    release_date: 2026-11-01
+    version: v1   # the same key again: refused, even with the same value
+
+fixed::
+
+    version: v1
+    release_date: 2026-11-01
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

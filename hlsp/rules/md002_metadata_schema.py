@@ -14,6 +14,14 @@ per file.  Unknown fields are refused because they are usually typos.
 Follow the message and its hint; the finding points at the line. ``hlsp manifest
 contributions/<proj-id>`` fills in sizes and hashes. Private notes may go under keys
 starting with ``x-``.
+
+*Example (hlsp.yaml):* fails::
+
+    calibration_level: 2
+
+fixed::
+
+    calibration_level: 3   # 3: enhanced products (mosaics, combined spectra); 4: analysis products
 """
 
 from hlsp.metadata import schema_problems

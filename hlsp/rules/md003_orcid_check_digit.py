@@ -8,6 +8,14 @@ to someone else.  The schema checks the form, this rule the check digit.
 
 Copy the iD from your ORCID record (https://orcid.org), e.g. ``0000-0002-1825-0097``;
 the last character may be ``X``.
+
+*Example (hlsp.yaml):* fails::
+
+    lead: {name: Ada Lovelace, email: ada@hlsp-example.invalid, orcid: 0000-0002-7182-8186}
+
+fixed::
+
+    lead: {name: Ada Lovelace, email: ada@hlsp-example.invalid, orcid: 0000-0002-7182-8185}
 """
 
 import re

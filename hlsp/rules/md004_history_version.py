@@ -7,6 +7,19 @@ look for it, newest version included.
 *How to fix:* Add `- {version: v2, date: 2026-11-01, changes: "..."}` to history.
 
 Add ``- {version: <version>, date: <YYYY-MM-DD>, changes: "..."}`` to ``history``.
+
+*Example (hlsp.yaml):* fails::
+
+    version: v2
+    history:
+      - {version: v1, date: 2026-11-01, changes: "First release."}
+
+fixed::
+
+    version: v2
+    history:
+      - {version: v1, date: 2026-11-01, changes: "First release."}
+      - {version: v2, date: 2027-03-15, changes: "Recalibrated the F606W image."}
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

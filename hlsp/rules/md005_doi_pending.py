@@ -17,6 +17,14 @@ then.
 
 Nothing to do before acceptance. The archive records the minted DOI when it stages the
 collection (CONTRIBUTING.md, "After merge").
+
+*Example (hlsp.yaml):* fails::
+
+    doi: pending
+
+fixed::
+
+    doi: "10.17909/hlsp-example"   # minted by the archive on acceptance (hlsp stage --doi)
 """
 
 from hlsp.rules._base import Category, CollectionContext, Rule, Severity

@@ -20,6 +20,14 @@ stand-ins).
 
 Write the real value in the field the message names. For the lists, the hint names the
 values the products' file names use.
+
+*Example (hlsp.yaml):* fails::
+
+    lead: {name: Your Name, email: you@example.org, orcid: 0000-0002-1825-0097}
+
+fixed::
+
+    lead: {name: Ada Lovelace, email: ada@hlsp-example.invalid, orcid: 0000-0002-7182-8185}
 """
 
 from hlsp.placeholders import problems, readme_problems

@@ -16,11 +16,21 @@ projection code).
 
 Give the partner axis the same projection code and the matching type, e.g. ``CTYPE1 =
 'RA---TAN'`` and ``CTYPE2 = 'DEC--TAN'``.
+
+*Example:* fails::
+
+    CTYPE1  = 'RA---TAN'
+    CTYPE2  = 'GLAT-TAN'
+
+fixed::
+
+    CTYPE1  = 'RA---TAN'
+    CTYPE2  = 'DEC--TAN'
 """
 
 from hlsp.judge import HduView
 from hlsp.rules._base import Category, Rule, Severity
-from hlsp.rules._wcs import PROJECTIONS, PROJECTION_ALIASES, celestial_prefix, complement, wcs_sets
+from hlsp.rules._wcs import PROJECTIONS, PROJECTION_ALIASES, WcsSet, celestial_prefix, complement, wcs_sets
 
 RULE = Rule(
     id="WC001",
@@ -41,7 +51,7 @@ def check(hdu: HduView):
         yield from _check_set(ws)
 
 
-def _check_set(ws):
+def _check_set(ws: WcsSet):
     first = partner = None
     spectral = cubeface = None
     for ax in ws.axes:

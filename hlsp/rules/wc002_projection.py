@@ -18,6 +18,16 @@ same on both celestial axes.
 
 Write a valid code, e.g. ``RA---TAN``/``DEC--TAN`` for a tangent-plane image; for a
 spectral axis check Paper III's ``X2P`` codes.
+
+*Example:* fails::
+
+    CTYPE1  = 'RA---TNA'
+    CTYPE2  = 'DEC--TNA'
+
+fixed::
+
+    CTYPE1  = 'RA---TAN'
+    CTYPE2  = 'DEC--TAN'
 """
 
 from hlsp.judge import HduView

@@ -21,6 +21,20 @@ zero pivot or an inverse that is not finite, not a tolerance
 
 Write the real pixel scale; for a degenerate axis (a 3-D cube with one plane) give it
 ``CDELT3 = 1`` or ``CD3_3 = 1`` rather than 0.
+
+*Example:* fails::
+
+    CD1_1   =            -2.78E-05
+    CD1_2   =             2.78E-05
+    CD2_1   =            -2.78E-05
+    CD2_2   =             2.78E-05   (the second row repeats the first)
+
+fixed::
+
+    CD1_1   =            -2.78E-05
+    CD1_2   =                  0.0
+    CD2_1   =                  0.0
+    CD2_2   =             2.78E-05
 """
 
 from hlsp.judge import HduView

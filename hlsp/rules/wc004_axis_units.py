@@ -15,6 +15,16 @@ Angstrom, Hz, s) for the others.
 
 Write ``CUNIT1 = 'deg'`` for RA/DEC (converting ``CDELT``/``CD`` and ``CRVAL`` if they
 were in another angle), and a FITS unit for the others.
+
+*Example:* fails::
+
+    CUNIT1  = 'DEG     '
+    CUNIT2  = 'arcsec  '
+
+fixed::
+
+    CUNIT1  = 'deg     '
+    CUNIT2  = 'deg     '   (and CDELT2/CD2_j, CRVAL2 converted from arcsec)
 """
 
 from hlsp.judge import HduView

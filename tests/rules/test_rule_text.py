@@ -1,9 +1,10 @@
 """Each rule's text is written once, in its module docstring, and rules hold no caches.
 
 The summary is the docstring's first paragraph and the hint of its findings
-the ``*How to fix:*`` paragraph (hlsp/rules/_base.py derives both); the FITS
-and keyword rules show a failing card and its fix under ``*Example:*``, which
-``hlsp rules ID`` and docs/rules.md print.
+the ``*How to fix:*`` paragraph (hlsp/rules/_base.py derives both); every rule
+shows what fails and its fix under ``*Example:*`` (header cards, a file name,
+an hlsp.yaml snippet, a folder, changed paths ...), which ``hlsp rules ID`` and
+docs/rules.md print.  test_rule_examples.py runs the examples through their rules.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from pathlib import Path
 
 from hlsp.rules import FILE_MODULES, all_rules
+from hlsp.rules._base import CARDS, Example, example_of
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "hlsp" / "rules"
 
@@ -35,11 +37,52 @@ def test_summary_and_hint_come_from_the_docstring_only():
             assert f"*How to fix:* {rule.hint}" in " ".join(rule.doc.split()), rule.id
 
 
-def test_fits_and_keyword_rules_show_an_example():
+def test_every_rule_shows_an_example():
     for rule in all_rules().values():
-        if rule.id[:2] in ("FS", "KW"):
-            text = rule.describe()
-            assert "*Example:* fails::" in text and "\nfixed::\n" in text, rule.id
+        example = rule.example
+        assert example is not None, f"{rule.id}: no *Example:* fails:: ... fixed:: ... in its docstring"
+        assert example.fails.strip() and example.fixed.strip() and example.fails != example.fixed, rule.id
+        text = rule.describe()
+        assert "fails::" in text and "\nfixed::\n" in text and example.fixed.splitlines()[0] in text, rule.id
+
+
+def test_example_kinds_fit_the_rule_family():
+    """Header cards for the header rules, file names for FN, hlsp.yaml and folders for MD/CO, changed paths for GH."""
+    kinds = {
+        "FS": {CARDS, "file"},
+        "KW": {CARDS, "file"},
+        "WC": {CARDS},
+        "CK": {"checksum cards"},
+        "DA": {"file"},
+        "FN": {"file name"},
+        "MD": {"hlsp.yaml"},
+        "CO": {"hlsp.yaml", "folder", "README.md"},
+        "GH": {"changed paths"},
+    }
+    for rule in all_rules().values():
+        assert rule.example.kind in kinds[rule.id[:2]], (rule.id, rule.example.kind)
+
+
+def test_example_parser():
+    doc = """Summary.
+
+    *How to fix:* Do it.
+
+    *Example (file name):* fails::
+
+        hlsp_A.fits
+
+    fixed::
+
+        hlsp_a.fits
+
+        (second paragraph of the block)
+
+    *Source:* after the example.
+    """
+    assert example_of(doc) == Example("file name", "hlsp_A.fits", "hlsp_a.fits\n\n(second paragraph of the block)")
+    assert example_of("Summary.\n\n*Example:* fails::\n\n    A = 1\n") is None  # no fixed block
+    assert example_of("Summary.\n\n*Example:* fails::\n\n    A = 1\n\nfixed::\n\n    A = 2\n").kind == CARDS
 
 
 def test_rule_modules_keep_no_caches():
