@@ -60,7 +60,7 @@ from hlsp.rules._crosscheck import (
 if TYPE_CHECKING:
     from typing import Iterator
 
-    from hlsp.collection import ProductCheck
+    from hlsp.collection_facts import ProductCheck
     from hlsp.findings import Finding
 
 RULE = Rule(
