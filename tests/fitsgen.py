@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from hlsp.fits.card import BLOCK
 
 from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum
+from pathlib import Path
 
 Card = tuple  # (keyword, value[, comment]) or a raw 80-char str
 
@@ -119,3 +120,24 @@ def hdu_bytes(
     hsum = ones_fold(ones_sum(header_bytes(cards)))
     cards[at] = ("CHECKSUM", encode_checksum(ones_add(hsum, dsum)))
     return header_bytes(cards) + body
+
+
+MiB = 1024 * 1024
+
+
+def sparse_image(path: Path, nbytes: int, words: dict[int, int]) -> int:
+    """A float32 image of ``nbytes`` data bytes, zero except big-endian ``words`` at byte offsets.
+
+    The file is sparse (no disk space for the zeros).  Returns the data sum,
+    computed here from the words alone.
+    """
+    n = nbytes // 4
+    head = header_bytes(primary_cards(-32, [n]))
+    padded = -(-nbytes // BLOCK) * BLOCK
+    with open(path, "wb") as fh:
+        fh.write(head)
+        for off, w in words.items():
+            fh.seek(len(head) + off)
+            fh.write(w.to_bytes(4, "big"))
+        fh.truncate(len(head) + padded)
+    return ones_fold(sum(words.values()))

@@ -623,7 +623,7 @@ def test_a_big_remote_file_streams_in_bounded_memory(remote_env, tmp_path):
     import tracemalloc
 
     from hlsp.remote import read_url
-    from test_memory import MiB, sparse_image
+    from fitsgen import MiB, sparse_image
 
     size = 64 * MiB
     served = tmp_path / "served"

@@ -20,30 +20,9 @@ from hypothesis import strategies as st
 
 import hlsp.fits.file as fits_file
 import hlsp.fits.read as fits_read
-from fitsgen import card, header_bytes, primary_cards
+from fitsgen import MiB, card, header_bytes, primary_cards, sparse_image
 from hlsp.fits import read_fits
 from hlsp.fits.card import BLOCK
-from hlsp.fits.checksum import ones_fold
-
-MiB = 1024 * 1024
-
-
-def sparse_image(path: Path, nbytes: int, words: dict[int, int]) -> int:
-    """A float32 image of ``nbytes`` data bytes, zero except big-endian ``words`` at byte offsets.
-
-    The file is sparse (no disk space for the zeros).  Returns the data sum,
-    computed here from the words alone.
-    """
-    n = nbytes // 4
-    head = header_bytes(primary_cards(-32, [n]))
-    padded = -(-nbytes // BLOCK) * BLOCK
-    with open(path, "wb") as fh:
-        fh.write(head)
-        for off, w in words.items():
-            fh.seek(len(head) + off)
-            fh.write(w.to_bytes(4, "big"))
-        fh.truncate(len(head) + padded)
-    return ones_fold(sum(words.values()))
 
 
 def test_reading_a_200_mb_file_holds_a_few_mib(tmp_path):
