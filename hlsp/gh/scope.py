@@ -1,10 +1,19 @@
-"""Scope findings: GH001 for every changed path outside ``contributions/<id>/``, from the GitHub API."""
+"""Scope findings: GH001 for every changed path outside ``contributions/<id>/``, from the GitHub API.
+
+The judgement is GH001's own check (``hlsp/rules/gh001_outside_contributions.py``),
+run through the one rule loop of :mod:`hlsp.judge`; only its facts differ from
+:mod:`hlsp.gh.check`'s: the changed paths come from the API, not from git.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+
 from hlsp.findings import FileResult, Report
 from hlsp.gh import rules
-from hlsp.gh.changes import contribution_of
+from hlsp.gh.changes import Changes, contribution_of
+from hlsp.judge import run_rules
+from hlsp.rules._base import PullRequestContext
 
 
 def add_scope_findings(report: Report, changed_paths: list[str], labels: tuple[str, ...] | list[str]) -> int:
@@ -14,16 +23,11 @@ def add_scope_findings(report: Report, changed_paths: list[str], labels: tuple[s
     edits the validation workflow to hide its own GH001 is still caught.
     Returns the number of findings added.
     """
-    if any(label in rules.MAINTENANCE_LABELS for label in labels):
-        return 0
     reported = {r.path for r in report.files for f in r.findings if f.rule == rules.OUTSIDE.id}
+    outside = sorted(p for p in set(changed_paths) if contribution_of(p) is None and p not in reported)
+    ctx = PullRequestContext(changes=Changes(base="", head="", outside=outside), labels=tuple(labels))
     added = 0
-    for path in sorted(set(changed_paths)):
-        if contribution_of(path) is None and path not in reported:
-            report.files.append(
-                FileResult(
-                    path, [rules.OUTSIDE.finding("this pull request changes a file outside contributions/<id>/")]
-                )
-            )
-            added += 1
+    for f in run_rules([rules.OUTSIDE], ctx):
+        report.files.append(FileResult(f.path or ".", [dataclasses.replace(f, path=None)]))
+        added += 1
     return added
