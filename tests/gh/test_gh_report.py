@@ -257,3 +257,20 @@ def test_a_folded_warning_is_not_counted_as_hidden(github, run_cli, tmp_path):
     hidden = int(cut.split("**")[-2].split()[0]) if "did not fit" in cut else 0
     shown_errors = cut.count("| FS006 |")
     assert hidden == 40 - shown_errors + (0 if "2: a.fits, b.fits" in cut.replace("\\", "") else 2)
+
+
+def test_scope_findings_come_from_gh001_and_respect_the_label():
+    """The API's changed paths are judged by GH001's own check: outside paths only, once, none under the label."""
+    from hlsp.findings import FileResult, Report
+    from hlsp.gh.scope import add_scope_findings
+    from hlsp.rules.gh001_outside_contributions import RULE as GH001
+
+    paths = ["contributions/x/hlsp.yaml", ".github/workflows/validate.yml", "README.md", "README.md"]
+    report = Report()
+    report.files = [FileResult("README.md", [GH001.finding("already reported")])]
+    assert add_scope_findings(report, paths, ["documentation"]) == 1
+    added = report.files[-1]
+    assert added.path == ".github/workflows/validate.yml"
+    assert [(f.rule, f.path) for f in added.findings] == [("GH001", None)]
+    assert added.findings[0].hint and "maintenance" in added.findings[0].hint
+    assert add_scope_findings(Report(), paths, ["maintenance"]) == 0
