@@ -339,3 +339,21 @@ def moto_server():
             proc.kill()
             proc.wait()
         log.close()
+
+
+def dask_local_cluster(n_workers: int = 2):
+    """A real Dask LocalCluster on 127.0.0.1 with worker processes and no dashboard.
+
+    The scheduler's HTTP routes go to a free port, not 8787: two test runs
+    side by side must not meet there.
+    """
+    import distributed
+
+    return distributed.LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )

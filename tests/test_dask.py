@@ -18,6 +18,7 @@ import pytest
 from fitsgen import hdu_bytes, primary_cards
 from hlsp.engine import Options, _crash_result, iter_validate
 from hlsp.scheduler import DaskCluster
+from servers import dask_local_cluster
 
 distributed = pytest.importorskip("distributed")  # a dependency; importorskip only guards odd installs
 
@@ -27,16 +28,7 @@ def cluster():
     import dask
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-            # no dashboard, and the scheduler's HTTP routes on a free port, not
-            # 8787: two test runs side by side must not meet there
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        ) as c:
+        with dask_local_cluster() as c:
             yield c
 
 

@@ -32,7 +32,7 @@ from events_support import (
     reports,
     wait_for,
 )
-from servers import free_port, seaweedfs
+from servers import dask_local_cluster, free_port, seaweedfs
 
 from hlsp.events.records import ObjectEvent, failed_key, from_seaweedfs, report_key
 
@@ -244,22 +244,13 @@ def test_an_object_the_store_refuses_is_dead_lettered_not_dropped():
 def test_dask_scheduler_validates_the_same_way(monkeypatch):
     import subprocess
 
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     from events_support import HLSP
 
     with seaweedfs() as weed:
         for k, v in weed.server.env().items():  # the cluster's workers read the store with these
             monkeypatch.setenv(k, v)
-        cluster = distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            host="127.0.0.1",
-            # no dashboard, and the scheduler's HTTP routes on a free port, not
-            # 8787: two test runs side by side must not meet there
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        )
+        cluster = dask_local_cluster()
         client, bucket = weed.server.client(), weed.server.new_bucket()
         names = [f"up/{product(i)}" for i in range(40)]  # more than one task's worth (watch.DASK_BATCH)
         for k in names:
