@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import need_system
+
 from fitsgen import hdu_bytes, primary_cards
 
 GOOD = hdu_bytes(primary_cards(-32, [4, 4]), np.ones((4, 4), ">f4").tobytes(), checksum=True)
@@ -97,7 +99,7 @@ def test_unreadable_file(run_cli, tmp_path):
     # chmod 000 does not stop root (these tests run as root in CI); /proc/self/mem
     # is a regular file whose first page no process may read (EIO), for anyone.
     if not Path("/proc/self/mem").exists():
-        pytest.skip("needs Linux /proc to make a file that even root cannot read")
+        need_system("Linux /proc is absent: no file here that even root cannot read")
     link = tmp_path / "unreadable.fits"
     link.symlink_to("/proc/self/mem")
     _, data = _check(run_cli, link, code=1)

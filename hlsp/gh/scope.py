@@ -25,6 +25,8 @@ def add_scope_findings(report: Report, changed_paths: list[str], labels: tuple[s
     """
     reported = {r.path for r in report.files for f in r.findings if f.rule == rules.OUTSIDE.id}
     outside = sorted(p for p in set(changed_paths) if contribution_of(p) is None and p not in reported)
+    # Only the paths outside contributions/ and the labels are known here (GH001 reads no more);
+    # the commits are the API's business, not this check's.
     ctx = PullRequestContext(changes=Changes(base="", head="", outside=outside), labels=tuple(labels))
     added = 0
     for f in run_rules([rules.OUTSIDE], ctx):
