@@ -82,7 +82,7 @@ OPTION_SETS = {
 
 
 def build_parity(folder: Path) -> list[Path]:
-    sys.path[:0] = [str(ROOT / "tests")]
+    sys.path[:0] = [str(ROOT / "tests" / "fits"), str(ROOT / "tests")]
     import test_fitsverify_parity as parity
 
     folder.mkdir(parents=True, exist_ok=True)

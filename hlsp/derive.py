@@ -20,27 +20,64 @@ from __future__ import annotations
 
 import functools
 import string
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
 
 from hlsp.names import parse_name
 from hlsp.profiles import _load_yaml, validators_dir
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import Any, Iterable, Mapping
+
 FILE = "keyword-sources.yaml"
 
 
-@dataclass(frozen=True, slots=True)
 class Derived:
-    keyword: str
-    value: Any
-    source: str  # "RA_OBJ in HDU 0", "hlsp.yaml targets[1].ra", "the file name's observatory field"
+    """A value for a missing keyword, and where it comes from (immutable, compared by value)."""
+
+    __slots__ = ("keyword", "value", "source")
+
+    def __init__(self, keyword: str, value: Any, source: str):
+        set_ = object.__setattr__  # (frozen: __setattr__ refuses)
+        set_(self, "keyword", keyword)
+        set_(self, "value", value)
+        # "RA_OBJ in HDU 0", "hlsp.yaml targets[1].ra", "the file name's observatory field"
+        set_(self, "source", source)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.keyword, self.value, self.source) == (other.keyword, other.value, other.source)
+
+    def __hash__(self) -> int:
+        return hash((self.keyword, self.value, self.source))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, (self.keyword, self.value, self.source))
+
+    def __repr__(self) -> str:
+        return f"Derived(keyword={self.keyword!r}, value={self.value!r}, source={self.source!r})"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Sources:
-    equivalents: dict[str, tuple[dict, ...]]  # keyword -> ({"from": [...], "format": str|None}, ...)
-    file_name: dict[str, str]
-    metadata: frozenset[str]
+    """The parsed ``keyword-sources.yaml`` (loaded once; compared by identity)."""
+
+    __slots__ = ("equivalents", "file_name", "metadata")
+
+    def __init__(
+        self,
+        equivalents: dict[str, tuple[dict, ...]],  # keyword -> ({"from": [...], "format": str|None}, ...)
+        file_name: dict[str, str],
+        metadata: frozenset[str],
+    ):
+        self.equivalents = equivalents
+        self.file_name = file_name
+        self.metadata = metadata
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import enum
 import io
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
 
 from hlsp.severity import Severity, Summary  # noqa: F401 (part of this module's contract)
 
-if TYPE_CHECKING:  # imported lazily: `import hlsp` never loads astropy or pandas
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import); astropy and pandas are imported lazily
+    from typing import Any, Iterable
+
     import pandas
     from astropy.table import Table
+
+# Plain classes, not dataclasses: `dataclasses` imports `inspect` (~10 ms of a ~90 ms
+# one-file run); tests/test_imports.py keeps them out of `hlsp validate`'s start-up.
+_FINDING_FIELDS = ("rule", "category", "severity", "message", "hint", "hdu", "keyword", "line", "column", "path")
 
 
 class Category(str, enum.Enum):
@@ -37,18 +42,86 @@ class Category(str, enum.Enum):
     COLLECTION = "collection"
 
 
-@dataclass(frozen=True, slots=True)
 class Finding:
+    """One finding: immutable, hashable, compared by value (picklable: workers send them back)."""
+
+    __slots__ = _FINDING_FIELDS
+
     rule: str
     category: Category
     severity: Severity
     message: str
-    hint: str = ""
-    hdu: int | None = None
-    keyword: str | None = None
-    line: int | None = None
-    column: int | None = None
-    path: str | None = None  # set when a finding concerns another file than its FileResult
+    hint: str
+    hdu: int | None
+    keyword: str | None
+    line: int | None
+    column: int | None
+    path: str | None  # set when a finding concerns another file than its FileResult
+
+    def __init__(
+        self,
+        rule: str,
+        category: Category,
+        severity: Severity,
+        message: str,
+        hint: str = "",
+        hdu: int | None = None,
+        keyword: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+    ):
+        set_ = object.__setattr__  # (frozen: __setattr__ refuses)
+        set_(self, "rule", rule)
+        set_(self, "category", category)
+        set_(self, "severity", severity)
+        set_(self, "message", message)
+        set_(self, "hint", hint)
+        set_(self, "hdu", hdu)
+        set_(self, "keyword", keyword)
+        set_(self, "line", line)
+        set_(self, "column", column)
+        set_(self, "path", path)
+
+    def _values(self) -> tuple:
+        return (
+            self.rule,
+            self.category,
+            self.severity,
+            self.message,
+            self.hint,
+            self.hdu,
+            self.keyword,
+            self.line,
+            self.column,
+            self.path,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of a Finding (use .replace)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of a Finding")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, self._values())
+
+    def replace(self, **changes: Any) -> "Finding":
+        """A copy with ``changes`` (field name -> value), as ``dataclasses.replace`` did."""
+        values = dict(zip(_FINDING_FIELDS, self._values()))
+        unknown = changes.keys() - values.keys()
+        if unknown:
+            raise TypeError(f"Finding has no field {sorted(unknown)[0]!r}")
+        values.update(changes)
+        return self.__class__(**values)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -104,10 +177,19 @@ class Finding:
         )
 
 
-@dataclass(slots=True)
 class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
+    """The findings of one file (picklable: workers send them back)."""
+
+    __slots__ = ("path", "findings")
+
+    def __init__(self, path: str, findings: list[Finding] | None = None):
+        self.path = path
+        self.findings = [] if findings is None else findings
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.path, self.findings) == (other.path, other.findings)
 
     def counts(self) -> dict[str, int]:
         c = {"error": 0, "warning": 0, "info": 0}
@@ -134,11 +216,18 @@ class FileResult:
         return _html([self], title=self.path)
 
 
-@dataclass(slots=True)
 class Report:
     """All results of one validation run."""
 
-    files: list[FileResult] = field(default_factory=list)
+    __slots__ = ("files",)
+
+    def __init__(self, files: list[FileResult] | None = None):
+        self.files = [] if files is None else files
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.files == other.files
 
     @property
     def summary(self) -> Summary:

@@ -17,9 +17,6 @@ import itertools
 import os
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
-from urllib.parse import urlsplit
 
 from hlsp.discover import Problem, discover, display
 from hlsp.findings import Category, FileResult, Finding, Severity
@@ -29,25 +26,71 @@ from hlsp.names import parse_name
 # modules) are imported in the functions that use them, at the first file that
 # is actually validated: a run whose results all come from the cache never
 # loads them.
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import Any, Iterable, Iterator, Sequence
+
     from hlsp.remote import RemoteOptions
     from hlsp.rules._base import Rule
 
 
-@dataclass(slots=True)
+_OPTION_FIELDS = (
+    "select",
+    "ignore",
+    "product_type",
+    "expected",
+    "jobs",
+    "scheduler",
+    "cache",
+    "cache_dir",
+    "base",
+    "remote",
+)
+
+
 class Options:
     """What a validation run is asked to do (picklable, shipped to workers)."""
 
-    select: list[str] | None = None
-    ignore: list[str] | None = None
-    product_type: str | None = None  # overrides the type from the file name
-    expected: dict[str, Any] = field(default_factory=dict)  # e.g. {"proj_id":..., "version":...}
-    jobs: int = 1  # worker processes; 0: as many as the work is worth, at most one per core (see _Router)
-    scheduler: str | None = None  # Dask scheduler address (tcp://HOST:PORT); else DASK_SCHEDULER_ADDRESS
-    cache: bool = False  # reuse results of unchanged files from earlier runs (hlsp.cache)
-    cache_dir: str | None = None  # where the cache lives (default: hlsp.cachedir.default_dir())
-    base: str | None = None  # git ref holding the previous version of a contribution (default origin/main, main)
-    remote: RemoteOptions | None = None  # for remote products (None: from the environment)
+    __slots__ = _OPTION_FIELDS
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        product_type: str | None = None,  # overrides the type from the file name
+        expected: dict[str, Any] | None = None,  # e.g. {"proj_id":..., "version":...}; None: {}
+        jobs: int = 1,  # worker processes; 0: as many as the work is worth, at most one per core (see _Router)
+        scheduler: str | None = None,  # Dask scheduler address (tcp://HOST:PORT); else DASK_SCHEDULER_ADDRESS
+        cache: bool = False,  # reuse results of unchanged files from earlier runs (hlsp.cache)
+        cache_dir: str | None = None,  # where the cache lives (default: hlsp.cachedir.default_dir())
+        base: str | None = None,  # git ref holding the previous version of a contribution (default origin/main, main)
+        remote: RemoteOptions | None = None,  # for remote products (None: from the environment)
+    ):
+        self.select = select
+        self.ignore = ignore
+        self.product_type = product_type
+        self.expected = {} if expected is None else expected
+        self.jobs = jobs
+        self.scheduler = scheduler
+        self.cache = cache
+        self.cache_dir = cache_dir
+        self.base = base
+        self.remote = remote
+
+    def _values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _OPTION_FIELDS}
+
+    def __repr__(self) -> str:
+        return "Options(" + ", ".join(f"{k}={v!r}" for k, v in self._values().items()) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with ``changes`` (field name -> value), as ``dataclasses.replace`` did."""
+        return Options(**{**self._values(), **changes})
 
     def rules(self) -> list[Rule]:
         from hlsp.rules import file_rules, select_rules
@@ -87,7 +130,7 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
     rules = options.rules() if rules is None else rules
     shown = display(path)
     remote = is_url(path)
-    name = parse_name(urlsplit(path).path if remote else path)
+    name = parse_name(_url_path(path) if remote else path)
     result = FileResult(shown)
     given, fits = fits is not _READ, (None if fits is _READ else fits)
     if not given and (remote or name.is_fits or _has_fits_magic(path)):
@@ -130,6 +173,12 @@ def validate_file(path: str, options: Options, rules: Sequence[Rule] | None = No
 def is_url(path: str) -> bool:
     """A remote file for hlsp.remote.read_url (told here, without importing hlsp.remote)."""
     return path[:8].lower().startswith(("https://", "http://", "s3://"))
+
+
+def _url_path(url: str) -> str:
+    from urllib.parse import urlsplit  # (with ipaddress ~4 ms to import: only for remote files)
+
+    return urlsplit(url).path
 
 
 def _read_url(url: str, remote_options):
@@ -180,16 +229,18 @@ BATCH_BYTES = 32 * 1024 * 1024
 CHUNK_FILES = 512
 
 
-@dataclass(slots=True)
 class _Chunk:
     """Consecutive results in discovery order: ready ones, and the slots of one batch."""
 
-    entries: list = field(default_factory=list)  # FileResult, or an int: position in ``batch``
-    batch: list[str] = field(default_factory=list)
-    stamps: list = field(default_factory=list)  # hlsp.cache.Stamp per batch entry
-    size: int = 0  # bytes in the batch
-    scheduler: Any = None  # hlsp.scheduler.Scheduler running the batch
-    job: Any = None
+    __slots__ = ("entries", "batch", "stamps", "size", "scheduler", "job")
+
+    def __init__(self):
+        self.entries: list = []  # FileResult, or an int: position in ``batch``
+        self.batch: list[str] = []
+        self.stamps: list = []  # hlsp.cache.Stamp per batch entry
+        self.size = 0  # bytes in the batch
+        self.scheduler: Any = None  # hlsp.scheduler.Scheduler running the batch
+        self.job: Any = None
 
 
 def _chunks(items: Iterable[str | Problem], cache, batch_files: int = BATCH_FILES) -> Iterator[_Chunk]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from hlsp.cachedir import RACY_SECONDS, default_dir
 from hlsp.errors import HlspError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import Any
 
 LEVELS = ("required", "recommended", "suggested")
 
@@ -135,53 +137,199 @@ def _keep_parsed_copy(path: Path, data: Any, where: tuple[str, list[int]] | None
         pass  # a read-only cache folder: parse the YAML next time too
 
 
-@dataclass(frozen=True, slots=True)
 class KeywordSpec:
-    name: str
-    hdu: str = "primary"  # primary | science | any
-    level: str = "required"
-    type: str | None = None  # string | number | int | bool | date
-    value: Any = None
-    alternatives: tuple[str, ...] = ()
-    only: str | None = None  # image | table: applies only when the science HDU is of this kind
-    profile: str = "common"
-    source: str = ""
+    """One keyword of a profile (immutable, compared by value)."""
+
+    __slots__ = ("name", "hdu", "level", "type", "value", "alternatives", "only", "profile", "source")
+
+    def __init__(
+        self,
+        name: str,
+        hdu: str = "primary",  # primary | science | any
+        level: str = "required",
+        type: str | None = None,  # string | number | int | bool | date
+        value: Any = None,
+        alternatives: tuple[str, ...] = (),
+        only: str | None = None,  # image | table: applies only when the science HDU is of this kind
+        profile: str = "common",
+        source: str = "",
+    ):
+        set_ = object.__setattr__  # (frozen: __setattr__ refuses)
+        set_(self, "name", name)
+        set_(self, "hdu", hdu)
+        set_(self, "level", level)
+        set_(self, "type", type)
+        set_(self, "value", value)
+        set_(self, "alternatives", alternatives)
+        set_(self, "only", only)
+        set_(self, "profile", profile)
+        set_(self, "source", source)
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in KeywordSpec.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, self._values())
+
+    def __repr__(self) -> str:
+        return "KeywordSpec(" + ", ".join(f"{n}={v!r}" for n, v in zip(KeywordSpec.__slots__, self._values())) + ")"
 
 
-@dataclass(frozen=True, slots=True)
 class ColumnSpec:
-    name: str
-    level: str = "required"
-    format: str | None = None  # first letter of TFORM code (D, E, A, J ...)
+    """One table column of a profile (immutable, compared by value)."""
+
+    __slots__ = ("name", "level", "format")
+
+    def __init__(self, name: str, level: str = "required", format: str | None = None):
+        set_ = object.__setattr__  # (frozen: __setattr__ refuses)
+        set_(self, "name", name)
+        set_(self, "level", level)
+        set_(self, "format", format)  # first letter of TFORM code (D, E, A, J ...)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.level, self.format) == (other.name, other.level, other.format)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.level, self.format))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, (self.name, self.level, self.format))
+
+    def __repr__(self) -> str:
+        return f"ColumnSpec(name={self.name!r}, level={self.level!r}, format={self.format!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class Profile:
-    name: str
-    keywords: tuple[KeywordSpec, ...] = ()
-    columns: tuple[ColumnSpec, ...] = ()
+    """A keyword profile: the keywords and columns a product type must have (immutable, compared by value)."""
+
+    __slots__ = ("name", "keywords", "columns")
+
+    def __init__(self, name: str, keywords: tuple[KeywordSpec, ...] = (), columns: tuple[ColumnSpec, ...] = ()):
+        set_ = object.__setattr__  # (frozen: __setattr__ refuses)
+        set_(self, "name", name)
+        set_(self, "keywords", keywords)
+        set_(self, "columns", columns)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.keywords, self.columns) == (other.name, other.keywords, other.columns)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.keywords, self.columns))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, (self.name, self.keywords, self.columns))
+
+    def __repr__(self) -> str:
+        return f"Profile(name={self.name!r}, keywords={self.keywords!r}, columns={self.columns!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class VocabIndex:
-    """Flat look-up sets of a :class:`Vocabulary` (built with it)."""
+    """Flat look-up sets of a :class:`Vocabulary` (built with it; immutable)."""
 
-    observatories: frozenset[str]  # names and aliases
-    instruments: frozenset[str]
-    filters: frozenset[str]
-    product_types: frozenset[str]
+    __slots__ = ("observatories", "instruments", "filters", "product_types")
+
+    def __init__(
+        self,
+        observatories: frozenset[str],  # names and aliases
+        instruments: frozenset[str],
+        filters: frozenset[str],
+        product_types: frozenset[str],
+    ):
+        set_ = object.__setattr__  # (frozen: __setattr__ refuses)
+        set_(self, "observatories", observatories)
+        set_(self, "instruments", instruments)
+        set_(self, "filters", filters)
+        set_(self, "product_types", product_types)
+
+    def _values(self) -> tuple:
+        return (self.observatories, self.instruments, self.filters, self.product_types)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, self._values())
 
 
-@dataclass(slots=True)
 class Vocabulary:
-    max_name_length: int
-    field_lengths: dict[str, int]
-    extensions: frozenset[str]
-    product_types: frozenset[str]
-    observatories: dict[str, dict]  # observatory -> {instrument -> set(filters)}
-    aliases: dict[str, str] = field(default_factory=dict)
-    profile_of_type: dict[str, str] = field(default_factory=dict)
-    index: VocabIndex | None = None  # flat look-up sets, filled by load_vocabulary
+    """The vocabularies (file names, observatories, instruments, filters, product types)."""
+
+    __slots__ = (
+        "max_name_length",
+        "field_lengths",
+        "extensions",
+        "product_types",
+        "observatories",
+        "aliases",
+        "profile_of_type",
+        "index",
+    )
+
+    def __init__(
+        self,
+        max_name_length: int,
+        field_lengths: dict[str, int],
+        extensions: frozenset[str],
+        product_types: frozenset[str],
+        observatories: dict[str, dict],  # observatory -> {instrument -> set(filters)}
+        aliases: dict[str, str] | None = None,
+        profile_of_type: dict[str, str] | None = None,
+        index: VocabIndex | None = None,  # flat look-up sets, filled by load_vocabulary
+    ):
+        self.max_name_length = max_name_length
+        self.field_lengths = field_lengths
+        self.extensions = extensions
+        self.product_types = product_types
+        self.observatories = observatories
+        self.aliases = {} if aliases is None else aliases
+        self.profile_of_type = {} if profile_of_type is None else profile_of_type
+        self.index = index
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in Vocabulary.__slots__)
 
     def profile_for(self, product_type: str | None) -> str | None:
         if not product_type:

@@ -30,15 +30,17 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from dataclasses import dataclass
-from typing import Any, Callable
 
 from hlsp.errors import HlspError, MissingExtra, missing_extra
 from hlsp.findings import FileResult
 
-RETRIES = 2  # resubmissions of a whole batch after its worker died
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import Any, Callable
 
-Work = Callable[[list[str]], list[FileResult]]
+    Work = Callable[[list[str]], list[FileResult]]
+
+RETRIES = 2  # resubmissions of a whole batch after its worker died
 
 
 class NotJudged(FileResult):
@@ -48,11 +50,15 @@ class NotJudged(FileResult):
     cacheable = False
 
 
-@dataclass(slots=True)
 class Job:
-    paths: list[str]
-    handle: Any
-    attempts: int = 1
+    """One submitted batch: its paths, the scheduler's handle, how often it was submitted."""
+
+    __slots__ = ("paths", "handle", "attempts")
+
+    def __init__(self, paths: list[str], handle: Any, attempts: int = 1):
+        self.paths = paths
+        self.handle = handle
+        self.attempts = attempts
 
 
 class Scheduler:

@@ -37,9 +37,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Any, Union
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from fractions import Fraction
+    from typing import Any, Union
+
+    Power = Union[int, Fraction, float]
 
 # --------------------------------------------------------------------------- names
 # FITS Standard 4.0 table 13 (SI prefixes) and tables 13-15 (units); astropy's
@@ -119,11 +123,13 @@ class UnitError(ValueError):
     """Why a string is not a FITS unit (one line)."""
 
 
-@dataclass(frozen=True, slots=True)
 class _Tok:
-    kind: str
-    value: Any
-    col: int
+    __slots__ = ("kind", "value", "col")
+
+    def __init__(self, kind: str, value: Any, col: int):
+        self.kind = kind
+        self.value = value
+        self.col = col
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -159,10 +165,14 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 # ------------------------------------------------------------------------- values
-Power = Union[int, Fraction, float]
+# A power (Power) is an int, a float or a fractions.Fraction: fractions (and
+# decimal, which it imports: ~3 ms) are imported only when a power is a fraction.
+def _fraction(*args: Any) -> Fraction:
+    from fractions import Fraction
+
+    return Fraction(*args)
 
 
-@dataclass(slots=True)
 class _Unit:
     """A parsed unit: its scale (the factors, as astropy multiplies them) and its named bases.
 
@@ -170,18 +180,25 @@ class _Unit:
     unit (no arithmetic allowed), "plain" for ``mag(<dimensionless>)``.
     """
 
-    scale: Any = 1.0
-    bases: dict[str, Power] = field(default_factory=dict)
-    func: str | None = None
-    named: bool = False  # a single named unit, not a composite
+    __slots__ = ("scale", "bases", "func", "named")
+
+    def __init__(
+        self, scale: Any = 1.0, bases: dict[str, Power] | None = None, func: str | None = None, named: bool = False
+    ):
+        self.scale = scale
+        self.bases = {} if bases is None else bases
+        self.func = func
+        self.named = named  # a single named unit, not a composite
 
 
-@dataclass(slots=True)
 class _Structured:
     """astropy's structured unit: ``a, b`` (a list) or ``(a, b)`` (a parenthesised list)."""
 
-    parts: tuple
-    paren: bool = False
+    __slots__ = ("parts", "paren")
+
+    def __init__(self, parts: tuple, paren: bool = False):
+        self.parts = parts
+        self.paren = paren
 
 
 def _sanitize(scale: Any) -> Any:
@@ -198,16 +215,16 @@ def _sanitize(scale: Any) -> Any:
 
 def _power_value(p: Any) -> Power:
     """astropy's sanitize_power: integers stay integers, floats become close simple fractions."""
-    if isinstance(p, Fraction):
-        return int(p) if p.denominator == 1 else p
     if isinstance(p, float):
         if math.isinf(p) or math.isnan(p):
             raise UnitError("a power must be a finite number")
         if p == int(p):
             return int(p)
-        f = Fraction(p).limit_denominator(100)
+        f = _fraction(p).limit_denominator(100)
         return f if abs(float(f) / p - 1) < 4 * 2.0**-52 else p
-    return p
+    if isinstance(p, int):
+        return p
+    return int(p) if p.denominator == 1 else p  # a Fraction
 
 
 def _pow(x: Any, p: Power) -> Any:
@@ -471,7 +488,7 @@ class _Parser:
                     self.fail()
                 if den == 0:
                     raise UnitError("a fractional power has a zero denominator")
-                num = Fraction(num, den)
+                num = _fraction(num, den)
             self.take("CLOSE")
             return num
         sign = 1

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Any, Callable
 
 from hlsp.fits import speedups
 from hlsp.fits.checksum import encode_checksum, ones_add, ones_fold, ones_sum
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import Any, Callable
 
 BLOCK = 2880
 CARD = 80
@@ -32,18 +34,46 @@ _COMMENTARY = frozenset({"COMMENT", "HISTORY", ""})
 
 
 # ------------------------------------------------------------------- reading cards
-@dataclass(slots=True)
 class Card:
-    """One 80-character header card, parsed."""
+    """One 80-character header card, parsed.
 
-    index: int  # 1-based position in the header, as fitsverify counts
-    keyword: str  # stripped keyword name ("" for a blank keyword)
-    raw: str  # the 80 characters (latin-1 decoded)
-    has_value: bool  # "= " in columns 9-10 (or a HIERARCH / CONTINUE value)
-    value: Any = None  # str, bool, int, float, complex; None if undefined
-    vtype: str = "none"  # str|bool|int|float|complex|undefined|none|invalid
-    comment: str = ""
-    error: str | None = None  # value syntax problem, in words
+    hlsp._speedups.parse_cards fills the eight slots of new cards directly (in
+    this order) when they are plain member slots of this class, as here.
+    """
+
+    __slots__ = ("index", "keyword", "raw", "has_value", "value", "vtype", "comment", "error")
+
+    def __init__(
+        self,
+        index: int,  # 1-based position in the header, as fitsverify counts
+        keyword: str,  # stripped keyword name ("" for a blank keyword)
+        raw: str,  # the 80 characters (latin-1 decoded)
+        has_value: bool,  # "= " in columns 9-10 (or a HIERARCH / CONTINUE value)
+        value: Any = None,  # str, bool, int, float, complex; None if undefined
+        vtype: str = "none",  # str|bool|int|float|complex|undefined|none|invalid
+        comment: str = "",
+        error: str | None = None,  # value syntax problem, in words
+    ):
+        self.index = index
+        self.keyword = keyword
+        self.raw = raw
+        self.has_value = has_value
+        self.value = value
+        self.vtype = vtype
+        self.comment = comment
+        self.error = error
+
+    def _values(self) -> tuple:
+        return (self.index, self.keyword, self.raw, self.has_value, self.value, self.vtype, self.comment, self.error)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        names = ("index", "keyword", "raw", "has_value", "value", "vtype", "comment", "error")
+        return "Card(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._values())) + ")"
 
     @property
     def value_text(self) -> str:

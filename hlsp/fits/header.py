@@ -9,12 +9,14 @@ verdicts (:attr:`HDU.checksum_status`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterator
-
 from hlsp.fits.card import BLOCK, Card
 from hlsp.fits.checksum import ones_add
-from hlsp.fits.tables import ValueProblem
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import Any, Iterator
+
+    from hlsp.fits.tables import ValueProblem
 
 
 # -------------------------------------------------------------------------- header
@@ -77,34 +79,89 @@ class Header:
 
 
 # ----------------------------------------------------------------------------- hdu
-@dataclass(slots=True)
 class ReadIssue:
     """Something wrong with the bytes, seen while reading. Rules judge it."""
 
-    code: str  # stable code; each is owned by one rule
-    message: str
-    hdu: int | None = None
-    keyword: str | None = None
+    __slots__ = ("code", "message", "hdu", "keyword")
+
+    def __init__(self, code: str, message: str, hdu: int | None = None, keyword: str | None = None):
+        self.code = code  # stable code; each is owned by one rule
+        self.message = message
+        self.hdu = hdu
+        self.keyword = keyword
+
+    def _values(self) -> tuple:
+        return (self.code, self.message, self.hdu, self.keyword)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        return f"ReadIssue(code={self.code!r}, message={self.message!r}, hdu={self.hdu!r}, keyword={self.keyword!r})"
 
 
-@dataclass(slots=True)
 class HDU:
-    index: int
-    offset: int  # byte offset of the header
-    header: Header
-    header_size: int  # bytes, a multiple of 2880
-    data_size: int = 0  # bytes the header declares (unpadded)
-    data_read: int = 0  # bytes actually present (incl. padding)
-    kind: str = "unknown"  # primary|image|bintable|table|groups|unknown
-    end_found: bool = True
-    header_sum: int = 0  # ones'-complement sum of the header blocks
-    data_sum: int = 0  # ones'-complement sum of the data blocks (incl. padding)
-    fill_ok: bool = True  # data padding bytes as the standard requires
-    header_fill_ok: bool = True  # blanks after END
-    any_finite: bool | None = None  # floating-point image: a finite value seen?
-    size_known: bool = True  # False: BITPIX/NAXIS/NAXISn/PCOUNT/GCOUNT too broken to size the data
-    value_problems: list[ValueProblem] = field(default_factory=list)  # table rows (hlsp.fits.tables)
-    over_budget: bool = False  # the header went past the cards the file may keep (hlsp.limits)
+    """One HDU as read: where it is, its header, its data's size and sums, what the reader saw."""
+
+    __slots__ = (
+        "index",
+        "offset",
+        "header",
+        "header_size",
+        "data_size",
+        "data_read",
+        "kind",
+        "end_found",
+        "header_sum",
+        "data_sum",
+        "fill_ok",
+        "header_fill_ok",
+        "any_finite",
+        "size_known",
+        "value_problems",
+        "over_budget",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        offset: int,  # byte offset of the header
+        header: Header,
+        header_size: int,  # bytes, a multiple of 2880
+        data_size: int = 0,  # bytes the header declares (unpadded)
+        data_read: int = 0,  # bytes actually present (incl. padding)
+        kind: str = "unknown",  # primary|image|bintable|table|groups|unknown
+        end_found: bool = True,
+        header_sum: int = 0,  # ones'-complement sum of the header blocks
+        data_sum: int = 0,  # ones'-complement sum of the data blocks (incl. padding)
+        fill_ok: bool = True,  # data padding bytes as the standard requires
+        header_fill_ok: bool = True,  # blanks after END
+        any_finite: bool | None = None,  # floating-point image: a finite value seen?
+        size_known: bool = True,  # False: BITPIX/NAXIS/NAXISn/PCOUNT/GCOUNT too broken to size the data
+        value_problems: list[ValueProblem] | None = None,  # table rows (hlsp.fits.tables)
+        over_budget: bool = False,  # the header went past the cards the file may keep (hlsp.limits)
+    ):
+        self.index = index
+        self.offset = offset
+        self.header = header
+        self.header_size = header_size
+        self.data_size = data_size
+        self.data_read = data_read
+        self.kind = kind
+        self.end_found = end_found
+        self.header_sum = header_sum
+        self.data_sum = data_sum
+        self.fill_ok = fill_ok
+        self.header_fill_ok = header_fill_ok
+        self.any_finite = any_finite
+        self.size_known = size_known
+        self.value_problems = [] if value_problems is None else value_problems
+        self.over_budget = over_budget
+
+    def __repr__(self) -> str:
+        return f"<HDU {self.index} {self.kind} at {self.offset}: {len(self.header)} cards, {self.data_size} data bytes>"
 
     @property
     def padded_data_size(self) -> int:
@@ -158,15 +215,31 @@ class HDU:
         return chk, dat
 
 
-@dataclass(slots=True)
 class FitsFile:
-    path: str
-    size: int  # bytes on disk
-    compression: str | None = None  # gzip|bzip2|None
-    hdus: list[HDU] = field(default_factory=list)
-    issues: list[ReadIssue] = field(default_factory=list)
-    is_fits: bool = True  # False: does not start with SIMPLE (text file, HTML ...)
-    trailing_bytes: int = 0
+    """A file as read: its HDUs and what is wrong with its bytes."""
+
+    __slots__ = ("path", "size", "compression", "hdus", "issues", "is_fits", "trailing_bytes")
+
+    def __init__(
+        self,
+        path: str,
+        size: int,  # bytes on disk
+        compression: str | None = None,  # gzip|bzip2|None
+        hdus: list[HDU] | None = None,
+        issues: list[ReadIssue] | None = None,
+        is_fits: bool = True,  # False: does not start with SIMPLE (text file, HTML ...)
+        trailing_bytes: int = 0,
+    ):
+        self.path = path
+        self.size = size
+        self.compression = compression
+        self.hdus = [] if hdus is None else hdus
+        self.issues = [] if issues is None else issues
+        self.is_fits = is_fits
+        self.trailing_bytes = trailing_bytes
+
+    def __repr__(self) -> str:
+        return f"<FitsFile {self.path}: {len(self.hdus)} HDUs, {len(self.issues)} issues>"
 
     @property
     def primary(self) -> HDU | None:

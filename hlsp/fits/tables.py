@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
-from typing import Any
 
 from hlsp.fits import speedups
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import Any
 
 _BIN_FORM = re.compile(r"\s*([0-9]*)([LXBIJKAEDCMPQ])(.*?)\s*\Z")
 _VAR_FORM = re.compile(r"([LXBIJKAEDCM])(?:\(([0-9]+)\))?\Z")
@@ -67,29 +69,57 @@ WHAT = {
 }
 
 
-@dataclass(slots=True)
 class ValueProblem:
     """Rows of one column whose values break the check of ``code`` (see WHAT)."""
 
-    column: int  # 1-based column number
-    tform: str
-    code: str  # L|A|X|P|Q|N
-    count: int  # rows with at least one bad value
-    first_row: int  # 1-based
+    __slots__ = ("column", "tform", "code", "count", "first_row")
+
+    def __init__(self, column: int, tform: str, code: str, count: int, first_row: int):
+        self.column = column  # 1-based column number
+        self.tform = tform
+        self.code = code  # L|A|X|P|Q|N
+        self.count = count  # rows with at least one bad value
+        self.first_row = first_row  # 1-based
+
+    def _values(self) -> tuple:
+        return (self.column, self.tform, self.code, self.count, self.first_row)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        return (
+            f"ValueProblem(column={self.column!r}, tform={self.tform!r}, code={self.code!r}, "
+            f"count={self.count!r}, first_row={self.first_row!r})"
+        )
 
 
-@dataclass(slots=True)
 class TablePlan:
     """What to check in the rows of one table HDU."""
 
-    row_len: int
-    rows_end: int  # bytes of rows (NAXIS1 * NAXIS2); the heap follows
-    checks: tuple  # binary: (offset, code, repeat, elem_size, maxlen) per column checked
-    columns: tuple  # (column number, TFORM) per check, same order
-    heap_size: int
-    ascii_fields: tuple = ()  # ASCII table: (column, tform, start, width, integer?, tnull)
-    heap_logicals: tuple = ()  # indices into ``checks`` of PL/QL columns, whose heap values are checked
-    heap_start: int = 0  # byte offset of the heap in the data unit (THEAP)
+    __slots__ = ("row_len", "rows_end", "checks", "columns", "heap_size", "ascii_fields", "heap_logicals", "heap_start")
+
+    def __init__(
+        self,
+        row_len: int,
+        rows_end: int,  # bytes of rows (NAXIS1 * NAXIS2); the heap follows
+        checks: tuple,  # binary: (offset, code, repeat, elem_size, maxlen) per column checked
+        columns: tuple,  # (column number, TFORM) per check, same order
+        heap_size: int,
+        ascii_fields: tuple = (),  # ASCII table: (column, tform, start, width, integer?, tnull)
+        heap_logicals: tuple = (),  # indices into ``checks`` of PL/QL columns, whose heap values are checked
+        heap_start: int = 0,  # byte offset of the heap in the data unit (THEAP)
+    ):
+        self.row_len = row_len
+        self.rows_end = rows_end
+        self.checks = checks
+        self.columns = columns
+        self.heap_size = heap_size
+        self.ascii_fields = ascii_fields
+        self.heap_logicals = heap_logicals
+        self.heap_start = heap_start
 
 
 def plan_table(hdu: Any) -> TablePlan | None:

@@ -21,7 +21,6 @@ the right file.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -85,7 +84,7 @@ def _per_file(results: Iterable[FileResult], root: Path) -> list[FileResult]:
         out.setdefault(rel(r.path), FileResult(rel(r.path)))
         for f in r.findings:
             where = rel(f.path or r.path)
-            out.setdefault(where, FileResult(where)).findings.append(dataclasses.replace(f, path=where))
+            out.setdefault(where, FileResult(where)).findings.append(f.replace(path=where))
     return list(out.values())
 
 
@@ -129,7 +128,7 @@ def check_pull_request(
 
 def _on_its_file(finding: Finding) -> FileResult:
     """A pull-request finding as the result of the file (or folder) it names; the result carries the path."""
-    return FileResult(finding.path or ".", [dataclasses.replace(finding, path=None)])
+    return FileResult(finding.path or ".", [finding.replace(path=None)])
 
 
 def write_artifact(check: Check, out: str | os.PathLike, comment: str) -> None:

@@ -7,7 +7,6 @@ run through the one rule loop of :mod:`hlsp.judge`; only its facts differ from
 
 from __future__ import annotations
 
-import dataclasses
 
 from hlsp.findings import FileResult, Report
 from hlsp.gh import rules
@@ -30,6 +29,6 @@ def add_scope_findings(report: Report, changed_paths: list[str], labels: tuple[s
     ctx = PullRequestContext(changes=Changes(base="", head="", outside=outside), labels=tuple(labels))
     added = 0
     for f in run_rules([rules.OUTSIDE], ctx):
-        report.files.append(FileResult(f.path or ".", [dataclasses.replace(f, path=None)]))
+        report.files.append(FileResult(f.path or ".", [f.replace(path=None)]))
         added += 1
     return added

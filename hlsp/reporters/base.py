@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING, Iterable
-
 from hlsp.severity import Severity, Summary
 
-if TYPE_CHECKING:  # hlsp.findings renders through the reporters: no import back at run time
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # hlsp.findings renders through the reporters: no import back at run time (nor typing: ~4 ms)
+    from typing import IO, Iterable
+
     from hlsp.findings import FileResult, Finding, Report
 
 

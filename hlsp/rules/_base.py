@@ -38,15 +38,17 @@ open files themselves.
 
 from __future__ import annotations
 
-import inspect
 import re
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar, Union
 
 from hlsp.findings import Category, Finding, Severity
 
+# Plain classes, not dataclasses, and no typing at run time: `hlsp validate` of one
+# file imports this module, and dataclasses (with inspect) and typing cost ~14 ms.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: the registry can be listed without loading the reader
+    from typing import Any, Callable, Iterable, Iterator, TypeVar, Union
+
     from hlsp.collection_facts import PreviousVersion, ProductCheck
     from hlsp.contribution import Contribution
     from hlsp.fits import HDU, FitsFile
@@ -59,23 +61,33 @@ if TYPE_CHECKING:  # annotations only: the registry can be listed without loadin
 __all__ = ["Rule", "FileContext", "CollectionContext", "PullRequestContext", "Category", "Severity", "Finding"]
 
 
-@dataclass(slots=True)
 class FileContext:
     """Everything a file-level rule may look at. Built once per file by the engine."""
 
-    path: str  # as given on the command line (used in reports)
-    name: ParsedName  # the parsed file name
-    fits: FitsFile | None = None  # None for non-FITS files (README, PNG ...)
-    product_type: str | None = None  # from the name, or --product-type
-    profile: Profile | None = None  # the keyword profile for the product type
-    vocab: Vocabulary | None = None
-    expected: dict[str, Any] = field(default_factory=dict)  # e.g. from hlsp.yaml: hlspid, version
+    __slots__ = ("path", "name", "fits", "product_type", "profile", "vocab", "expected")
+
+    def __init__(
+        self,
+        path: str,  # as given on the command line (used in reports)
+        name: ParsedName,  # the parsed file name
+        fits: FitsFile | None = None,  # None for non-FITS files (README, PNG ...)
+        product_type: str | None = None,  # from the name, or --product-type
+        profile: Profile | None = None,  # the keyword profile for the product type
+        vocab: Vocabulary | None = None,
+        expected: dict[str, Any] | None = None,  # e.g. from hlsp.yaml: hlspid, version (None: {})
+    ):
+        self.path = path
+        self.name = name
+        self.fits = fits
+        self.product_type = product_type
+        self.profile = profile
+        self.vocab = vocab
+        self.expected = {} if expected is None else expected
 
     def hdus(self) -> Iterator[HDU]:
         return iter(self.fits.hdus if self.fits else ())
 
 
-@dataclass(slots=True)
 class CollectionContext:
     """Everything a collection rule (``scope="collection"``) may look at.
 
@@ -85,16 +97,42 @@ class CollectionContext:
     reported under ``metadata_path``.
     """
 
-    root: str  # the collection folder as given (used in messages)
-    metadata_path: str  # display path of hlsp.yaml: the FileResult of the collection
-    contribution: Contribution | None = None  # None when hlsp.yaml is unusable
-    load_error: YamlLoadError | None = None  # why hlsp.yaml is unusable
-    checks: list[ProductCheck] = field(default_factory=list)  # one per manifest entry
-    folder_files: list[str] = field(default_factory=list)  # POSIX paths (relative) of files in the folder
-    readme: str | None = None  # README.md text; None when absent or unreadable
-    readme_path: str = ""  # display path of README.md
-    previous: PreviousVersion | None = None  # the collection on the base branch
-    vocab: Vocabulary | None = None
+    __slots__ = (
+        "root",
+        "metadata_path",
+        "contribution",
+        "load_error",
+        "checks",
+        "folder_files",
+        "readme",
+        "readme_path",
+        "previous",
+        "vocab",
+    )
+
+    def __init__(
+        self,
+        root: str,  # the collection folder as given (used in messages)
+        metadata_path: str,  # display path of hlsp.yaml: the FileResult of the collection
+        contribution: Contribution | None = None,  # None when hlsp.yaml is unusable
+        load_error: YamlLoadError | None = None,  # why hlsp.yaml is unusable
+        checks: list[ProductCheck] | None = None,  # one per manifest entry (None: [])
+        folder_files: list[str] | None = None,  # POSIX paths (relative) of files in the folder (None: [])
+        readme: str | None = None,  # README.md text; None when absent or unreadable
+        readme_path: str = "",  # display path of README.md
+        previous: PreviousVersion | None = None,  # the collection on the base branch
+        vocab: Vocabulary | None = None,
+    ):
+        self.root = root
+        self.metadata_path = metadata_path
+        self.contribution = contribution
+        self.load_error = load_error
+        self.checks = [] if checks is None else checks
+        self.folder_files = [] if folder_files is None else folder_files
+        self.readme = readme
+        self.readme_path = readme_path
+        self.previous = previous
+        self.vocab = vocab
 
     def at(self, doc_path: tuple = (), key: bool = False) -> dict[str, Any]:
         """Keyword arguments locating a finding at a value of hlsp.yaml (line, column, path)."""
@@ -104,7 +142,6 @@ class CollectionContext:
         return {"line": line, "column": column, "path": self.metadata_path}
 
 
-@dataclass(slots=True)
 class PullRequestContext:
     """Everything a pull-request rule (``scope="pull-request"``) may look at.
 
@@ -114,22 +151,31 @@ class PullRequestContext:
     repository-relative file or folder it is about.
     """
 
-    changes: Changes  # the touched contributions (added, modified, renamed, deleted) and the paths outside them
-    labels: tuple[str, ...] = ()  # the pull request's labels
-    # contribution id -> (git mode, repository-relative path) of every file at HEAD, for the kept contributions
-    tracked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    __slots__ = ("changes", "labels", "tracked")
+
+    def __init__(
+        self,
+        changes: Changes,  # the touched contributions (added, modified, renamed, deleted) and the paths outside them
+        labels: tuple[str, ...] = (),  # the pull request's labels
+        # contribution id -> (git mode, repository-relative path) of every file at HEAD, for the kept contributions
+        tracked: dict[str, list[tuple[str, str]]] | None = None,
+    ):
+        self.changes = changes
+        self.labels = labels
+        self.tracked = {} if tracked is None else tracked
 
 
-Context = Union[FileContext, CollectionContext, PullRequestContext]  # what a ``@RULE.check`` is given
+if TYPE_CHECKING:
+    Context = Union[FileContext, CollectionContext, PullRequestContext]  # what a ``@RULE.check`` is given
 
-# The check functions, by what they are given (the scope of the rule: fits/file, collection, pull-request).
-FileCheck = Callable[[FileContext], Iterable[Finding]]
-CollectionCheck = Callable[[CollectionContext], Iterable[Finding]]
-PullRequestCheck = Callable[[PullRequestContext], Iterable[Finding]]
-HduCheck = Callable[["HduView"], Iterable[Finding]]
-HeadersCheck = Callable[["FileView"], Iterable[Finding]]
-ContextCheck = TypeVar("ContextCheck", FileCheck, CollectionCheck, PullRequestCheck)
-AnyCheck = Union[FileCheck, CollectionCheck, PullRequestCheck, HduCheck, HeadersCheck]
+    # The check functions, by what they are given (the scope of the rule: fits/file, collection, pull-request).
+    FileCheck = Callable[[FileContext], Iterable[Finding]]
+    CollectionCheck = Callable[[CollectionContext], Iterable[Finding]]
+    PullRequestCheck = Callable[[PullRequestContext], Iterable[Finding]]
+    HduCheck = Callable[["HduView"], Iterable[Finding]]
+    HeadersCheck = Callable[["FileView"], Iterable[Finding]]
+    ContextCheck = TypeVar("ContextCheck", FileCheck, CollectionCheck, PullRequestCheck)
+    AnyCheck = Union[FileCheck, CollectionCheck, PullRequestCheck, HduCheck, HeadersCheck]
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _FIX = "*How to fix:*"
@@ -137,30 +183,60 @@ _EXAMPLE = re.compile(r"\*Example(?: \(([^)]+)\))?:\* fails::\Z")
 CARDS = "header cards"  # the kind of an example without a label
 
 
+# summary_of and hint_of run for every rule when the registry loads: they read the
+# docstring as it stands.  A rule's docstring is a module docstring, flush left, so
+# its paragraphs are those of inspect.cleandoc(doc) (which imports ast, dis and
+# tokenize: ~8 ms) up to the indentation their text is joined over
+# (tests/test_registry.py checks every rule).
 def summary_of(doc: str) -> str:
     """The first paragraph of a rule's docstring, on one line: the rule's summary."""
-    return " ".join(_PARAGRAPHS.split(inspect.cleandoc(doc), 1)[0].split())
+    return " ".join(_PARAGRAPHS.split(doc.strip(), 1)[0].split())
 
 
 def hint_of(doc: str) -> str:
     """The ``*How to fix:*`` paragraph of a rule's docstring, on one line: the hint of its findings."""
-    for para in _PARAGRAPHS.split(inspect.cleandoc(doc)):
+    for para in _PARAGRAPHS.split(doc.strip()):
         if para.startswith(_FIX):
             return " ".join(para[len(_FIX) :].split())
     return ""
 
 
-@dataclass(frozen=True, slots=True)
 class Example:
-    """A rule's ``*Example:*``: what fails and its fix, as written (dedented)."""
+    """A rule's ``*Example:*``: what fails and its fix, as written (dedented; immutable)."""
 
-    kind: str  # CARDS, or the label: "file name", "hlsp.yaml", "folder", "changed paths", "file" ...
-    fails: str
-    fixed: str
+    __slots__ = ("kind", "fails", "fixed")
+
+    def __init__(self, kind: str, fails: str, fixed: str):
+        set_ = object.__setattr__  # (frozen: __setattr__ refuses)
+        set_(self, "kind", kind)  # CARDS, or the label: "file name", "hlsp.yaml", "folder", "changed paths", "file" ...
+        set_(self, "fails", fails)
+        set_(self, "fixed", fixed)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.kind, self.fails, self.fixed) == (other.kind, other.fails, other.fixed)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.fails, self.fixed))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, (self.kind, self.fails, self.fixed))
+
+    def __repr__(self) -> str:
+        return f"Example(kind={self.kind!r}, fails={self.fails!r}, fixed={self.fixed!r})"
 
 
 def example_of(doc: str) -> Example | None:
     """The ``*Example:*`` of a rule's docstring, or None when it has none (or it is malformed)."""
+    import inspect  # (only `hlsp rules`, the docs and the tests read examples)
+
     paras = _PARAGRAPHS.split(inspect.cleandoc(doc))
     for i, para in enumerate(paras):
         m = _EXAMPLE.match(para)
@@ -176,27 +252,63 @@ def example_of(doc: str) -> Example | None:
 
 def _block(paras: list[str]) -> tuple[str, list[str]]:
     """The indented paragraphs at the start of ``paras`` (dedented, joined), and the paragraphs after them."""
+    import inspect
+
     n = 0
     while n < len(paras) and paras[n].startswith(" "):
         n += 1
     return inspect.cleandoc("\n\n".join(paras[:n])) if n else "", paras[n:]
 
 
-@dataclass(slots=True)
 class Rule:
-    id: str  # stable, e.g. "FS006"
-    name: str  # kebab-case, e.g. "mandatory-keywords"
-    category: Category
-    severity: Severity
-    source: str = ""  # where the requirement comes from
-    scope: str = "fits"  # fits: needs a readable FITS file; file: any file; collection; pull-request
-    # from the module docstring, when the check is registered:
-    doc: str = ""  # the whole text
-    summary: str = ""  # its first paragraph: what the rule checks
-    hint: str = ""  # its *How to fix:* paragraph: the default hint of the rule's findings
-    module: str = ""  # dotted module name
-    func: AnyCheck | None = None
-    reads: str = "context"  # what func is given: "context" (the Context of its scope), "hdu" (an HduView) or "headers" (a FileView)
+    """One rule: its ID, name, category, severity, source and scope, its text and its check."""
+
+    __slots__ = (
+        "id",
+        "name",
+        "category",
+        "severity",
+        "source",
+        "scope",
+        "doc",
+        "summary",
+        "hint",
+        "module",
+        "func",
+        "reads",
+    )
+
+    def __init__(
+        self,
+        id: str,  # stable, e.g. "FS006"
+        name: str,  # kebab-case, e.g. "mandatory-keywords"
+        category: Category,
+        severity: Severity,
+        source: str = "",  # where the requirement comes from
+        scope: str = "fits",  # fits: needs a readable FITS file; file: any file; collection; pull-request
+        # from the module docstring, when the check is registered:
+        doc: str = "",  # the whole text
+        summary: str = "",  # its first paragraph: what the rule checks
+        hint: str = "",  # its *How to fix:* paragraph: the default hint of the rule's findings
+        module: str = "",  # dotted module name
+        func: AnyCheck | None = None,
+        reads: str = "context",  # what func is given: "context" (the Context of its scope), "hdu" (an HduView) or "headers" (a FileView)
+    ):
+        self.id = id
+        self.name = name
+        self.category = category
+        self.severity = severity
+        self.source = source
+        self.scope = scope
+        self.doc = doc
+        self.summary = summary
+        self.hint = hint
+        self.module = module
+        self.func = func
+        self.reads = reads
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.id} {self.name} ({self.scope})>"
 
     def check(self, func: ContextCheck) -> ContextCheck:
         """Decorator: register ``func(ctx)`` as this rule's check: of a :class:`FileContext` (scope
@@ -259,6 +371,8 @@ class Rule:
     @property
     def text(self) -> str:
         """The documentation after the summary (why, how to fix, example), dedented."""
+        import inspect
+
         parts = _PARAGRAPHS.split(inspect.cleandoc(self.doc), 1) if self.doc else []
         return parts[1].strip() if len(parts) > 1 else ""
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, field
 
 from hlsp.judge import HduView
 from hlsp.rules._util import is_int, is_number
@@ -68,16 +67,26 @@ def wcs_indices(keyword: str) -> tuple[str, tuple[int, ...], str] | None:
     return None
 
 
-@dataclass(slots=True)
 class Axis:
     """One axis of a WCS, classified as WCSLIB does."""
 
-    number: int  # 1-based
-    ctype: str  # as written ("" when absent)
-    kind: str = "linear"  # linear|stokes|cubeface|spectral|lon|lat|bad-code|bad-celestial
-    algorithm: bool = False  # in "4-3" form (e.g. RA---TAN, WAVE-F2W): non-linear
-    code: str = ""  # the projection / algorithm code of a "4-3" form
-    prefix: str = ""  # the first four characters of a "4-3" form ("RA--", "GLON")
+    __slots__ = ("number", "ctype", "kind", "algorithm", "code", "prefix")
+
+    def __init__(
+        self,
+        number: int,  # 1-based
+        ctype: str,  # as written ("" when absent)
+        kind: str = "linear",  # linear|stokes|cubeface|spectral|lon|lat|bad-code|bad-celestial
+        algorithm: bool = False,  # in "4-3" form (e.g. RA---TAN, WAVE-F2W): non-linear
+        code: str = "",  # the projection / algorithm code of a "4-3" form
+        prefix: str = "",  # the first four characters of a "4-3" form ("RA--", "GLON")
+    ):
+        self.number = number
+        self.ctype = ctype
+        self.kind = kind
+        self.algorithm = algorithm
+        self.code = code
+        self.prefix = prefix
 
     @property
     def celestial(self) -> bool:
@@ -148,15 +157,24 @@ def complement(prefix: str) -> str:
     return prefix[:2] + ("LT" if prefix[2:] == "LN" else "LN")
 
 
-@dataclass(slots=True)
 class WcsSet:
     """One coordinate description of an HDU: the primary (alt "") or an alternate (alt "A".."Z")."""
 
-    hdu: HduView | None
-    alt: str
-    naxis: int
-    cards: dict[str, object] = field(default_factory=dict)  # keyword -> value (valid values of _VALUES_KEPT only)
-    axes: list[Axis] = field(default_factory=list)
+    __slots__ = ("hdu", "alt", "naxis", "cards", "axes")
+
+    def __init__(
+        self,
+        hdu: HduView | None,
+        alt: str,
+        naxis: int,
+        cards: dict[str, object] | None = None,  # keyword -> value (valid values of _VALUES_KEPT only)
+        axes: list[Axis] | None = None,
+    ):
+        self.hdu = hdu
+        self.alt = alt
+        self.naxis = naxis
+        self.cards = {} if cards is None else cards
+        self.axes = [] if axes is None else axes
 
     def key(self, stem: str, i: int, j: int | None = None) -> str:
         return f"{stem}{i}_{j}{self.alt}" if j is not None else f"{stem}{i}{self.alt}"
