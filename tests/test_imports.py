@@ -127,3 +127,79 @@ def test_the_checker_sees_a_cycle():
     assert "hlsp.fits.read" not in imports_of("hlsp.fits.tables")
     assert "hlsp.judge" not in imports_of("hlsp.rules._base")  # only under TYPE_CHECKING there
     assert "hlsp" in imports_of("hlsp.cli")  # from hlsp import __version__: the package itself
+
+
+# ------------------------------------------------------------------ start-up imports
+# `hlsp validate FILE` is run once per file by pre-commit hooks and scripts, and
+# workers are forked after its imports: what it imports is paid on every run.
+# These modules cost ~15 ms together and the validation needs none of them
+# (dataclasses imports inspect, which imports ast, dis and tokenize).
+NOT_AT_START_UP = {"dataclasses", "inspect", "ast", "dis", "tokenize", "decimal", "fractions"}
+
+_RUN = """
+import json, sys
+baseline = set(sys.modules)
+PRELUDE
+from hlsp.cli import main
+code = main(["validate", "--no-cache", sys.argv[1]])
+with open(sys.argv[2], "w") as fh:
+    json.dump([code, sorted(set(sys.modules) - baseline)], fh)
+"""
+
+
+def _validate_imports(path: Path, tmp_path: Path, prelude: str = "") -> tuple[int, set[str]]:
+    """Exit status and the modules a fresh ``hlsp validate --no-cache path`` imports.
+
+    Run with ``-S`` (no site: the editable install's import hook imports pathlib and
+    urllib; an installed wheel has none) and the test's own ``sys.path``."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "imported.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "HLSP_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _RUN.replace("PRELUDE", prelude), str(path), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0 and out.is_file(), done.stderr
+    code, imported = json.loads(out.read_text())
+    return code, set(imported)
+
+
+def _hst_like_image(folder: Path) -> Path:
+    """A small image as HST products come: BUNIT 'ELECTRONS/S' (not a FITS unit), archive keywords missing."""
+    import struct
+
+    from fitsgen import hdu_bytes, primary_cards
+
+    path = folder / "hlsp_startup_hst_acs_ngc1234_f606w_v1_img.fits"
+    cards = primary_cards(-32, [4, 4], [("BUNIT", "ELECTRONS/S"), ("TELESCOP", "HST"), ("EXPTIME", 300.0)])
+    path.write_bytes(hdu_bytes(cards, struct.pack(">16f", *range(16))))
+    return path
+
+
+def test_validate_of_one_file_imports_no_start_up_weight(tmp_path):
+    example = ROOT / "contributions" / "example"
+    files = [
+        example / "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits",  # a valid image
+        example / "hlsp_example_hst_acs_ngc1234_f606w_v1_cat.fits",  # a table (rows checked)
+        _hst_like_image(tmp_path),  # unit and keyword findings, with their hints
+    ]
+    for path in files:
+        for run in ("cold", "warm"):  # (the first run also writes the parsed copies of validators/)
+            code, imported = _validate_imports(path, tmp_path)
+            assert "hlsp.rules.kw011_units" in imported and "hlsp.fits.read" in imported  # it did validate
+            assert code == (1 if path.parent == tmp_path else 0)
+            assert imported & NOT_AT_START_UP == set(), f"{path.name} ({run}): {sorted(imported & NOT_AT_START_UP)}"
+
+
+def test_the_start_up_check_sees_an_import(tmp_path):
+    """The check itself: a module the run imports is reported, with what it imports."""
+    image = ROOT / "contributions" / "example" / "hlsp_example_hst_acs_ngc1234_f606w_v1_img.fits"
+    _, imported = _validate_imports(image, tmp_path, prelude="import fractions")
+    assert {"fractions", "decimal"} <= imported

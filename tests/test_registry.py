@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hlsp.docs import rules_markdown
 from hlsp.findings import Category, Severity
 from hlsp.rules import MODULES, all_rules, get_rule, select_rules
+from hlsp.rules._base import hint_of, summary_of
 from hlsp.errors import HlspError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,24 @@ def test_rule_documented(rule_id):
     assert r.hint, f"{rule_id} has no fix hint"
     assert r.source, f"{rule_id} names no source"
     assert "Why" in r.text and "How to fix" in r.text, f"{rule_id}: docstring needs *Why:* and *How to fix:*"
+
+
+@pytest.mark.parametrize("rule_id", sorted(all_rules()))
+def test_rule_text_as_inspect_cleandoc_reads_it(rule_id):
+    """The registry reads each rule's summary and hint from its docstring as it stands (no
+    inspect at start-up): they must be what the docstring cleaned by inspect.cleandoc gives."""
+    r = all_rules()[rule_id]
+    paragraphs = re.split(r"\n\s*\n", inspect.cleandoc(r.doc))
+    assert r.summary == " ".join(paragraphs[0].split())
+    fix = [p for p in paragraphs if p.startswith("*How to fix:*")]
+    assert r.hint == " ".join(fix[0][len("*How to fix:*") :].split())
+
+
+def test_summary_and_hint_of_a_docstring():
+    doc = "\n  Checks a thing\n  in two lines.\n\n*Why:* because.\n\n*How to fix:* do\n   this.\n\n"
+    assert summary_of(doc) == "Checks a thing in two lines."
+    assert hint_of(doc) == "do this."
+    assert hint_of("Summary only.") == ""
 
 
 @pytest.mark.parametrize("rule_id", sorted(all_rules()))

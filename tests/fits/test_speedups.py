@@ -156,6 +156,21 @@ class PlainCard:  # no __slots__: parse_cards must call the class instead of fil
     error: str | None = None
 
 
+@needs_c
+def test_parse_cards_fills_the_card_slots_directly(monkeypatch):
+    """hlsp.fits.card.Card keeps the eight member slots the C loop fills without calling
+    the class (hlsp._speedups slot_offsets); were they gone, it would call Card() per card."""
+    calls = []
+    init = Card.__init__
+    monkeypatch.setattr(Card, "__init__", lambda self, *a, **k: calls.append(a) or init(self, *a, **k))
+    text = _raw("SIMPLE", "=                    T") + _raw("BITPIX", "=                    8")
+    cards, _ = speedups.parse_cards(text, 2, {}, fits_card._parse_fields, Card)
+    assert [(c.keyword, c.value, c.vtype) for c in cards] == [("SIMPLE", True, "bool"), ("BITPIX", 8, "int")]
+    assert calls == []
+    Card(1, "SIMPLE", text[:80], True)  # (the counter sees a call of the class)
+    assert len(calls) == 1
+
+
 def _as_tuples(cards):
     return [(c.index, c.keyword, c.raw, c.has_value, c.value, c.vtype, c.comment, c.error) for c in cards]
 
