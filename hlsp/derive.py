@@ -19,10 +19,10 @@ its finding says what to write.
 from __future__ import annotations
 
 import functools
-import string
+import os
 
 from hlsp.names import parse_name
-from hlsp.profiles import _load_yaml, validators_dir
+from hlsp.profiles import _load_yaml, validators_folder
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
@@ -82,7 +82,7 @@ class Sources:
 
 @functools.lru_cache(maxsize=1)
 def load_sources() -> Sources:
-    data = _load_yaml(validators_dir() / "vocab" / FILE) or {}
+    data = _load_yaml(os.path.join(validators_folder(), "vocab", FILE)) or {}
     eq: dict[str, tuple[dict, ...]] = {}
     for kw, entries in (data.get("equivalents") or {}).items():
         out = []
@@ -113,7 +113,9 @@ def from_keywords(keyword: str, headers: Iterable[tuple[int, Mapping[str, Any]]]
             if entry["format"]:
                 fmt_values = {k: (v.strip() if isinstance(v, str) else v) for k, v in got.items()}
                 try:
-                    value = string.Formatter().vformat(entry["format"], (), fmt_values)
+                    from string import Formatter  # (only for the sources that give a format)
+
+                    value = Formatter().vformat(entry["format"], (), fmt_values)
                 except (KeyError, IndexError, ValueError):
                     continue
             else:

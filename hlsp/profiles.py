@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
-from hlsp.cachedir import RACY_SECONDS, default_dir
+from hlsp.cachedir import RACY_SECONDS, default_folder
 from hlsp.errors import HlspError
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import; pathlib, with urllib, ~3 ms)
+    from pathlib import Path
     from typing import Any
 
 LEVELS = ("required", "recommended", "suggested")
@@ -29,17 +29,24 @@ def validators_dir() -> Path:
     repository on ``sys.path``) it is the top-level ``validators/`` beside
     ``hlsp/`` (pyproject.toml maps the one to the other).
     """
+    from pathlib import Path
+
+    return Path(validators_folder())
+
+
+def validators_folder() -> str:
+    """:func:`validators_dir` as a string, for what every ``hlsp validate`` loads at its start."""
     env = os.environ.get("HLSP_VALIDATORS")
     if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "validators", here.parent / "validators"):
-        if (candidate / "profiles").is_dir():
+        return env
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(here, "validators"), os.path.join(os.path.dirname(here), "validators")):
+        if os.path.isdir(os.path.join(candidate, "profiles")):
             return candidate
     raise HlspError(f"cannot find the validators folder in or next to {here}; reinstall hlsp or set HLSP_VALIDATORS")
 
 
-def _load_yaml(path: Path) -> Any:
+def _load_yaml(path: str | Path) -> Any:
     """The content of a validators YAML file, from its parsed copy when that is current."""
     where = _copy_path(path)  # stamped before the file is read
     data = _parsed_copy(path, where)
@@ -49,7 +56,7 @@ def _load_yaml(path: Path) -> Any:
     return data
 
 
-def _parse_yaml(path: Path) -> Any:
+def _parse_yaml(path: str | Path) -> Any:
     import yaml  # ~20 ms to import, ~8 ms to parse all validators: see _parsed_copy
 
     try:
@@ -74,7 +81,7 @@ def _parse_yaml(path: Path) -> Any:
 _MISSING = object()
 
 
-def _copy_path(path: Path) -> tuple[str, list[int]] | None:
+def _copy_path(path: str | Path) -> tuple[str, list[int]] | None:
     """(where the parsed copy of ``path`` lives, ``path``'s stat stamp), or None
     when ``path`` cannot be stat'ed."""
     import zlib  # (not hashlib, ~4 ms to import: the copy names its source, checked on reading)
@@ -86,7 +93,7 @@ def _copy_path(path: Path) -> tuple[str, list[int]] | None:
         return None
     key = os.fsencode(source)
     name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.json"
-    return os.path.join(default_dir(), "validators", name), [
+    return os.path.join(default_folder(), "validators", name), [
         st.st_dev,
         st.st_ino,
         st.st_size,
@@ -95,7 +102,7 @@ def _copy_path(path: Path) -> tuple[str, list[int]] | None:
     ]
 
 
-def _parsed_copy(path: Path, where: tuple[str, list[int]] | None) -> Any:
+def _parsed_copy(path: str | Path, where: tuple[str, list[int]] | None) -> Any:
     import json
 
     if where is None:
@@ -111,7 +118,7 @@ def _parsed_copy(path: Path, where: tuple[str, list[int]] | None) -> Any:
     return _MISSING
 
 
-def _keep_parsed_copy(path: Path, data: Any, where: tuple[str, list[int]] | None) -> None:
+def _keep_parsed_copy(path: str | Path, data: Any, where: tuple[str, list[int]] | None) -> None:
     """Store ``data`` under the stamp taken before it was parsed, if the file still has it."""
     import json
     import time
@@ -367,13 +374,13 @@ def _keyword_specs(data: dict, profile: str) -> tuple[KeywordSpec, ...]:
 @functools.lru_cache(maxsize=None)
 def load_profile(name: str | None) -> Profile:
     """The common profile merged with the named one (a later entry wins by name)."""
-    base = validators_dir() / "profiles"
-    common = _load_yaml(base / "common.yaml") or {}
+    base = os.path.join(validators_folder(), "profiles")
+    common = _load_yaml(os.path.join(base, "common.yaml")) or {}
     specs = {s.name: s for s in _keyword_specs(common, "common")}
     columns: tuple[ColumnSpec, ...] = ()
     if name:
-        path = base / f"{name}.yaml"
-        if not path.is_file():
+        path = os.path.join(base, f"{name}.yaml")
+        if not os.path.isfile(path):
             raise HlspError(f"no keyword profile {name!r} in {base}")
         data = _load_yaml(path) or {}
         for s in _keyword_specs(data, name):
@@ -386,10 +393,10 @@ def load_profile(name: str | None) -> Profile:
 
 @functools.lru_cache(maxsize=None)
 def load_vocabulary() -> Vocabulary:
-    base = validators_dir() / "vocab"
-    fn = _load_yaml(base / "filename.yaml") or {}
-    oif = _load_yaml(base / "observatories.yaml") or {}
-    types = _load_yaml(base / "product-types.yaml") or {}
+    base = os.path.join(validators_folder(), "vocab")
+    fn = _load_yaml(os.path.join(base, "filename.yaml")) or {}
+    oif = _load_yaml(os.path.join(base, "observatories.yaml")) or {}
+    types = _load_yaml(os.path.join(base, "product-types.yaml")) or {}
     observatories: dict[str, dict] = {}
     aliases: dict[str, str] = {}
     for obs, spec in oif.items():

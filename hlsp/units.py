@@ -39,9 +39,11 @@ def _table() -> dict[str, dict[str, str]]:
     """validators/vocab/units.yaml: whole strings and single names -> the FITS unit to write."""
     global _TABLE
     if _TABLE is None:
-        from hlsp.profiles import _load_yaml, validators_dir
+        import os
 
-        data = _load_yaml(validators_dir() / "vocab" / "units.yaml") or {}
+        from hlsp.profiles import _load_yaml, validators_folder
+
+        data = _load_yaml(os.path.join(validators_folder(), "vocab", "units.yaml")) or {}
         whole = {str(k): str(v) for k, v in (data.get("strings") or {}).items()}
         names = {str(k): str(v) for k, v in (data.get("names") or {}).items()}
         _TABLE = {
