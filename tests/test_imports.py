@@ -134,8 +134,10 @@ def test_the_checker_sees_a_cycle():
 # workers are forked after its imports: what it imports is paid on every run.
 # These modules cost ~18 ms together and the validation of a plain file needs none
 # of them (dataclasses imports inspect, which imports ast, dis and tokenize).
-# pathlib imports urllib.parse and ipaddress; gzip and bz2 are for compressed files.
+# pathlib imports urllib.parse and ipaddress; gzip is for compressed files; shutil
+# (bz2, lzma) is what argparse imports to measure the terminal (hlsp.cli does it).
 NOT_AT_START_UP = {
+    "shutil",
     "dataclasses",
     "inspect",
     "ast",
