@@ -247,6 +247,9 @@ class Memo:
         self._layouts: dict[tuple[str, ...], int] = {}
         # (layout id, keyword test) -> positions of the keywords passing the test (HduView.cards_where)
         self._where: dict[tuple[int, Any], tuple[int, ...]] = {}
+        # keyword fact -> {keyword: what the fact says of it} (HduView.keyword_facts); and per layout
+        self._said: dict[Any, dict[str, Any]] = {}
+        self._facts: dict[tuple[int, Any], tuple] = {}
         # base (an HDU's index, kind, layout id; or a tuple of those) -> {rule id: decision tree}
         self._trees: dict[tuple, _Trees] = {}
 
@@ -261,6 +264,8 @@ class Memo:
         if len(self._layouts) >= self.limit:  # ids are never reused: an old id cannot match by accident
             self._layouts = {}
         self._where = {}
+        self._said = {}
+        self._facts = {}
 
     def layout_id(self, layout: tuple[str, ...]) -> int:
         """A small number standing for ``layout`` (the tuple is hashed once per HDU, not once per rule)."""
@@ -271,7 +276,8 @@ class Memo:
 
     def positions(self, layout_id: int, layout: tuple[str, ...], test: Callable[[str], Any]) -> list[int]:
         """The positions in ``layout`` of the keywords passing ``test``, found once per layout
-        and test when the test is a function of the keyword alone (see :func:`_keyword_test`)."""
+        and test when the test is a function of the keyword alone (see :func:`_keyword_test`),
+        which is then asked once per keyword."""
         key = _keyword_test(test)
         if key is None:
             return [pos for pos, kw in enumerate(layout) if test(kw)]
@@ -279,8 +285,32 @@ class Memo:
         if found is None:
             if len(self._where) >= self.limit:
                 self._where = {}
-            found = self._where[(layout_id, key)] = tuple([pos for pos, kw in enumerate(layout) if test(kw)])
+            facts = self.keyword_facts(layout_id, layout, test)
+            found = self._where[(layout_id, key)] = tuple([pos for pos, fact in enumerate(facts) if fact])
         return list(found)
+
+    def keyword_facts(self, layout_id: int, layout: tuple[str, ...], fact: Callable[[str], Any]) -> tuple:
+        """``fact(keyword)`` for each keyword of ``layout``, in card order.  When ``fact`` is a
+        function of the keyword alone (:func:`_keyword_test`), it is asked once per keyword
+        whatever the layouts it appears in, and the answer is shared: it must not be modified."""
+        key = _keyword_test(fact)
+        if key is None:
+            return tuple(map(fact, layout))
+        found = self._facts.get((layout_id, key))
+        if found is None:
+            said = self._said.get(key)
+            if said is None or len(said) >= self.limit:
+                said = self._said[key] = {}
+            if len(self._facts) >= self.limit:
+                self._facts = {}
+            out = []
+            for kw in layout:
+                if kw in said:
+                    out.append(said[kw])
+                else:
+                    out.append(said.setdefault(kw, fact(kw)))
+            found = self._facts[(layout_id, key)] = tuple(out)
+        return found
 
     def trees(self, base: tuple) -> _Trees:
         """The decision trees of every rule for headers of ``base`` (looked up once per HDU or file)."""
@@ -433,6 +463,20 @@ class HduView:
         compiled pattern's ``match``) is called once per layout, not once per header.
         """
         return self.cards_at(MEMO.positions(self._facts.hdus[self.index].base[2], self.layout, test))
+
+    def positions_where(self, test: Callable[[str], Any]) -> list[int]:
+        """The positions (0-based) of the keywords passing ``test``, in card order (no card is read:
+        they follow from the layout).  ``test`` as for :meth:`cards_where`."""
+        return MEMO.positions(self._facts.hdus[self.index].base[2], self.layout, test)
+
+    def keyword_facts(self, fact: Callable[[str], Any]) -> tuple:
+        """``fact(keyword)`` for each keyword of the layout, in card order (no card is read).
+
+        ``fact`` must be a function of the keyword alone; a module-level one (or a
+        compiled pattern's ``match``) is asked once per distinct keyword, whatever the
+        header, and its answers are shared: return immutable values (None, str, tuples).
+        """
+        return MEMO.keyword_facts(self._facts.hdus[self.index].base[2], self.layout, fact)
 
     def blank_strings(self) -> tuple[int, ...]:
         """The positions of the cards whose value is an empty (or all-blank) string; no other text is read."""

@@ -170,11 +170,10 @@ class WcsSet:
         return float(value) if is_number(value) else default
 
 
-@functools.lru_cache(maxsize=4096)
 def _key_parts(keyword: str) -> tuple[str, int] | None:
     """(alternate, highest axis number) of a WCS keyword (``CRPIX2A``, ``PC1_2``), else None.
 
-    A pure function of the keyword, cached here (not in the rules): asked for every card.
+    A pure function of the keyword, asked once per distinct keyword (``HduView.keyword_facts``).
     """
     if keyword[:1] not in ("C", "P"):
         return None
@@ -196,10 +195,11 @@ def wcs_sets(hdu: HduView) -> list[WcsSet]:
     found: dict[str, dict[str, object]] = {}
     highest: dict[str, int] = {}
     vtypes = hdu.value_types()
-    for pos, keyword in enumerate(hdu.layout):
-        parts = _key_parts(keyword)
+    layout = hdu.layout
+    for pos, parts in enumerate(hdu.keyword_facts(_key_parts)):
         if parts is None or vtypes[pos] == "none":
             continue  # not a WCS keyword, or no value indicator
+        keyword = layout[pos]
         alt, top = parts
         cards = found.setdefault(alt, {})
         if keyword not in cards and vtypes[pos] not in ("undefined", "invalid") and keyword.startswith(_VALUES_KEPT):
