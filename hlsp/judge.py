@@ -116,13 +116,14 @@ class _Same:
 class _HduFacts:
     """One HDU of one file, as the memo reads it (built once per HDU per file)."""
 
-    __slots__ = ("hdu", "header", "base", "memo", "_vtypes", "_blanks")
+    __slots__ = ("hdu", "header", "base", "memo", "shared", "_vtypes", "_blanks")
 
     def __init__(self, hdu: HDU, layout_id: int):
         self.hdu = hdu
         self.header = hdu.header
         self.base = (hdu.index, hdu.kind, layout_id)
         self.memo = MEMO.trees(self.base)  # rule id -> decision tree, for HDUs like this one
+        self.shared: dict[Callable, tuple[Any, tuple]] = {}  # HduView.shared: helper -> (result, its reads)
         self._vtypes: tuple[str, ...] | None = None
         self._blanks: tuple[int, ...] | None = None
 
@@ -477,6 +478,19 @@ class HduView:
         header, and its answers are shared: return immutable values (None, str, tuples).
         """
         return MEMO.keyword_facts(self._facts.hdus[self.index].base[2], self.layout, fact)
+
+    def shared(self, helper: Callable[[HduView], Any]) -> Any:
+        """``helper(view)``, computed once per HDU for all the checks that ask for it (the WCS
+        descriptions several WC rules judge, say).  ``helper`` must be a pure function of what
+        it reads through the view it is given; each check that asks is keyed on those reads,
+        as if it had made them.  The result is shared between the checks: never modify it."""
+        kept = self._facts.hdus[self.index].shared
+        got = kept.get(helper)
+        if got is None:
+            reads: list = []
+            got = kept[helper] = (helper(HduView(self._facts, self.index, reads)), tuple(reads))
+        self._reads.extend(got[1])
+        return got[0]
 
     def blank_strings(self) -> tuple[int, ...]:
         """The positions of the cards whose value is an empty (or all-blank) string; no other text is read."""

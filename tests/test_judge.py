@@ -10,6 +10,7 @@ records what the check reads, and the memo compares exactly that.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fitsgen import hdu_bytes, primary_cards
@@ -160,3 +161,32 @@ def test_keyword_facts_ask_a_keyword_once_whatever_the_layouts(tmp_path):
     closure = [0]
     assert view.keyword_facts(lambda kw: closure.append(kw)) == (None,) * len(view.layout)
     assert len(closure) == 1 + len(view.layout)  # a closure is asked for every card, every time
+
+
+CALLS: list[int] = []
+
+
+def _observer_helper(view) -> str | None:
+    CALLS.append(view.index)
+    return view.get("OBSERVER")
+
+
+def test_a_shared_helper_runs_once_per_hdu_and_each_check_is_keyed_on_its_reads(tmp_path):
+    """HduView.shared: the WCS sets and the like are worked out once per HDU for every check that
+    asks, and each asking check records the helper's reads, so the memo keys it on them."""
+    CALLS.clear()
+    facts = judge._FileFacts(None, read_fits(str(_write(tmp_path / "a.fits", "somebody"))))
+    first_reads: list = []
+    second_reads: list = []
+    first = judge.HduView(facts, 0, first_reads).shared(_observer_helper)
+    second = judge.HduView(facts, 0, second_reads).shared(_observer_helper)
+    assert first == second == "somebody"
+    assert CALLS == [0]
+    assert first_reads == second_reads == [(0, judge.KEYWORD, "OBSERVER")]
+    # through a run: a verdict that depends on the helper's read is not reused for another value
+    judge.MEMO.clear()
+    for name in ("alice", "bob", "alice"):
+        other = judge._FileFacts(None, read_fits(str(_write(tmp_path / f"{name}.fits", name))))
+        rule = SimpleNamespace(id="TEST1", func=lambda hdu: [hdu.shared(_observer_helper)])
+        trees = judge.MEMO.trees(other.hdus[0].base)
+        assert judge.MEMO.findings(rule, trees, other, 0) == (name,)

@@ -152,7 +152,7 @@ def complement(prefix: str) -> str:
 class WcsSet:
     """One coordinate description of an HDU: the primary (alt "") or an alternate (alt "A".."Z")."""
 
-    hdu: HduView | None
+    index: int | None  # the HDU's
     alt: str
     naxis: int
     cards: dict[str, object] = field(default_factory=dict)  # keyword -> value (valid values of _VALUES_KEPT only)
@@ -190,8 +190,14 @@ def _key_parts(keyword: str) -> tuple[str, int] | None:
 _VALUES_KEPT = ("CTYPE", "CUNIT", "CDELT", "PC", "CD")
 
 
-def wcs_sets(hdu: HduView) -> list[WcsSet]:
-    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword with a value)."""
+def wcs_sets(hdu: HduView) -> tuple[WcsSet, ...]:
+    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword with a value).
+
+    Worked out once per HDU for all the rules that ask (``HduView.shared``): do not modify them."""
+    return hdu.shared(_wcs_sets)
+
+
+def _wcs_sets(hdu: HduView) -> tuple[WcsSet, ...]:
     found: dict[str, dict[str, object]] = {}
     highest: dict[str, int] = {}
     vtypes = hdu.value_types()
@@ -212,14 +218,14 @@ def wcs_sets(hdu: HduView) -> list[WcsSet]:
     for alt in sorted(found):
         wcsaxes = h.get(f"WCSAXES{alt}")
         naxis = wcsaxes if is_int(wcsaxes) and 0 < wcsaxes <= 999 else max(declared, highest[alt])
-        ws = WcsSet(hdu, alt, naxis, found[alt])
+        ws = WcsSet(hdu.index, alt, naxis, found[alt])
         for i in range(1, naxis + 1):
             ctype = ws.cards.get(ws.key("CTYPE", i))
             ax = classify(ctype if isinstance(ctype, str) else "")
             ax.number = i
             ws.axes.append(ax)
         out.append(ws)
-    return out
+    return tuple(out)
 
 
 # ------------------------------------------------------------ linear transformation
