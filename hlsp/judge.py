@@ -116,7 +116,7 @@ class _Same:
 class _HduFacts:
     """One HDU of one file, as the memo reads it (built once per HDU per file)."""
 
-    __slots__ = ("hdu", "header", "base", "memo", "shared", "_vtypes", "_blanks")
+    __slots__ = ("hdu", "header", "base", "memo", "shared", "_vtypes", "_blanks", "_ids")
 
     def __init__(self, hdu: HDU, layout_id: int):
         self.hdu = hdu
@@ -126,6 +126,21 @@ class _HduFacts:
         self.shared: dict[Callable, tuple[Any, tuple]] = {}  # HduView.shared: helper -> (result, its reads)
         self._vtypes: tuple[str, ...] | None = None
         self._blanks: tuple[int, ...] | None = None
+        self._ids: dict[int, int] = {}  # read kind -> the number standing for its value (Memo.number)
+
+    def number(self, what: int) -> int:
+        """The memo's number for the value of a whole-header read (the value types, the blank
+        strings, all cards): a long tuple is hashed once per HDU, not once per rule."""
+        found = self._ids.get(what)
+        if found is None:
+            if what == VALUE_TYPES:
+                value = self.value_types()
+            elif what == BLANKS:
+                value = self.blank_strings()
+            else:
+                value = tuple(map(_RAW, self.header.cards))
+            found = self._ids[what] = MEMO.number((what, value))
+        return found
 
     def blank_strings(self) -> tuple[int, ...]:
         if self._blanks is None:
@@ -162,14 +177,10 @@ class _FileFacts:
                 return None if card is None else card.raw
             if what == POSITION:
                 return facts.header.cards[arg].raw
-            if what == VALUE_TYPES:
-                return facts.value_types()
-            if what == ALL_CARDS:
-                return tuple(map(_RAW, facts.header.cards))
+            if what == VALUE_TYPES or what == ALL_CARDS or what == BLANKS:
+                return facts.number(what)
             if what == DATA_SIZE:
                 return facts.hdu.data_size
-            if what == BLANKS:
-                return facts.blank_strings()
             if what == ISSUES:
                 return tuple((i.message, i.keyword) for i in self.fits.issues if i.code == arg and i.hdu == at)
         elif what == HDU_COUNT:
@@ -246,6 +257,7 @@ class Memo:
         self.per_key = per_key  # verdicts per key: values that differ in every file do not crowd out the rest
         self.size = 0
         self._layouts: dict[tuple[str, ...], int] = {}
+        self._numbers: dict[tuple, int] = {}  # whole-header read values -> numbers (Memo.number)
         # (layout id, keyword test) -> positions of the keywords passing the test (HduView.cards_where)
         self._where: dict[tuple[int, Any], tuple[int, ...]] = {}
         # keyword fact -> {keyword: what the fact says of it} (HduView.keyword_facts); and per layout
@@ -267,6 +279,15 @@ class Memo:
         self._where = {}
         self._said = {}
         self._facts = {}
+
+    def number(self, value: tuple) -> int:
+        """A number standing for ``value`` (equal values, equal numbers; never reused)."""
+        found = self._numbers.get(value)
+        if found is None:
+            if len(self._numbers) >= self.limit:
+                self._numbers = {}
+            found = self._numbers[value] = next(_IDS)
+        return found
 
     def layout_id(self, layout: tuple[str, ...]) -> int:
         """A small number standing for ``layout`` (the tuple is hashed once per HDU, not once per rule)."""
