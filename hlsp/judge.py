@@ -118,15 +118,31 @@ class _Same:
 class _HduFacts:
     """One HDU of one file, as the memo reads it (built once per HDU per file)."""
 
-    __slots__ = ("hdu", "header", "base", "memo", "_vtypes", "_blanks")
+    __slots__ = ("hdu", "header", "base", "memo", "shared", "_vtypes", "_blanks", "_ids")
 
     def __init__(self, hdu: HDU, layout_id: int):
         self.hdu = hdu
         self.header = hdu.header
         self.base = (hdu.index, hdu.kind, layout_id)
         self.memo = MEMO.trees(self.base)  # rule id -> decision tree, for HDUs like this one
+        self.shared: dict[Callable, tuple[Any, tuple]] = {}  # HduView.shared: helper -> (result, its reads)
         self._vtypes: tuple[str, ...] | None = None
         self._blanks: tuple[int, ...] | None = None
+        self._ids: dict[int, int] = {}  # read kind -> the number standing for its value (Memo.number)
+
+    def number(self, what: int) -> int:
+        """The memo's number for the value of a whole-header read (the value types, the blank
+        strings, all cards): a long tuple is hashed once per HDU, not once per rule."""
+        found = self._ids.get(what)
+        if found is None:
+            if what == VALUE_TYPES:
+                value = self.value_types()
+            elif what == BLANKS:
+                value = self.blank_strings()
+            else:
+                value = tuple(map(_RAW, self.header.cards))
+            found = self._ids[what] = MEMO.number((what, value))
+        return found
 
     def blank_strings(self) -> tuple[int, ...]:
         if self._blanks is None:
@@ -163,14 +179,10 @@ class _FileFacts:
                 return None if card is None else card.raw
             if what == POSITION:
                 return facts.header.cards[arg].raw
-            if what == VALUE_TYPES:
-                return facts.value_types()
-            if what == ALL_CARDS:
-                return tuple(map(_RAW, facts.header.cards))
+            if what == VALUE_TYPES or what == ALL_CARDS or what == BLANKS:
+                return facts.number(what)
             if what == DATA_SIZE:
                 return facts.hdu.data_size
-            if what == BLANKS:
-                return facts.blank_strings()
             if what == ISSUES:
                 return tuple((i.message, i.keyword) for i in self.fits.issues if i.code == arg and i.hdu == at)
         elif what == HDU_COUNT:
@@ -247,8 +259,12 @@ class Memo:
         self.per_key = per_key  # verdicts per key: values that differ in every file do not crowd out the rest
         self.size = 0
         self._layouts: dict[tuple[str, ...], int] = {}
+        self._numbers: dict[tuple, int] = {}  # whole-header read values -> numbers (Memo.number)
         # (layout id, keyword test) -> positions of the keywords passing the test (HduView.cards_where)
         self._where: dict[tuple[int, Any], tuple[int, ...]] = {}
+        # keyword fact -> {keyword: what the fact says of it} (HduView.keyword_facts); and per layout
+        self._said: dict[Any, dict[str, Any]] = {}
+        self._facts: dict[tuple[int, Any], tuple] = {}
         # base (an HDU's index, kind, layout id; or a tuple of those) -> {rule id: decision tree}
         self._trees: dict[tuple, _Trees] = {}
 
@@ -263,6 +279,17 @@ class Memo:
         if len(self._layouts) >= self.limit:  # ids are never reused: an old id cannot match by accident
             self._layouts = {}
         self._where = {}
+        self._said = {}
+        self._facts = {}
+
+    def number(self, value: tuple) -> int:
+        """A number standing for ``value`` (equal values, equal numbers; never reused)."""
+        found = self._numbers.get(value)
+        if found is None:
+            if len(self._numbers) >= self.limit:
+                self._numbers = {}
+            found = self._numbers[value] = next(_IDS)
+        return found
 
     def layout_id(self, layout: tuple[str, ...]) -> int:
         """A small number standing for ``layout`` (the tuple is hashed once per HDU, not once per rule)."""
@@ -273,7 +300,8 @@ class Memo:
 
     def positions(self, layout_id: int, layout: tuple[str, ...], test: Callable[[str], Any]) -> list[int]:
         """The positions in ``layout`` of the keywords passing ``test``, found once per layout
-        and test when the test is a function of the keyword alone (see :func:`_keyword_test`)."""
+        and test when the test is a function of the keyword alone (see :func:`_keyword_test`),
+        which is then asked once per keyword."""
         key = _keyword_test(test)
         if key is None:
             return [pos for pos, kw in enumerate(layout) if test(kw)]
@@ -281,8 +309,32 @@ class Memo:
         if found is None:
             if len(self._where) >= self.limit:
                 self._where = {}
-            found = self._where[(layout_id, key)] = tuple([pos for pos, kw in enumerate(layout) if test(kw)])
+            facts = self.keyword_facts(layout_id, layout, test)
+            found = self._where[(layout_id, key)] = tuple([pos for pos, fact in enumerate(facts) if fact])
         return list(found)
+
+    def keyword_facts(self, layout_id: int, layout: tuple[str, ...], fact: Callable[[str], Any]) -> tuple:
+        """``fact(keyword)`` for each keyword of ``layout``, in card order.  When ``fact`` is a
+        function of the keyword alone (:func:`_keyword_test`), it is asked once per keyword
+        whatever the layouts it appears in, and the answer is shared: it must not be modified."""
+        key = _keyword_test(fact)
+        if key is None:
+            return tuple(map(fact, layout))
+        found = self._facts.get((layout_id, key))
+        if found is None:
+            said = self._said.get(key)
+            if said is None or len(said) >= self.limit:
+                said = self._said[key] = {}
+            if len(self._facts) >= self.limit:
+                self._facts = {}
+            out = []
+            for kw in layout:
+                if kw in said:
+                    out.append(said[kw])
+                else:
+                    out.append(said.setdefault(kw, fact(kw)))
+            found = self._facts[(layout_id, key)] = tuple(out)
+        return found
 
     def trees(self, base: tuple) -> _Trees:
         """The decision trees of every rule for headers of ``base`` (looked up once per HDU or file)."""
@@ -435,6 +487,33 @@ class HduView:
         compiled pattern's ``match``) is called once per layout, not once per header.
         """
         return self.cards_at(MEMO.positions(self._facts.hdus[self.index].base[2], self.layout, test))
+
+    def positions_where(self, test: Callable[[str], Any]) -> list[int]:
+        """The positions (0-based) of the keywords passing ``test``, in card order (no card is read:
+        they follow from the layout).  ``test`` as for :meth:`cards_where`."""
+        return MEMO.positions(self._facts.hdus[self.index].base[2], self.layout, test)
+
+    def keyword_facts(self, fact: Callable[[str], Any]) -> tuple:
+        """``fact(keyword)`` for each keyword of the layout, in card order (no card is read).
+
+        ``fact`` must be a function of the keyword alone; a module-level one (or a
+        compiled pattern's ``match``) is asked once per distinct keyword, whatever the
+        header, and its answers are shared: return immutable values (None, str, tuples).
+        """
+        return MEMO.keyword_facts(self._facts.hdus[self.index].base[2], self.layout, fact)
+
+    def shared(self, helper: Callable[[HduView], Any]) -> Any:
+        """``helper(view)``, computed once per HDU for all the checks that ask for it (the WCS
+        descriptions several WC rules judge, say).  ``helper`` must be a pure function of what
+        it reads through the view it is given; each check that asks is keyed on those reads,
+        as if it had made them.  The result is shared between the checks: never modify it."""
+        kept = self._facts.hdus[self.index].shared
+        got = kept.get(helper)
+        if got is None:
+            reads: list = []
+            got = kept[helper] = (helper(HduView(self._facts, self.index, reads)), tuple(reads))
+        self._reads.extend(got[1])
+        return got[0]
 
     def blank_strings(self) -> tuple[int, ...]:
         """The positions of the cards whose value is an empty (or all-blank) string; no other text is read."""

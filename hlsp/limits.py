@@ -72,7 +72,7 @@ SETTINGS: dict[str, Setting] = {
         "HLSP_MAX_HEAP_ARRAYS",
         500_000,
         "arrays",
-        "variable-length logical arrays (PL/QL) of one table whose heap values are checked (32 bytes each)",
+        "variable-length logical arrays (PL/QL) of one table whose heap values are checked (26 bytes each, ~80 at the peak)",
     ),
     "hdus": Setting("HLSP_MAX_HDUS", 10_000, "HDUs", "HDUs read in one file; reading stops there with a finding"),
     "inflate_ratio": Setting(

@@ -10,6 +10,7 @@ records what the check reads, and the memo compares exactly that.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fitsgen import hdu_bytes, primary_cards
@@ -125,3 +126,67 @@ def test_cards_where_reuses_positions_only_for_tests_of_the_keyword_alone(tmp_pa
 
     for name in ("OBSERVER", "BITPIX"):  # one closure per value: each answered afresh
         assert [c.keyword for c in view.cards_where(equal_to(name))] == [name]
+
+
+ASKED: list[str] = []
+
+
+def _counted_fact(keyword: str) -> str | None:
+    ASKED.append(keyword)
+    return keyword[:5] if keyword.startswith("NAXIS") else None
+
+
+def test_keyword_facts_ask_a_keyword_once_whatever_the_layouts(tmp_path):
+    """HduView.keyword_facts answers for every card in order, asking a module-level fact once per
+    distinct keyword across headers of different layouts; positions_where follows it and reads no card."""
+    judge.MEMO.clear()
+    ASKED.clear()
+    a = read_fits(str(_write(tmp_path / "a.fits", "somebody")))
+    (view,) = judge.hdu_views(a)
+    facts = view.keyword_facts(_counted_fact)
+    assert facts == tuple(_counted_fact(k) for k in view.layout)
+    assert sorted(ASKED[: len(set(view.layout))]) == sorted(set(view.layout))
+    ASKED.clear()
+    other = tmp_path / "b.fits"
+    other.write_bytes(hdu_bytes(primary_cards(extra=[("OBJECT", "M31"), ("ORIGIN", "here")])))
+    (view_b,) = judge.hdu_views(read_fits(str(other)))
+    assert view_b.layout != view.layout
+    assert view_b.keyword_facts(_counted_fact) == tuple(_counted_fact(k) for k in view_b.layout)
+    new = set(view_b.layout) - set(view.layout)
+    assert sorted(ASKED[: len(new)]) == sorted(new)  # only the keywords not seen before were asked
+    reads: list = []
+    counted = judge.HduView(judge._FileFacts(None, a), 0, reads)
+    assert counted.positions_where(_starts_with_n) == [i for i, k in enumerate(view.layout) if k.startswith("N")]
+    assert reads == []  # the positions follow from the layout, part of every memo key
+    closure = [0]
+    assert view.keyword_facts(lambda kw: closure.append(kw)) == (None,) * len(view.layout)
+    assert len(closure) == 1 + len(view.layout)  # a closure is asked for every card, every time
+
+
+CALLS: list[int] = []
+
+
+def _observer_helper(view) -> str | None:
+    CALLS.append(view.index)
+    return view.get("OBSERVER")
+
+
+def test_a_shared_helper_runs_once_per_hdu_and_each_check_is_keyed_on_its_reads(tmp_path):
+    """HduView.shared: the WCS sets and the like are worked out once per HDU for every check that
+    asks, and each asking check records the helper's reads, so the memo keys it on them."""
+    CALLS.clear()
+    facts = judge._FileFacts(None, read_fits(str(_write(tmp_path / "a.fits", "somebody"))))
+    first_reads: list = []
+    second_reads: list = []
+    first = judge.HduView(facts, 0, first_reads).shared(_observer_helper)
+    second = judge.HduView(facts, 0, second_reads).shared(_observer_helper)
+    assert first == second == "somebody"
+    assert CALLS == [0]
+    assert first_reads == second_reads == [(0, judge.KEYWORD, "OBSERVER")]
+    # through a run: a verdict that depends on the helper's read is not reused for another value
+    judge.MEMO.clear()
+    for name in ("alice", "bob", "alice"):
+        other = judge._FileFacts(None, read_fits(str(_write(tmp_path / f"{name}.fits", name))))
+        rule = SimpleNamespace(id="TEST1", func=lambda hdu: [hdu.shared(_observer_helper)])
+        trees = judge.MEMO.trees(other.hdus[0].base)
+        assert judge.MEMO.findings(rule, trees, other, 0) == (name,)

@@ -23,8 +23,11 @@ Columns whose ``TFORMn`` cannot be read are left to FS015 and not scanned.
 
 from __future__ import annotations
 
+import heapq
 import re
 import struct
+import sys
+from array import array
 
 from hlsp.fits import speedups
 
@@ -459,10 +462,15 @@ class RowScanner:
 class _HeapLogicals:
     """The values in the heap of ``PL``/``QL`` columns: each must be T, F or 0.
 
-    As the rows pass, the descriptors (start, length, row) of these columns are
-    kept -- at most ``HLSP_MAX_HEAP_ARRAYS`` of them (32 bytes each); when the
-    heap then streams by, each chunk's bad bytes are found once and every
-    array holding one is marked.  Arrays outside the heap are the P/Q check's.
+    As the rows pass, the descriptors of these columns are kept as (start, end,
+    row, check) -- at most ``HLSP_MAX_HEAP_ARRAYS`` of them, in flat arrays of
+    26 bytes each; when the heap then streams by, they are taken in order of
+    their start.  A chunk of heap without a bad byte (one C-level search) costs
+    nothing more; in a chunk with one, each array open over the chunk is
+    searched, and an array found bad is done.  Each array is so searched at most
+    three times, whatever the chunking (it starts, covers or ends a chunk).
+    Arrays outside the heap are the P/Q check's.  No numpy: importing it would
+    cost more than checking most heaps.
     """
 
     def __init__(self, plan: TablePlan):
@@ -470,111 +478,97 @@ class _HeapLogicals:
 
         self.plan = plan
         self.cap = limits.get_int("heap_arrays")
-        self.parts: list = []  # (starts, ends, rows, checks) arrays, in data-unit offsets
+        self.starts, self.ends, self.rows = array("q"), array("q"), array("q")  # in data-unit offsets
+        self.checks = array("H")
         self.count = 0
         self.overflow = False  # more arrays than the cap: the rest are not checked
-        self.sorted = None
-        self.bad = None
+        self.sorted = False
+        self.next = 0  # the first array (in order of start) not yet open
+        self.open: list[int] = []  # heap of end * count + array: arrays begun and not ended
+        self.found: dict[int, list[int]] = {}  # check -> [bad arrays (one per row), first bad row]
 
-    def _keep(self, k: int, rows, nelem, first) -> None:
-        import numpy as np
-
-        plan = self.plan
-        ok = (nelem > 0) & (first + nelem <= plan.heap_size)
-        if not ok.any():
-            return
-        room = self.cap - self.count
-        idx = np.flatnonzero(ok)
-        if len(idx) > room:
-            idx, self.overflow = idx[:room], True
-        if not len(idx):
-            return
-        start = first[idx].astype(np.int64) + plan.heap_start
-        self.parts.append(
-            (start, start + nelem[idx].astype(np.int64), rows[idx].astype(np.int64), np.full(len(idx), k))
-        )
-        self.count += len(idx)
+    def _keep(self, k: int, row: int, nelem: int, first: int) -> bool:
+        """Keep one array; False when the cap is reached."""
+        if nelem <= 0 or first + nelem > self.plan.heap_size:
+            return True  # empty, or outside the heap (the P/Q check's)
+        if self.count >= self.cap:
+            self.overflow = True
+            return False
+        start = first + self.plan.heap_start
+        self.starts.append(start)
+        self.ends.append(start + nelem)
+        self.rows.append(row)
+        self.checks.append(k)
+        self.count += 1
+        return True
 
     def add_rows(self, rows, first_row: int) -> None:
-        import numpy as np
-
         plan = self.plan
         n = len(rows) // plan.row_len
-        if not n or self.sorted is not None:
+        if not n or self.sorted:
             return
-        table = np.frombuffer(rows, dtype=np.uint8, count=n * plan.row_len).reshape(n, plan.row_len)
+        data = bytes(rows)
         for k in plan.heap_logicals:
             off, code = plan.checks[k][0], plan.checks[k][1]
-            size, dtype = (4, ">u4") if code == "P" else (8, ">u8")
-            nelem = table[:, off : off + size].copy().view(dtype).ravel().astype(np.uint64)
-            first = table[:, off + size : off + 2 * size].copy().view(dtype).ravel().astype(np.uint64)
-            big = (nelem > _INT64_MAX // 2) | (first > _INT64_MAX // 2)
-            nelem[big], first[big] = 0, 0  # (outside any heap: the P/Q check reports them)
-            self._keep(k, np.arange(first_row, first_row + n), nelem.astype(np.int64), first.astype(np.int64))
+            size = 4 if code == "P" else 8
+            # the descriptors' bytes, gathered from every row (strided copies), then read big-endian
+            packed = bytearray(2 * size * n)
+            for j in range(2 * size):
+                packed[j :: 2 * size] = data[off + j : n * plan.row_len : plan.row_len]
+            values = array("I" if size == 4 else "Q", packed)
+            if sys.byteorder == "little":
+                values.byteswap()
+            for i in range(n):
+                if not self._keep(k, first_row + i, values[2 * i], values[2 * i + 1]):
+                    return
 
     def add_one(self, k: int, row: int, nelem: int, first: int) -> None:
-        import numpy as np
-
-        if nelem > _INT64_MAX // 2 or first > _INT64_MAX // 2:
-            return
-        self._keep(k, np.array([row]), np.array([nelem], np.int64), np.array([first], np.int64))
+        if not self.sorted:
+            self._keep(k, row, nelem, first)
 
     def feed(self, data, pos: int) -> None:
         """Check the heap bytes among ``data`` (which starts at data-unit offset ``pos``)."""
-        import numpy as np
-
         plan = self.plan
         lo, hi = max(pos, plan.heap_start), min(pos + len(data), plan.heap_start + plan.heap_size)
         if lo >= hi or not self.count:
             return
-        if self.sorted is None:  # the rows are over: sort the arrays by start, once
-            starts, ends, rows, checks = (np.concatenate(c) for c in zip(*self.parts))
-            order = np.argsort(starts, kind="stable")
-            self.sorted = (starts[order], ends[order], rows[order], checks[order])
-            self.bad = np.zeros(len(order), dtype=bool)
-            self.parts = []
-        values = np.frombuffer(memoryview(data)[lo - pos : hi - pos], dtype=np.uint8)
-        bad_at = np.flatnonzero(_NOT_LOGICAL[values])
-        if not len(bad_at):
-            return
-        bad_at += lo
-        starts, ends = self.sorted[0], self.sorted[1]
-        upto = np.searchsorted(starts, hi)  # arrays starting before the end of this chunk
-        s, e = np.maximum(starts[:upto], lo), np.minimum(ends[:upto], hi)
-        hit = (e > s) & (np.searchsorted(bad_at, e) > np.searchsorted(bad_at, s))
-        self.bad[:upto] |= hit
+        if not self.sorted:  # the rows are over: order the arrays by start, once
+            self._sort()
+        starts, ends, n = self.starts, self.ends, self.count
+        while self.next < n and starts[self.next] < hi:
+            heapq.heappush(self.open, ends[self.next] * n + self.next)
+            self.next += 1
+        view = memoryview(data)
+        if _NOT_LOGICAL.search(view, lo - pos, hi - pos) is not None:
+            still = []
+            for key in self.open:
+                i = key % n
+                s, e = max(starts[i], lo), min(ends[i], hi)
+                if s < e and _NOT_LOGICAL.search(view, s - pos, e - pos) is not None:
+                    found = self.found.setdefault(self.checks[i], [0, self.rows[i]])
+                    found[0] += 1
+                    found[1] = min(found[1], self.rows[i])
+                else:
+                    still.append(key)
+            heapq.heapify(still)
+            self.open = still
+        while self.open and self.open[0] // n <= hi:  # ended in this chunk
+            heapq.heappop(self.open)
+
+    def _sort(self) -> None:
+        n = self.count
+        order = [start * n + i for i, start in enumerate(self.starts)]
+        order.sort()  # (in place, and stable: equal starts keep their order)
+        for j, key in enumerate(order):
+            order[j] = key % n
+        for name in ("starts", "ends", "rows", "checks"):
+            old = getattr(self, name)
+            setattr(self, name, array(old.typecode, map(old.__getitem__, order)))
+        self.sorted = True
 
     def problems(self) -> dict[int, tuple[int, int]]:
         """check index -> (rows with a bad value, first such row)."""
-        import numpy as np
-
-        if self.sorted is None or self.bad is None or not self.bad.any():
-            return {}
-        rows, checks = self.sorted[2][self.bad], self.sorted[3][self.bad]
-        out = {}
-        for k in np.unique(checks):
-            bad_rows = np.unique(rows[checks == k])
-            out[int(k)] = (len(bad_rows), int(bad_rows[0]))
-        return out
+        return {k: (count, row) for k, (count, row) in self.found.items()}
 
 
-def _not_logical_table():
-    import numpy as np
-
-    t = np.ones(256, dtype=bool)
-    t[[ord("T"), ord("F"), 0]] = False
-    return t
-
-
-class _LazyTable:
-    """The byte table of :class:`_HeapLogicals`, built at first use (numpy loads then)."""
-
-    table = None
-
-    def __getitem__(self, values):
-        if _LazyTable.table is None:
-            _LazyTable.table = _not_logical_table()
-        return _LazyTable.table[values]
-
-
-_NOT_LOGICAL = _LazyTable()
+_NOT_LOGICAL = re.compile(rb"[^TF\x00]")  # a byte that is no logical value

@@ -160,17 +160,17 @@ def complement(prefix: str) -> str:
 class WcsSet:
     """One coordinate description of an HDU: the primary (alt "") or an alternate (alt "A".."Z")."""
 
-    __slots__ = ("hdu", "alt", "naxis", "cards", "axes")
+    __slots__ = ("index", "alt", "naxis", "cards", "axes")
 
     def __init__(
         self,
-        hdu: HduView | None,
+        index: int | None,  # the HDU's
         alt: str,
         naxis: int,
         cards: dict[str, object] | None = None,  # keyword -> value (valid values of _VALUES_KEPT only)
         axes: list[Axis] | None = None,
     ):
-        self.hdu = hdu
+        self.index = index
         self.alt = alt
         self.naxis = naxis
         self.cards = {} if cards is None else cards
@@ -188,11 +188,10 @@ class WcsSet:
         return float(value) if is_number(value) else default
 
 
-@functools.lru_cache(maxsize=4096)
 def _key_parts(keyword: str) -> tuple[str, int] | None:
     """(alternate, highest axis number) of a WCS keyword (``CRPIX2A``, ``PC1_2``), else None.
 
-    A pure function of the keyword, cached here (not in the rules): asked for every card.
+    A pure function of the keyword, asked once per distinct keyword (``HduView.keyword_facts``).
     """
     if keyword[:1] not in ("C", "P"):
         return None
@@ -209,15 +208,22 @@ def _key_parts(keyword: str) -> tuple[str, int] | None:
 _VALUES_KEPT = ("CTYPE", "CUNIT", "CDELT", "PC", "CD")
 
 
-def wcs_sets(hdu: HduView) -> list[WcsSet]:
-    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword with a value)."""
+def wcs_sets(hdu: HduView) -> tuple[WcsSet, ...]:
+    """Every WCS the header of ``hdu`` describes (those with at least one WCS keyword with a value).
+
+    Worked out once per HDU for all the rules that ask (``HduView.shared``): do not modify them."""
+    return hdu.shared(_wcs_sets)
+
+
+def _wcs_sets(hdu: HduView) -> tuple[WcsSet, ...]:
     found: dict[str, dict[str, object]] = {}
     highest: dict[str, int] = {}
     vtypes = hdu.value_types()
-    for pos, keyword in enumerate(hdu.layout):
-        parts = _key_parts(keyword)
+    layout = hdu.layout
+    for pos, parts in enumerate(hdu.keyword_facts(_key_parts)):
         if parts is None or vtypes[pos] == "none":
             continue  # not a WCS keyword, or no value indicator
+        keyword = layout[pos]
         alt, top = parts
         cards = found.setdefault(alt, {})
         if keyword not in cards and vtypes[pos] not in ("undefined", "invalid") and keyword.startswith(_VALUES_KEPT):
@@ -230,14 +236,14 @@ def wcs_sets(hdu: HduView) -> list[WcsSet]:
     for alt in sorted(found):
         wcsaxes = h.get(f"WCSAXES{alt}")
         naxis = wcsaxes if is_int(wcsaxes) and 0 < wcsaxes <= 999 else max(declared, highest[alt])
-        ws = WcsSet(hdu, alt, naxis, found[alt])
+        ws = WcsSet(hdu.index, alt, naxis, found[alt])
         for i in range(1, naxis + 1):
             ctype = ws.cards.get(ws.key("CTYPE", i))
             ax = classify(ctype if isinstance(ctype, str) else "")
             ax.number = i
             ws.axes.append(ax)
         out.append(ws)
-    return out
+    return tuple(out)
 
 
 # ------------------------------------------------------------ linear transformation

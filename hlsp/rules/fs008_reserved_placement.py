@@ -97,8 +97,8 @@ def check(hdu: HduView):
     primary = hdu.index == 0
     compressed = hdu.is_compressed_image
     float_image = hdu.get("BITPIX") in (-32, -64)
-    for pos, kw in enumerate(hdu.layout):
-        if _restricted(kw):
-            where = _misplaced(kw, primary, kind, compressed, kw == "BLANK" and float_image)
-            if where:
-                yield RULE.finding(f"card {pos + 1}: {kw} is not allowed in {where}", hdu=hdu.index, keyword=kw)
+    for pos in hdu.positions_where(_restricted):
+        kw = hdu.layout[pos]
+        where = _misplaced(kw, primary, kind, compressed, kw == "BLANK" and float_image)
+        if where:
+            yield RULE.finding(f"card {pos + 1}: {kw} is not allowed in {where}", hdu=hdu.index, keyword=kw)

@@ -85,9 +85,9 @@ def _reserved_type(kw: str) -> str | None:
     return None
 
 
-def _expected(kind: str, kw: str) -> tuple[str, str] | None:
-    """(type, in words) that ``kw`` must have in an HDU of ``kind``, or None when it is not reserved."""
-    want = _reserved_type(kw)
+def _expected(kind: str, want: str | None) -> tuple[str, str] | None:
+    """(type, in words) that a keyword reserved as ``want`` (:func:`_reserved_type`) must have in
+    an HDU of ``kind``, or None when it is not reserved."""
     if want is None:
         return None
     if want == "tnull":
@@ -107,10 +107,13 @@ def check(hdu: HduView):
     # Whether a value has the right type follows from its value type alone (an
     # ``int`` card holds an int, a ``float`` card a float); invalid syntax is FS007's.
     vtypes = hdu.value_types()
-    for pos, kw in enumerate(hdu.layout):
-        want = _expected(hdu.kind, kw)
+    for pos, reserved in enumerate(hdu.keyword_facts(_reserved_type)):
+        if reserved is None:
+            continue
+        want = _expected(hdu.kind, reserved)
         if want is None or vtypes[pos] == "invalid" or vtypes[pos] in _OK_TYPES[want[0]]:
             continue
+        kw = hdu.layout[pos]
         words = want[1]
         card = hdu.card_at(pos)
         if not card.has_value:

@@ -174,8 +174,7 @@ def _check_table(hdu: HduView):
 
 def _column_keywords(hdu: HduView, n: int, forms: dict[int, str]):
     binary = hdu.kind == "bintable"
-    for pos, kw in enumerate(hdu.layout):
-        m = _COLUMN_KEY.match(kw)
+    for pos, m in enumerate(hdu.keyword_facts(_COLUMN_KEY.match)):
         if not m:
             continue
         prefix, col = m.group(1), int(m.group(2))

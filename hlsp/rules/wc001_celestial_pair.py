@@ -56,7 +56,7 @@ def _check_set(ws: WcsSet):
     spectral = cubeface = None
     for ax in ws.axes:
         key = ws.key("CTYPE", ax.number)
-        where = {"hdu": ws.hdu.index, "keyword": key}
+        where = {"hdu": ws.index, "keyword": key}
         if ax.kind == "bad-celestial":
             yield RULE.finding(
                 f"{key} = '{ax.ctype}' has the projection code '{ax.code}' but '{ax.prefix}' is not a celestial "
@@ -113,6 +113,6 @@ def _check_set(ws: WcsSet):
         key = ws.key("CTYPE", first.number)
         yield RULE.finding(
             f"{key} = '{first.ctype}' has no partner: {ws.label} has no '{complement(first.prefix)}-{first.code}' axis",
-            hdu=ws.hdu.index,
+            hdu=ws.index,
             keyword=key,
         )
