@@ -11,7 +11,10 @@ import contextlib
 import os
 import stat
 import tempfile
-from typing import IO, Iterator
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
+    from typing import IO, Iterator
 
 
 @contextlib.contextmanager

@@ -30,12 +30,13 @@ fixed::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
-
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.rules._util import split_values, vocab_index
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import at every start)
+    from typing import Iterator
+
     from hlsp.profiles import Vocabulary
 
 RULE = Rule(

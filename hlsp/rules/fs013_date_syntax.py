@@ -27,7 +27,6 @@ fixed::
     DATE-OBS= '2021-02-03T12:00:00'
 """
 
-import calendar
 import re
 
 from hlsp.rules._base import Category, FileContext, Rule, Severity
@@ -74,10 +73,18 @@ def date_problem(text: str) -> str | None:
 def _calendar(year: int, month: int, day: int) -> str | None:
     if not 1 <= month <= 12:
         return f"month {month} does not exist"
-    days = calendar.monthrange(year, month)[1] if year > 0 else 31
+    days = _days_in_month(year, month) if year > 0 else 31
     if not 1 <= day <= days:
         return f"day {day} does not exist in month {month} of {year}"
     return None
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """Days of ``month`` in the Gregorian ``year`` (calendar.monthrange's, without its import of
+    datetime and locale at every start)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _clock(hour: int, minute: int, second: float) -> str | None:

@@ -36,3 +36,14 @@ def test_valid_date(tmp_path, value):
 def test_every_date_keyword_is_checked(tmp_path):
     path = write_fits(tmp_path / "x.fits", image_hdu(extra=[("DATEREF", "soon"), ("DATAMODE", "soon")]))
     assert [f.keyword for f in findings_for(path, "FS013")] == ["DATEREF"]
+
+
+def test_days_in_month_as_the_calendar_module_counts():
+    """FS013 counts the days of a month itself (no calendar import at start-up): as calendar does, every year."""
+    import calendar
+
+    from hlsp.rules.fs013_date_syntax import _days_in_month
+
+    for year in range(1, 10000):
+        for month in range(1, 13):
+            assert _days_in_month(year, month) == calendar.monthrange(year, month)[1], (year, month)
