@@ -116,12 +116,7 @@ class Finding:
 
     def replace(self, **changes: Any) -> "Finding":
         """A copy with ``changes`` (field name -> value), as ``dataclasses.replace`` did."""
-        values = dict(zip(_FINDING_FIELDS, self._values()))
-        unknown = changes.keys() - values.keys()
-        if unknown:
-            raise TypeError(f"Finding has no field {sorted(unknown)[0]!r}")
-        values.update(changes)
-        return self.__class__(**values)
+        return self.__class__(**{**dict(zip(_FINDING_FIELDS, self._values())), **changes})
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
