@@ -145,6 +145,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _auto_progress(fmt: str) -> bool:
+    try:
+        if not sys.stderr.isatty():
+            return False  # (as cli_wants_bar says, without importing hlsp.progress: scripts, hooks, CI)
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
     from hlsp.progress import cli_wants_bar
 
     return cli_wants_bar(fmt, sys.stderr)
