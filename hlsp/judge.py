@@ -463,6 +463,14 @@ class HduView:
         self._reads.append((self.index, KEYWORD, keyword))
         return keyword in self._header
 
+    def long_string(self, keyword: str) -> str | None:
+        """The value of a string keyword joined with its CONTINUE cards (None when it is no string)."""
+        card = self.card(keyword)
+        value, taken = self._header.long_string_of(keyword)
+        if card is not None:
+            self._reads.extend([(self.index, POSITION, pos) for pos in range(card.index, card.index + taken)])
+        return value
+
     # --- cards by position
     def card_at(self, position: int) -> Card:
         """The card at ``position`` (0-based) of the layout."""
