@@ -586,6 +586,35 @@ parse_fields(PyObject *self, PyObject *raw)
     Py_RETURN_NONE; /* not a valid value: parsed (and worded) in Python */
 }
 
+/* -------------------------------------------------------- first_unprintable */
+
+/* The offset of the first byte outside printable ASCII (0x20-0x7e), or -1.
+ * Whole 16-byte runs are tested without a branch per byte (the compiler can
+ * vectorise the inner loop); the run holding a bad byte is then searched. */
+static PyObject *
+first_unprintable(PyObject *self, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *p = view.buf;
+    Py_ssize_t n = view.len, i = 0, found = -1;
+    for (; i + 16 <= n; i += 16) {
+        unsigned bad = 0;
+        for (int k = 0; k < 16; k++)
+            bad |= (unsigned char)(p[i + k] - 0x20) > 0x5e;
+        if (bad)
+            break;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)(p[i] - 0x20) > 0x5e) {
+            found = i;
+            break;
+        }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(found);
+}
+
 /* ------------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
@@ -603,6 +632,9 @@ static PyMethodDef methods[] = {
     {"scan_rows", scan_rows, METH_VARARGS,
      "scan_rows(buffer, row_len, checks, heap_size) -> [(check, first_row, count)]: binary-table "
      "values no reader can interpret (see hlsp.fits.tables)."},
+    {"first_unprintable", first_unprintable, METH_O,
+     "first_unprintable(buffer) -> int: the offset of the first byte outside printable ASCII "
+     "(0x20-0x7e), or -1."},
     {NULL, NULL, 0, NULL},
 };
 

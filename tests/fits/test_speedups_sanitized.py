@@ -67,6 +67,8 @@ CHILD = textwrap.dedent(
         assert fits_checksum.ones_fold(sanitized.ones_sum(buf)) == fits_checksum.ones_fold(fits_checksum.py_ones_sum(buf))
         for size in (4, 8):
             assert sanitized.any_finite(buf, size) == fits_read.py_any_finite(buf, size)
+        text = bytes(rnd.choice(b" AZ=~\x00\x1f\x7f\x80") if rnd.random() < 0.02 else 65 for _ in range(len(buf)))
+        assert sanitized.first_unprintable(text) == fits_read.py_first_unprintable(text)
     # whole files, damaged, through the reader (parse_cards included)
     from hlsp.fits import speedups
     assert speedups.C is sanitized
