@@ -236,15 +236,21 @@ def _read_header(
 
 def _find_end(buf: bytes) -> int:
     """Byte offset of the END card in ``buf`` (on a card boundary), or -1."""
-    pos = buf.find(_END)  # (the eight characters: a search for "END" stops at every "EXTEND", "DATE-END" ...)
+    if speedups.C is not None:
+        return speedups.C.find_end(buf)
+    return py_find_end(buf)
+
+
+def py_find_end(buf: bytes) -> int:
+    """Pure-Python twin of ``hlsp._speedups.find_end``."""
+    pos = buf.find(b"END")
     while pos >= 0:
-        if pos % CARD == 0:
+        if pos % CARD == 0 and buf[pos + 3 : pos + 8] == b"     ":
             return pos
-        pos = buf.find(_END, pos + 1)
+        pos = buf.find(b"END", pos + 1)
     return -1
 
 
-_END = b"END     "  # the name field of the END card
 _FILLS = {0: bytes(CARD * 36), 32: b" " * (CARD * 36)}  # a block of each fill byte
 
 

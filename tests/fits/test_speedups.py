@@ -28,7 +28,7 @@ from hlsp.fits import speedups as switch
 from hlsp.fits import Card, read_fits
 from hlsp.fits.card import py_parse_cards
 from hlsp.fits.checksum import ones_fold, py_ones_sum
-from hlsp.fits.read import py_any_finite, py_first_unprintable
+from hlsp.fits.read import py_any_finite, py_find_end, py_first_unprintable
 from hlsp.fits.tables import py_scan_rows
 
 try:
@@ -120,6 +120,22 @@ def test_first_unprintable_matches_twin(buf, at, bad):
     text[at % len(text)] = bad
     assert speedups.first_unprintable(bytes(text)) == py_first_unprintable(bytes(text)) == at % len(text)
     assert speedups.first_unprintable(b" ~") == -1 and speedups.first_unprintable(memoryview(b"ab\x1f")) == 2
+
+
+@needs_c
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["END", "END     ", "ENDX    ", "EXTEND  = T", "DATE-END= 'x'", "  END   ", "A"]), max_size=40
+    ),
+    st.integers(0, 85),
+)
+def test_find_end_matches_twin(names, cut):
+    """The END card on a card boundary only, whatever precedes it (EXTEND, DATE-END, an END off the boundary)."""
+    buf = "".join(n.ljust(80) for n in names).encode()
+    buf = buf[: len(buf) - cut] if cut < len(buf) else buf
+    assert speedups.find_end(buf) == py_find_end(buf)
+    assert speedups.find_end(b"x" * 3 + buf) == py_find_end(b"x" * 3 + buf)
 
 
 @needs_c
