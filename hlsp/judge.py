@@ -199,6 +199,13 @@ class _FileFacts:
         raise ValueError(f"unknown read {(at, what, arg)!r}")
 
 
+def keyword_positions(header: Header, test: Callable[[str], Any]) -> list[int]:
+    """For a check of the context: the positions of ``header``'s keywords passing ``test``, in card
+    order, found once per layout when ``test`` is a function of the keyword alone (as for
+    :meth:`HduView.positions_where`)."""
+    return MEMO.positions(MEMO.layout_id(header.layout), header.layout, test)
+
+
 def view_of(ctx: FileContext) -> FileView:
     """A view of a file for a context check that shares helpers with header checks (reads are not kept)."""
     return FileView(_FileFacts(ctx), [])

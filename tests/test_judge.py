@@ -211,3 +211,14 @@ def test_a_long_string_is_read_with_its_continue_cards(tmp_path):
             assert messages == []
         else:
             assert len(messages) == 1 and "not a bibcode" in messages[0]
+
+
+def test_keyword_positions_for_checks_of_the_context(tmp_path):
+    """judge.keyword_positions gives a context check what HduView.positions_where gives a header check."""
+    ff = read_fits(str(_write(tmp_path / "a.fits", "somebody")))
+    header = ff.hdus[0].header
+    want = [i for i, kw in enumerate(header.layout) if kw.startswith("N")]
+    assert want and judge.keyword_positions(header, _starts_with_n) == want
+    assert judge.keyword_positions(header, _starts_with_n) == want  # (from the positions kept for the layout)
+    (view,) = judge.hdu_views(ff)
+    assert view.positions_where(_starts_with_n) == want
