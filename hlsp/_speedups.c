@@ -586,6 +586,58 @@ parse_fields(PyObject *self, PyObject *raw)
     Py_RETURN_NONE; /* not a valid value: parsed (and worded) in Python */
 }
 
+/* -------------------------------------------------------- first_unprintable */
+
+/* The offset of the first byte outside printable ASCII (0x20-0x7e), or -1.
+ * Eight bytes at a time: in a word whose bytes are all below 0x80, adding 0x60
+ * to each sets its top bit unless it is below 0x20, and adding 1 sets it only
+ * for 0x7f (no byte carries into the next); the word holding a bad byte is
+ * then searched byte by byte. */
+static PyObject *
+first_unprintable(PyObject *self, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *p = view.buf;
+    Py_ssize_t n = view.len, i = 0, found = -1;
+    const uint64_t top = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if ((w & top) | (~(w + 0x60 * ones) & top) | ((w + ones) & top))
+            break;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)(p[i] - 0x20) > 0x5e) {
+            found = i;
+            break;
+        }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(found);
+}
+
+/* ------------------------------------------------------------------ find_end */
+
+/* The offset of the first card (on an 80-byte boundary) whose name field is
+ * "END     ", or -1. */
+static PyObject *
+find_end(PyObject *self, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const char *p = view.buf;
+    Py_ssize_t found = -1;
+    for (Py_ssize_t i = 0; i + 8 <= view.len; i += 80)
+        if (memcmp(p + i, "END     ", 8) == 0) {
+            found = i;
+            break;
+        }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(found);
+}
+
 /* ------------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
@@ -603,6 +655,11 @@ static PyMethodDef methods[] = {
     {"scan_rows", scan_rows, METH_VARARGS,
      "scan_rows(buffer, row_len, checks, heap_size) -> [(check, first_row, count)]: binary-table "
      "values no reader can interpret (see hlsp.fits.tables)."},
+    {"first_unprintable", first_unprintable, METH_O,
+     "first_unprintable(buffer) -> int: the offset of the first byte outside printable ASCII "
+     "(0x20-0x7e), or -1."},
+    {"find_end", find_end, METH_O,
+     "find_end(buffer) -> int: the offset of the first card (on an 80-byte boundary) named END, or -1."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -201,6 +201,13 @@ class _FileFacts:
         raise ValueError(f"unknown read {(at, what, arg)!r}")
 
 
+def keyword_positions(header: Header, test: Callable[[str], Any]) -> list[int]:
+    """For a check of the context: the positions of ``header``'s keywords passing ``test``, in card
+    order, found once per layout when ``test`` is a function of the keyword alone (as for
+    :meth:`HduView.positions_where`)."""
+    return MEMO.positions(MEMO.layout_id(header.layout), header.layout, test)
+
+
 def view_of(ctx: FileContext) -> FileView:
     """A view of a file for a context check that shares helpers with header checks (reads are not kept)."""
     return FileView(_FileFacts(ctx), [])
@@ -464,6 +471,14 @@ class HduView:
     def __contains__(self, keyword: str) -> bool:
         self._reads.append((self.index, KEYWORD, keyword))
         return keyword in self._header
+
+    def long_string(self, keyword: str) -> str | None:
+        """The value of a string keyword joined with its CONTINUE cards (None when it is no string)."""
+        card = self.card(keyword)
+        value, taken = self._header.long_string_of(keyword)
+        if card is not None:
+            self._reads.extend([(self.index, POSITION, pos) for pos in range(card.index, card.index + taken)])
+        return value
 
     # --- cards by position
     def card_at(self, position: int) -> Card:

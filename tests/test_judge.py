@@ -190,3 +190,35 @@ def test_a_shared_helper_runs_once_per_hdu_and_each_check_is_keyed_on_its_reads(
         rule = SimpleNamespace(id="TEST1", func=lambda hdu: [hdu.shared(_observer_helper)])
         trees = judge.MEMO.trees(other.hdus[0].base)
         assert judge.MEMO.findings(rule, trees, other, 0) == (name,)
+
+
+def test_a_long_string_is_read_with_its_continue_cards(tmp_path):
+    """HduView.long_string records the CONTINUE cards it joins: headers of one layout whose
+    continued text differs get their own verdicts from the memo (KW009 here)."""
+    from fitsgen import card
+
+    def write(name: str, rest: str) -> str:
+        path = tmp_path / name
+        cards = [*primary_cards(bitpix=16, naxes=[]), card("", raw="REFERENC= '2020ApJ...900....1X, &'")]
+        path.write_bytes(hdu_bytes([*cards, card("", raw=f"CONTINUE  '{rest}'")]))
+        return str(path)
+
+    good, bad = write("good.fits", "2021AJ....161....2Y"), write("bad.fits", "not a bibcode")
+    judge.MEMO.clear()
+    for path in (good, bad, good, bad, good):
+        messages = [f.message for f in validate_file(path, Options(select=["KW009"])).findings]
+        if path == good:
+            assert messages == []
+        else:
+            assert len(messages) == 1 and "not a bibcode" in messages[0]
+
+
+def test_keyword_positions_for_checks_of_the_context(tmp_path):
+    """judge.keyword_positions gives a context check what HduView.positions_where gives a header check."""
+    ff = read_fits(str(_write(tmp_path / "a.fits", "somebody")))
+    header = ff.hdus[0].header
+    want = [i for i, kw in enumerate(header.layout) if kw.startswith("N")]
+    assert want and judge.keyword_positions(header, _starts_with_n) == want
+    assert judge.keyword_positions(header, _starts_with_n) == want  # (from the positions kept for the layout)
+    (view,) = judge.hdu_views(ff)
+    assert view.positions_where(_starts_with_n) == want

@@ -39,25 +39,29 @@ def open_stream(path: str) -> tuple[BinaryIO, str | None, int]:
         # opening a pipe would wait for a writer forever
         raise OSError(errno.EINVAL, "not a regular file (a named pipe, socket or device)")
     size = st.st_size
-    fh = open(path, "rb")
+    raw = open(path, "rb", buffering=0)
     try:
-        magic = fh.read(3)
-        fh.seek(0)
+        if size <= SMALL_FILE:  # one read, no copy (a buffered reader would join its buffer to the rest)
+            with raw:
+                data = raw.readall()
+            fh: BinaryIO = io.BytesIO(data)
+            magic = data[:3]
+        else:
+            magic = raw.read(3)
+            raw.seek(0)
+            fh = io.BufferedReader(raw)  # (what open(path, "rb") gives; the reader reads big data from its fd)
         # (gzip and bz2 are imported for compressed files only: ~1.5 ms)
         if magic[:2] == b"\x1f\x8b":
             import gzip
 
-            return Inflated(gzip.GzipFile(fileobj=fh, mode="rb"), "gzip", size), "gzip", size
+            return Inflated(gzip.GzipFile(fileobj=fh, mode="rb"), "gzip", size, fh), "gzip", size
         if magic == b"BZh":
             import bz2
 
-            return Inflated(bz2.BZ2File(fh, mode="rb"), "bzip2", size), "bzip2", size
-        if size <= SMALL_FILE:
-            with fh:
-                return io.BytesIO(fh.read()), None, size
+            return Inflated(bz2.BZ2File(fh, mode="rb"), "bzip2", size, fh), "bzip2", size
         return fh, None, size
     except BaseException:
-        fh.close()
+        raw.close()
         raise
 
 
@@ -78,8 +82,9 @@ class Inflated:
     at most ``inflate_cap`` bytes -- bounded time, not just bounded memory.
     """
 
-    def __init__(self, stream, compression: str, compressed_size: int):
+    def __init__(self, stream, compression: str, compressed_size: int, source: BinaryIO | None = None):
         self._stream = stream
+        self._source = source  # the compressed file, closed with the stream (a decompressor leaves it open)
         self.compression = compression
         self.compressed_size = compressed_size
         self.cap = inflate_cap(compressed_size)
@@ -113,6 +118,8 @@ class Inflated:
 
     def close(self) -> None:
         self._stream.close()
+        if self._source is not None:
+            self._source.close()
 
     def __enter__(self):
         return self

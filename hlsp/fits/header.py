@@ -62,9 +62,13 @@ class Header:
 
     def long_string(self, keyword: str) -> str | None:
         """The value of a string keyword joined with its CONTINUE cards."""
+        return self.long_string_of(keyword)[0]
+
+    def long_string_of(self, keyword: str) -> tuple[str | None, int]:
+        """(:meth:`long_string`, how many CONTINUE cards it took from the cards after the keyword's)."""
         c = self._first.get(keyword)
         if c is None or c.vtype != "str":
-            return None
+            return None, 0
         parts = [c.value]
         i = c.index  # the next card (0-based index == 1-based index of this card)
         while parts[-1].endswith("&") and i < len(self.cards) and self.cards[i].keyword == "CONTINUE":
@@ -72,7 +76,7 @@ class Header:
             nxt = self.cards[i]
             parts.append(nxt.value if nxt.vtype == "str" else "")
             i += 1
-        return "".join(parts)
+        return "".join(parts), i - c.index
 
     def __len__(self) -> int:
         return len(self.cards)

@@ -208,7 +208,7 @@ def _read_header(
     raw = b"".join(blocks) if len(blocks) > 1 else first
     n_cards = (end_at // CARD) if end_at >= 0 else len(raw) // CARD
     head = raw[: n_cards * CARD]
-    if not head.isascii() or head.translate(None, _PRINTABLE):
+    if first_unprintable(head) >= 0:
         _report_bad_bytes(ff, head, index)
     cards, first = _parse_cards(head.decode("latin-1"), n_cards)
     hdu = HDU(index=index, offset=offset, header=Header(cards, first), header_size=len(raw) - len(raw) % BLOCK)
@@ -218,9 +218,9 @@ def _read_header(
         if not len(raw) % BLOCK and not over:  # (a cut-off header block is reported as truncated)
             ff.issues.append(ReadIssue("no-end", "the header has no END card", index))
         return hdu
-    if raw[end_at + CARD :].strip(b" "):
+    if not _only(raw, end_at + CARD, len(raw), 32):
         hdu.header_fill_ok = False
-    if raw[end_at + 3 : end_at + CARD].strip(b" "):
+    if not _only(raw, end_at + 3, end_at + CARD, 32):
         ff.issues.append(ReadIssue("end-card", "the END card has characters after END", index, "END"))
     hdu.header_sum = ones_fold(ones_sum(raw))
     _classify(hdu)
@@ -239,6 +239,13 @@ def _read_header(
 
 def _find_end(buf: bytes) -> int:
     """Byte offset of the END card in ``buf`` (on a card boundary), or -1."""
+    if speedups.C is not None:
+        return speedups.C.find_end(buf)
+    return py_find_end(buf)
+
+
+def py_find_end(buf: bytes) -> int:
+    """Pure-Python twin of ``hlsp._speedups.find_end``."""
     pos = buf.find(b"END")
     while pos >= 0:
         if pos % CARD == 0 and buf[pos + 3 : pos + 8] == b"     ":
@@ -247,8 +254,34 @@ def _find_end(buf: bytes) -> int:
     return -1
 
 
-_CTRL = re.compile(rb"[\x00-\x1f\x7f-\xff]")
-_PRINTABLE = bytes(range(0x20, 0x7F))  # what a header may hold; translate() deletes these
+_FILLS = {0: bytes(CARD * 36), 32: b" " * (CARD * 36)}  # a block of each fill byte
+
+
+def _only(buf: bytes, lo: int, hi: int, fill: int) -> bool:
+    """Whether ``buf[lo:hi]`` holds only the byte ``fill`` (0 or 32): compared with a block of it,
+    which is cheaper than strip()'s test of each byte."""
+    block = _FILLS[fill]
+    while hi - lo > len(block):
+        if buf[lo : lo + len(block)] != block:
+            return False
+        lo += len(block)
+    return buf[lo:hi] == block[: max(hi - lo, 0)]
+
+
+_CTRL = re.compile(rb"[\x00-\x1f\x7f-\xff]")  # a byte no header may hold
+
+
+def first_unprintable(buf: bytes) -> int:
+    """The offset of the first byte of ``buf`` outside printable ASCII (0x20-0x7e), or -1."""
+    if speedups.C is not None:
+        return speedups.C.first_unprintable(buf)
+    return py_first_unprintable(buf)
+
+
+def py_first_unprintable(buf: bytes) -> int:
+    """Pure-Python twin of ``hlsp._speedups.first_unprintable``."""
+    m = _CTRL.search(buf)
+    return -1 if m is None else m.start()
 
 
 def _report_bad_bytes(ff: FitsFile, raw: bytes, index: int) -> None:
@@ -349,10 +382,8 @@ def _read_data(ff: FitsFile, stream: BinaryIO, hdu: HDU, scan_data: bool) -> Non
         n = len(chunk)
         real = min(n, max(data_left, 0))
         total += _take_chunk(memoryview(chunk + b"\x00" * (-n % 4)), n, real, float_size, hdu, rows)
-        if real < n:
-            pad = chunk[real:n]
-            if pad.strip(fill_char):
-                hdu.fill_ok = False
+        if real < n and not _only(chunk, real, n, fill_char[0]):
+            hdu.fill_ok = False
         want = min(CHUNK, remaining)
         data_left -= n
         remaining -= n
@@ -407,7 +438,8 @@ def _read_data_direct(
             scanners[0].join(later)
         _take_problems(ff, hdu, scanners[0])
     pad_len = start + avail - data_end
-    if pad_len > 0 and os.pread(fd, pad_len, data_end).strip(fill_char):
+    pad = os.pread(fd, pad_len, data_end) if pad_len > 0 else b""
+    if not _only(pad, 0, len(pad), fill_char[0]):
         hdu.fill_ok = False
     hdu.data_read = avail
     hdu.data_sum = ones_fold(total)

@@ -21,6 +21,12 @@ def fix_command(ctx: FileContext) -> str:
     return f"hlsp fix {ctx.path} --write"
 
 
+def fix_command_in(file: FileView) -> str:
+    """:func:`fix_command` for a header check (the path is read only when there is no folder)."""
+    folder = file.expected("folder")
+    return f"hlsp fix {folder} --write" if folder else f"hlsp fix {file.path} --write"
+
+
 def keyword_hint(ctx: FileContext, keyword: str, default: str) -> str:
     """The hint of a missing profile keyword: where `hlsp fix` takes it from, or what to do."""
     fits = ctx.fits

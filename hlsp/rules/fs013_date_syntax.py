@@ -29,6 +29,7 @@ fixed::
 
 import re
 
+from hlsp.judge import keyword_positions
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 
 RULE = Rule(
@@ -93,11 +94,17 @@ def _clock(hour: int, minute: int, second: float) -> str | None:
     return None
 
 
+def _is_date(keyword: str) -> bool:
+    return keyword.startswith("DATE")
+
+
 @RULE.check  # not a header check: dates differ from file to file, so no reuse would pay
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
-            if card.vtype != "str" or not card.keyword.startswith("DATE"):
+        cards = hdu.header.cards
+        for pos in keyword_positions(hdu.header, _is_date):
+            card = cards[pos]
+            if card.vtype != "str":
                 continue  # FS012 reports DATExxxx keywords that are not strings
             problem = date_problem(card.value)
             if problem:

@@ -30,6 +30,7 @@ fixed::
 
 import re
 
+from hlsp.judge import keyword_positions
 from hlsp.rules._base import Category, FileContext, Rule, Severity
 from hlsp.rules._util import parse_date
 
@@ -47,8 +48,10 @@ _DATE_KW = re.compile(r"DATE(-OBS|-BEG|-END|-AVG|-REF)?\Z")
 @RULE.check  # not a header check: dates differ from file to file, so no reuse would pay
 def check(ctx: FileContext):
     for hdu in ctx.hdus():
-        for card in hdu.header.cards:
-            if card.vtype != "str" or not card.keyword.startswith("DATE") or not _DATE_KW.match(card.keyword):
+        cards = hdu.header.cards
+        for pos in keyword_positions(hdu.header, _DATE_KW.match):
+            card = cards[pos]
+            if card.vtype != "str":
                 continue
             valid, problem = parse_date(card.value)
             if valid and problem == "Z":  # "space" is not a FITS date: FS013 reports it

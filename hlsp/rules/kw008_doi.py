@@ -32,8 +32,9 @@ fixed::
 
 import re
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._hints import fix_command
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
+from hlsp.rules._hints import fix_command_in
 
 RULE = Rule(
     id="KW008",
@@ -47,10 +48,10 @@ DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+\Z")
 MAST_PREFIX = "10.17909/"
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        card = hdu.header.card("DOI")
+@RULE.check_headers
+def check(file: FileView):
+    for hdu in file.hdus:
+        card = hdu.card("DOI")
         if card is None or card.vtype != "str" or not card.value.strip():
             continue
         value = card.value.strip()
@@ -59,7 +60,7 @@ def check(ctx: FileContext):
                 f"DOI = '{value}' is not a DOI; while the DOI is pending the header has no DOI card",
                 hdu=hdu.index,
                 keyword="DOI",
-                hint=f"Remove the DOI card (`{fix_command(ctx)}` does when hlsp.yaml says `doi: pending`); "
+                hint=f"Remove the DOI card (`{fix_command_in(file)}` does when hlsp.yaml says `doi: pending`); "
                 "the archive records the DOI it mints at staging.",
             )
         elif not DOI_RE.match(value):

@@ -23,7 +23,8 @@ fixed::
 
 import re
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import HduView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="KW009",
@@ -42,14 +43,13 @@ def is_reference(text: str) -> bool:
     return bool(tokens) and all(BIBCODE_RE.match(t) or DOI_RE.match(t) for t in tokens)
 
 
-@RULE.check
-def check(ctx: FileContext):
-    for hdu in ctx.hdus():
-        card = hdu.header.card("REFERENC")
-        if card is None or card.vtype != "str":
-            continue
-        value = hdu.header.long_string("REFERENC") or card.value
-        if value.strip() and not is_reference(value):
-            yield RULE.finding(
-                f"REFERENC = '{value.strip()}' is neither an ADS bibcode nor a DOI", hdu=hdu.index, keyword="REFERENC"
-            )
+@RULE.check_hdu
+def check(hdu: HduView):
+    card = hdu.card("REFERENC")
+    if card is None or card.vtype != "str":
+        return
+    value = hdu.long_string("REFERENC") or card.value
+    if value.strip() and not is_reference(value):
+        yield RULE.finding(
+            f"REFERENC = '{value.strip()}' is neither an ADS bibcode nor a DOI", hdu=hdu.index, keyword="REFERENC"
+        )

@@ -27,8 +27,8 @@ fixed::
     LICENURL= 'https://creativecommons.org/licenses/by/4.0/'
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
-from hlsp.rules._util import is_product
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="KW010",
@@ -42,18 +42,18 @@ RULE = Rule(
 LICENSE_KEYWORDS = ("LICENSE", "LICENURL")
 
 
-@RULE.check
-def check(ctx: FileContext):
-    if not is_product(ctx) or ctx.profile is None or ctx.fits.primary is None:
+@RULE.check_headers
+def check(file: FileView):
+    if not file.is_product or file.profile is None or not file.hdus:
         return
-    primary = ctx.fits.primary
-    for spec in ctx.profile.keywords:
+    primary = file.hdus[0]
+    for spec in file.profile.keywords:
         if spec.name not in LICENSE_KEYWORDS or not isinstance(spec.value, str):
             continue
-        card = primary.header.card(spec.name)
+        card = primary.card(spec.name)
         if card is None or card.vtype != "str" or not card.value.strip():
             continue  # missing or empty: KW001; not a string: KW004
-        value = primary.header.long_string(spec.name) or card.value
+        value = primary.long_string(spec.name) or card.value
         if value.strip() != spec.value:
             yield RULE.finding(
                 f"{spec.name} = '{value.strip()}'; it must be '{spec.value}'", hdu=primary.index, keyword=spec.name

@@ -30,7 +30,8 @@ fixed::
 
 import re
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="KW012",
@@ -49,12 +50,12 @@ NUMBERED = {
 }
 
 
-@RULE.check
-def check(ctx: FileContext):
-    primary = ctx.fits.primary
-    for hdu in ctx.hdus():
+@RULE.check_headers
+def check(file: FileView):
+    primary = file.hdus[0] if file.hdus else None
+    for hdu in file.hdus:
         for kw, pattern in NUMBERED.items():
-            value = hdu.header.get(kw)
+            value = hdu.get(kw)
             if not isinstance(value, str):
                 continue
             value = value.strip().upper()
@@ -64,11 +65,9 @@ def check(ctx: FileContext):
                 )
             elif value == "MULTI":
                 names = set()
-                for h in {id(hdu): hdu, id(primary): primary}.values():
+                for h in {hdu.index: hdu, 0: primary}.values():
                     names.update(
-                        c.keyword
-                        for c in h.header.cards
-                        if pattern.match(c.keyword) and c.vtype == "str" and c.value.strip()
+                        c.keyword for c in h.cards_where(pattern.match) if c.vtype == "str" and c.value.strip()
                     )
                 if len(names) < 2:
                     listed = f" (only {', '.join(sorted(names))})" if names else ""

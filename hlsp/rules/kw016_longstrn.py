@@ -25,7 +25,8 @@ fixed::
     LONGSTRN= 'OGIP 1.0'   (in the primary header)
 """
 
-from hlsp.rules._base import Category, FileContext, Rule, Severity
+from hlsp.judge import FileView
+from hlsp.rules._base import Category, Rule, Severity
 
 RULE = Rule(
     id="KW016",
@@ -36,16 +37,19 @@ RULE = Rule(
 )
 
 
-@RULE.check
-def check(ctx: FileContext):
-    primary = ctx.fits.primary
-    if primary is None or "LONGSTRN" in primary.header:
+def _is_continue(keyword: str) -> bool:
+    return keyword == "CONTINUE"
+
+
+@RULE.check_headers
+def check(file: FileView):
+    if not file.hdus or "LONGSTRN" in file.hdus[0]:
         return
-    for hdu in ctx.hdus():
-        first = next((c for c in hdu.header.cards if c.keyword == "CONTINUE"), None)
-        if first is not None:
+    for hdu in file.hdus:
+        continued = hdu.positions_where(_is_continue)
+        if continued:
             yield RULE.finding(
-                f"card {first.index} is a CONTINUE card but the primary header has no LONGSTRN keyword",
+                f"card {continued[0] + 1} is a CONTINUE card but the primary header has no LONGSTRN keyword",
                 hdu=hdu.index,
                 keyword="LONGSTRN",
             )

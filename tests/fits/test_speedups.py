@@ -28,7 +28,7 @@ from hlsp.fits import speedups as switch
 from hlsp.fits import Card, read_fits
 from hlsp.fits.card import py_parse_cards
 from hlsp.fits.checksum import ones_fold, py_ones_sum
-from hlsp.fits.read import py_any_finite
+from hlsp.fits.read import py_any_finite, py_find_end, py_first_unprintable
 from hlsp.fits.tables import py_scan_rows
 
 try:
@@ -106,6 +106,36 @@ def test_any_finite_matches_twin(size, data):
 @given(st.binary(max_size=512), st.sampled_from([4, 8]))
 def test_any_finite_on_random_bytes(buf, size):
     assert speedups.any_finite(buf, size) == py_any_finite(buf, size)
+
+
+# --------------------------------------------------------- first_unprintable
+@needs_c
+@SETTINGS
+@given(st.binary(max_size=100), st.integers(0, 300), st.sampled_from(b"\x00\x1f\x7f\x80\xff\x09"))
+def test_first_unprintable_matches_twin(buf, at, bad):
+    """Random bytes, and printable text with one bad byte anywhere (inside and after the 16-byte runs)."""
+    assert speedups.first_unprintable(buf) == py_first_unprintable(buf)
+    text = bytearray(b"KEYWORD = 'value' / a comment ~ " * 10)[: max(at, 1) + 20]
+    assert speedups.first_unprintable(bytes(text)) == py_first_unprintable(bytes(text)) == -1
+    text[at % len(text)] = bad
+    assert speedups.first_unprintable(bytes(text)) == py_first_unprintable(bytes(text)) == at % len(text)
+    assert speedups.first_unprintable(b" ~") == -1 and speedups.first_unprintable(memoryview(b"ab\x1f")) == 2
+
+
+@needs_c
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["END", "END     ", "ENDX    ", "EXTEND  = T", "DATE-END= 'x'", "  END   ", "A"]), max_size=40
+    ),
+    st.integers(0, 85),
+)
+def test_find_end_matches_twin(names, cut):
+    """The END card on a card boundary only, whatever precedes it (EXTEND, DATE-END, an END off the boundary)."""
+    buf = "".join(n.ljust(80) for n in names).encode()
+    buf = buf[: len(buf) - cut] if cut < len(buf) else buf
+    assert speedups.find_end(buf) == py_find_end(buf)
+    assert speedups.find_end(b"x" * 3 + buf) == py_find_end(b"x" * 3 + buf)
 
 
 @needs_c

@@ -67,6 +67,12 @@ CHILD = textwrap.dedent(
         assert fits_checksum.ones_fold(sanitized.ones_sum(buf)) == fits_checksum.ones_fold(fits_checksum.py_ones_sum(buf))
         for size in (4, 8):
             assert sanitized.any_finite(buf, size) == fits_read.py_any_finite(buf, size)
+        text = bytes(rnd.choice(b" AZ=~\x00\x1f\x7f\x80") if rnd.random() < 0.02 else 65 for _ in range(len(buf)))
+        assert sanitized.first_unprintable(text) == fits_read.py_first_unprintable(text)
+        cards = b"".join(rnd.choice([b"END", b"END     ", b"ENDX", b"EXTEND  = T", b"  END"]).ljust(80) for _ in range(3))
+        shifted = cards[rnd.randint(0, 20) :]
+        assert sanitized.find_end(shifted) == fits_read.py_find_end(shifted)
+        assert sanitized.find_end(cards) == fits_read.py_find_end(cards)
     # whole files, damaged, through the reader (parse_cards included)
     from hlsp.fits import speedups
     assert speedups.C is sanitized
