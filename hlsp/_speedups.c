@@ -617,6 +617,68 @@ first_unprintable(PyObject *self, PyObject *arg)
     return PyLong_FromSsize_t(found);
 }
 
+/* ----------------------------------------------------------- clean_ascii_column */
+
+/* Does field p[0..w) hold only blanks, or a number as hlsp.fits.tables'
+ * _CLEAN_INT_COLUMN / _CLEAN_FLOAT_COLUMN accept one: blanks, [+-]digits
+ * (integer), or [+-]digits*.digits*[(E|D)[+-]digits*] (float), blanks? */
+static int
+clean_field(const unsigned char *p, Py_ssize_t w, int integer)
+{
+    Py_ssize_t i = 0, d;
+    while (i < w && p[i] == ' ')
+        i++;
+    if (i == w)
+        return 1;
+    if (p[i] == '+' || p[i] == '-')
+        i++;
+    for (d = i; i < w && p[i] >= '0' && p[i] <= '9'; i++)
+        ;
+    if (integer) {
+        if (i == d)
+            return 0;
+    } else {
+        if (i == w || p[i] != '.')
+            return 0;
+        for (i++; i < w && p[i] >= '0' && p[i] <= '9'; i++)
+            ;
+        if (i < w && (p[i] == 'E' || p[i] == 'D')) {
+            i++;
+            if (i < w && (p[i] == '+' || p[i] == '-'))
+                i++;
+            while (i < w && p[i] >= '0' && p[i] <= '9')
+                i++;
+        }
+    }
+    while (i < w && p[i] == ' ')
+        i++;
+    return i == w;
+}
+
+/* clean_ascii_column(buffer, row_len, start, width, integer) -> bool: is the field
+ * [start, start+width) of every whole row clean (see clean_field)? */
+static PyObject *
+clean_ascii_column(PyObject *self, PyObject *args)
+{
+    Py_buffer view;
+    Py_ssize_t row_len, start, width;
+    int integer;
+    if (!PyArg_ParseTuple(args, "y*nnnp:clean_ascii_column", &view, &row_len, &start, &width, &integer))
+        return NULL;
+    if (row_len <= 0 || start < 0 || width < 0 || width > row_len - start) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "clean_ascii_column: the field does not fit in the row");
+        return NULL;
+    }
+    const unsigned char *p = view.buf;
+    Py_ssize_t nrows = view.len / row_len;
+    int ok = 1;
+    for (Py_ssize_t r = 0; ok && r < nrows; r++)
+        ok = clean_field(p + r * row_len + start, width, integer);
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(ok);
+}
+
 /* ------------------------------------------------------------------ find_end */
 
 /* The offset of the first card (on an 80-byte boundary) whose name field is
@@ -658,6 +720,9 @@ static PyMethodDef methods[] = {
     {"first_unprintable", first_unprintable, METH_O,
      "first_unprintable(buffer) -> int: the offset of the first byte outside printable ASCII "
      "(0x20-0x7e), or -1."},
+    {"clean_ascii_column", clean_ascii_column, METH_VARARGS,
+     "clean_ascii_column(buffer, row_len, start, width, integer) -> bool: does the field of every "
+     "row hold blanks or a number (hlsp.fits.tables' fast path for ASCII tables)?"},
     {"find_end", find_end, METH_O,
      "find_end(buffer) -> int: the offset of the first card (on an 80-byte boundary) named END, or -1."},
     {NULL, NULL, 0, NULL},

@@ -256,15 +256,31 @@ _CLEAN_FLOAT_COLUMN = re.compile(
 )
 
 
+def clean_ascii_column(buf: bytes, row_len: int, start: int, width: int, integer: bool) -> bool:
+    """Does the field [start, start + width) of every whole row of ``buf`` hold blanks or a clean
+    number (``Iw``: [+-]digits; ``Fw.d``/``Ew.d``/``Dw.d``: [+-]digits.digits[E|D[+-]digits])?
+    A column that does needs no look at its fields one by one."""
+    if speedups.C is not None:
+        return speedups.C.clean_ascii_column(buf, row_len, start, width, integer)
+    return py_clean_ascii_column(buf, row_len, start, width, integer)
+
+
+def py_clean_ascii_column(buf: bytes, row_len: int, start: int, width: int, integer: bool) -> bool:
+    """Pure-Python twin of ``hlsp._speedups.clean_ascii_column``: the column's fields joined by
+    newlines, matched by one pattern."""
+    nrows = len(buf) // row_len
+    fields = [buf[i : i + width] for i in range(start, nrows * row_len, row_len)]
+    if any(b"\n" in f for f in fields):  # (a newline inside a field would split it in the joined column)
+        return False
+    return bool((_CLEAN_INT_COLUMN if integer else _CLEAN_FLOAT_COLUMN).fullmatch(b"\n".join(fields)))
+
+
 def _scan_ascii(buf: bytes, plan: TablePlan, first_row: int, found: dict) -> None:
     row_len = plan.row_len
     nrows = len(buf) // row_len
-    whole = b"\n" not in buf  # (a newline inside a field would split it in the joined column)
     for k, (_col, _form, start, width, integer, tnull) in enumerate(plan.ascii_fields):
-        if whole and nrows:
-            column = b"\n".join([buf[i : i + width] for i in range(start, nrows * row_len, row_len)])
-            if (_CLEAN_INT_COLUMN if integer else _CLEAN_FLOAT_COLUMN).fullmatch(column):
-                continue
+        if nrows and clean_ascii_column(buf, row_len, start, width, integer):
+            continue
         for r in range(nrows):
             field = buf[r * row_len + start : r * row_len + start + width]
             text = field.strip(b" ")

@@ -131,3 +131,23 @@ def test_truncated_big_file_is_reported_by_both_paths(tmp_path, cut, monkeypatch
     got = read_fits(path)
     assert _facts(got) == reference
     assert got.hdus[0].truncated == (cut > 0)
+
+
+def test_an_error_in_the_second_thread_reaches_the_caller(tmp_path, monkeypatch):
+    """A read error in the thread summing the second half is raised, not lost (the sum would be wrong)."""
+    path = tmp_path / "t.fits"
+    sparse_image(path, 6 * BLOCK, {8: 0x12345678})
+    monkeypatch.setattr(fits_file, "SMALL_FILE", 0)
+    monkeypatch.setattr(fits_read, "PARALLEL_DATA", 0)
+    monkeypatch.setattr(fits_read, "CHUNK", 2 * BLOCK)
+    start = read_fits(path).hdus[0].header_size  # where the data, and so the first half, begins
+    real = fits_read._sum_range
+
+    def failing_second_half(fd, lo, hi, *rest):
+        if lo > start:
+            raise OSError(5, "Input/output error")
+        return real(fd, lo, hi, *rest)
+
+    monkeypatch.setattr(fits_read, "_sum_range", failing_second_half)
+    with pytest.raises(OSError, match="Input/output error"):
+        read_fits(path)

@@ -29,7 +29,7 @@ from hlsp.fits import Card, read_fits
 from hlsp.fits.card import py_parse_cards
 from hlsp.fits.checksum import ones_fold, py_ones_sum
 from hlsp.fits.read import py_any_finite, py_find_end, py_first_unprintable
-from hlsp.fits.tables import py_scan_rows
+from hlsp.fits.tables import py_clean_ascii_column, py_scan_rows
 
 try:
     speedups = importlib.import_module("hlsp._speedups")
@@ -136,6 +136,22 @@ def test_find_end_matches_twin(names, cut):
     buf = buf[: len(buf) - cut] if cut < len(buf) else buf
     assert speedups.find_end(buf) == py_find_end(buf)
     assert speedups.find_end(b"x" * 3 + buf) == py_find_end(b"x" * 3 + buf)
+
+
+@needs_c
+@SETTINGS
+@given(
+    st.lists(st.text(alphabet=" +-0123456789.EDe,x", max_size=7), min_size=1, max_size=12),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_clean_ascii_column_matches_twin(fields, pad, integer):
+    """ASCII-table fields: blanks and numbers of every shape, clean and not, at an offset in the row."""
+    width = max(len(f) for f in fields) or 1
+    row_len = width + pad
+    buf = b"".join(("|" * pad + f.rjust(width)).encode() for f in fields)
+    got = speedups.clean_ascii_column(buf, row_len, pad, width, integer)
+    assert got == py_clean_ascii_column(buf, row_len, pad, width, integer)
 
 
 @needs_c

@@ -30,7 +30,7 @@ CHILD = textwrap.dedent(
     from hlsp.fits import card as fits_card
     from hlsp.fits import checksum as fits_checksum
     from hlsp.fits import read as fits_read
-    from hlsp.fits.tables import py_scan_rows
+    from hlsp.fits.tables import py_clean_ascii_column, py_scan_rows
 
     rnd = random.Random(20261125)
     alphabet = " '/=()TFEeDd.+-,0123456789AXZ&\t\x00\xe9\x7f~"
@@ -73,6 +73,9 @@ CHILD = textwrap.dedent(
         shifted = cards[rnd.randint(0, 20) :]
         assert sanitized.find_end(shifted) == fits_read.py_find_end(shifted)
         assert sanitized.find_end(cards) == fits_read.py_find_end(cards)
+        fields = b"".join(bytes(rnd.choice(b" +-09.E") for _ in range(5)) for _ in range(rnd.randint(1, 6)))
+        for integer in (True, False):
+            assert sanitized.clean_ascii_column(fields, 5, 1, 4, integer) == py_clean_ascii_column(fields, 5, 1, 4, integer)
     # whole files, damaged, through the reader (parse_cards included)
     from hlsp.fits import speedups
     assert speedups.C is sanitized
