@@ -23,6 +23,7 @@ import os
 
 from hlsp.names import parse_name
 from hlsp.profiles import _load_yaml, validators_folder
+from hlsp.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
 FILE = "keyword-sources.yaml"
 
 
-class Derived:
+class Derived(Record):
     """A value for a missing keyword, and where it comes from (immutable, compared by value)."""
 
     __slots__ = ("keyword", "value", "source")
@@ -42,26 +43,6 @@ class Derived:
         set_(self, "value", value)
         # "RA_OBJ in HDU 0", "hlsp.yaml targets[1].ra", "the file name's observatory field"
         set_(self, "source", source)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.keyword, self.value, self.source) == (other.keyword, other.value, other.source)
-
-    def __hash__(self) -> int:
-        return hash((self.keyword, self.value, self.source))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, (self.keyword, self.value, self.source))
-
-    def __repr__(self) -> str:
-        return f"Derived(keyword={self.keyword!r}, value={self.value!r}, source={self.source!r})"
 
 
 class Sources:

@@ -19,6 +19,7 @@ import os
 import stat
 from hlsp.errors import HlspError
 from hlsp.names import FITS_EXTENSIONS
+from hlsp.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import)
 _SUFFIXES = tuple("." + e for e in FITS_EXTENSIONS) + (".fz",)
 
 
-class Problem:
+class Problem(Record):
     """A path that cannot be validated, and why (immutable, compared by value)."""
 
     __slots__ = ("path", "message")
@@ -35,26 +36,6 @@ class Problem:
     def __init__(self, path: str, message: str):
         object.__setattr__(self, "path", path)  # (frozen: __setattr__ refuses)
         object.__setattr__(self, "message", message)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.path, self.message) == (other.path, other.message)
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.message))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, (self.path, self.message))
-
-    def __repr__(self) -> str:
-        return f"Problem(path={self.path!r}, message={self.message!r})"
 
 
 # A folder holding this file is a contribution, checked as a whole (hlsp.contribution,

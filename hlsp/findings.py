@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 import io
 
+from hlsp.record import Record
 from hlsp.severity import Severity, Summary  # noqa: F401 (part of this module's contract)
 
 TYPE_CHECKING = False
@@ -42,7 +43,7 @@ class Category(str, enum.Enum):
     COLLECTION = "collection"
 
 
-class Finding:
+class Finding(Record):
     """One finding: immutable, hashable, compared by value (picklable: workers send them back)."""
 
     __slots__ = _FINDING_FIELDS
@@ -97,22 +98,8 @@ class Finding:
             self.path,
         )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r} of a Finding (use .replace)")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r} of a Finding")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, self._values())
 
     def replace(self, **changes: Any) -> "Finding":
         """A copy with ``changes`` (field name -> value), as ``dataclasses.replace`` did."""

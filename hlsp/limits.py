@@ -14,11 +14,12 @@ from __future__ import annotations
 import os
 
 from hlsp.errors import HlspError
+from hlsp.record import Record
 
 KiB, MiB, GiB = 1024, 1024**2, 1024**3
 
 
-class Setting:
+class Setting(Record):
     """One bound: its environment variable, default, unit and what it bounds (immutable)."""
 
     __slots__ = ("env", "default", "unit", "what")
@@ -29,29 +30,6 @@ class Setting:
         set_(self, "default", default)
         set_(self, "unit", unit)  # bytes | cards | HDUs | ratio | seconds
         set_(self, "what", what)  # what it bounds, one line
-
-    def _values(self) -> tuple:
-        return (self.env, self.default, self.unit, self.what)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, self._values())
-
-    def __repr__(self) -> str:
-        return f"Setting(env={self.env!r}, default={self.default!r}, unit={self.unit!r}, what={self.what!r})"
 
 
 SETTINGS: dict[str, Setting] = {

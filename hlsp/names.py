@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 
+from hlsp.record import Record
+
 FIELDS = ("proj_id", "observatory", "instrument", "target", "opt_elem", "version", "product_type")
 FIELD_LABELS = {
     "proj_id": "proj-id",
@@ -32,7 +34,7 @@ PROJ_ID_RE = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]\Z")
 FITS_EXTENSIONS = ("fits", "fits.gz", "fits.bz2", "fits.fz", "fit", "fts", "fit.gz", "fts.gz")
 
 
-class ParsedName:
+class ParsedName(Record):
     """A file name split into its parts (immutable, compared by value)."""
 
     __slots__ = ("filename", "stem", "extension", "parts", "is_hlsp", "is_readme", "fields")
@@ -63,30 +65,6 @@ class ParsedName:
         set_(self, "is_hlsp", is_hlsp)
         set_(self, "is_readme", is_readme)
         set_(self, "fields", fields)
-
-    def _values(self) -> tuple:
-        return (self.filename, self.stem, self.extension, self.parts, self.is_hlsp, self.is_readme, self.fields)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, self._values())
-
-    def __repr__(self) -> str:
-        names = ("filename", "stem", "extension", "parts", "is_hlsp", "is_readme", "fields")
-        return "ParsedName(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._values())) + ")"
 
     def get(self, name: str) -> str | None:
         return self.fields.get(name) if self.fields else None

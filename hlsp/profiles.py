@@ -12,6 +12,7 @@ import os
 
 from hlsp.cachedir import RACY_SECONDS, default_folder
 from hlsp.errors import HlspError
+from hlsp.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (typing costs ~4 ms to import; pathlib, with urllib, ~3 ms)
@@ -144,7 +145,7 @@ def _keep_parsed_copy(path: str | Path, data: Any, where: tuple[str, list[int]] 
         pass  # a read-only cache folder: parse the YAML next time too
 
 
-class KeywordSpec:
+class KeywordSpec(Record):
     """One keyword of a profile (immutable, compared by value)."""
 
     __slots__ = ("name", "hdu", "level", "type", "value", "alternatives", "only", "profile", "source")
@@ -172,31 +173,8 @@ class KeywordSpec:
         set_(self, "profile", profile)
         set_(self, "source", source)
 
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in KeywordSpec.__slots__)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, self._values())
-
-    def __repr__(self) -> str:
-        return "KeywordSpec(" + ", ".join(f"{n}={v!r}" for n, v in zip(KeywordSpec.__slots__, self._values())) + ")"
-
-
-class ColumnSpec:
+class ColumnSpec(Record):
     """One table column of a profile (immutable, compared by value)."""
 
     __slots__ = ("name", "level", "format")
@@ -207,28 +185,8 @@ class ColumnSpec:
         set_(self, "level", level)
         set_(self, "format", format)  # first letter of TFORM code (D, E, A, J ...)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.level, self.format) == (other.name, other.level, other.format)
 
-    def __hash__(self) -> int:
-        return hash((self.name, self.level, self.format))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, (self.name, self.level, self.format))
-
-    def __repr__(self) -> str:
-        return f"ColumnSpec(name={self.name!r}, level={self.level!r}, format={self.format!r})"
-
-
-class Profile:
+class Profile(Record):
     """A keyword profile: the keywords and columns a product type must have (immutable, compared by value)."""
 
     __slots__ = ("name", "keywords", "columns")
@@ -239,28 +197,8 @@ class Profile:
         set_(self, "keywords", keywords)
         set_(self, "columns", columns)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.keywords, self.columns) == (other.name, other.keywords, other.columns)
 
-    def __hash__(self) -> int:
-        return hash((self.name, self.keywords, self.columns))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, (self.name, self.keywords, self.columns))
-
-    def __repr__(self) -> str:
-        return f"Profile(name={self.name!r}, keywords={self.keywords!r}, columns={self.columns!r})"
-
-
-class VocabIndex:
+class VocabIndex(Record):
     """Flat look-up sets of a :class:`Vocabulary` (built with it; immutable)."""
 
     __slots__ = ("observatories", "instruments", "filters", "product_types")
@@ -277,26 +215,6 @@ class VocabIndex:
         set_(self, "instruments", instruments)
         set_(self, "filters", filters)
         set_(self, "product_types", product_types)
-
-    def _values(self) -> tuple:
-        return (self.observatories, self.instruments, self.filters, self.product_types)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, self._values())
 
 
 class Vocabulary:

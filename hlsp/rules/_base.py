@@ -42,6 +42,7 @@ import re
 import sys
 
 from hlsp.findings import Category, Finding, Severity
+from hlsp.record import Record
 
 # Plain classes, not dataclasses, and no typing at run time: `hlsp validate` of one
 # file imports this module, and dataclasses (with inspect) and typing cost ~14 ms.
@@ -201,7 +202,7 @@ def hint_of(doc: str) -> str:
     return ""
 
 
-class Example:
+class Example(Record):
     """A rule's ``*Example:*``: what fails and its fix, as written (dedented; immutable)."""
 
     __slots__ = ("kind", "fails", "fixed")
@@ -211,26 +212,6 @@ class Example:
         set_(self, "kind", kind)  # CARDS, or the label: "file name", "hlsp.yaml", "folder", "changed paths", "file" ...
         set_(self, "fails", fails)
         set_(self, "fixed", fixed)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.kind, self.fails, self.fixed) == (other.kind, other.fails, other.fixed)
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.fails, self.fixed))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple:
-        return (self.__class__, (self.kind, self.fails, self.fixed))
-
-    def __repr__(self) -> str:
-        return f"Example(kind={self.kind!r}, fails={self.fails!r}, fixed={self.fixed!r})"
 
 
 def example_of(doc: str) -> Example | None:
