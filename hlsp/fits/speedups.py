@@ -1,7 +1,8 @@
 """The C/Python switch of the reader's inner loops.
 
-The inner loops (checksums, the finite-value scan, splitting headers into cards
-and parsing them, the table-row checks) run in C when ``hlsp._speedups`` is
+The inner loops (checksums, the finite-value scan, finding the END card and
+testing the header bytes, splitting headers into cards and parsing them, the
+table-row checks, clean ASCII-table columns) run in C when ``hlsp._speedups`` is
 built (``hlsp/_speedups.c``); otherwise, or with ``HLSP_PURE_PYTHON=1``, in
 their pure-Python twins in :mod:`hlsp.fits.card`, :mod:`hlsp.fits.checksum`,
 :mod:`hlsp.fits.read` and :mod:`hlsp.fits.tables`,
