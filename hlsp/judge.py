@@ -334,13 +334,8 @@ class Memo:
                 said = self._said[key] = {}
             if len(self._facts) >= self.limit:
                 self._facts = {}
-            out = []
-            for kw in layout:
-                if kw in said:
-                    out.append(said[kw])
-                else:
-                    out.append(said.setdefault(kw, fact(kw)))
-            found = self._facts[(layout_id, key)] = tuple(out)
+            found = tuple([said[kw] if kw in said else said.setdefault(kw, fact(kw)) for kw in layout])
+            self._facts[(layout_id, key)] = found
         return found
 
     def trees(self, base: tuple) -> _Trees:
@@ -499,9 +494,9 @@ class HduView:
         """The cards whose keyword passes ``test``, in card order (which ones follows from the layout).
 
         ``test`` must be a function of the keyword alone; a module-level one (or a
-        compiled pattern's ``match``) is called once per layout, not once per header.
+        compiled pattern's ``match``) is asked once per keyword, not once per header.
         """
-        return self.cards_at(MEMO.positions(self._facts.hdus[self.index].base[2], self.layout, test))
+        return self.cards_at(self.positions_where(test))
 
     def positions_where(self, test: Callable[[str], Any]) -> list[int]:
         """The positions (0-based) of the keywords passing ``test``, in card order (no card is read:

@@ -15,16 +15,17 @@ if TYPE_CHECKING:  # (typing costs ~4 ms to import)
 
 def fix_command(ctx: FileContext) -> str:
     """``hlsp fix <folder> --write`` for a product of a collection, else for the file."""
-    folder = ctx.expected.get("folder") if ctx.expected else None
-    if folder:
-        return f"hlsp fix {folder} --write"
-    return f"hlsp fix {ctx.path} --write"
+    return _fix_command((ctx.expected or {}).get("folder"), lambda: ctx.path)
 
 
 def fix_command_in(file: FileView) -> str:
-    """:func:`fix_command` for a header check (the path is read only when there is no folder)."""
-    folder = file.expected("folder")
-    return f"hlsp fix {folder} --write" if folder else f"hlsp fix {file.path} --write"
+    """:func:`fix_command` for a header check (the path is read only when there is no folder:
+    a verdict that names the path is never reused for another file)."""
+    return _fix_command(file.expected("folder"), lambda: file.path)
+
+
+def _fix_command(folder: str | None, path) -> str:
+    return f"hlsp fix {folder or path()} --write"
 
 
 def keyword_hint(ctx: FileContext, keyword: str, default: str) -> str:
